@@ -1,0 +1,49 @@
+"""All services in one process on SQLite files, each consumer reading its upstream's log directly."""
+
+from __future__ import annotations
+
+from backbone.clock import Clock, SystemClock
+from backbone.codec import AvroCodec
+from backbone.consumer import TrackedConsumer
+from backbone.schemas import SchemaCatalog
+from backbone.settings import Settings
+from services.control_tower.bootstrap import build_tower_consumers, build_workload_store
+from services.decision.bootstrap import build_decision, build_decision_consumer
+from services.intake.bootstrap import build_intake
+
+
+class EmbeddedBackbone:
+    def __init__(self, settings: Settings, *, clock: Clock | None = None) -> None:
+        if settings.mode != "embedded":
+            raise ValueError("EmbeddedBackbone runs in embedded mode only")
+        clock = clock or SystemClock()
+        self.codec = AvroCodec(SchemaCatalog.load())
+        self.intake = build_intake(settings, codec=self.codec, clock=clock)
+        self.decision = build_decision(settings, codec=self.codec, clock=clock)
+        self.decision_consumer = build_decision_consumer(
+            self.decision, settings, codec=self.codec, intake_log=self.intake.recorder
+        )
+        self.tower = build_workload_store(settings)
+        self.tower_consumers = build_tower_consumers(
+            self.tower,
+            settings,
+            codec=self.codec,
+            logs={"intake": self.intake.recorder, "decision": self.decision.recorder},
+        )
+
+    @property
+    def consumers(self) -> list[TrackedConsumer]:
+        return [self.decision_consumer, *self.tower_consumers]
+
+    def settle(self) -> None:
+        """Run every consumer until none has anything left to read."""
+        while True:
+            moved = sum(consumer.step(timeout=0) for consumer in self.consumers)
+            if not moved:
+                return
+
+    def close(self) -> None:
+        for consumer in self.consumers:
+            consumer.feed.close()
+        self.intake.close()
+        self.decision.close()

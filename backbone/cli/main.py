@@ -1,0 +1,50 @@
+"""``backbone``: the command line of the IND case backbone."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from backbone.cli import demo, intake_cmd, run_cmd, schemas_cmd, topics_cmd, tower_cmd
+from backbone.errors import BackboneError
+
+DESCRIPTION = """\
+The event-sourced case backbone of the IND: intake receives applications, decision runs cases to a
+decision, and the control tower (verkeerstoren) shows the workload, all through events.
+
+Modes: embedded (default; one SQLite file per service, no Kafka) or distributed (PostgreSQL and
+Kafka), chosen with BACKBONE_MODE=embedded|distributed. Every setting is an environment variable:
+BACKBONE_<SETTING>, or <SERVICE>_<SETTING> for one service (e.g. INTAKE_POSTGRES_HOST). Settings:
+mode, data_dir, postgres_host/port/user/password/dbname, kafka_bootstrap, topic_partitions,
+relay_batch_size, consumer_batch_size, log_format (auto|json|console), log_level.
+"""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="backbone",
+        description=DESCRIPTION,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for module in (demo, intake_cmd, tower_cmd, run_cmd, topics_cmd, schemas_cmd):
+        module.register(commands)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    arguments = parser.parse_args(argv)
+    try:
+        result: int = arguments.handler(arguments)
+    except BackboneError as error:
+        print(f"backbone: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    return result
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,98 @@
+"""``backbone run``: one service's long-running loop in distributed mode (PostgreSQL and Kafka).
+
+intake    publishes intake's notification log to its topic (the outbox relay)
+decision  consumes intake's topic, opens cases, and publishes its own log
+tower     consumes both topics into the control tower's views
+
+Stops cleanly on SIGTERM or Ctrl-C, after the batch in hand.
+"""
+
+from __future__ import annotations
+
+import argparse
+import signal
+import threading
+from typing import Any
+
+import structlog
+
+from backbone.codec import AvroCodec
+from backbone.kafka_clients import make_producer
+from backbone.logs import configure_logging
+from backbone.schemas import SchemaCatalog
+from backbone.settings import Settings
+from services.control_tower.bootstrap import build_tower_consumers, build_workload_store
+from services.decision.bootstrap import (
+    build_decision,
+    build_decision_consumer,
+    build_decision_relay,
+)
+from services.intake.bootstrap import build_intake, build_intake_relay
+
+log = structlog.get_logger("backbone.run")
+SERVICES = {"intake": "intake", "decision": "decision", "tower": "control_tower"}
+
+
+def register(commands: Any) -> None:
+    parser = commands.add_parser(
+        "run",
+        help="run one service's loop (distributed mode)",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("service", choices=sorted(SERVICES))
+    parser.add_argument("--group", help="Kafka consumer group (default: the service name)")
+    parser.add_argument("--instance", default="1", help="instance name, for logs and client ids")
+    parser.set_defaults(handler=_run)
+
+
+def _run(arguments: argparse.Namespace) -> int:
+    service = SERVICES[arguments.service]
+    settings = Settings.from_env(service).with_overrides(mode="distributed")
+    configure_logging(settings.log_format, settings.log_level)
+    structlog.contextvars.bind_contextvars(service=service, instance=arguments.instance)
+    stop = threading.Event()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda *_: stop.set())
+    codec = AvroCodec(SchemaCatalog.load())
+    log.info("service_starting", kafka=settings.kafka_bootstrap)
+    loop = {"intake": _intake, "decision": _decision, "tower": _tower}[arguments.service]
+    loop(settings, codec, stop, arguments)
+    log.info("service_stopped")
+    return 0
+
+
+def _intake(settings: Settings, codec: AvroCodec, stop: threading.Event, _: Any) -> None:
+    intake = build_intake(settings, codec=codec)
+    with make_producer(settings, client_id="intake-relay") as producer:
+        build_intake_relay(intake, settings, codec=codec, producer=producer).run(stop)
+
+
+def _decision(settings: Settings, codec: AvroCodec, stop: threading.Event, arguments: Any) -> None:
+    decision = build_decision(settings, codec=codec)
+    consumer = build_decision_consumer(
+        decision, settings, codec=codec, group_id=arguments.group or "decision"
+    )
+    with make_producer(settings, client_id="decision-relay") as producer:
+        relay = build_decision_relay(decision, settings, codec=codec, producer=producer)
+        try:
+            while not stop.is_set():
+                consumer.step(timeout=0.1)
+                relay.publish_pending()
+        finally:
+            consumer.feed.close()
+
+
+def _tower(settings: Settings, codec: AvroCodec, stop: threading.Event, arguments: Any) -> None:
+    store = build_workload_store(settings)
+    (consumer,) = build_tower_consumers(
+        store,
+        settings,
+        codec=codec,
+        group_id=arguments.group or "control_tower",
+        client_id=f"control_tower-{arguments.instance}",
+    )
+    try:
+        consumer.run(stop, poll_timeout=0.2)
+    finally:
+        consumer.feed.close()

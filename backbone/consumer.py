@@ -1,0 +1,112 @@
+"""The tracked consumer: applies each event once, whatever the transport delivers.
+
+For every batch it asks the processor how far it has applied each stream, drops what it has seen, and
+hands the rest to the processor, which writes its effects and the new position (stream -> upstream
+notification id) in one transaction. A redelivered event is therefore a no-op, and a crash before the
+commit loses nothing: the feed is rewound and the batch is read again.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+import structlog
+from eventsourcing.persistence import IntegrityError, Tracking
+
+from backbone.feeds.base import Feed, FeedItem
+
+log = structlog.get_logger("backbone.consumer")
+
+MAX_CONFLICT_RETRIES = 5
+
+
+class Processor(Protocol):
+    name: str
+
+    def max_position(self, stream: str) -> int | None:
+        """The last upstream notification id applied from ``stream``."""
+        ...
+
+    def process(self, items: Sequence[FeedItem], tracking: Tracking) -> None:
+        """Apply ``items`` (all of one stream) and record ``tracking``, in one transaction."""
+        ...
+
+
+@dataclass
+class ConsumerStats:
+    applied: int = 0
+    skipped: int = 0
+    batches: int = 0
+
+
+class TrackedConsumer:
+    def __init__(self, feed: Feed, processor: Processor, *, batch_size: int = 500) -> None:
+        self.feed = feed
+        self.processor = processor
+        self.batch_size = batch_size
+        self.stats = ConsumerStats()
+
+    def step(self, timeout: float = 0.5) -> int:
+        """Read one batch and apply what is new in it; returns how many items were read."""
+        items = self.feed.poll(self.batch_size, timeout)
+        if not items:
+            return 0
+        try:
+            for stream_items in _by_stream(items):
+                self._apply(stream_items)
+        except BaseException:
+            self.feed.rewind()
+            raise
+        self.feed.acknowledge(items)
+        self.stats.batches += 1
+        return len(items)
+
+    def run_until_caught_up(self, *, idle_timeout: float = 0.2) -> ConsumerStats:
+        """Apply until a poll of ``idle_timeout`` brings nothing new."""
+        while self.step(idle_timeout):
+            pass
+        return self.stats
+
+    def run(self, stop: threading.Event, *, poll_timeout: float = 0.5) -> None:
+        while not stop.is_set():
+            self.step(poll_timeout)
+
+    def _apply(self, items: Sequence[FeedItem]) -> None:
+        stream = items[0].stream
+        for attempt in range(MAX_CONFLICT_RETRIES + 1):
+            fresh = _unseen(items, self.processor.max_position(stream))
+            self.stats.skipped += len(items) - len(fresh)
+            if not fresh:
+                return
+            try:
+                self.processor.process(fresh, Tracking(stream, fresh[-1].position))
+            except IntegrityError:
+                # Another instance advanced this stream, or an aggregate changed under us: re-read.
+                self.stats.skipped -= len(items) - len(fresh)
+                if attempt == MAX_CONFLICT_RETRIES:
+                    raise
+                log.warning("consumer_batch_conflict", processor=self.processor.name, stream=stream)
+                continue
+            self.stats.applied += len(fresh)
+            return
+
+
+def _by_stream(items: Sequence[FeedItem]) -> list[list[FeedItem]]:
+    groups: dict[str, list[FeedItem]] = {}
+    for item in items:
+        groups.setdefault(item.stream, []).append(item)
+    return list(groups.values())
+
+
+def _unseen(items: Sequence[FeedItem], applied_up_to: int | None) -> list[FeedItem]:
+    """Items past the tracked position, each upstream notification once, in order."""
+    high = applied_up_to if applied_up_to is not None else 0
+    fresh = []
+    for item in items:
+        if item.position > high:
+            fresh.append(item)
+            high = item.position
+    return fresh

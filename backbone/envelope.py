@@ -1,0 +1,120 @@
+"""The event envelope: CloudEvents attributes plus the backbone's metadata, around one Avro record.
+
+An envelope is built either from a stored notification (embedded mode) or from a Kafka message
+(distributed mode); both give the same envelope for the same event. On Kafka the attributes travel as
+headers in the CloudEvents Kafka binding's binary mode, and the value is the Avro single-object message.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+from uuid import UUID, uuid5
+
+from backbone.codec import AvroCodec
+from backbone.errors import CorruptMessageError
+from backbone.events import cloudevents_type
+
+SPECVERSION = "1.0"
+CONTENT_TYPE = "application/avro"
+# Event ids are derived from (aggregate, version), so a republished event keeps its id.
+EVENT_ID_NAMESPACE = UUID("6f1b6a3e-3c1d-5b7e-9a43-1d2c0e8b7f10")
+
+
+def event_id(aggregate_id: UUID, version: int) -> str:
+    return str(uuid5(EVENT_ID_NAMESPACE, f"{aggregate_id}/{version}"))
+
+
+def service_source(service: str) -> str:
+    """The CloudEvents source of a producing service, a URN as the NL GOV profile asks."""
+    return f"urn:nld:ind:backbone:{service}"
+
+
+@dataclass(frozen=True, slots=True)
+class Envelope:
+    id: str
+    source: str
+    type: str
+    subject: str  # the case id
+    time: datetime  # when it happened in the world (occurred_at)
+    sequence: int  # the aggregate version
+    correlation_id: str
+    causation_id: str | None
+    recorded_at: datetime
+    notification_id: int  # position in the producing service's notification log
+    schema: str  # the Avro full name
+    data: Mapping[str, Any]  # the decoded Avro record, ``meta`` included
+    specversion: str = SPECVERSION
+
+    @property
+    def occurred_at(self) -> datetime:
+        return self.time
+
+    @property
+    def case_id(self) -> UUID:
+        return UUID(self.subject)
+
+    def kafka_headers(self) -> list[tuple[str, bytes]]:
+        headers = [
+            ("ce_specversion", self.specversion),
+            ("ce_id", self.id),
+            ("ce_source", self.source),
+            ("ce_type", self.type),
+            ("ce_time", _rfc3339(self.time)),
+            ("ce_subject", self.subject),
+            ("content-type", CONTENT_TYPE),
+            ("ce_sequence", str(self.sequence)),
+            ("ce_correlationid", self.correlation_id),
+            ("ce_recordedtime", _rfc3339(self.recorded_at)),
+            ("ce_notificationid", str(self.notification_id)),
+        ]
+        if self.causation_id is not None:
+            headers.append(("ce_causationid", self.causation_id))
+        return [(name, value.encode()) for name, value in headers]
+
+
+def envelope_from_record(
+    source: str, schema: str, record: Mapping[str, Any], notification_id: int
+) -> Envelope:
+    meta = record["meta"]
+    aggregate_id = meta["aggregate_id"]
+    return Envelope(
+        id=event_id(aggregate_id, meta["aggregate_version"]),
+        source=source,
+        type=cloudevents_type(schema),
+        subject=str(aggregate_id),
+        time=meta["occurred_at"],
+        sequence=meta["aggregate_version"],
+        correlation_id=meta["correlation_id"],
+        causation_id=meta["causation_id"],
+        recorded_at=meta["recorded_at"],
+        notification_id=notification_id,
+        schema=schema,
+        data=record,
+    )
+
+
+def envelope_from_kafka(
+    codec: AvroCodec, headers: Iterable[tuple[str, bytes]], value: bytes
+) -> Envelope:
+    """Decode a message; the headers must agree with what the value says."""
+    attributes = {name: raw.decode() for name, raw in headers}
+    schema, record = codec.decode(value)
+    try:
+        source = attributes["ce_source"]
+        notification_id = int(attributes["ce_notificationid"])
+    except (KeyError, ValueError) as error:
+        raise CorruptMessageError(f"message headers lack a usable {error}") from error
+    envelope = envelope_from_record(source, schema.name, record, notification_id)
+    if attributes.get("ce_id") != envelope.id or attributes.get("ce_type") != envelope.type:
+        raise CorruptMessageError(
+            f"headers ce_id={attributes.get('ce_id')} ce_type={attributes.get('ce_type')} "
+            f"disagree with the value ({envelope.id}, {envelope.type})"
+        )
+    return envelope
+
+
+def _rfc3339(moment: datetime) -> str:
+    return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")

@@ -1,0 +1,90 @@
+"""Distributed mode: read producing services' topics from Kafka with a consumer group.
+
+On every assignment the feed seeks each partition from the consumer's own store (the offset hint), not
+from offsets committed in Kafka; duplicates (a relay that republished after a crash, or a re-read after
+a rebalance) carry upstream notification ids the consumer has already tracked, and are skipped there.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+from kafka import ConsumerRebalanceListener, KafkaConsumer, TopicPartition
+
+from backbone.codec import AvroCodec
+from backbone.envelope import envelope_from_kafka
+from backbone.feeds.base import FeedItem, partition_stream
+from backbone.feeds.offset_hints import OffsetHints
+
+
+class KafkaTopicsFeed:
+    def __init__(
+        self,
+        *,
+        upstreams: Mapping[str, str],  # topic name -> producing service
+        consumer_factory: Callable[[], KafkaConsumer],
+        codec: AvroCodec,
+        hints: OffsetHints,
+    ) -> None:
+        self._upstreams = dict(upstreams)
+        self._consumer_factory = consumer_factory
+        self._codec = codec
+        self._hints = hints
+        self._consumer: KafkaConsumer | None = None
+
+    @property
+    def consumer(self) -> KafkaConsumer:
+        if self._consumer is None:
+            self._consumer = self._consumer_factory()
+            self._consumer.subscribe(topics=sorted(self._upstreams), listener=_SeekFromHints(self))
+        return self._consumer
+
+    def stream_of(self, partition: TopicPartition) -> str:
+        return partition_stream(self._upstreams[partition.topic], partition.partition)
+
+    def seek_from_hints(self, partitions: Sequence[TopicPartition]) -> None:
+        for partition in partitions:
+            offset = self._hints.last_offset(self.stream_of(partition))
+            if offset is None:
+                self.consumer.seek_to_beginning(partition)
+            else:
+                self.consumer.seek(partition, offset + 1)
+
+    def poll(self, max_items: int, timeout: float) -> list[FeedItem]:
+        batches = self.consumer.poll(timeout_ms=int(timeout * 1000), max_records=max_items)
+        items = []
+        for partition, records in batches.items():
+            stream = self.stream_of(partition)
+            for record in records:
+                envelope = envelope_from_kafka(self._codec, record.headers, record.value)
+                items.append(FeedItem(stream, envelope.notification_id, envelope, record.offset))
+        return items
+
+    def acknowledge(self, items: Sequence[FeedItem]) -> None:
+        last: dict[str, int] = {}
+        for item in items:
+            if item.offset is not None:
+                last[item.stream] = max(item.offset, last.get(item.stream, -1))
+        for stream, offset in last.items():
+            self._hints.record(stream, offset)
+
+    def rewind(self) -> None:
+        if self._consumer is not None:
+            self.seek_from_hints(sorted(self._consumer.assignment()))
+
+    def close(self) -> None:
+        if self._consumer is not None:
+            self._consumer.close(autocommit=False)
+            self._consumer = None
+
+
+class _SeekFromHints(ConsumerRebalanceListener):  # type: ignore[misc]
+    def __init__(self, feed: KafkaTopicsFeed) -> None:
+        self._feed = feed
+
+    def on_partitions_revoked(self, revoked: Any) -> None:
+        """Effects are committed per batch, so there is nothing to flush."""
+
+    def on_partitions_assigned(self, assigned: Any) -> None:
+        self._feed.seek_from_hints(sorted(assigned))

@@ -1,0 +1,37 @@
+"""Kafka clients made from settings, only when called: nothing connects at import time."""
+
+from __future__ import annotations
+
+from kafka import KafkaAdminClient, KafkaConsumer, KafkaProducer
+
+from backbone.settings import Settings
+
+
+def make_producer(settings: Settings, *, client_id: str) -> KafkaProducer:
+    return KafkaProducer(
+        bootstrap_servers=settings.kafka_bootstrap,
+        client_id=f"{settings.kafka_client_id}-{client_id}",
+        acks="all",
+        enable_idempotence=True,
+        linger_ms=5,
+        batch_size=256 * 1024,
+        max_request_size=4 * 1024 * 1024,
+    )
+
+
+def make_consumer(settings: Settings, *, group_id: str, client_id: str) -> KafkaConsumer:
+    return KafkaConsumer(
+        bootstrap_servers=settings.kafka_bootstrap,
+        client_id=f"{settings.kafka_client_id}-{client_id}",
+        group_id=group_id,
+        enable_auto_commit=False,
+        auto_offset_reset="earliest",
+        max_poll_records=settings.consumer_batch_size,
+    )
+
+
+def make_admin(settings: Settings) -> KafkaAdminClient:
+    return KafkaAdminClient(
+        bootstrap_servers=settings.kafka_bootstrap,
+        client_id=f"{settings.kafka_client_id}-admin",
+    )

@@ -1,0 +1,52 @@
+"""Structured logs, configured once: JSON in production, readable in a terminal.
+
+Log events have stable snake_case names and carry the case, correlation and causation ids when bound
+(``bind_case``). Never log personal data: the domain's events hold none, and neither may a log line.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from typing import Literal
+
+import structlog
+
+_configured = False
+
+
+def configure_logging(
+    fmt: Literal["auto", "json", "console"] = "auto", level: str = "info"
+) -> None:
+    global _configured
+    renderer: structlog.types.Processor
+    use_json = fmt == "json" or (fmt == "auto" and not sys.stderr.isatty())
+    if use_json:
+        renderer = structlog.processors.JSONRenderer()
+    else:
+        renderer = structlog.dev.ConsoleRenderer(colors=sys.stderr.isatty())
+    structlog.configure(
+        processors=[
+            structlog.contextvars.merge_contextvars,
+            structlog.processors.add_log_level,
+            structlog.processors.TimeStamper(fmt="iso", utc=True),
+            structlog.processors.format_exc_info,
+            renderer,
+        ],
+        wrapper_class=structlog.make_filtering_bound_logger(
+            logging.getLevelNamesMapping()[level.upper()]
+        ),
+        logger_factory=structlog.PrintLoggerFactory(file=sys.stderr),
+        cache_logger_on_first_use=False,
+    )
+    _configured = True
+
+
+def bind_case(case_id: str, correlation_id: str, causation_id: str | None = None) -> None:
+    structlog.contextvars.bind_contextvars(
+        case_id=case_id, correlation_id=correlation_id, causation_id=causation_id
+    )
+
+
+def unbind_case() -> None:
+    structlog.contextvars.unbind_contextvars("case_id", "correlation_id", "causation_id")

@@ -1,0 +1,39 @@
+"""The topics of the backbone, declared as code. ``backbone topics create`` makes them on the broker.
+
+One topic per producing service and aggregate, keyed by case id so that a case's events stay in one
+partition, in order. Retention is unlimited: the topics are the history every consumer rebuilds from.
+"""
+
+from __future__ import annotations
+
+from backbone.topics import TopicSpec
+
+KEEP_FOREVER = -1
+
+
+def declared_topics(partitions: int = 6, replication_factor: int = 1) -> list[TopicSpec]:
+    return [
+        TopicSpec(
+            name="ind.intake.applications.v1",
+            producer="intake",
+            partitions=partitions,
+            replication_factor=replication_factor,
+            retention_ms=KEEP_FOREVER,
+            description="Events of applications (aanvragen): submitted, accepted, ...",
+        ),
+        TopicSpec(
+            name="ind.decision.cases.v1",
+            producer="decision",
+            partitions=partitions,
+            replication_factor=replication_factor,
+            retention_ms=KEEP_FOREVER,
+            description="Events of cases (zaken): opened, hearings, decisions, ...",
+        ),
+    ]
+
+
+def topic_of(service: str, partitions: int = 6) -> TopicSpec:
+    for spec in declared_topics(partitions):
+        if spec.producer == service:
+            return spec
+    raise KeyError(f"no topic declared for service {service!r}")

@@ -1,0 +1,113 @@
+"""The workload view's tables, in SQLite (embedded) or PostgreSQL (distributed).
+
+Rows and the tracking position are written in one transaction of the view's own database.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from eventsourcing.persistence import Tracking
+from eventsourcing.postgres import PostgresDatastore, PostgresTrackingRecorder
+from eventsourcing.sqlite import SQLiteDatastore, SQLiteTrackingRecorder
+from psycopg.sql import SQL, Identifier
+
+from services.control_tower.projections.workload import STAGE_ORDER, StageChange, WorkloadRow
+
+_UPSERT_CASE = (
+    "INSERT INTO {cases} (case_id, procedure, stage, stage_rank, stage_since) "
+    "VALUES ({p}, {p}, {p}, {p}, {p}) "
+    "ON CONFLICT (case_id) DO UPDATE SET stage = excluded.stage, "
+    "stage_rank = excluded.stage_rank, stage_since = excluded.stage_since "
+    "WHERE excluded.stage_rank > {cases}.stage_rank"
+)
+_COUNT_EVENT = (
+    "INSERT INTO {counts} (event_type, events) VALUES ({p}, {p}) "
+    "ON CONFLICT (event_type) DO UPDATE SET events = {counts}.events + excluded.events"
+)
+_WORKLOAD = "SELECT procedure, stage, COUNT(*) FROM {cases} GROUP BY procedure, stage"
+_COUNTS = "SELECT event_type, events FROM {counts}"
+
+
+def _rows(result: Sequence[Any]) -> list[WorkloadRow]:
+    rows = [WorkloadRow(str(r[0]), str(r[1]), int(r[2])) for r in result]
+    return sorted(rows, key=lambda r: (r.procedure, STAGE_ORDER.index(r.stage)))
+
+
+def _change_params(change: StageChange) -> tuple[Any, ...]:
+    return (change.case_id, change.procedure, change.stage, change.rank, change.since.isoformat())
+
+
+class SQLiteWorkloadStore(SQLiteTrackingRecorder):
+    def __init__(self, datastore: SQLiteDatastore, **kwargs: Any) -> None:
+        super().__init__(datastore, **kwargs)
+        self._upsert = _UPSERT_CASE.format(cases="tower_cases", p="?")
+        self._count = _COUNT_EVENT.format(counts="tower_event_counts", p="?")
+
+    def construct_create_table_statements(self) -> list[str]:
+        return [
+            *super().construct_create_table_statements(),
+            "CREATE TABLE IF NOT EXISTS tower_cases (case_id TEXT PRIMARY KEY, procedure TEXT NOT NULL, "
+            "stage TEXT NOT NULL, stage_rank INTEGER NOT NULL, stage_since TEXT NOT NULL)",
+            "CREATE TABLE IF NOT EXISTS tower_event_counts (event_type TEXT PRIMARY KEY, "
+            "events INTEGER NOT NULL)",
+        ]
+
+    def apply(self, changes: Sequence[StageChange], counts: dict[str, int], tracking: Tracking) -> None:
+        with self.datastore.transaction(commit=True) as cursor:
+            cursor.executemany(self._upsert, [_change_params(c) for c in changes])
+            cursor.executemany(self._count, list(counts.items()))
+            self._insert_tracking(cursor, tracking)
+
+    def workload(self) -> list[WorkloadRow]:
+        with self.datastore.transaction(commit=False) as cursor:
+            cursor.execute(_WORKLOAD.format(cases="tower_cases"))
+            return _rows(cursor.fetchall())
+
+    def event_counts(self) -> dict[str, int]:
+        with self.datastore.transaction(commit=False) as cursor:
+            cursor.execute(_COUNTS.format(counts="tower_event_counts"))
+            return {str(r[0]): int(r[1]) for r in cursor.fetchall()}
+
+
+class PostgresWorkloadStore(PostgresTrackingRecorder):
+    def __init__(self, datastore: PostgresDatastore, **kwargs: Any) -> None:
+        super().__init__(datastore, **kwargs)
+        schema = Identifier(self.datastore.schema)
+        cases = SQL("{}.tower_cases").format(schema).as_string()
+        counts = SQL("{}.tower_event_counts").format(schema).as_string()
+        self._cases, self._counts = cases, counts
+        self._upsert = _UPSERT_CASE.format(cases=cases, p="%s")
+        self._count = _COUNT_EVENT.format(counts=counts, p="%s")
+        self.sql_create_statements.extend(
+            [
+                SQL(
+                    f"CREATE TABLE IF NOT EXISTS {cases} (case_id text PRIMARY KEY, "
+                    "procedure text NOT NULL, stage text NOT NULL, stage_rank integer NOT NULL, "
+                    "stage_since text NOT NULL)"
+                ),
+                SQL(
+                    f"CREATE TABLE IF NOT EXISTS {counts} (event_type text PRIMARY KEY, "
+                    "events bigint NOT NULL)"
+                ),
+            ]
+        )
+
+    def apply(self, changes: Sequence[StageChange], counts: dict[str, int], tracking: Tracking) -> None:
+        with self.datastore.transaction(commit=True) as cursor:
+            if changes:
+                cursor.executemany(self._upsert, [_change_params(c) for c in changes])
+            if counts:
+                cursor.executemany(self._count, list(counts.items()))
+            self._insert_tracking(cursor, tracking)
+
+    def workload(self) -> list[WorkloadRow]:
+        with self.datastore.transaction(commit=False) as cursor:
+            cursor.execute(_WORKLOAD.format(cases=self._cases))
+            return _rows([tuple(r.values()) for r in cursor.fetchall()])
+
+    def event_counts(self) -> dict[str, int]:
+        with self.datastore.transaction(commit=False) as cursor:
+            cursor.execute(_COUNTS.format(counts=self._counts))
+            return {str(r["event_type"]): int(r["events"]) for r in cursor.fetchall()}

@@ -1,0 +1,73 @@
+"""The decision service: opens a case for every accepted application it consumes.
+
+It is a processor for the tracked consumer: the case events it records and the position it read up to
+are written in one transaction, so a redelivered message changes nothing and a crash loses nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from uuid import UUID
+
+from eventsourcing.application import Application as EventSourcedApplication
+from eventsourcing.application import ProcessingEvent
+from eventsourcing.persistence import Mapper, ProcessRecorder, Tracking
+from eventsourcing.utils import EnvType
+
+from backbone.clock import Clock
+from backbone.codec import AvroCodec
+from backbone.envelope import Envelope
+from backbone.event_mapper import AvroEventMapper
+from backbone.feeds.base import FeedItem
+from backbone.procedures import Procedure
+from services.decision.domain.case import Case
+
+APPLICATION_ACCEPTED = "nl.ind.intake.ApplicationAccepted"
+
+
+class Decision(EventSourcedApplication[UUID]):
+    name = "decision"
+
+    def __init__(self, *, env: EnvType, codec: AvroCodec, clock: Clock) -> None:
+        self.codec = codec
+        self.clock = clock
+        super().__init__(env=env)
+
+    def construct_mapper(self) -> Mapper[UUID]:
+        return AvroEventMapper(self.codec)
+
+    def construct_recorder(self) -> ProcessRecorder:
+        return self.factory.process_recorder()
+
+    @property
+    def process_recorder(self) -> ProcessRecorder:
+        assert isinstance(self.recorder, ProcessRecorder)
+        return self.recorder
+
+    # The processor protocol of backbone.consumer.
+    def max_position(self, stream: str) -> int | None:
+        return self.process_recorder.max_tracking_id(stream)
+
+    def process(self, items: Sequence[FeedItem], tracking: Tracking) -> None:
+        processing = ProcessingEvent[UUID](tracking)
+        for item in items:
+            self.policy(item.envelope, processing)
+        self._notify(self._record(processing))
+
+    def policy(self, envelope: Envelope, processing: ProcessingEvent[UUID]) -> None:
+        if envelope.schema == APPLICATION_ACCEPTED:
+            data = envelope.data
+            case = Case.open(
+                case_id=envelope.case_id,
+                procedure=Procedure(data["procedure"]),
+                received_on=data["received_on"],
+                statutory_deadline=data["statutory_deadline"],
+                now=self.clock.now(),
+                correlation_id=envelope.correlation_id,
+                causation_id=envelope.id,
+            )
+            processing.collect_events(case)
+
+    def get_case(self, case_id: UUID) -> Case:
+        case: Case = self.repository.get(case_id)
+        return case

@@ -1,0 +1,63 @@
+"""The intake service: receives applications and accepts them for a decision."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+from uuid import UUID, uuid4
+
+from eventsourcing.application import Application as EventSourcedApplication
+from eventsourcing.persistence import Mapper
+from eventsourcing.utils import EnvType
+
+from backbone.clock import Clock
+from backbone.codec import AvroCodec
+from backbone.errors import FieldProblem, InvalidCommand
+from backbone.event_mapper import AvroEventMapper
+from backbone.validation import parse_command
+from services.intake.application.commands import SubmitApplication
+from services.intake.domain.application import Application
+
+
+class Intake(EventSourcedApplication[UUID]):
+    name = "intake"
+
+    def __init__(self, *, env: EnvType, codec: AvroCodec, clock: Clock) -> None:
+        self.codec = codec
+        self.clock = clock
+        super().__init__(env=env)
+
+    def construct_mapper(self) -> Mapper[UUID]:
+        return AvroEventMapper(self.codec)
+
+    def submit_application(
+        self, data: Mapping[str, Any] | SubmitApplication, *, correlation_id: str | None = None
+    ) -> UUID:
+        command = data if isinstance(data, SubmitApplication) else parse_command(SubmitApplication, data)
+        now = self.clock.now()
+        if command.received_on > now.date():
+            raise InvalidCommand(
+                "SubmitApplication",
+                [FieldProblem("received_on", "not_in_future", f"{command.received_on} is after today")],
+            )
+        application = Application.submit(
+            application_id=uuid4(),
+            procedure=command.procedure,
+            channel=command.channel,
+            received_on=command.received_on,
+            applicant_ref=command.applicant_ref,
+            nationality=command.nationality,
+            now=now,
+            correlation_id=correlation_id or str(uuid4()),
+        )
+        self.save(application)
+        return application.id
+
+    def accept_application(self, application_id: UUID, *, correlation_id: str | None = None) -> None:
+        application: Application = self.repository.get(application_id)
+        application.accept(now=self.clock.now(), correlation_id=correlation_id or str(uuid4()))
+        self.save(application)
+
+    def get_application(self, application_id: UUID) -> Application:
+        application: Application = self.repository.get(application_id)
+        return application
