@@ -32,6 +32,7 @@ class Settings(BaseModel):
     kafka_bootstrap: str = "127.0.0.1:9092"
     kafka_client_id: str = "backbone"
     topic_partitions: int = Field(default=6, ge=1)
+    topic_prefix: str = Field(default="", description="prepended to every topic name, e.g. test-1.")
     relay_batch_size: int = Field(default=500, ge=1)
     consumer_batch_size: int = Field(default=500, ge=1)
     log_format: Literal["auto", "json", "console"] = "auto"

@@ -11,10 +11,12 @@ from backbone.topics import TopicSpec
 KEEP_FOREVER = -1
 
 
-def declared_topics(partitions: int = 6, replication_factor: int = 1) -> list[TopicSpec]:
+def declared_topics(
+    partitions: int = 6, replication_factor: int = 1, prefix: str = ""
+) -> list[TopicSpec]:
     return [
         TopicSpec(
-            name="ind.intake.applications.v1",
+            name=f"{prefix}ind.intake.applications.v1",
             producer="intake",
             partitions=partitions,
             replication_factor=replication_factor,
@@ -22,7 +24,7 @@ def declared_topics(partitions: int = 6, replication_factor: int = 1) -> list[To
             description="Events of applications (aanvragen): submitted, accepted, ...",
         ),
         TopicSpec(
-            name="ind.decision.cases.v1",
+            name=f"{prefix}ind.decision.cases.v1",
             producer="decision",
             partitions=partitions,
             replication_factor=replication_factor,
@@ -32,8 +34,8 @@ def declared_topics(partitions: int = 6, replication_factor: int = 1) -> list[To
     ]
 
 
-def topic_of(service: str, partitions: int = 6) -> TopicSpec:
-    for spec in declared_topics(partitions):
+def topic_of(service: str, partitions: int = 6, prefix: str = "") -> TopicSpec:
+    for spec in declared_topics(partitions, prefix=prefix):
         if spec.producer == service:
             return spec
     raise KeyError(f"no topic declared for service {service!r}")

@@ -25,7 +25,10 @@ def register(commands: Any) -> None:
 
 
 def _specs(arguments: argparse.Namespace, settings: Settings) -> Any:
-    return declared_topics(getattr(arguments, "partitions", None) or settings.topic_partitions)
+    return declared_topics(
+        getattr(arguments, "partitions", None) or settings.topic_partitions,
+        prefix=settings.topic_prefix,
+    )
 
 
 def _create(arguments: argparse.Namespace) -> int:

@@ -48,7 +48,7 @@ def build_decision_consumer(
         )
     else:
         feed = KafkaTopicsFeed(
-            upstreams={topic_of("intake", settings.topic_partitions).name: "intake"},
+            upstreams={topic_of("intake", settings.topic_partitions, settings.topic_prefix).name: "intake"},
             consumer_factory=lambda: make_consumer(settings, group_id=group_id, client_id=SERVICE),
             codec=codec,
             hints=OffsetHints(decision.process_recorder),
@@ -64,7 +64,7 @@ def build_decision_relay(
         recorder=decision.recorder,
         positions=decision.process_recorder,
         codec=codec,
-        topic=topic_of(SERVICE, settings.topic_partitions).name,
+        topic=topic_of(SERVICE, settings.topic_partitions, settings.topic_prefix).name,
         producer=producer,
         batch_size=settings.relay_batch_size,
         **options,

@@ -27,7 +27,7 @@ def build_intake_relay(
         recorder=intake.recorder,
         positions=intake.factory.tracking_recorder(),
         codec=codec,
-        topic=topic_of(SERVICE, settings.topic_partitions).name,
+        topic=topic_of(SERVICE, settings.topic_partitions, settings.topic_prefix).name,
         producer=producer,
         batch_size=settings.relay_batch_size,
         **options,

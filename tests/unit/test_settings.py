@@ -1,0 +1,28 @@
+from __future__ import annotations
+
+import pytest
+
+from backbone.errors import ConfigurationError
+from backbone.settings import Settings
+
+
+def test_a_service_setting_wins_over_the_shared_one() -> None:
+    environ = {"BACKBONE_KAFKA_BOOTSTRAP": "a:1", "INTAKE_KAFKA_BOOTSTRAP": "b:2"}
+    assert Settings.from_env("intake", environ).kafka_bootstrap == "b:2"
+    assert Settings.from_env("decision", environ).kafka_bootstrap == "a:1"
+
+
+def test_defaults_match_the_infra_scripts() -> None:
+    settings = Settings.from_env("intake", {})
+    assert settings.mode == "embedded"
+    assert (settings.postgres_port, settings.kafka_bootstrap) == (55432, "127.0.0.1:9092")
+
+
+def test_an_invalid_value_names_the_variable() -> None:
+    with pytest.raises(ConfigurationError, match="INTAKE_MODE"):
+        Settings.from_env("intake", {"INTAKE_MODE": "cloud"})
+
+
+def test_the_password_is_not_printed() -> None:
+    settings = Settings.from_env("intake", {"BACKBONE_POSTGRES_PASSWORD": "s3cret"})
+    assert "s3cret" not in repr(settings)
