@@ -96,9 +96,7 @@ def envelope_from_record(
     )
 
 
-def envelope_from_kafka(
-    codec: AvroCodec, headers: Iterable[tuple[str, bytes]], value: bytes
-) -> Envelope:
+def envelope_from_kafka(codec: AvroCodec, headers: Iterable[tuple[str, bytes]], value: bytes) -> Envelope:
     """Decode a message; the headers must agree with what the value says."""
     attributes = {name: raw.decode() for name, raw in headers}
     schema, record = codec.decode(value)

@@ -58,9 +58,7 @@ class InvalidCommand(BackboneError):
     def as_dict(self) -> dict[str, object]:
         return {
             "command": self.command,
-            "problems": [
-                {"field": p.field, "rule": p.rule, "message": p.message} for p in self.problems
-            ],
+            "problems": [{"field": p.field, "rule": p.rule, "message": p.message} for p in self.problems],
         }
 
 

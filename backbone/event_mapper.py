@@ -44,7 +44,9 @@ class AvroEventMapper(Mapper[UUID]):
             return super().to_domain_event(stored_event)
         record = self.codec.decode_body(stored_event.topic, stored_event.state)
         cls = resolve_topic(stored_event.topic)
-        return event_from_record(cls, record, stored_event.originator_id)
+        originator_id = stored_event.originator_id
+        aggregate_id = originator_id if isinstance(originator_id, UUID) else UUID(originator_id)
+        return event_from_record(cls, record, aggregate_id)
 
 
 def record_of(event: CaseEvent) -> dict[str, Any]:
@@ -87,7 +89,5 @@ def event_from_record(cls: type[CaseEvent], record: dict[str, Any], aggregate_id
 def _enum_fields(cls: type[CaseEvent]) -> dict[str, type[enum.Enum]]:
     hints = typing.get_type_hints(cls)
     return {
-        name: hint
-        for name, hint in hints.items()
-        if isinstance(hint, type) and issubclass(hint, enum.Enum)
+        name: hint for name, hint in hints.items() if isinstance(hint, type) and issubclass(hint, enum.Enum)
     }

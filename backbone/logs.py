@@ -15,9 +15,7 @@ import structlog
 _configured = False
 
 
-def configure_logging(
-    fmt: Literal["auto", "json", "console"] = "auto", level: str = "info"
-) -> None:
+def configure_logging(fmt: Literal["auto", "json", "console"] = "auto", level: str = "info") -> None:
     global _configured
     renderer: structlog.types.Processor
     use_json = fmt == "json" or (fmt == "auto" and not sys.stderr.isatty())
@@ -33,9 +31,7 @@ def configure_logging(
             structlog.processors.format_exc_info,
             renderer,
         ],
-        wrapper_class=structlog.make_filtering_bound_logger(
-            logging.getLevelNamesMapping()[level.upper()]
-        ),
+        wrapper_class=structlog.make_filtering_bound_logger(logging.getLevelNamesMapping()[level.upper()]),
         logger_factory=structlog.PrintLoggerFactory(file=sys.stderr),
         cache_logger_on_first_use=False,
     )

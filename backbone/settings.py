@@ -39,9 +39,7 @@ class Settings(BaseModel):
     log_level: Literal["debug", "info", "warning", "error"] = "info"
 
     @classmethod
-    def from_env(
-        cls, service: str = SHARED_PREFIX, environ: Mapping[str, str] | None = None
-    ) -> Settings:
+    def from_env(cls, service: str = SHARED_PREFIX, environ: Mapping[str, str] | None = None) -> Settings:
         environ = os.environ if environ is None else environ
         prefixes = [service.upper(), SHARED_PREFIX] if service.upper() != SHARED_PREFIX else [SHARED_PREFIX]
         values: dict[str, str] = {}

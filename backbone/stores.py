@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 import psycopg
 from eventsourcing.persistence import InfrastructureFactory, TrackingRecorder
@@ -60,7 +60,7 @@ def build_view(name: str, settings: Settings, sqlite_class: type[View], postgres
     env = Environment(name, store_env(name, settings))
     factory = InfrastructureFactory.construct(env)
     view_class = sqlite_class if settings.mode == "embedded" else postgres_class
-    view: View = factory.tracking_recorder(view_class)
+    view = cast(View, factory.tracking_recorder(view_class))
     view.factory = factory  # type: ignore[attr-defined]  # keep the pool alive with the view
     return view
 
@@ -69,5 +69,5 @@ def upstream_recorder(service: str, settings: Settings) -> Any:
     """A reader of another service's notification log (embedded mode reads it directly)."""
     factory = InfrastructureFactory.construct(Environment(service, store_env(service, settings)))
     recorder = factory.application_recorder()
-    recorder.factory = factory  # keep the pool alive with the recorder
+    recorder.factory = factory  # type: ignore[attr-defined]  # keep the pool alive with it
     return recorder

@@ -59,8 +59,5 @@ def ensure_topics(admin: Any, specs: Sequence[TopicSpec]) -> list[TopicReport]:
             if actual == spec.partitions:
                 reports.append(TopicReport(spec.name, "exists", actual))
             else:
-                reports.append(
-                    TopicReport(spec.name, "mismatch", actual, f"declared {spec.partitions}")
-                )
+                reports.append(TopicReport(spec.name, "mismatch", actual, f"declared {spec.partitions}"))
     return reports
-

@@ -11,9 +11,7 @@ from backbone.topics import TopicSpec
 KEEP_FOREVER = -1
 
 
-def declared_topics(
-    partitions: int = 6, replication_factor: int = 1, prefix: str = ""
-) -> list[TopicSpec]:
+def declared_topics(partitions: int = 6, replication_factor: int = 1, prefix: str = "") -> list[TopicSpec]:
     return [
         TopicSpec(
             name=f"{prefix}ind.intake.applications.v1",

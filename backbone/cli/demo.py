@@ -61,7 +61,9 @@ def run(arguments: argparse.Namespace) -> int:
     if arguments.json:
         print(workload_json(rows, applications=arguments.applications, seconds=round(elapsed, 2)))
     else:
-        print(f"Control tower: open cases by procedure and stage ({arguments.applications} sample "
-              f"applications, {elapsed:.1f} s, embedded mode)\n")
+        print(
+            f"Control tower: open cases by procedure and stage ({arguments.applications} sample "
+            f"applications, {elapsed:.1f} s, embedded mode)\n"
+        )
         print(workload_table(rows))
     return 0

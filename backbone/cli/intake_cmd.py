@@ -23,8 +23,11 @@ def register(commands: Any) -> None:
         help="submit an application; prints its id",
         description="Submit an application. A field that breaks a rule is named, and nothing is recorded.",
     )
-    submit.add_argument("--procedure", help="asylum, family_reunification, highly_skilled_migrant, "
-                        "family, study, research, renewal, change_of_purpose, naturalisation")
+    submit.add_argument(
+        "--procedure",
+        help="asylum, family_reunification, highly_skilled_migrant, "
+        "family, study, research, renewal, change_of_purpose, naturalisation",
+    )
     submit.add_argument("--channel", help="online, desk, post, application_centre")
     submit.add_argument("--received-on", help="YYYY-MM-DD, not in the future")
     submit.add_argument("--applicant-ref", help="pseudonymous reference: P- and 16 hex digits")
@@ -57,8 +60,14 @@ def _accept(arguments: argparse.Namespace) -> int:
     intake.accept_application(arguments.application_id)
     deadline = intake.get_application(arguments.application_id).statutory_deadline
     if arguments.json:
-        print(json.dumps({"application_id": str(arguments.application_id),
-                          "statutory_deadline": str(deadline)}))
+        print(
+            json.dumps(
+                {
+                    "application_id": str(arguments.application_id),
+                    "statutory_deadline": str(deadline),
+                }
+            )
+        )
     else:
         print(f"accepted {arguments.application_id}; statutory deadline {deadline}")
     return 0

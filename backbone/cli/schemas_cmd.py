@@ -23,13 +23,15 @@ def _list(arguments: argparse.Namespace) -> int:
     rows = []
     for name in catalog.names():
         schema = catalog.by_name(name)
-        rows.append({
-            "name": name,
-            "fingerprint": schema.fingerprint.hex(),
-            "event": schema.is_event,
-            "cloudevents_type": cloudevents_type(name) if schema.is_event else None,
-            "file": str(schema.path),
-        })
+        rows.append(
+            {
+                "name": name,
+                "fingerprint": schema.fingerprint.hex(),
+                "event": schema.is_event,
+                "cloudevents_type": cloudevents_type(name) if schema.is_event else None,
+                "file": str(schema.path),
+            }
+        )
     if arguments.json:
         print(json.dumps(rows, indent=2))
     else:

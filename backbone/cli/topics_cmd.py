@@ -52,6 +52,8 @@ def _list(arguments: argparse.Namespace) -> int:
         print(json.dumps([s.__dict__ for s in specs], indent=2))
     else:
         for s in specs:
-            print(f"{s.name}  producer={s.producer} partitions={s.partitions} "
-                  f"retention_ms={s.retention_ms}  {s.description}")
+            print(
+                f"{s.name}  producer={s.producer} partitions={s.partitions} "
+                f"retention_ms={s.retention_ms}  {s.description}"
+            )
     return 0

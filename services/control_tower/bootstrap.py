@@ -57,7 +57,9 @@ def build_tower_consumers(
             for upstream in UPSTREAMS
         ]
     feed = KafkaTopicsFeed(
-        upstreams={topic_of(u, settings.topic_partitions, settings.topic_prefix).name: u for u in UPSTREAMS},
+        upstreams={
+            topic_of(u, settings.topic_partitions, settings.topic_prefix).name: u for u in UPSTREAMS
+        },
         consumer_factory=lambda: make_consumer(settings, group_id=group_id, client_id=client_id),
         codec=codec,
         hints=OffsetHints(store),

@@ -48,18 +48,24 @@ def test_the_tower_catches_up_after_a_restart(tmp_path: Path) -> None:
 def test_backbone_demo_exits_zero_and_prints_the_table() -> None:
     result = subprocess.run(
         [sys.executable, "-m", "backbone.cli.main", "demo", "--applications", "120"],
-        capture_output=True, text=True, timeout=120, check=False,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
     assert result.returncode == 0, result.stderr
     assert "procedure" in result.stdout and "in_decision" in result.stdout
-    total_line = [line for line in result.stdout.splitlines() if line.startswith("total")][0]
+    total_line = next(line for line in result.stdout.splitlines() if line.startswith("total"))
     assert total_line.split()[-1] == "120"
 
 
 def test_backbone_demo_json_is_machine_readable() -> None:
     result = subprocess.run(
         [sys.executable, "-m", "backbone.cli.main", "demo", "--applications", "50", "--json"],
-        capture_output=True, text=True, timeout=120, check=True,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
     )
     document = json.loads(result.stdout)
     assert document["total_open_cases"] == 50
@@ -67,9 +73,25 @@ def test_backbone_demo_json_is_machine_readable() -> None:
 
 def test_submitting_bad_input_from_the_command_line_names_the_field(tmp_path: Path) -> None:
     result = subprocess.run(
-        [sys.executable, "-m", "backbone.cli.main", "intake", "submit", "--procedure", "asylum",
-         "--channel", "online", "--received-on", "2026-01-05", "--nationality", "SYR"],
-        capture_output=True, text=True, timeout=60, check=False,
+        [
+            sys.executable,
+            "-m",
+            "backbone.cli.main",
+            "intake",
+            "submit",
+            "--procedure",
+            "asylum",
+            "--channel",
+            "online",
+            "--received-on",
+            "2026-01-05",
+            "--nationality",
+            "SYR",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
         env={"BACKBONE_DATA_DIR": str(tmp_path), "PATH": "/usr/bin:/bin"},
     )
     assert result.returncode == 2

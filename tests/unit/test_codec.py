@@ -32,13 +32,14 @@ GOLDEN = bytes.fromhex(
     "c3014afe00635641d075"  # marker + CRC-64-AVRO fingerprint (little-endian)
     "4830303030303030302d303030302d343030302d383030302d303030303030303030303031"  # uuid string
     "02"  # aggregate_version 1
-    "80cde7e4ded7a306" "80cde7e4ded7a306"  # recorded_at, occurred_at: zigzag varint micros
+    "80cde7e4ded7a306"
+    "80cde7e4ded7a306"  # recorded_at, occurred_at: zigzag varint micros
     "06632d3100"  # correlation_id "c-1", causation_id null (union branch 0)
     "0006"  # procedure asylum (0), channel application_centre (3)
     "cebf02"  # received_on: 20455 days since 1970-01-01
-    "24" "502d30303030303030303030303030306131"  # applicant_ref, 18 bytes
-    "06535952"  # nationality
-    .replace(" ", "")
+    "24"
+    "502d30303030303030303030303030306131"  # applicant_ref, 18 bytes
+    "06535952".replace(" ", "")  # nationality
 )
 
 

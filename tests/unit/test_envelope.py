@@ -12,22 +12,23 @@ from tests.factories import NOW, an_application, clock, codec, embedded_settings
 
 
 @pytest.fixture
-def envelope(tmp_path: Path):  # type: ignore[no-untyped-def]
+def envelope(tmp_path: Path):
     intake = build_intake(embedded_settings(tmp_path), codec=codec(), clock=clock())
     application_id = intake.submit_application(an_application(), correlation_id="corr-9")
     intake.accept_application(application_id, correlation_id="corr-10")
-    feed = NotificationLogFeed(upstream="intake", recorder=intake.recorder, codec=codec(),
-                               positions=lambda _: None)
+    feed = NotificationLogFeed(
+        upstream="intake", recorder=intake.recorder, codec=codec(), positions=lambda _: None
+    )
     items = feed.poll(10, 0)
     assert [i.position for i in items] == [1, 2]
     return items[1].envelope
 
 
-def headers_of(envelope) -> dict[str, str]:  # type: ignore[no-untyped-def]
+def headers_of(envelope) -> dict[str, str]:
     return {name: value.decode() for name, value in envelope.kafka_headers()}
 
 
-def test_the_envelope_carries_the_cloudevents_attributes(envelope) -> None:  # type: ignore[no-untyped-def]
+def test_the_envelope_carries_the_cloudevents_attributes(envelope) -> None:
     assert envelope.type == "nl.ind.intake.application-accepted"
     assert envelope.source == "urn:nld:ind:backbone:intake"
     assert envelope.sequence == 2
@@ -37,7 +38,7 @@ def test_the_envelope_carries_the_cloudevents_attributes(envelope) -> None:  # t
     assert envelope.id == event_id(envelope.case_id, 2)
 
 
-def test_kafka_headers_follow_the_cloudevents_binary_mode(envelope) -> None:  # type: ignore[no-untyped-def]
+def test_kafka_headers_follow_the_cloudevents_binary_mode(envelope) -> None:
     headers = headers_of(envelope)
     assert headers["ce_specversion"] == "1.0"
     assert headers["ce_subject"] == envelope.subject
@@ -48,26 +49,28 @@ def test_kafka_headers_follow_the_cloudevents_binary_mode(envelope) -> None:  # 
     assert "ce_causationid" not in headers  # no cause: the header is left out, not empty
 
 
-def test_the_same_envelope_comes_back_from_a_kafka_message(envelope) -> None:  # type: ignore[no-untyped-def]
+def test_the_same_envelope_comes_back_from_a_kafka_message(envelope) -> None:
     value = codec().encode(envelope.schema, envelope.data)
     assert envelope_from_kafka(codec(), envelope.kafka_headers(), value) == envelope
 
 
-def test_headers_that_disagree_with_the_value_are_corruption(envelope) -> None:  # type: ignore[no-untyped-def]
+def test_headers_that_disagree_with_the_value_are_corruption(envelope) -> None:
     value = codec().encode(envelope.schema, envelope.data)
-    forged = [(k, b"nl.ind.intake.application-withdrawn" if k == "ce_type" else v)
-              for k, v in envelope.kafka_headers()]
+    forged = [
+        (k, b"nl.ind.intake.application-withdrawn" if k == "ce_type" else v)
+        for k, v in envelope.kafka_headers()
+    ]
     with pytest.raises(CorruptMessageError, match="disagree"):
         envelope_from_kafka(codec(), forged, value)
 
 
-def test_a_message_without_a_notification_id_is_corruption(envelope) -> None:  # type: ignore[no-untyped-def]
+def test_a_message_without_a_notification_id_is_corruption(envelope) -> None:
     value = codec().encode(envelope.schema, envelope.data)
     headers = [(k, v) for k, v in envelope.kafka_headers() if k != "ce_notificationid"]
     with pytest.raises(CorruptMessageError, match="ce_notificationid"):
         envelope_from_kafka(codec(), headers, value)
 
 
-def test_no_personal_value_appears_in_headers_or_value(envelope) -> None:  # type: ignore[no-untyped-def]
+def test_no_personal_value_appears_in_headers_or_value(envelope) -> None:
     wire = b"".join(v for _, v in envelope.kafka_headers()) + codec().encode(envelope.schema, envelope.data)
     assert b"P-00000000000000a1" not in wire  # accepted carries no applicant reference at all

@@ -31,9 +31,7 @@ def test_every_event_field_is_in_its_schema() -> None:
     catalog = SchemaCatalog.load()
     for cls in EVENT_CLASSES:
         schema_fields = {f["name"] for f in catalog.by_name(cls.TOPIC).parsed["fields"]} - {"meta"}
-        facts = {f.name for f in dataclasses.fields(cls)} - {
-            f.name for f in dataclasses.fields(CaseEvent)
-        }
+        facts = {f.name for f in dataclasses.fields(cls)} - {f.name for f in dataclasses.fields(CaseEvent)}
         facts.discard("originator_topic")
         assert facts == schema_fields, cls.__name__
 
@@ -44,8 +42,14 @@ def test_the_cloudevents_type_is_the_kebab_case_record_name() -> None:
 
 def test_a_reference_to_a_type_no_file_defines_is_reported(tmp_path: Path) -> None:
     (tmp_path / "Broken.avsc").write_text(
-        json.dumps({"type": "record", "name": "Broken", "namespace": "x",
-                    "fields": [{"name": "a", "type": "x.Missing"}]})
+        json.dumps(
+            {
+                "type": "record",
+                "name": "Broken",
+                "namespace": "x",
+                "fields": [{"name": "a", "type": "x.Missing"}],
+            }
+        )
     )
     with pytest.raises(SchemaError, match="Broken.avsc"):
         SchemaCatalog.load(tmp_path)

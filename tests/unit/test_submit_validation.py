@@ -11,18 +11,18 @@ from tests.factories import an_application, clock, codec, embedded_settings
 
 
 @pytest.fixture
-def intake(tmp_path: Path):  # type: ignore[no-untyped-def]
+def intake(tmp_path: Path):
     return build_intake(embedded_settings(tmp_path), codec=codec(), clock=clock())
 
 
-def rejected(intake, application) -> InvalidCommand:  # type: ignore[no-untyped-def]
+def rejected(intake, application) -> InvalidCommand:
     with pytest.raises(InvalidCommand) as caught:
         intake.submit_application(application)
     assert intake.recorder.max_notification_id() is None, "a rejected command recorded something"
     return caught.value
 
 
-def test_a_missing_field_is_named_and_nothing_is_recorded(intake) -> None:  # type: ignore[no-untyped-def]
+def test_a_missing_field_is_named_and_nothing_is_recorded(intake) -> None:
     application = an_application()
     del application["procedure"]
     error = rejected(intake, application)
@@ -30,37 +30,35 @@ def test_a_missing_field_is_named_and_nothing_is_recorded(intake) -> None:  # ty
     assert "procedure" in str(error)
 
 
-def test_an_unknown_procedure_is_named_with_the_allowed_values(intake) -> None:  # type: ignore[no-untyped-def]
+def test_an_unknown_procedure_is_named_with_the_allowed_values(intake) -> None:
     error = rejected(intake, an_application(procedure="tourism"))
     (problem,) = error.problems
     assert (problem.field, problem.rule) == ("procedure", "enum")
     assert "naturalisation" in problem.message
 
 
-def test_every_broken_field_is_named_at_once(intake) -> None:  # type: ignore[no-untyped-def]
-    error = rejected(
-        intake, an_application(applicant_ref="Jan Jansen", nationality="nl", channel="fax")
-    )
+def test_every_broken_field_is_named_at_once(intake) -> None:
+    error = rejected(intake, an_application(applicant_ref="Jan Jansen", nationality="nl", channel="fax"))
     assert {p.field for p in error.problems} == {"applicant_ref", "nationality", "channel"}
     assert "string_pattern_mismatch" in {p.rule for p in error.problems}
 
 
-def test_a_personal_name_cannot_pass_as_applicant_reference(intake) -> None:  # type: ignore[no-untyped-def]
+def test_a_personal_name_cannot_pass_as_applicant_reference(intake) -> None:
     error = rejected(intake, an_application(applicant_ref="Jan Jansen"))
     assert error.problems[0].field == "applicant_ref"
 
 
-def test_a_receipt_date_in_the_future_is_refused(intake) -> None:  # type: ignore[no-untyped-def]
+def test_a_receipt_date_in_the_future_is_refused(intake) -> None:
     error = rejected(intake, an_application(received_on=date(2027, 1, 1)))
     assert [(p.field, p.rule) for p in error.problems] == [("received_on", "not_in_future")]
 
 
-def test_unknown_fields_are_refused(intake) -> None:  # type: ignore[no-untyped-def]
+def test_unknown_fields_are_refused(intake) -> None:
     error = rejected(intake, an_application(bsn="123456782"))
     assert [(p.field, p.rule) for p in error.problems] == [("bsn", "extra_forbidden")]
 
 
-def test_a_valid_application_is_recorded(intake) -> None:  # type: ignore[no-untyped-def]
+def test_a_valid_application_is_recorded(intake) -> None:
     application_id = intake.submit_application(an_application())
     assert intake.get_application(application_id).nationality == "SYR"
     assert intake.recorder.max_notification_id() == 1

@@ -58,7 +58,7 @@ class ReplayingFeed:
 
 
 @pytest.fixture
-def intake(tmp_path: Path):  # type: ignore[no-untyped-def]
+def intake(tmp_path: Path):
     intake = build_intake(embedded_settings(tmp_path), codec=codec(), clock=clock())
     for n in range(20):
         application_id = intake.submit_application(an_application(applicant_ref=f"P-{n:016x}"))
@@ -66,14 +66,17 @@ def intake(tmp_path: Path):  # type: ignore[no-untyped-def]
     return intake
 
 
-def tower(tmp_path: Path, store_class: type[SQLiteWorkloadStore], intake: Any, batch: int) -> TrackedConsumer:
+def tower(
+    tmp_path: Path, store_class: type[SQLiteWorkloadStore], intake: Any, batch: int
+) -> TrackedConsumer:
     store = build_view("control_tower", embedded_settings(tmp_path), store_class, PostgresWorkloadStore)
-    feed = NotificationLogFeed(upstream="intake", recorder=intake.recorder, codec=codec(),
-                               positions=store.max_tracking_id)
+    feed = NotificationLogFeed(
+        upstream="intake", recorder=intake.recorder, codec=codec(), positions=store.max_tracking_id
+    )
     return TrackedConsumer(feed, WorkloadProjection(store), batch_size=batch)
 
 
-def test_redelivered_events_are_applied_once(tmp_path: Path, intake) -> None:  # type: ignore[no-untyped-def]
+def test_redelivered_events_are_applied_once(tmp_path: Path, intake) -> None:
     consumer = tower(tmp_path, SQLiteWorkloadStore, intake, batch=7)
     consumer.feed = ReplayingFeed(consumer.feed)  # type: ignore[arg-type, assignment]
     consumer.run_until_caught_up(idle_timeout=0)
@@ -85,7 +88,7 @@ def test_redelivered_events_are_applied_once(tmp_path: Path, intake) -> None:  #
     assert consumer.stats.applied == 40 and consumer.stats.skipped == 40
 
 
-def test_a_crash_inside_the_transaction_loses_and_duplicates_nothing(tmp_path: Path, intake) -> None:  # type: ignore[no-untyped-def]
+def test_a_crash_inside_the_transaction_loses_and_duplicates_nothing(tmp_path: Path, intake) -> None:
     consumer = tower(tmp_path, CrashingStore, intake, batch=8)
     CrashingStore.calls = 0  # creating the table wrote a tracking row of its own
     consumer.step(timeout=0)  # first batch commits
@@ -102,7 +105,7 @@ def test_a_crash_inside_the_transaction_loses_and_duplicates_nothing(tmp_path: P
     }
 
 
-def test_decision_opens_each_case_once_across_a_restart(tmp_path: Path, intake) -> None:  # type: ignore[no-untyped-def]
+def test_decision_opens_each_case_once_across_a_restart(tmp_path: Path, intake) -> None:
     settings = embedded_settings(tmp_path, consumer_batch_size=3)
     decision = build_decision(settings, codec=codec(), clock=clock())
     first = build_decision_consumer(decision, settings, codec=codec(), intake_log=intake.recorder)

@@ -82,12 +82,12 @@ class PostgresWorkloadStore(PostgresTrackingRecorder):
         self._count = _COUNT_EVENT.format(counts=counts, p="%s")
         self.sql_create_statements.extend(
             [
-                SQL(
+                SQL(  # type: ignore[list-item]
                     f"CREATE TABLE IF NOT EXISTS {cases} (case_id text PRIMARY KEY, "
                     "procedure text NOT NULL, stage text NOT NULL, stage_rank integer NOT NULL, "
                     "stage_since text NOT NULL)"
                 ),
-                SQL(
+                SQL(  # type: ignore[list-item]
                     f"CREATE TABLE IF NOT EXISTS {counts} (event_type text PRIMARY KEY, "
                     "events bigint NOT NULL)"
                 ),

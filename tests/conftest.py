@@ -1,0 +1,86 @@
+"""Fixtures for the real parts. Kafka and PostgreSQL must be running (``.ci/run`` starts both); a test
+that needs one fails when it is missing, it never skips."""
+
+from __future__ import annotations
+
+import os
+import socket
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import psycopg
+import pytest
+
+from backbone.kafka_clients import make_admin
+from backbone.settings import Settings
+from backbone.stores import postgres_dsn
+from backbone.topics import ensure_topics
+from infra.topics import declared_topics
+
+TEST_PARTITIONS = 3
+
+
+def _reachable(host: str, port: int) -> bool:
+    try:
+        with socket.create_connection((host, port), timeout=5):
+            return True
+    except OSError:
+        return False
+
+
+@pytest.fixture(scope="session")
+def base_settings() -> Settings:
+    return Settings.from_env("BACKBONE", dict(os.environ))
+
+
+@pytest.fixture(scope="session")
+def kafka_available(base_settings: Settings) -> str:
+    host, _, port = base_settings.kafka_bootstrap.rpartition(":")
+    if not _reachable(host, int(port)):
+        pytest.fail(
+            f"Kafka is not reachable at {base_settings.kafka_bootstrap}; "
+            "start it with infra/kafka/kafka.sh start (.ci/run does)"
+        )
+    return base_settings.kafka_bootstrap
+
+
+@pytest.fixture(scope="session")
+def postgres_available(base_settings: Settings) -> Settings:
+    try:
+        with psycopg.connect(postgres_dsn(base_settings)) as connection:
+            connection.execute("SELECT 1")
+    except psycopg.OperationalError as error:
+        pytest.fail(
+            f"PostgreSQL is not reachable at {base_settings.postgres_host}:"
+            f"{base_settings.postgres_port}: {error}; start it with infra/postgres/postgres.sh start"
+        )
+    return base_settings
+
+
+@pytest.fixture
+def postgres_settings(postgres_available: Settings) -> Iterator[Settings]:
+    """Distributed settings on a database of this test's own, dropped afterwards."""
+    database = f"backbone_test_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(postgres_dsn(postgres_available), autocommit=True) as connection:
+        connection.execute(f'CREATE DATABASE "{database}"')
+    yield postgres_available.with_overrides(mode="distributed", postgres_dbname=database)
+    with psycopg.connect(postgres_dsn(postgres_available), autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+
+
+@pytest.fixture
+def kafka_settings(kafka_available: str, base_settings: Settings, tmp_path: Path) -> Iterator[Settings]:
+    """Topics of this test's own (a unique prefix, 3 partitions), deleted afterwards."""
+    prefix = f"test-{uuid.uuid4().hex[:10]}."
+    settings = base_settings.with_overrides(
+        data_dir=tmp_path, topic_prefix=prefix, topic_partitions=TEST_PARTITIONS
+    )
+    specs = declared_topics(TEST_PARTITIONS, prefix=prefix)
+    admin = make_admin(settings)
+    try:
+        ensure_topics(admin, specs)
+        yield settings
+        admin.delete_topics([s.name for s in specs])
+    finally:
+        admin.close()

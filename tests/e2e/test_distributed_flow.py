@@ -1,0 +1,101 @@
+"""End to end, distributed: intake -> Kafka -> decision -> Kafka -> control tower, each service its own
+process, PostgreSQL stores, topics of 3 partitions. The tower's table must match what was submitted."""
+
+from __future__ import annotations
+
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+from collections import Counter
+from collections.abc import Iterator
+
+import pytest
+
+from backbone.settings import Settings
+from services.control_tower.bootstrap import build_workload_store
+from services.intake.bootstrap import build_intake
+from services.intake.samples import sample_applications
+from tests.factories import NOW, clock, codec
+
+pytestmark = [pytest.mark.kafka, pytest.mark.postgres]
+APPLICATIONS = 300
+
+
+def environment(settings: Settings) -> dict[str, str]:
+    return {
+        **os.environ,
+        "BACKBONE_MODE": "distributed",
+        "BACKBONE_POSTGRES_DBNAME": settings.postgres_dbname,
+        "BACKBONE_KAFKA_BOOTSTRAP": settings.kafka_bootstrap,
+        "BACKBONE_TOPIC_PREFIX": settings.topic_prefix,
+        "BACKBONE_TOPIC_PARTITIONS": "3",
+        "BACKBONE_LOG_FORMAT": "json",
+    }
+
+
+def backbone(*arguments: str, env: dict[str, str]) -> list[str]:
+    return [sys.executable, "-m", "backbone.cli.main", *arguments]
+
+
+@pytest.fixture
+def distributed(postgres_settings: Settings, kafka_available: str) -> Iterator[Settings]:
+    settings = postgres_settings.with_overrides(
+        topic_prefix=f"e2e-{os.getpid()}-{int(time.time())}.", topic_partitions=3
+    )
+    env = environment(settings)
+    created = subprocess.run(
+        backbone("topics", "create", env=env),
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert created.returncode == 0, created.stderr
+    assert "created, 3 partitions" in created.stdout
+    processes = [
+        subprocess.Popen(backbone("run", service, env=env), env=env, stderr=subprocess.PIPE, text=True)
+        for service in ("intake", "decision", "tower")
+    ]
+    yield settings
+    for process in processes:
+        process.send_signal(signal.SIGTERM)
+    for process in processes:
+        _, stderr = process.communicate(timeout=60)
+        assert process.returncode == 0, stderr[-3000:]
+        assert '"event": "service_stopped"' in stderr
+
+
+def test_submitted_applications_reach_the_tower_through_kafka(distributed: Settings) -> None:
+    intake = build_intake(distributed, codec=codec(), clock=clock())
+    rng = random.Random(11)
+    expected: Counter[tuple[str, str]] = Counter()
+    for application in sample_applications(APPLICATIONS, seed=11, today=NOW.date()):
+        application_id = intake.submit_application(application)
+        if rng.random() < 0.8:
+            intake.accept_application(application_id)
+            expected[(application["procedure"], "in_decision")] += 1
+        else:
+            expected[(application["procedure"], "submitted")] += 1
+
+    tower = build_workload_store(distributed)
+    deadline = time.monotonic() + 120
+    shown: dict[tuple[str, str], int] = {}
+    while time.monotonic() < deadline:
+        shown = {(r.procedure, r.stage): r.open_cases for r in tower.workload()}
+        if shown == dict(expected):
+            break
+        time.sleep(0.25)
+    assert shown == dict(expected)
+    counts = tower.event_counts()
+    accepted = sum(n for (_, stage), n in expected.items() if stage == "in_decision")
+    assert counts == {
+        "nl.ind.intake.ApplicationSubmitted": APPLICATIONS,
+        "nl.ind.intake.ApplicationAccepted": accepted,
+        "nl.ind.decision.CaseOpened": accepted,
+    }
+    streams = [f"{u}:p{p}" for u in ("intake", "decision") for p in range(3)]
+    assert all(tower.max_tracking_id(s) is not None for s in streams), "a partition was never read"

@@ -1,0 +1,93 @@
+"""The outbox relay on the real broker."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from typing import Any
+
+import pytest
+
+from backbone.envelope import envelope_from_kafka
+from backbone.kafka_clients import make_producer
+from backbone.settings import Settings
+from infra.topics import topic_of
+from services.intake.bootstrap import build_intake, build_intake_relay
+from tests.factories import an_application, clock, codec
+from tests.kafka_reading import headers, read_topic
+
+pytestmark = pytest.mark.kafka
+APPLICATIONS = 500  # two events each: 1,000 events
+
+
+class SimulatedCrash(Exception):
+    pass
+
+
+def intake_with_events(settings: Settings) -> Any:
+    intake = build_intake(settings.with_overrides(mode="embedded"), codec=codec(), clock=clock())
+    for n in range(APPLICATIONS):
+        application_id = intake.submit_application(an_application(applicant_ref=f"P-{n:016x}"))
+        intake.accept_application(application_id)
+    return intake
+
+
+def test_the_relay_publishes_every_event_in_order_per_case_with_key_and_headers(
+    kafka_settings: Settings,
+) -> None:
+    intake = intake_with_events(kafka_settings)
+    topic = topic_of("intake", 3, kafka_settings.topic_prefix).name
+    with make_producer(kafka_settings, client_id="test-relay") as producer:
+        relay = build_intake_relay(
+            intake,
+            kafka_settings.with_overrides(relay_batch_size=200),
+            codec=codec(),
+            producer=producer,
+        )
+        assert relay.publish_pending() == 2 * APPLICATIONS
+    assert relay.position() == 2 * APPLICATIONS and relay.backlog() == 0
+
+    records = read_topic(kafka_settings.kafka_bootstrap, topic, 2 * APPLICATIONS)
+    assert len(records) == 2 * APPLICATIONS
+    sequences: dict[str, list[int]] = defaultdict(list)
+    partition_of_case: dict[str, int] = {}
+    notifications_per_partition: dict[int, list[int]] = defaultdict(list)
+    for record in records:
+        attributes = headers(record)
+        envelope = envelope_from_kafka(codec(), record.headers, record.value)
+        assert record.key.decode() == attributes["ce_subject"] == envelope.subject
+        assert attributes["ce_specversion"] == "1.0"
+        assert attributes["ce_source"] == "urn:nld:ind:backbone:intake"
+        assert attributes["content-type"] == "application/avro"
+        assert attributes["ce_id"] == envelope.id
+        assert partition_of_case.setdefault(envelope.subject, record.partition) == record.partition
+        sequences[envelope.subject].append(int(attributes["ce_sequence"]))
+        notifications_per_partition[record.partition].append(envelope.notification_id)
+    assert len(sequences) == APPLICATIONS
+    assert all(seq == [1, 2] for seq in sequences.values())
+    assert len(notifications_per_partition) == 3  # keyed by case id, spread over the partitions
+    for ids in notifications_per_partition.values():
+        assert ids == sorted(ids) and len(set(ids)) == len(ids)
+
+
+def test_a_relay_killed_after_publishing_republishes_the_batch(kafka_settings: Settings) -> None:
+    intake = intake_with_events(kafka_settings)
+    topic = topic_of("intake", 3, kafka_settings.topic_prefix).name
+    settings = kafka_settings.with_overrides(relay_batch_size=200)
+
+    def crash(_: Sequence[Any]) -> None:
+        raise SimulatedCrash("killed after the broker acknowledged, before the position was saved")
+
+    with make_producer(settings, client_id="test-relay-1") as producer:
+        doomed = build_intake_relay(intake, settings, codec=codec(), producer=producer, after_publish=crash)
+        with pytest.raises(SimulatedCrash):
+            doomed.publish_pending()
+        assert doomed.position() == 0  # the broker has the batch, the outbox does not know it
+    with make_producer(settings, client_id="test-relay-2") as producer:
+        relay = build_intake_relay(intake, settings, codec=codec(), producer=producer)
+        assert relay.publish_pending() == 2 * APPLICATIONS
+
+    records = read_topic(kafka_settings.kafka_bootstrap, topic, 2 * APPLICATIONS + 200)
+    assert len(records) == 2 * APPLICATIONS + 200  # at-least-once: the first batch twice
+    ids = [int(headers(r)["ce_notificationid"]) for r in records]
+    assert sorted(set(ids)) == list(range(1, 2 * APPLICATIONS + 1))

@@ -1,0 +1,127 @@
+"""One contract, every backend: the SQLite (embedded) and PostgreSQL (distributed) stores pass the
+same tests for events, notifications, tracking and view atomicity."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from eventsourcing.persistence import IntegrityError, Tracking
+
+from backbone.settings import Settings
+from services.control_tower.bootstrap import build_workload_store
+from services.control_tower.projections.workload import StageChange
+from services.decision.bootstrap import build_decision
+from services.intake.bootstrap import build_intake
+from tests.factories import NOW, an_application, clock, codec, embedded_settings
+
+
+class StoreContract:
+    settings: Settings
+
+    @pytest.fixture
+    def intake(self) -> Any:
+        return build_intake(self.settings, codec=codec(), clock=clock())
+
+    def test_a_saved_application_comes_back_as_it_was(self, intake: Any) -> None:
+        application_id = intake.submit_application(an_application(procedure="study"))
+        intake.accept_application(application_id)
+        application = intake.get_application(application_id)
+        assert (application.version, application.procedure.value) == (2, "study")
+        assert application.statutory_deadline is not None
+
+    def test_notifications_come_in_recording_order_named_by_schema(self, intake: Any) -> None:
+        first = intake.submit_application(an_application())
+        intake.accept_application(first)
+        intake.submit_application(an_application())
+        notifications = intake.recorder.select_notifications(start=0, limit=10)
+        ids = [n.id for n in notifications]
+        assert ids == sorted(ids) and len(ids) == 3
+        assert [n.topic for n in notifications] == [
+            "nl.ind.intake.ApplicationSubmitted",
+            "nl.ind.intake.ApplicationAccepted",
+            "nl.ind.intake.ApplicationSubmitted",
+        ]
+
+    def test_a_stale_copy_of_an_aggregate_cannot_overwrite_a_newer_one(self, intake: Any) -> None:
+        application_id = intake.submit_application(an_application())
+        stale = intake.get_application(application_id)
+        intake.accept_application(application_id)
+        before = intake.recorder.max_notification_id()
+        stale.accept(now=NOW, correlation_id="late")
+        with pytest.raises(IntegrityError):
+            intake.save(stale)
+        assert intake.recorder.max_notification_id() == before
+
+    def test_tracking_only_moves_forward(self, intake: Any) -> None:
+        positions = intake.factory.tracking_recorder()
+        positions.insert_tracking(Tracking("upstream:p0", 5))
+        for replayed in (5, 3):
+            with pytest.raises(IntegrityError):
+                positions.insert_tracking(Tracking("upstream:p0", replayed))
+        positions.insert_tracking(Tracking("upstream:p0", 9))
+        assert positions.max_tracking_id("upstream:p0") == 9
+        assert positions.max_tracking_id("upstream:p1") is None
+
+    def test_decision_records_its_case_and_position_in_one_transaction(self) -> None:
+        decision = build_decision(self.settings, codec=codec(), clock=clock())
+        import uuid
+
+        from eventsourcing.application import ProcessingEvent
+
+        from backbone.procedures import Procedure
+        from services.decision.domain.case import Case
+
+        case = Case.open(
+            case_id=uuid.uuid4(),
+            procedure=Procedure.FAMILY,
+            received_on=NOW.date(),
+            statutory_deadline=NOW.date(),
+            now=NOW,
+            correlation_id="c",
+            causation_id=None,
+        )
+        processing = ProcessingEvent[uuid.UUID](Tracking("intake:p1", 7))
+        processing.collect_events(case)
+        decision._record(processing)
+        assert decision.max_position("intake:p1") == 7
+        assert decision.get_case(case.id).procedure is Procedure.FAMILY
+        again = ProcessingEvent[uuid.UUID](Tracking("intake:p1", 7))
+        other = Case.open(
+            case_id=uuid.uuid4(),
+            procedure=Procedure.FAMILY,
+            received_on=NOW.date(),
+            statutory_deadline=NOW.date(),
+            now=NOW,
+            correlation_id="c",
+            causation_id=None,
+        )
+        again.collect_events(other)
+        with pytest.raises(IntegrityError):
+            decision._record(again)  # a replayed position takes its events down with it
+        assert decision.recorder.max_notification_id() == 1
+
+    def test_view_rows_and_position_commit_together(self) -> None:
+        store = build_workload_store(self.settings)
+        change = StageChange("c-1", "asylum", "submitted", 1, NOW)
+        store.apply([change], {"x": 1}, Tracking("intake", 3))
+        with pytest.raises(IntegrityError):
+            store.apply(
+                [StageChange("c-2", "asylum", "submitted", 1, NOW)], {"x": 1}, Tracking("intake", 3)
+            )
+        assert [(r.procedure, r.open_cases) for r in store.workload()] == [("asylum", 1)]
+        assert store.event_counts() == {"x": 1}
+
+
+class TestSQLiteStores(StoreContract):
+    @pytest.fixture(autouse=True)
+    def _settings(self, tmp_path: Path) -> None:
+        self.settings = embedded_settings(tmp_path)
+
+
+@pytest.mark.postgres
+class TestPostgresStores(StoreContract):
+    @pytest.fixture(autouse=True)
+    def _settings(self, postgres_settings: Settings) -> None:
+        self.settings = postgres_settings
