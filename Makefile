@@ -1,0 +1,43 @@
+# The two commands of the README, and the pieces they are made of. `make help` lists them.
+VENV ?= .venv
+PYTHON ?= python3
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: help install demo test lint unit infra-up infra-down bench
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP) ## create .venv and install the project with its dev tools
+
+demo: $(STAMP) ## the main job on the embedded default: SQLite, no Kafka
+	$(BIN)/backbone demo
+
+lint: $(STAMP) ## ruff and mypy --strict
+	$(BIN)/ruff check backbone services infra tests bench
+	$(BIN)/ruff format --check backbone services infra tests bench
+	$(BIN)/mypy
+
+unit: $(STAMP) ## unit tests only (no Kafka, no PostgreSQL)
+	$(BIN)/python -m pytest tests/unit
+
+test: $(STAMP) lint ## every test: starts PostgreSQL and Kafka, runs pytest, stops them
+	infra/postgres/postgres.sh run infra/kafka/kafka.sh run $(BIN)/python -m pytest
+
+infra-up: ## start PostgreSQL and Kafka in the background (distributed mode by hand)
+	infra/postgres/postgres.sh start
+	infra/kafka/kafka.sh start
+
+infra-down: ## stop them
+	-infra/kafka/kafka.sh stop
+	-infra/postgres/postgres.sh stop
+
+bench: $(STAMP) ## relay and consumer throughput on the real broker (needs infra-up)
+	$(BIN)/python -m bench.throughput

@@ -1,0 +1,179 @@
+"""Relay and consumer throughput on the real broker, each next to its bare kafka-python ceiling.
+
+    python -m bench.throughput [--applications 5000] [--store sqlite|postgres] [--json PATH]
+
+Writes intake events (two per application), then measures side by side in one run:
+  relay       OutboxRelay.publish_pending()   vs  a bare KafkaProducer sending the same bytes
+  consumer    TrackedConsumer -> workload view vs a bare KafkaConsumer reading the same topic
+Needs Kafka (infra/kafka/kafka.sh start) and, for --store postgres, PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+import uuid
+from datetime import UTC, datetime
+from pathlib import Path
+from tempfile import mkdtemp
+from typing import Any
+
+from kafka import KafkaConsumer, TopicPartition
+
+from backbone.clock import ManualClock
+from backbone.codec import AvroCodec
+from backbone.consumer import TrackedConsumer
+from backbone.envelope import envelope_from_record, service_source
+from backbone.feeds.kafka_topics import KafkaTopicsFeed
+from backbone.feeds.offset_hints import OffsetHints
+from backbone.kafka_clients import make_admin, make_consumer, make_producer
+from backbone.logs import configure_logging
+from backbone.schemas import SchemaCatalog
+from backbone.settings import Settings
+from backbone.topics import TopicSpec, ensure_topics
+from services.control_tower.bootstrap import build_workload_store
+from services.control_tower.projections.workload import WorkloadProjection
+from services.intake.bootstrap import build_intake, build_intake_relay
+from services.intake.samples import sample_applications
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--applications", type=int, default=5000)
+    parser.add_argument("--partitions", type=int, default=6)
+    parser.add_argument("--store", choices=["sqlite", "postgres"], default="sqlite")
+    parser.add_argument("--json", type=Path, help="also write the figures as JSON here")
+    arguments = parser.parse_args()
+    configure_logging("console", "warning")
+    figures = run(arguments.applications, arguments.partitions, arguments.store)
+    print(markdown(figures))
+    if arguments.json:
+        arguments.json.parent.mkdir(parents=True, exist_ok=True)
+        arguments.json.write_text(json.dumps(figures, indent=2))
+
+
+def run(applications: int, partitions: int, store: str) -> dict[str, Any]:
+    prefix = f"bench-{uuid.uuid4().hex[:8]}."
+    mode = "embedded" if store == "sqlite" else "distributed"
+    settings = Settings.from_env().with_overrides(
+        mode=mode,
+        data_dir=Path(mkdtemp(prefix="bench-")),
+        topic_prefix=prefix,
+        topic_partitions=partitions,
+    )
+    codec = AvroCodec(SchemaCatalog.load())
+    clock = ManualClock(datetime(2026, 6, 1, tzinfo=UTC))
+    intake = build_intake(settings, codec=codec, clock=clock)
+    topic = f"{prefix}ind.intake.applications.v1"
+    ceiling_topic = f"{prefix}bare"
+    admin = make_admin(settings)
+    ensure_topics(
+        admin, [TopicSpec(t, "bench", partitions, 1, -1, "bench") for t in (topic, ceiling_topic)]
+    )
+
+    started = time.perf_counter()
+    for application in sample_applications(applications, seed=1, today=clock.now().date()):
+        intake.accept_application(intake.submit_application(application))
+    intake_seconds = time.perf_counter() - started
+    events = 2 * applications
+
+    with make_producer(settings, client_id="bench-relay") as producer:
+        relay = build_intake_relay(intake, settings, codec=codec, producer=producer)
+        started = time.perf_counter()
+        assert relay.publish_pending() == events
+        relay_seconds = time.perf_counter() - started
+
+    messages = prepared_messages(intake, codec)
+    with make_producer(settings, client_id="bench-bare") as producer:
+        started = time.perf_counter()
+        for key, value, headers in messages:
+            producer.send(ceiling_topic, key=key, value=value, headers=headers)
+        producer.flush()
+        bare_producer_seconds = time.perf_counter() - started
+
+    view = build_workload_store(settings.with_overrides(mode=mode))
+    feed = KafkaTopicsFeed(
+        upstreams={topic: "intake"},
+        consumer_factory=lambda: make_consumer(settings, group_id=f"{prefix}tower", client_id="bench"),
+        codec=codec,
+        hints=OffsetHints(view),
+    )
+    consumer = TrackedConsumer(feed, WorkloadProjection(view), batch_size=settings.consumer_batch_size)
+    consumer.step(timeout=5)  # join the group and read the first batch before the clock starts
+    started = time.perf_counter()
+    while consumer.stats.applied < events:
+        consumer.step(timeout=1)
+    consumer_seconds = time.perf_counter() - started
+    first_batch = consumer.stats.batches and settings.consumer_batch_size
+    feed.close()
+
+    bare_consumer_seconds = bare_read(settings.kafka_bootstrap, topic, events, skip=first_batch)
+    admin.delete_topics([topic, ceiling_topic])
+    admin.close()
+    timed = events - first_batch
+    return {
+        "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "store": store,
+        "partitions": partitions,
+        "events": events,
+        "intake_events_per_second": round(events / intake_seconds),
+        "relay_events_per_second": round(events / relay_seconds),
+        "bare_producer_events_per_second": round(events / bare_producer_seconds),
+        "relay_vs_bare_producer": round(bare_producer_seconds / relay_seconds, 2),
+        "consumer_events_per_second": round(timed / consumer_seconds),
+        "bare_consumer_events_per_second": round(timed / bare_consumer_seconds),
+        "consumer_vs_bare_consumer": round(bare_consumer_seconds / consumer_seconds, 2),
+    }
+
+
+def prepared_messages(intake: Any, codec: AvroCodec) -> list[tuple[bytes, bytes, Any]]:
+    """What the relay sends, made ready beforehand, so the bare producer only sends."""
+    messages = []
+    for n in intake.recorder.select_notifications(start=0, limit=10**9):
+        record = codec.decode_body(n.topic, n.state)
+        envelope = envelope_from_record(service_source("intake"), n.topic, record, n.id)
+        messages.append(
+            (envelope.subject.encode(), codec.frame(n.topic, n.state), envelope.kafka_headers())
+        )
+    return messages
+
+
+def bare_read(bootstrap: str, topic: str, events: int, *, skip: int) -> float:
+    consumer = KafkaConsumer(bootstrap_servers=bootstrap, group_id=None, enable_auto_commit=False)
+    partitions = [TopicPartition(topic, p) for p in consumer.partitions_for_topic(topic)]
+    consumer.assign(partitions)
+    consumer.seek_to_beginning(*partitions)
+    read = 0
+    while read < skip:  # the same warm-up as the tracked consumer had
+        read += sum(len(b) for b in consumer.poll(timeout_ms=1000, max_records=skip - read).values())
+    started = time.perf_counter()
+    while read < events:
+        read += sum(len(b) for b in consumer.poll(timeout_ms=1000).values())
+    seconds = time.perf_counter() - started
+    consumer.close()
+    return seconds
+
+
+def markdown(f: dict[str, Any]) -> str:
+    return "\n".join(
+        [
+            f"{f['events']} intake events, {f['partitions']} partitions, {f['store']} store, "
+            f"{f['measured_at']}",
+            "",
+            "| what | events/s | ceiling events/s | ratio |",
+            "|---|---:|---:|---:|",
+            f"| intake commands (submit + accept, one save each) | {f['intake_events_per_second']} | | |",
+            f"| outbox relay publish | {f['relay_events_per_second']} | "
+            f"{f['bare_producer_events_per_second']} (bare producer) | {f['relay_vs_bare_producer']} |",
+            f"| tracked consumer into the workload view | {f['consumer_events_per_second']} | "
+            f"{f['bare_consumer_events_per_second']} (bare KafkaConsumer) | "
+            f"{f['consumer_vs_bare_consumer']} |",
+        ]
+    )
+
+
+if __name__ == "__main__":
+    main()
