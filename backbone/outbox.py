@@ -9,6 +9,7 @@ republishes the batch: delivery is at-least-once, and consumers skip what they h
 from __future__ import annotations
 
 import threading
+from collections import deque
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -20,6 +21,9 @@ from backbone.envelope import envelope_from_record, service_source
 from backbone.errors import BackboneError
 
 log = structlog.get_logger("backbone.outbox")
+
+# How many sent batches may wait for acknowledgement while the next one is read and sent.
+MAX_BATCHES_IN_FLIGHT = 4
 
 
 class RelayPublishError(BackboneError):
@@ -62,22 +66,45 @@ class OutboxRelay:
         return max(0, (self._recorder.max_notification_id() or 0) - self.position())
 
     def publish_pending(self) -> int:
-        """Publish batches until the log is drained; returns how many messages were sent."""
-        total = 0
+        """Publish until the log is drained; returns how many messages were sent.
+
+        Batches are pipelined: the next batch is read and sent while earlier ones wait for their
+        acknowledgements. Positions are still recorded strictly in order, each only after every
+        message of its batch and of all earlier batches was acknowledged.
+        """
+        sent = 0
+        in_flight: deque[tuple[Sequence[Notification], list[Any]]] = deque()
+        read_up_to = self.position()
         while True:
-            sent = self.publish_batch()
-            total += sent
-            if sent < self.batch_size:
-                return total
+            notifications = self._recorder.select_notifications(
+                start=read_up_to, limit=self.batch_size, inclusive_of_start=False
+            )
+            if notifications:
+                in_flight.append((notifications, [self._send(n) for n in notifications]))
+                read_up_to = notifications[-1].id
+                sent += len(notifications)
+            drained = len(notifications) < self.batch_size
+            while in_flight and (
+                drained
+                or len(in_flight) > MAX_BATCHES_IN_FLIGHT
+                or all(f.is_done for f in in_flight[0][1])
+            ):
+                self._settle(*in_flight.popleft())
+            if drained:
+                return sent
 
     def publish_batch(self) -> int:
+        """Publish at most one batch and record its position; returns how many were sent."""
         notifications = self._recorder.select_notifications(
             start=self.position(), limit=self.batch_size, inclusive_of_start=False
         )
-        if not notifications:
-            return 0
-        futures = [self._send(notification) for notification in notifications]
-        self._producer.flush(timeout=self._send_timeout)
+        if notifications:
+            self._settle(notifications, [self._send(n) for n in notifications])
+        return len(notifications)
+
+    def _settle(self, notifications: Sequence[Notification], futures: list[Any]) -> None:
+        if not all(f.is_done for f in futures):
+            self._producer.flush(timeout=self._send_timeout)
         failures = [f.exception for f in futures if not f.succeeded()]
         if failures:
             raise RelayPublishError(
@@ -94,7 +121,6 @@ class OutboxRelay:
             count=len(notifications),
             up_to=notifications[-1].id,
         )
-        return len(notifications)
 
     def run(self, stop: threading.Event, *, idle_sleep: float = 0.05) -> None:
         while not stop.is_set():

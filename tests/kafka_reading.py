@@ -8,21 +8,30 @@ from typing import Any
 from kafka import KafkaConsumer, TopicPartition
 
 
-def read_topic(bootstrap: str, topic: str, expected: int, timeout: float = 60.0) -> list[Any]:
+def read_topic(bootstrap: str, topic: str, timeout: float = 60.0) -> list[Any]:
+    """Every record now in the topic, partition by partition in offset order."""
     consumer = KafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False, group_id=None)
     try:
         partitions = [TopicPartition(topic, p) for p in sorted(consumer.partitions_for_topic(topic))]
         consumer.assign(partitions)
         consumer.seek_to_beginning(*partitions)
+        ends = consumer.end_offsets(partitions)
         records: list[Any] = []
         deadline = time.monotonic() + timeout
-        while len(records) < expected and time.monotonic() < deadline:
+        while any(consumer.position(p) < ends[p] for p in partitions):
+            assert time.monotonic() < deadline, "the topic could not be read to its end in time"
             for batch in consumer.poll(timeout_ms=500).values():
                 records.extend(batch)
-        # Nothing more than expected may be there either.
-        for batch in consumer.poll(timeout_ms=500).values():
-            records.extend(batch)
         return records
+    finally:
+        consumer.close()
+
+
+def message_count(bootstrap: str, topic: str) -> int:
+    consumer = KafkaConsumer(bootstrap_servers=bootstrap, group_id=None)
+    try:
+        partitions = [TopicPartition(topic, p) for p in consumer.partitions_for_topic(topic)]
+        return sum(consumer.end_offsets(partitions).values())
     finally:
         consumer.close()
 
