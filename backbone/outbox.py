@@ -85,9 +85,7 @@ class OutboxRelay:
                 sent += len(notifications)
             drained = len(notifications) < self.batch_size
             while in_flight and (
-                drained
-                or len(in_flight) > MAX_BATCHES_IN_FLIGHT
-                or all(f.is_done for f in in_flight[0][1])
+                drained or len(in_flight) > MAX_BATCHES_IN_FLIGHT or all(f.is_done for f in in_flight[0][1])
             ):
                 self._settle(*in_flight.popleft())
             if drained:
