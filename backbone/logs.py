@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import sys
+from contextlib import AbstractContextManager
 from typing import Literal
 
 import structlog
@@ -32,17 +33,21 @@ def configure_logging(fmt: Literal["auto", "json", "console"] = "auto", level: s
             renderer,
         ],
         wrapper_class=structlog.make_filtering_bound_logger(logging.getLevelNamesMapping()[level.upper()]),
-        logger_factory=structlog.PrintLoggerFactory(file=sys.stderr),
+        logger_factory=_stderr_logger,  # looks up sys.stderr when used, not when configured
         cache_logger_on_first_use=False,
     )
     _configured = True
 
 
-def bind_case(case_id: str, correlation_id: str, causation_id: str | None = None) -> None:
-    structlog.contextvars.bind_contextvars(
-        case_id=case_id, correlation_id=correlation_id, causation_id=causation_id
+def case_context(
+    case_id: object, correlation_id: str, causation_id: str | None = None
+) -> AbstractContextManager[None]:
+    """Bind the case, correlation and causation ids to every log line inside the block."""
+    return structlog.contextvars.bound_contextvars(
+        case_id=str(case_id), correlation_id=correlation_id, causation_id=causation_id
     )
 
 
-def unbind_case() -> None:
-    structlog.contextvars.unbind_contextvars("case_id", "correlation_id", "causation_id")
+def _stderr_logger(*_: object) -> structlog.PrintLogger:
+    return structlog.PrintLogger(file=sys.stderr)
+

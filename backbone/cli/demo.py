@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import shutil
 import tempfile
@@ -39,7 +40,9 @@ def register(commands: Any) -> None:
 
 def run(arguments: argparse.Namespace) -> int:
     settings = Settings.from_env()
-    configure_logging(settings.log_format, settings.log_level)
+    # A demo prints a table; its per-application log lines only show when asked for.
+    level = settings.log_level if "BACKBONE_LOG_LEVEL" in os.environ else "warning"
+    configure_logging(settings.log_format, level)
     data_dir = arguments.data_dir or Path(tempfile.mkdtemp(prefix="backbone-demo-"))
     settings = settings.with_overrides(mode="embedded", data_dir=data_dir)
     started = time.perf_counter()

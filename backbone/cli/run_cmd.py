@@ -41,7 +41,9 @@ def register(commands: Any) -> None:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("service", choices=sorted(SERVICES))
-    parser.add_argument("--group", help="Kafka consumer group (default: the service name)")
+    parser.add_argument(
+        "--group", help="Kafka consumer group (default: the topic prefix and the service name)"
+    )
     parser.add_argument("--instance", default="1", help="instance name, for logs and client ids")
     parser.set_defaults(handler=_run)
 
@@ -57,7 +59,12 @@ def _run(arguments: argparse.Namespace) -> int:
     codec = AvroCodec(SchemaCatalog.load())
     log.info("service_starting", kafka=settings.kafka_bootstrap)
     loop = {"intake": _intake, "decision": _decision, "tower": _tower}[arguments.service]
-    loop(settings, codec, stop, arguments)
+    try:
+        loop(settings, codec, stop, arguments)
+    except Exception:
+        # Nothing is lost: positions were recorded with the effects. A supervisor restarts us.
+        log.exception("service_failed")
+        return 1
     log.info("service_stopped")
     return 0
 
@@ -71,7 +78,7 @@ def _intake(settings: Settings, codec: AvroCodec, stop: threading.Event, _: Any)
 def _decision(settings: Settings, codec: AvroCodec, stop: threading.Event, arguments: Any) -> None:
     decision = build_decision(settings, codec=codec)
     consumer = build_decision_consumer(
-        decision, settings, codec=codec, group_id=arguments.group or "decision"
+        decision, settings, codec=codec, group_id=arguments.group or f"{settings.topic_prefix}decision"
     )
     with make_producer(settings, client_id="decision-relay") as producer:
         relay = build_decision_relay(decision, settings, codec=codec, producer=producer)
@@ -89,7 +96,7 @@ def _tower(settings: Settings, codec: AvroCodec, stop: threading.Event, argument
         store,
         settings,
         codec=codec,
-        group_id=arguments.group or "control_tower",
+        group_id=arguments.group or f"{settings.topic_prefix}control_tower",
         client_id=f"control_tower-{arguments.instance}",
     )
     try:

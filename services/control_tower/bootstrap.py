@@ -35,7 +35,7 @@ def build_tower_consumers(
     *,
     codec: AvroCodec,
     logs: Mapping[str, ApplicationRecorder] | None = None,
-    group_id: str = SERVICE,
+    group_id: str | None = None,
     client_id: str = SERVICE,
 ) -> list[TrackedConsumer]:
     """Embedded: one consumer per upstream log. Distributed: one consumer of both topics."""
@@ -60,7 +60,9 @@ def build_tower_consumers(
         upstreams={
             topic_of(u, settings.topic_partitions, settings.topic_prefix).name: u for u in UPSTREAMS
         },
-        consumer_factory=lambda: make_consumer(settings, group_id=group_id, client_id=client_id),
+        consumer_factory=lambda: make_consumer(
+            settings, group_id=group_id or f"{settings.topic_prefix}{SERVICE}", client_id=client_id
+        ),
         codec=codec,
         hints=OffsetHints(store),
     )

@@ -33,7 +33,7 @@ def build_decision_consumer(
     *,
     codec: AvroCodec,
     intake_log: ApplicationRecorder | None = None,
-    group_id: str = SERVICE,
+    group_id: str | None = None,
 ) -> TrackedConsumer:
     feed: Feed
     if settings.mode == "embedded":
@@ -49,7 +49,9 @@ def build_decision_consumer(
     else:
         feed = KafkaTopicsFeed(
             upstreams={topic_of("intake", settings.topic_partitions, settings.topic_prefix).name: "intake"},
-            consumer_factory=lambda: make_consumer(settings, group_id=group_id, client_id=SERVICE),
+            consumer_factory=lambda: make_consumer(
+                settings, group_id=group_id or f"{settings.topic_prefix}{SERVICE}", client_id=SERVICE
+            ),
             codec=codec,
             hints=OffsetHints(decision.process_recorder),
         )

@@ -11,6 +11,7 @@ import sys
 import time
 from collections import Counter
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -41,7 +42,7 @@ def backbone(*arguments: str, env: dict[str, str]) -> list[str]:
 
 
 @pytest.fixture
-def distributed(postgres_settings: Settings, kafka_available: str) -> Iterator[Settings]:
+def distributed(postgres_settings: Settings, kafka_available: str, tmp_path: Path) -> Iterator[Settings]:
     settings = postgres_settings.with_overrides(
         topic_prefix=f"e2e-{os.getpid()}-{int(time.time())}.", topic_partitions=3
     )
@@ -56,17 +57,22 @@ def distributed(postgres_settings: Settings, kafka_available: str) -> Iterator[S
     )
     assert created.returncode == 0, created.stderr
     assert "created, 3 partitions" in created.stdout
-    processes = [
-        subprocess.Popen(backbone("run", service, env=env), env=env, stderr=subprocess.PIPE, text=True)
-        for service in ("intake", "decision", "tower")
-    ]
+    # Logs go to files: a pipe nobody reads fills up and blocks the service that writes to it.
+    logs = {service: tmp_path / f"{service}.log" for service in ("intake", "decision", "tower")}
+    processes = {
+        service: subprocess.Popen(
+            backbone("run", service, env=env), env=env, stderr=log.open("w"), text=True
+        )
+        for service, log in logs.items()
+    }
     yield settings
-    for process in processes:
+    for process in processes.values():
         process.send_signal(signal.SIGTERM)
-    for process in processes:
-        _, stderr = process.communicate(timeout=60)
-        assert process.returncode == 0, stderr[-3000:]
-        assert '"event": "service_stopped"' in stderr
+    for service, process in processes.items():
+        process.wait(timeout=60)
+        log = logs[service].read_text()
+        assert process.returncode == 0, log[-3000:]
+        assert '"event": "service_stopped"' in log
 
 
 def test_submitted_applications_reach_the_tower_through_kafka(distributed: Settings) -> None:

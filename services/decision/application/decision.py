@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from uuid import UUID
 
+import structlog
 from eventsourcing.application import Application as EventSourcedApplication
 from eventsourcing.application import ProcessingEvent
 from eventsourcing.persistence import Mapper, ProcessRecorder, Tracking
@@ -18,11 +19,14 @@ from backbone.clock import Clock
 from backbone.codec import AvroCodec
 from backbone.envelope import Envelope
 from backbone.event_mapper import AvroEventMapper
+from backbone.events import CaseEvent
 from backbone.feeds.base import FeedItem
+from backbone.logs import case_context
 from backbone.procedures import Procedure
 from services.decision.domain.case import Case
 
 APPLICATION_ACCEPTED = "nl.ind.intake.ApplicationAccepted"
+log = structlog.get_logger("decision")
 
 
 class Decision(EventSourcedApplication[UUID]):
@@ -53,20 +57,25 @@ class Decision(EventSourcedApplication[UUID]):
         for item in items:
             self.policy(item.envelope, processing)
         self._notify(self._record(processing))
+        for event in processing.events:  # logged once committed, never for a rolled-back batch
+            assert isinstance(event, CaseEvent)
+            with case_context(event.originator_id, event.correlation_id, event.causation_id):
+                log.info("case_opened", version=event.originator_version)
 
     def policy(self, envelope: Envelope, processing: ProcessingEvent[UUID]) -> None:
-        if envelope.schema == APPLICATION_ACCEPTED:
-            data = envelope.data
-            case = Case.open(
-                case_id=envelope.case_id,
-                procedure=Procedure(data["procedure"]),
-                received_on=data["received_on"],
-                statutory_deadline=data["statutory_deadline"],
-                now=self.clock.now(),
-                correlation_id=envelope.correlation_id,
-                causation_id=envelope.id,
-            )
-            processing.collect_events(case)
+        if envelope.schema != APPLICATION_ACCEPTED:
+            return
+        data = envelope.data
+        case = Case.open(
+            case_id=envelope.case_id,
+            procedure=Procedure(data["procedure"]),
+            received_on=data["received_on"],
+            statutory_deadline=data["statutory_deadline"],
+            now=self.clock.now(),
+            correlation_id=envelope.correlation_id,
+            causation_id=envelope.id,
+        )
+        processing.collect_events(case)
 
     def get_case(self, case_id: UUID) -> Case:
         case: Case = self.repository.get(case_id)

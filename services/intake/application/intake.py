@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 from uuid import UUID, uuid4
 
+import structlog
 from eventsourcing.application import Application as EventSourcedApplication
 from eventsourcing.persistence import Mapper
 from eventsourcing.utils import EnvType
@@ -14,9 +15,12 @@ from backbone.clock import Clock
 from backbone.codec import AvroCodec
 from backbone.errors import FieldProblem, InvalidCommand
 from backbone.event_mapper import AvroEventMapper
+from backbone.logs import case_context
 from backbone.validation import parse_command
 from services.intake.application.commands import SubmitApplication
 from services.intake.domain.application import Application
+
+log = structlog.get_logger("intake")
 
 
 class Intake(EventSourcedApplication[UUID]):
@@ -40,23 +44,29 @@ class Intake(EventSourcedApplication[UUID]):
                 "SubmitApplication",
                 [FieldProblem("received_on", "not_in_future", f"{command.received_on} is after today")],
             )
-        application = Application.submit(
-            application_id=uuid4(),
-            procedure=command.procedure,
-            channel=command.channel,
-            received_on=command.received_on,
-            applicant_ref=command.applicant_ref,
-            nationality=command.nationality,
-            now=now,
-            correlation_id=correlation_id or str(uuid4()),
-        )
-        self.save(application)
+        application_id, correlation_id = uuid4(), correlation_id or str(uuid4())
+        with case_context(application_id, correlation_id):
+            application = Application.submit(
+                application_id=application_id,
+                procedure=command.procedure,
+                channel=command.channel,
+                received_on=command.received_on,
+                applicant_ref=command.applicant_ref,
+                nationality=command.nationality,
+                now=now,
+                correlation_id=correlation_id,
+            )
+            self.save(application)
+            log.info("application_submitted", procedure=command.procedure.value)
         return application.id
 
     def accept_application(self, application_id: UUID, *, correlation_id: str | None = None) -> None:
-        application: Application = self.repository.get(application_id)
-        application.accept(now=self.clock.now(), correlation_id=correlation_id or str(uuid4()))
-        self.save(application)
+        correlation_id = correlation_id or str(uuid4())
+        with case_context(application_id, correlation_id):
+            application: Application = self.repository.get(application_id)
+            application.accept(now=self.clock.now(), correlation_id=correlation_id)
+            self.save(application)
+            log.info("application_accepted", statutory_deadline=str(application.statutory_deadline))
 
     def get_application(self, application_id: UUID) -> Application:
         application: Application = self.repository.get(application_id)
