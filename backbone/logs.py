@@ -50,4 +50,3 @@ def case_context(
 
 def _stderr_logger(*_: object) -> structlog.PrintLogger:
     return structlog.PrintLogger(file=sys.stderr)
-
