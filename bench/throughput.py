@@ -19,6 +19,7 @@ from pathlib import Path
 from tempfile import mkdtemp
 from typing import Any
 
+import psycopg
 from kafka import KafkaConsumer, TopicPartition
 
 from backbone.clock import ManualClock
@@ -31,6 +32,7 @@ from backbone.kafka_clients import make_admin, make_consumer, make_producer
 from backbone.logs import configure_logging
 from backbone.schemas import SchemaCatalog
 from backbone.settings import Settings
+from backbone.stores import postgres_dsn
 from backbone.topics import TopicSpec, ensure_topics
 from services.control_tower.bootstrap import build_workload_store
 from services.control_tower.projections.workload import WorkloadProjection
@@ -64,6 +66,8 @@ def run(applications: int, partitions: int, store: str) -> dict[str, Any]:
         topic_prefix=prefix,
         topic_partitions=partitions,
     )
+    if store == "postgres":
+        settings = settings.with_overrides(postgres_dbname=scratch_database(settings, prefix))
     codec = AvroCodec(SchemaCatalog.load())
     clock = ManualClock(datetime(2026, 6, 1, tzinfo=UTC))
     intake = build_intake(settings, codec=codec, clock=clock)
@@ -109,6 +113,10 @@ def run(applications: int, partitions: int, store: str) -> dict[str, Any]:
     bare_consumer_seconds = bare_read(settings.kafka_bootstrap, topic, events, skip=first_batch)
     admin.delete_topics(list(topics))
     admin.close()
+    if store == "postgres":
+        intake.close()
+        with psycopg.connect(postgres_dsn(Settings.from_env()), autocommit=True) as connection:
+            connection.execute(f'DROP DATABASE "{settings.postgres_dbname}" WITH (FORCE)')
     timed = events - first_batch
     return {
         "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
@@ -123,6 +131,14 @@ def run(applications: int, partitions: int, store: str) -> dict[str, Any]:
         "bare_consumer_events_per_second": round(timed / bare_consumer_seconds),
         "consumer_vs_bare_consumer": round(bare_consumer_seconds / consumer_seconds, 2),
     }
+
+
+def scratch_database(settings: Settings, prefix: str) -> str:
+    """A database of this run's own, so earlier runs' events do not count."""
+    name = prefix.strip(".").replace("-", "_")
+    with psycopg.connect(postgres_dsn(settings), autocommit=True) as connection:
+        connection.execute(f'CREATE DATABASE "{name}"')
+    return name
 
 
 def prepared_messages(intake: Any, codec: AvroCodec) -> list[tuple[bytes, bytes, Any]]:

@@ -3,18 +3,34 @@ same tests for events, notifications, tracking and view atomicity."""
 
 from __future__ import annotations
 
+import uuid
 from pathlib import Path
 from typing import Any
 
 import pytest
+from eventsourcing.application import ProcessingEvent
 from eventsourcing.persistence import IntegrityError, Tracking
 
+from backbone.procedures import Procedure
 from backbone.settings import Settings
 from services.control_tower.bootstrap import build_workload_store
 from services.control_tower.projections.workload import StageChange
 from services.decision.bootstrap import build_decision
+from services.decision.domain.case import Case
 from services.intake.bootstrap import build_intake
 from tests.factories import NOW, an_application, clock, codec, embedded_settings
+
+
+def a_case() -> Case:
+    return Case.open(
+        case_id=uuid.uuid4(),
+        procedure=Procedure.FAMILY,
+        received_on=NOW.date(),
+        statutory_deadline=NOW.date(),
+        now=NOW,
+        correlation_id="c",
+        causation_id=None,
+    )
 
 
 class StoreContract:
@@ -66,38 +82,14 @@ class StoreContract:
 
     def test_decision_records_its_case_and_position_in_one_transaction(self) -> None:
         decision = build_decision(self.settings, codec=codec(), clock=clock())
-        import uuid
-
-        from eventsourcing.application import ProcessingEvent
-
-        from backbone.procedures import Procedure
-        from services.decision.domain.case import Case
-
-        case = Case.open(
-            case_id=uuid.uuid4(),
-            procedure=Procedure.FAMILY,
-            received_on=NOW.date(),
-            statutory_deadline=NOW.date(),
-            now=NOW,
-            correlation_id="c",
-            causation_id=None,
-        )
         processing = ProcessingEvent[uuid.UUID](Tracking("intake:p1", 7))
+        case = a_case()
         processing.collect_events(case)
         decision._record(processing)
         assert decision.max_position("intake:p1") == 7
         assert decision.get_case(case.id).procedure is Procedure.FAMILY
         again = ProcessingEvent[uuid.UUID](Tracking("intake:p1", 7))
-        other = Case.open(
-            case_id=uuid.uuid4(),
-            procedure=Procedure.FAMILY,
-            received_on=NOW.date(),
-            statutory_deadline=NOW.date(),
-            now=NOW,
-            correlation_id="c",
-            causation_id=None,
-        )
-        again.collect_events(other)
+        again.collect_events(a_case())
         with pytest.raises(IntegrityError):
             decision._record(again)  # a replayed position takes its events down with it
         assert decision.recorder.max_notification_id() == 1

@@ -10,35 +10,23 @@ from collections.abc import Sequence
 from uuid import UUID
 
 import structlog
-from eventsourcing.application import Application as EventSourcedApplication
 from eventsourcing.application import ProcessingEvent
-from eventsourcing.persistence import Mapper, ProcessRecorder, Tracking
-from eventsourcing.utils import EnvType
+from eventsourcing.persistence import ProcessRecorder, Tracking
 
-from backbone.clock import Clock
-from backbone.codec import AvroCodec
 from backbone.envelope import Envelope
-from backbone.event_mapper import AvroEventMapper
 from backbone.events import CaseEvent
 from backbone.feeds.base import FeedItem
 from backbone.logs import case_context
 from backbone.procedures import Procedure
+from backbone.service import CaseService
 from services.decision.domain.case import Case
 
 APPLICATION_ACCEPTED = "nl.ind.intake.ApplicationAccepted"
 log = structlog.get_logger("decision")
 
 
-class Decision(EventSourcedApplication[UUID]):
+class Decision(CaseService):
     name = "decision"
-
-    def __init__(self, *, env: EnvType, codec: AvroCodec, clock: Clock) -> None:
-        self.codec = codec
-        self.clock = clock
-        super().__init__(env=env)
-
-    def construct_mapper(self) -> Mapper[UUID]:
-        return AvroEventMapper(self.codec)
 
     def construct_recorder(self) -> ProcessRecorder:
         return self.factory.process_recorder()

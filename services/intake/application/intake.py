@@ -7,15 +7,10 @@ from typing import Any
 from uuid import UUID, uuid4
 
 import structlog
-from eventsourcing.application import Application as EventSourcedApplication
-from eventsourcing.persistence import Mapper
-from eventsourcing.utils import EnvType
 
-from backbone.clock import Clock
-from backbone.codec import AvroCodec
 from backbone.errors import FieldProblem, InvalidCommand
-from backbone.event_mapper import AvroEventMapper
 from backbone.logs import case_context
+from backbone.service import CaseService
 from backbone.validation import parse_command
 from services.intake.application.commands import SubmitApplication
 from services.intake.domain.application import Application
@@ -23,16 +18,8 @@ from services.intake.domain.application import Application
 log = structlog.get_logger("intake")
 
 
-class Intake(EventSourcedApplication[UUID]):
+class Intake(CaseService):
     name = "intake"
-
-    def __init__(self, *, env: EnvType, codec: AvroCodec, clock: Clock) -> None:
-        self.codec = codec
-        self.clock = clock
-        super().__init__(env=env)
-
-    def construct_mapper(self) -> Mapper[UUID]:
-        return AvroEventMapper(self.codec)
 
     def submit_application(
         self, data: Mapping[str, Any] | SubmitApplication, *, correlation_id: str | None = None
