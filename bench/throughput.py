@@ -2,7 +2,8 @@
 
     python -m bench.throughput [--applications 5000] [--store sqlite|postgres] [--json PATH]
 
-Writes intake events (two per application), then measures side by side in one run:
+Writes intake events (submitted, fee paid for naturalisation, accepted), then measures side by side
+in one run:
   relay       OutboxRelay.publish_pending()   vs  a bare KafkaProducer sending the same bytes
   consumer    TrackedConsumer -> workload view vs a bare KafkaConsumer reading the same topic
 Needs Kafka (infra/kafka/kafka.sh start) and, for --store postgres, PostgreSQL.
@@ -37,7 +38,7 @@ from backbone.topics import TopicSpec, ensure_topics
 from services.control_tower.bootstrap import build_workload_store
 from services.control_tower.projections.workload import WorkloadProjection
 from services.intake.bootstrap import build_intake, build_intake_relay
-from services.intake.samples import sample_applications
+from services.intake.samples import run_sample, sample_applications
 
 
 def main() -> None:
@@ -78,10 +79,11 @@ def run(applications: int, partitions: int, store: str) -> dict[str, Any]:
     ensure_topics(admin, [TopicSpec(t, "bench", partitions, 1, -1, "bench") for t in topics])
 
     started = time.perf_counter()
-    for application in sample_applications(applications, seed=1, today=clock.now().date()):
-        intake.accept_application(intake.submit_application(application))
+    today = clock.now().date()
+    for application in sample_applications(applications, seed=1, today=today):
+        run_sample(intake, application, accept=True, today=today)
     intake_seconds = time.perf_counter() - started
-    events = 2 * applications
+    events = intake.recorder.max_notification_id() or 0  # submitted, accepted, and naturalisation fees
 
     messages = prepared_messages(intake, codec)
     send_all(settings, f"{prefix}warm-up", messages)  # the broker's JIT warms up on the produce path

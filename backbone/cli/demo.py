@@ -15,7 +15,7 @@ from backbone.cli.embedded import EmbeddedBackbone
 from backbone.cli.render import workload_json, workload_table
 from backbone.logs import configure_logging
 from backbone.settings import Settings
-from services.intake.samples import sample_applications
+from services.intake.samples import run_sample, sample_applications
 
 
 def register(commands: Any) -> None:
@@ -51,9 +51,8 @@ def run(arguments: argparse.Namespace) -> int:
         rng = random.Random(arguments.seed)
         today = backbone.intake.clock.now().date()
         for application in sample_applications(arguments.applications, seed=arguments.seed, today=today):
-            application_id = backbone.intake.submit_application(application)
-            if rng.random() < arguments.accept_share:
-                backbone.intake.accept_application(application_id)
+            accept = rng.random() < arguments.accept_share
+            run_sample(backbone.intake, application, accept=accept, today=today)
         backbone.settle()
         rows = backbone.tower.workload()
     finally:

@@ -35,6 +35,15 @@ def register(commands: Any) -> None:
     submit.add_argument("--json", action="store_true", help="print the result as JSON")
     submit.set_defaults(handler=_submit)
 
+    fee = actions.add_parser(
+        "pay-fee",
+        help="record the fee (leges) payment; a naturalisation clock starts on that day",
+    )
+    fee.add_argument("application_id", type=UUID)
+    fee.add_argument("--paid-on", help="YYYY-MM-DD, not in the future")
+    fee.add_argument("--amount-cents", type=int, help="euro cents paid")
+    fee.set_defaults(handler=_pay_fee)
+
     accept = actions.add_parser("accept", help="accept a submitted application for a decision")
     accept.add_argument("application_id", type=UUID)
     accept.add_argument("--json", action="store_true", help="print the result as JSON")
@@ -52,6 +61,14 @@ def _submit(arguments: argparse.Namespace) -> int:
     data = {f: getattr(arguments, f) for f in fields if getattr(arguments, f) is not None}
     application_id = _intake().submit_application(data)
     print(json.dumps({"application_id": str(application_id)}) if arguments.json else application_id)
+    return 0
+
+
+def _pay_fee(arguments: argparse.Namespace) -> int:
+    fields = ("paid_on", "amount_cents")
+    data = {f: getattr(arguments, f) for f in fields if getattr(arguments, f) is not None}
+    _intake().pay_fee(arguments.application_id, data)
+    print(f"fee paid for {arguments.application_id}")
     return 0
 
 

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import random
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, Protocol
+from uuid import UUID
 
 PROCEDURE_WEIGHTS = {
     "asylum": 30,
@@ -52,3 +53,27 @@ def _channel(rng: random.Random, procedure: str) -> str:
     if procedure in ("asylum",):
         return "application_centre"
     return rng.choices(["online", "desk", "post"], [80, 12, 8])[0]
+
+
+# Illustrative, not the current leges table: the fee table belongs in the procedure catalogue.
+NATURALISATION_FEE_CENTS = 141_100
+
+
+class IntakeCommands(Protocol):
+    def submit_application(self, data: dict[str, Any]) -> UUID: ...
+
+    def pay_fee(self, application_id: UUID, data: dict[str, Any]) -> None: ...
+
+    def accept_application(self, application_id: UUID) -> None: ...
+
+
+def run_sample(intake: IntakeCommands, application: dict[str, Any], *, accept: bool, today: date) -> UUID:
+    """Submit a sample application; for naturalisation pay the fee (its clock starts then); accept it."""
+    application_id = intake.submit_application(application)
+    if application["procedure"] == "naturalisation":
+        delay = int(application["applicant_ref"][-2:], 16) % 21  # 0 to 20 days, stable per sample
+        paid_on = min(today, application["received_on"] + timedelta(days=delay))
+        intake.pay_fee(application_id, {"paid_on": paid_on, "amount_cents": NATURALISATION_FEE_CENTS})
+    if accept:
+        intake.accept_application(application_id)
+    return application_id

@@ -18,7 +18,7 @@ import pytest
 from backbone.settings import Settings
 from services.control_tower.bootstrap import build_workload_store
 from services.intake.bootstrap import build_intake
-from services.intake.samples import sample_applications
+from services.intake.samples import run_sample, sample_applications
 from tests.factories import NOW, clock, codec
 
 pytestmark = [pytest.mark.kafka, pytest.mark.postgres]
@@ -80,12 +80,9 @@ def test_submitted_applications_reach_the_tower_through_kafka(distributed: Setti
     rng = random.Random(11)
     expected: Counter[tuple[str, str]] = Counter()
     for application in sample_applications(APPLICATIONS, seed=11, today=NOW.date()):
-        application_id = intake.submit_application(application)
-        if rng.random() < 0.8:
-            intake.accept_application(application_id)
-            expected[(application["procedure"], "in_decision")] += 1
-        else:
-            expected[(application["procedure"], "submitted")] += 1
+        accept = rng.random() < 0.8
+        run_sample(intake, application, accept=accept, today=NOW.date())
+        expected[(application["procedure"], "in_decision" if accept else "submitted")] += 1
 
     tower = build_workload_store(distributed)
     deadline = time.monotonic() + 120
@@ -98,8 +95,10 @@ def test_submitted_applications_reach_the_tower_through_kafka(distributed: Setti
     assert shown == dict(expected)
     counts = tower.event_counts()
     accepted = sum(n for (_, stage), n in expected.items() if stage == "in_decision")
+    naturalisations = sum(n for (p, _), n in expected.items() if p == "naturalisation")
     assert counts == {
         "nl.ind.intake.ApplicationSubmitted": APPLICATIONS,
+        "nl.ind.intake.FeePaid": naturalisations,
         "nl.ind.intake.ApplicationAccepted": accepted,
         "nl.ind.decision.CaseOpened": accepted,
     }

@@ -10,7 +10,7 @@ from collections import Counter
 from pathlib import Path
 
 from backbone.cli.embedded import EmbeddedBackbone
-from services.intake.samples import sample_applications
+from services.intake.samples import run_sample, sample_applications
 from tests.factories import NOW, clock, embedded_settings
 
 
@@ -19,12 +19,9 @@ def test_the_tower_shows_every_submitted_application_in_its_stage(tmp_path: Path
     rng = random.Random(3)
     expected: Counter[tuple[str, str]] = Counter()
     for application in sample_applications(400, seed=3, today=NOW.date()):
-        application_id = backbone.intake.submit_application(application)
-        if rng.random() < 0.7:
-            backbone.intake.accept_application(application_id)
-            expected[(application["procedure"], "in_decision")] += 1
-        else:
-            expected[(application["procedure"], "submitted")] += 1
+        accept = rng.random() < 0.7
+        run_sample(backbone.intake, application, accept=accept, today=NOW.date())
+        expected[(application["procedure"], "in_decision" if accept else "submitted")] += 1
     backbone.settle()
     shown = {(r.procedure, r.stage): r.open_cases for r in backbone.tower.workload()}
     assert shown == dict(expected)
@@ -36,7 +33,7 @@ def test_the_tower_catches_up_after_a_restart(tmp_path: Path) -> None:
     settings = embedded_settings(tmp_path)
     first = EmbeddedBackbone(settings, clock=clock())
     for application in sample_applications(30, seed=1, today=NOW.date()):
-        first.intake.accept_application(first.intake.submit_application(application))
+        run_sample(first.intake, application, accept=True, today=NOW.date())
     first.close()
     second = EmbeddedBackbone(settings, clock=clock())  # nothing has consumed anything yet
     second.settle()

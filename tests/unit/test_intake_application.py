@@ -6,12 +6,17 @@ from uuid import uuid4
 import pytest
 
 from backbone.procedures import Procedure
-from services.intake.domain.application import Application, ApplicationNotAcceptable
+from services.intake.domain.application import (
+    Application,
+    ApplicationNotAcceptable,
+    FeeNotAcceptable,
+)
 from services.intake.domain.events import (
     ApplicationAccepted,
     ApplicationStatus,
     ApplicationSubmitted,
     Channel,
+    FeePaid,
 )
 from tests.factories import NOW
 
@@ -61,3 +66,41 @@ def test_accepting_twice_is_refused_and_records_nothing() -> None:
         application.accept(now=NOW, correlation_id="c")
     assert application.collect_events() == []
     assert application.version == 2
+
+
+def test_naturalisation_is_not_accepted_before_the_fee_is_paid() -> None:
+    application = submitted(Procedure.NATURALISATION)
+    application.collect_events()
+    with pytest.raises(ApplicationNotAcceptable, match="fee is paid"):
+        application.accept(now=NOW, correlation_id="c")
+    assert application.collect_events() == []
+
+
+def test_a_late_fee_starts_the_naturalisation_clock_on_the_day_of_payment() -> None:
+    application = submitted(Procedure.NATURALISATION)  # received 30 October 2026
+    application.pay_fee(paid_on=date(2026, 11, 20), amount_cents=141_100, now=NOW, correlation_id="c")
+    application.accept(now=NOW, correlation_id="c")
+    accepted = application.collect_events()[-1]
+    assert isinstance(accepted, ApplicationAccepted)
+    assert accepted.clock_started_on == date(2026, 11, 20)
+    assert accepted.statutory_deadline == date(2027, 11, 22)  # 20 Nov 2027 is a Saturday
+    assert (accepted.policy_version, accepted.legal_basis) == ("2025.1", "RWN art. 9(4)")
+
+
+def test_every_acceptance_records_the_policy_version_and_legal_basis() -> None:
+    application = submitted(Procedure.FAMILY)
+    application.accept(now=NOW, correlation_id="c")
+    accepted = application.collect_events()[-1]
+    assert isinstance(accepted, ApplicationAccepted)
+    assert (accepted.policy_version, accepted.legal_basis) == ("2025.1", "Vw 2000 art. 25(1)")
+    assert accepted.clock_started_on == date(2026, 10, 30)
+
+
+def test_a_fee_paid_before_receipt_or_twice_is_refused() -> None:
+    application = submitted(Procedure.NATURALISATION)
+    with pytest.raises(FeeNotAcceptable, match="before the application was received"):
+        application.pay_fee(paid_on=date(2026, 10, 1), amount_cents=1, now=NOW, correlation_id="c")
+    application.pay_fee(paid_on=date(2026, 10, 30), amount_cents=1, now=NOW, correlation_id="c")
+    with pytest.raises(FeeNotAcceptable, match="was paid on"):
+        application.pay_fee(paid_on=date(2026, 10, 31), amount_cents=1, now=NOW, correlation_id="c")
+    assert isinstance(application.collect_events()[-1], FeePaid)

@@ -10,9 +10,9 @@ from backbone.errors import SchemaError
 from backbone.events import CaseEvent, cloudevents_type
 from backbone.schemas import SchemaCatalog
 from services.decision.domain.case import CaseOpened
-from services.intake.domain.events import ApplicationAccepted, ApplicationSubmitted
+from services.intake.domain.events import ApplicationAccepted, ApplicationSubmitted, FeePaid
 
-EVENT_CLASSES = [ApplicationSubmitted, ApplicationAccepted, CaseOpened]
+EVENT_CLASSES = [ApplicationSubmitted, FeePaid, ApplicationAccepted, CaseOpened]
 
 
 def test_every_event_class_has_a_schema_of_the_same_name() -> None:

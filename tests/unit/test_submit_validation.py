@@ -62,3 +62,20 @@ def test_a_valid_application_is_recorded(intake) -> None:
     application_id = intake.submit_application(an_application())
     assert intake.get_application(application_id).nationality == "SYR"
     assert intake.recorder.max_notification_id() == 1
+
+
+def test_an_objection_cannot_be_submitted_to_intake(intake) -> None:
+    error = rejected(intake, an_application(procedure="objection"))
+    (problem,) = error.problems
+    assert problem.field == "procedure" and "filed against a decision" in problem.message
+
+
+def test_a_fee_payment_names_its_broken_fields_and_records_nothing(intake) -> None:
+    application_id = intake.submit_application(an_application(procedure="naturalisation"))
+    with pytest.raises(InvalidCommand) as caught:
+        intake.pay_fee(application_id, {"paid_on": "2027-01-01", "amount_cents": 0})
+    assert [(p.field, p.rule) for p in caught.value.problems] == [("amount_cents", "greater_than")]
+    with pytest.raises(InvalidCommand) as caught:
+        intake.pay_fee(application_id, {"paid_on": "2027-01-01", "amount_cents": 5})
+    assert [(p.field, p.rule) for p in caught.value.problems] == [("paid_on", "not_in_future")]
+    assert intake.recorder.max_notification_id() == 1

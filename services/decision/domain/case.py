@@ -26,12 +26,17 @@ class CaseOpened(CaseCreated):
     procedure: Procedure
     received_on: date
     statutory_deadline: date
+    clock_started_on: date
+    policy_version: str
+    legal_basis: str
 
     def apply(self, aggregate: Any) -> None:
         case: Case = aggregate
         case.procedure = self.procedure
         case.received_on = self.received_on
         case.statutory_deadline = self.statutory_deadline
+        case.clock_started_on = self.clock_started_on
+        case.policy_version = self.policy_version
         case.stage = CaseStage.OPENED
 
 
@@ -43,6 +48,8 @@ class Case(Aggregate):
     procedure: Procedure
     received_on: date
     statutory_deadline: date
+    clock_started_on: date
+    policy_version: str
     stage: CaseStage
 
     def __init__(self) -> None:
@@ -56,6 +63,9 @@ class Case(Aggregate):
         procedure: Procedure,
         received_on: date,
         statutory_deadline: date,
+        clock_started_on: date,
+        policy_version: str,
+        legal_basis: str,
         now: datetime,
         correlation_id: str,
         causation_id: str | None,
@@ -70,4 +80,7 @@ class Case(Aggregate):
             procedure=procedure,
             received_on=received_on,
             statutory_deadline=statutory_deadline,
+            clock_started_on=clock_started_on,
+            policy_version=policy_version,
+            legal_basis=legal_basis,
         )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from backbone.procedures import Procedure
 from services.intake.domain.events import Channel
@@ -27,3 +27,19 @@ class SubmitApplication(BaseModel):
     nationality: str = Field(
         pattern=r"^[A-Z]{3}$", description="ISO 3166-1 alpha-3 country code, e.g. SYR."
     )
+
+    @field_validator("procedure")
+    @classmethod
+    def _an_application_procedure(cls, procedure: Procedure) -> Procedure:
+        if procedure is Procedure.OBJECTION:
+            raise ValueError("an objection (bezwaar) is filed against a decision, not submitted to intake")
+        return procedure
+
+
+class PayFee(BaseModel):
+    """Record the payment of the application fee (leges)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    paid_on: date
+    amount_cents: int = Field(gt=0, description="Euro cents paid.")

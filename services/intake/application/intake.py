@@ -12,7 +12,7 @@ from backbone.errors import FieldProblem, InvalidCommand
 from backbone.logs import case_context
 from backbone.service import CaseService
 from backbone.validation import parse_command
-from services.intake.application.commands import SubmitApplication
+from services.intake.application.commands import PayFee, SubmitApplication
 from services.intake.domain.application import Application
 
 log = structlog.get_logger("intake")
@@ -46,6 +46,31 @@ class Intake(CaseService):
             self.save(application)
             log.info("application_submitted", procedure=command.procedure.value)
         return application.id
+
+    def pay_fee(
+        self,
+        application_id: UUID,
+        data: Mapping[str, Any] | PayFee,
+        *,
+        correlation_id: str | None = None,
+    ) -> None:
+        command = data if isinstance(data, PayFee) else parse_command(PayFee, data)
+        now = self.clock.now()
+        if command.paid_on > now.date():
+            raise InvalidCommand(
+                "PayFee", [FieldProblem("paid_on", "not_in_future", f"{command.paid_on} is after today")]
+            )
+        correlation_id = correlation_id or str(uuid4())
+        with case_context(application_id, correlation_id):
+            application: Application = self.repository.get(application_id)
+            application.pay_fee(
+                paid_on=command.paid_on,
+                amount_cents=command.amount_cents,
+                now=now,
+                correlation_id=correlation_id,
+            )
+            self.save(application)
+            log.info("fee_paid", paid_on=str(command.paid_on))
 
     def accept_application(self, application_id: UUID, *, correlation_id: str | None = None) -> None:
         correlation_id = correlation_id or str(uuid4())

@@ -44,6 +44,18 @@ class ApplicationSubmitted(CaseCreated):
         application.nationality = self.nationality
         application.status = ApplicationStatus.SUBMITTED
         application.statutory_deadline = None
+        application.fee_paid_on = None
+
+
+class FeePaid(CaseEvent):
+    TOPIC = "nl.ind.intake.FeePaid"
+
+    paid_on: date
+    amount_cents: int
+
+    def apply(self, aggregate: Any) -> None:
+        application: Application = aggregate
+        application.fee_paid_on = self.paid_on
 
 
 class ApplicationAccepted(CaseEvent):
@@ -52,6 +64,9 @@ class ApplicationAccepted(CaseEvent):
     procedure: Procedure
     received_on: date
     statutory_deadline: date
+    clock_started_on: date
+    policy_version: str
+    legal_basis: str
 
     def apply(self, aggregate: Any) -> None:
         application: Application = aggregate
