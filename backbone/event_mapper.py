@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import enum
 import typing
+from collections.abc import Callable
 from functools import cache
 from typing import Any
 from uuid import UUID
@@ -86,8 +87,16 @@ def event_from_record(cls: type[CaseEvent], record: dict[str, Any], aggregate_id
 
 
 @cache
-def _enum_fields(cls: type[CaseEvent]) -> dict[str, type[enum.Enum]]:
-    hints = typing.get_type_hints(cls)
-    return {
-        name: hint for name, hint in hints.items() if isinstance(hint, type) and issubclass(hint, enum.Enum)
-    }
+def _enum_fields(cls: type[CaseEvent]) -> dict[str, Callable[[Any], Any]]:
+    """Fields typed as an Enum (or an optional one), with the function that restores the Enum."""
+    converters: dict[str, Callable[[Any], Any]] = {}
+    for name, hint in typing.get_type_hints(cls).items():
+        members = typing.get_args(hint) or (hint,)
+        enums = [m for m in members if isinstance(m, type) and issubclass(m, enum.Enum)]
+        if enums:
+            converters[name] = _optional(enums[0])
+    return converters
+
+
+def _optional(enum_type: type[enum.Enum]) -> Callable[[Any], Any]:
+    return lambda value: None if value is None else enum_type(value)

@@ -28,8 +28,8 @@ def embedded_settings(tmp_path: Path, **overrides: Any) -> Settings:
 
 def an_application(**overrides: Any) -> dict[str, Any]:
     application: dict[str, Any] = {
-        "procedure": "asylum",
-        "channel": "application_centre",
+        "procedure": "family",
+        "channel": "online",
         "received_on": date(2026, 10, 30),
         "applicant_ref": "P-00000000000000a1",
         "nationality": "SYR",

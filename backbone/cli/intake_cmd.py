@@ -1,90 +1,132 @@
-"""``backbone intake``: intake's commands for scripting."""
+"""``backbone intake``: intake's commands for scripting. Options come from the commands' own fields."""
 
 from __future__ import annotations
 
 import argparse
 import json
+import typing
 from typing import Any
 from uuid import UUID
+
+from pydantic import BaseModel
 
 from backbone.codec import AvroCodec
 from backbone.logs import configure_logging
 from backbone.schemas import SchemaCatalog
 from backbone.settings import Settings
+from services.intake.application import commands
+from services.intake.application.intake import Intake
 from services.intake.bootstrap import build_intake
 
+# action -> (help, command model or None, Intake method)
+ACTIONS: dict[str, tuple[str, type[BaseModel] | None, str]] = {
+    "pay-fee": (
+        "record the fee (leges); a naturalisation clock starts that day",
+        commands.PayFee,
+        "pay_fee",
+    ),
+    "notify-defect": (
+        "ask the applicant to complete the application (herstel verzuim); suspends the clock",
+        commands.NotifyDefect,
+        "notify_defect",
+    ),
+    "remedy-defect": (
+        "the applicant completed the application; the clock runs again",
+        commands.RemedyDefect,
+        "remedy_defect",
+    ),
+    "classify": (
+        "set the asylum track, target group and complexity",
+        commands.ClassifyApplication,
+        "classify_application",
+    ),
+    "withdraw": (
+        "the applicant withdrew the application",
+        commands.WithdrawApplication,
+        "withdraw_application",
+    ),
+    "stop-processing": (
+        "not processed: the defect was not remedied in time",
+        commands.StopProcessing,
+        "stop_processing",
+    ),
+    "accept": (
+        "accept the application for a decision; prints the statutory deadline",
+        None,
+        "accept_application",
+    ),
+}
 
-def register(commands: Any) -> None:
-    parser = commands.add_parser("intake", help="submit and accept applications (aanvragen)")
+
+def register(commands_parser: Any) -> None:
+    parser = commands_parser.add_parser("intake", help="submit and handle applications (aanvragen)")
     actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
-
     submit = actions.add_parser(
         "submit",
         help="submit an application; prints its id",
         description="Submit an application. A field that breaks a rule is named, and nothing is recorded.",
     )
-    submit.add_argument(
-        "--procedure",
-        help="asylum, family_reunification, highly_skilled_migrant, "
-        "family, study, research, renewal, change_of_purpose, naturalisation",
-    )
-    submit.add_argument("--channel", help="online, desk, post, application_centre")
-    submit.add_argument("--received-on", help="YYYY-MM-DD, not in the future")
-    submit.add_argument("--applicant-ref", help="pseudonymous reference: P- and 16 hex digits")
-    submit.add_argument("--nationality", help="ISO 3166-1 alpha-3, e.g. SYR")
-    submit.add_argument("--json", action="store_true", help="print the result as JSON")
+    _add_fields(submit, commands.SubmitApplication)
     submit.set_defaults(handler=_submit)
-
-    fee = actions.add_parser(
-        "pay-fee",
-        help="record the fee (leges) payment; a naturalisation clock starts on that day",
-    )
-    fee.add_argument("application_id", type=UUID)
-    fee.add_argument("--paid-on", help="YYYY-MM-DD, not in the future")
-    fee.add_argument("--amount-cents", type=int, help="euro cents paid")
-    fee.set_defaults(handler=_pay_fee)
-
-    accept = actions.add_parser("accept", help="accept a submitted application for a decision")
-    accept.add_argument("application_id", type=UUID)
-    accept.add_argument("--json", action="store_true", help="print the result as JSON")
-    accept.set_defaults(handler=_accept)
+    for action, (help_text, model, method) in ACTIONS.items():
+        sub = actions.add_parser(action, help=help_text, description=help_text)
+        sub.add_argument("application_id", type=UUID)
+        if model is not None:
+            _add_fields(sub, model)
+        else:
+            sub.add_argument("--json", action="store_true", help="print the result as JSON")
+        sub.set_defaults(handler=_act, method=method, model=model)
 
 
-def _intake() -> Any:
+def _add_fields(parser: argparse.ArgumentParser, model: type[BaseModel]) -> None:
+    for name, field in model.model_fields.items():
+        is_list = typing.get_origin(field.annotation) is list
+        parser.add_argument(
+            f"--{name.replace('_', '-')}",
+            dest=name,
+            nargs="+" if is_list else None,
+            help=(field.description or "") + (" (required)" if field.is_required() else ""),
+        )
+    parser.add_argument("--json", action="store_true", help="print the result as JSON")
+
+
+def _values(arguments: argparse.Namespace, model: type[BaseModel]) -> dict[str, Any]:
+    return {
+        name: getattr(arguments, name)
+        for name in model.model_fields
+        if getattr(arguments, name) is not None
+    }
+
+
+def _intake() -> Intake:
     settings = Settings.from_env("intake")
     configure_logging(settings.log_format, settings.log_level)
     return build_intake(settings, codec=AvroCodec(SchemaCatalog.load()))
 
 
 def _submit(arguments: argparse.Namespace) -> int:
-    fields = ("procedure", "channel", "received_on", "applicant_ref", "nationality")
-    data = {f: getattr(arguments, f) for f in fields if getattr(arguments, f) is not None}
-    application_id = _intake().submit_application(data)
+    application_id = _intake().submit_application(_values(arguments, commands.SubmitApplication))
     print(json.dumps({"application_id": str(application_id)}) if arguments.json else application_id)
     return 0
 
 
-def _pay_fee(arguments: argparse.Namespace) -> int:
-    fields = ("paid_on", "amount_cents")
-    data = {f: getattr(arguments, f) for f in fields if getattr(arguments, f) is not None}
-    _intake().pay_fee(arguments.application_id, data)
-    print(f"fee paid for {arguments.application_id}")
-    return 0
-
-
-def _accept(arguments: argparse.Namespace) -> int:
+def _act(arguments: argparse.Namespace) -> int:
     intake = _intake()
-    intake.accept_application(arguments.application_id)
-    deadline = intake.get_application(arguments.application_id).statutory_deadline
-    if arguments.json:
-        print(
-            json.dumps(
-                {
-                    "application_id": str(arguments.application_id),
-                    "statutory_deadline": str(deadline),
-                }
-            )
-        )
+    if arguments.model is None:
+        getattr(intake, arguments.method)(arguments.application_id)
     else:
-        print(f"accepted {arguments.application_id}; statutory deadline {deadline}")
+        getattr(intake, arguments.method)(arguments.application_id, _values(arguments, arguments.model))
+    application = intake.get_application(arguments.application_id)
+    result = {
+        "application_id": str(application.id),
+        "status": application.status.value,
+        "statutory_deadline": str(application.statutory_deadline)
+        if application.statutory_deadline
+        else None,
+        "version": application.version,
+    }
+    if arguments.json:
+        print(json.dumps(result))
+    else:
+        print(" ".join(f"{k}={v}" for k, v in result.items() if v is not None))
     return 0

@@ -37,16 +37,30 @@ def sample_applications(count: int, *, seed: int, today: date) -> list[dict[str,
     applications = []
     for _ in range(count):
         procedure = rng.choices(procedures, weights)[0]
-        applications.append(
-            {
-                "procedure": procedure,
-                "channel": _channel(rng, procedure),
-                "received_on": today - timedelta(days=rng.randrange(0, 60)),
-                "applicant_ref": f"P-{rng.getrandbits(64):016x}",
-                "nationality": rng.choice(NATIONALITIES.get(procedure, DEFAULT_NATIONALITIES)),
-            }
-        )
+        received_on = today - timedelta(days=rng.randrange(0, 60))
+        application = {
+            "procedure": procedure,
+            "channel": _channel(rng, procedure),
+            "received_on": received_on,
+            "applicant_ref": f"P-{rng.getrandbits(64):016x}",
+            "nationality": rng.choice(NATIONALITIES.get(procedure, DEFAULT_NATIONALITIES)),
+        }
+        application.update(_procedure_facts(rng, procedure, received_on))
+        applications.append(application)
     return applications
+
+
+def _procedure_facts(rng: random.Random, procedure: str, received_on: date) -> dict[str, Any]:
+    facts: dict[str, Any] = {}
+    if procedure in ("renewal", "change_of_purpose"):
+        facts["residence_purpose"] = rng.choice(["family", "highly_skilled_work", "study"])
+    if procedure == "renewal":  # most renew in time; some late, a few beyond the 4-week grace
+        facts["previous_permit_ends_on"] = received_on + timedelta(days=rng.randrange(-70, 90))
+    if procedure == "highly_skilled_migrant" and rng.random() < 0.05:
+        facts["employer_share_percent"] = rng.randrange(26, 80)
+    if procedure in ("family_reunification", "family", "highly_skilled_migrant", "study", "research"):
+        facts["sponsor_ref"] = f"R-{rng.getrandbits(64):016x}"
+    return facts
 
 
 def _channel(rng: random.Random, procedure: str) -> str:
@@ -64,16 +78,44 @@ class IntakeCommands(Protocol):
 
     def pay_fee(self, application_id: UUID, data: dict[str, Any]) -> None: ...
 
+    def notify_defect(self, application_id: UUID, data: dict[str, Any]) -> None: ...
+
+    def remedy_defect(self, application_id: UUID, data: dict[str, Any]) -> None: ...
+
+    def classify_application(self, application_id: UUID, data: dict[str, Any]) -> None: ...
+
     def accept_application(self, application_id: UUID) -> None: ...
 
 
 def run_sample(intake: IntakeCommands, application: dict[str, Any], *, accept: bool, today: date) -> UUID:
-    """Submit a sample application; for naturalisation pay the fee (its clock starts then); accept it."""
+    """Take a sample application through intake, as an officer would, and accept it if asked.
+
+    Naturalisation fees come a few days after receipt (the clock starts then); about one in ten
+    applications gets a defect notice that is remedied; asylum gets its track. Choices are stable per
+    application (seeded by its reference), whatever the caller does.
+    """
+    rng = random.Random(application["applicant_ref"])
+    received_on: date = application["received_on"]
     application_id = intake.submit_application(application)
     if application["procedure"] == "naturalisation":
-        delay = int(application["applicant_ref"][-2:], 16) % 21  # 0 to 20 days, stable per sample
-        paid_on = min(today, application["received_on"] + timedelta(days=delay))
+        paid_on = min(today, received_on + timedelta(days=rng.randrange(0, 21)))
         intake.pay_fee(application_id, {"paid_on": paid_on, "amount_cents": NATURALISATION_FEE_CENTS})
+    notified_on = received_on + timedelta(days=3)
+    remedied_on = notified_on + timedelta(days=rng.randrange(1, 14))
+    if rng.random() < 0.1 and remedied_on <= today:
+        intake.notify_defect(
+            application_id,
+            {
+                "notified_on": notified_on,
+                "remedy_by": notified_on + timedelta(days=14),
+                "missing": ["passport_copy"],
+            },
+        )
+        intake.remedy_defect(application_id, {"remedied_on": remedied_on})
+    if application["procedure"] == "asylum":
+        track = rng.choices(["dublin", "safe_country", "general"], [20, 10, 70])[0]
+        complexity = rng.choice(["low", "medium", "high"])
+        intake.classify_application(application_id, {"track": track, "complexity": complexity})
     if accept:
         intake.accept_application(application_id)
     return application_id

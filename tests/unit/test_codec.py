@@ -25,11 +25,15 @@ RECORD = {
     "received_on": date(2026, 1, 2),
     "applicant_ref": "P-00000000000000a1",
     "nationality": "SYR",
+    "residence_purpose": None,
+    "sponsor_ref": None,
+    "previous_permit_ends_on": None,
+    "employer_share_percent": None,
 }
 # Written once from the schema files and checked by hand against the Avro spec; any change to the
 # schema or to the encoding breaks consumers and must show up here.
 GOLDEN = bytes.fromhex(
-    "c301646c442387ac5c0b"  # marker + CRC-64-AVRO fingerprint (little-endian)
+    "c3012b81a3a4d7e707ff"  # marker + CRC-64-AVRO fingerprint (little-endian)
     "4830303030303030302d303030302d343030302d383030302d303030303030303030303031"  # uuid string
     "02"  # aggregate_version 1
     "80cde7e4ded7a306"
@@ -39,7 +43,8 @@ GOLDEN = bytes.fromhex(
     "cebf02"  # received_on: 20455 days since 1970-01-01
     "24"
     "502d30303030303030303030303030306131"  # applicant_ref, 18 bytes
-    "06535952".replace(" ", "")  # nationality
+    "06535952"  # nationality "SYR"
+    "00000000"  # residence_purpose, sponsor_ref, previous_permit_ends_on, employer_share: null
 )
 
 
@@ -90,7 +95,7 @@ def test_bytes_without_the_marker_are_refused() -> None:
 
 
 def test_a_truncated_body_names_the_schema_and_fingerprint() -> None:
-    with pytest.raises(CorruptMessageError, match="646c442387ac5c0b"):
+    with pytest.raises(CorruptMessageError, match="2b81a3a4d7e707ff"):
         codec().decode(GOLDEN[:-5])
 
 

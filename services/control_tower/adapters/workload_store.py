@@ -16,9 +16,10 @@ from psycopg.sql import SQL, Identifier
 from services.control_tower.projections.workload import STAGE_ORDER, StageChange, WorkloadRow
 
 _UPSERT_CASE = (
-    "INSERT INTO {cases} (case_id, procedure, stage, stage_rank, stage_since) "
-    "VALUES ({p}, {p}, {p}, {p}, {p}) "
-    "ON CONFLICT (case_id) DO UPDATE SET stage = excluded.stage, "
+    "INSERT INTO {cases} (case_id, procedure, stage, is_open, stage_rank, stage_since) "
+    "VALUES ({p}, {p}, {p}, {p}, {p}, {p}) "
+    "ON CONFLICT (case_id) DO UPDATE SET stage = excluded.stage, is_open = excluded.is_open, "
+    "procedure = COALESCE(excluded.procedure, {cases}.procedure), "
     "stage_rank = excluded.stage_rank, stage_since = excluded.stage_since "
     "WHERE excluded.stage_rank > {cases}.stage_rank"
 )
@@ -26,7 +27,7 @@ _COUNT_EVENT = (
     "INSERT INTO {counts} (event_type, events) VALUES ({p}, {p}) "
     "ON CONFLICT (event_type) DO UPDATE SET events = {counts}.events + excluded.events"
 )
-_WORKLOAD = "SELECT procedure, stage, COUNT(*) FROM {cases} GROUP BY procedure, stage"
+_WORKLOAD = "SELECT procedure, stage, COUNT(*) FROM {cases} WHERE is_open GROUP BY procedure, stage"
 _COUNTS = "SELECT event_type, events FROM {counts}"
 
 
@@ -36,7 +37,14 @@ def _rows(result: Sequence[Any]) -> list[WorkloadRow]:
 
 
 def _change_params(change: StageChange) -> tuple[Any, ...]:
-    return (change.case_id, change.procedure, change.stage, change.rank, change.since.isoformat())
+    return (
+        change.case_id,
+        change.procedure,
+        change.stage,
+        change.is_open,
+        change.rank,
+        change.since.isoformat(),
+    )
 
 
 class SQLiteWorkloadStore(SQLiteTrackingRecorder):
@@ -48,8 +56,9 @@ class SQLiteWorkloadStore(SQLiteTrackingRecorder):
     def construct_create_table_statements(self) -> list[str]:
         return [
             *super().construct_create_table_statements(),
-            "CREATE TABLE IF NOT EXISTS tower_cases (case_id TEXT PRIMARY KEY, procedure TEXT NOT NULL, "
-            "stage TEXT NOT NULL, stage_rank INTEGER NOT NULL, stage_since TEXT NOT NULL)",
+            "CREATE TABLE IF NOT EXISTS tower_cases (case_id TEXT PRIMARY KEY, procedure TEXT, "
+            "stage TEXT NOT NULL, is_open BOOLEAN NOT NULL, stage_rank INTEGER NOT NULL, "
+            "stage_since TEXT NOT NULL)",
             "CREATE TABLE IF NOT EXISTS tower_event_counts (event_type TEXT PRIMARY KEY, "
             "events INTEGER NOT NULL)",
         ]
@@ -84,8 +93,8 @@ class PostgresWorkloadStore(PostgresTrackingRecorder):
             [
                 SQL(  # type: ignore[list-item]
                     f"CREATE TABLE IF NOT EXISTS {cases} (case_id text PRIMARY KEY, "
-                    "procedure text NOT NULL, stage text NOT NULL, stage_rank integer NOT NULL, "
-                    "stage_since text NOT NULL)"
+                    "procedure text, stage text NOT NULL, is_open boolean NOT NULL, "
+                    "stage_rank bigint NOT NULL, stage_since text NOT NULL)"
                 ),
                 SQL(  # type: ignore[list-item]
                     f"CREATE TABLE IF NOT EXISTS {counts} (event_type text PRIMARY KEY, "

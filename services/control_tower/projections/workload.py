@@ -1,9 +1,10 @@
 """The workload view of the verkeerstoren: open cases by procedure and stage.
 
-Fed by intake's and decision's streams. The streams are ordered per case within each producing service
-but not across services, so a stage only ever moves forward (by rank): a late ``ApplicationAccepted``
-never pulls a case back from ``in_decision``. Every applied event is also counted per type, which
-makes a double application visible.
+Fed by intake's and decision's streams. Within one service a case's events arrive in order; across
+services they need not. So a case's row only moves forward by (service, aggregate version): intake's
+events rank below decision's, and within a service the later version wins. A late intake event never
+pulls a case back from ``in_decision``. Every applied event is also counted per type, which makes a
+double application visible.
 """
 
 from __future__ import annotations
@@ -18,19 +19,28 @@ from eventsourcing.persistence import Tracking
 from backbone.envelope import Envelope
 from backbone.feeds.base import FeedItem
 
-STAGES: dict[str, tuple[str, int]] = {
-    "nl.ind.intake.ApplicationSubmitted": ("submitted", 1),
-    "nl.ind.intake.ApplicationAccepted": ("accepted", 2),
-    "nl.ind.decision.CaseOpened": ("in_decision", 3),
+# Event type -> (stage the case is in afterwards, whether it is still open). Others leave the stage.
+STAGES: dict[str, tuple[str, bool]] = {
+    "nl.ind.intake.ApplicationSubmitted": ("in_intake", True),
+    "nl.ind.intake.DefectNotified": ("waiting_on_applicant", True),
+    "nl.ind.intake.DefectRemedied": ("in_intake", True),
+    "nl.ind.intake.ApplicationClassified": ("in_intake", True),
+    "nl.ind.intake.ApplicationAccepted": ("accepted", True),
+    "nl.ind.intake.ApplicationWithdrawn": ("withdrawn", False),
+    "nl.ind.intake.ApplicationNotProcessed": ("not_processed", False),
+    "nl.ind.decision.CaseOpened": ("in_decision", True),
 }
-STAGE_ORDER = [stage for stage, _ in sorted(STAGES.values(), key=lambda s: s[1])]
+STAGE_ORDER = ["in_intake", "waiting_on_applicant", "accepted", "in_decision"]
+SERVICE_RANK = {"nl.ind.intake": 1, "nl.ind.decision": 2}
+VERSIONS_PER_SERVICE = 1_000_000_000
 
 
 @dataclass(frozen=True, slots=True)
 class StageChange:
     case_id: str
-    procedure: str
+    procedure: str | None  # known from the first event of each service
     stage: str
+    is_open: bool
     rank: int
     since: datetime
 
@@ -55,8 +65,11 @@ class WorkloadStore(Protocol):
 def stage_change(envelope: Envelope) -> StageChange | None:
     if envelope.schema not in STAGES:
         return None
-    stage, rank = STAGES[envelope.schema]
-    return StageChange(envelope.subject, str(envelope.data["procedure"]), stage, rank, envelope.time)
+    stage, is_open = STAGES[envelope.schema]
+    service = envelope.schema.rpartition(".")[0]
+    rank = SERVICE_RANK[service] * VERSIONS_PER_SERVICE + envelope.sequence
+    procedure = envelope.data.get("procedure")
+    return StageChange(envelope.subject, procedure, stage, is_open, rank, envelope.time)
 
 
 class WorkloadProjection:

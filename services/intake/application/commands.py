@@ -1,4 +1,5 @@
-"""Intake's commands, validated at the boundary. A rejected command records nothing."""
+"""Intake's commands, validated at the boundary: each broken rule is named with its field, and a
+rejected command records nothing."""
 
 from __future__ import annotations
 
@@ -6,16 +7,30 @@ from datetime import date
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from backbone.errors import FieldProblem
 from backbone.procedures import Procedure
-from services.intake.domain.events import Channel
+from services.intake.domain.vocabulary import (
+    PURPOSE_OF_PROCEDURE,
+    AsylumTrack,
+    Channel,
+    Complexity,
+    ResidencePurpose,
+)
 
 APPLICANT_REF_PATTERN = r"^P-[0-9a-f]{16}$"
+SPONSOR_REF_PATTERN = r"^[PR]-[0-9a-f]{16}$"
 
 
-class SubmitApplication(BaseModel):
-    """Receive an application. The applicant is named only by a pseudonymous reference."""
-
+class Command(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+    def dated_fields(self) -> dict[str, date]:
+        """The fields holding a day in the world; none of them may lie in the future."""
+        return {}
+
+
+class SubmitApplication(Command):
+    """Receive an application. The applicant is named only by a pseudonymous reference."""
 
     procedure: Procedure
     channel: Channel
@@ -24,8 +39,14 @@ class SubmitApplication(BaseModel):
         pattern=APPLICANT_REF_PATTERN,
         description="Pseudonymous applicant reference: P- and 16 lowercase hex digits.",
     )
-    nationality: str = Field(
-        pattern=r"^[A-Z]{3}$", description="ISO 3166-1 alpha-3 country code, e.g. SYR."
+    nationality: str = Field(pattern=r"^[A-Z]{3}$", description="ISO 3166-1 alpha-3 code, e.g. SYR.")
+    residence_purpose: ResidencePurpose | None = Field(
+        default=None, description="Needed for renewal and change of purpose; else follows the procedure."
+    )
+    sponsor_ref: str | None = Field(default=None, pattern=SPONSOR_REF_PATTERN)
+    previous_permit_ends_on: date | None = Field(default=None, description="Renewals only.")
+    employer_share_percent: int | None = Field(
+        default=None, ge=0, le=100, description="Highly skilled migrants only."
     )
 
     @field_validator("procedure")
@@ -35,11 +56,107 @@ class SubmitApplication(BaseModel):
             raise ValueError("an objection (bezwaar) is filed against a decision, not submitted to intake")
         return procedure
 
+    def dated_fields(self) -> dict[str, date]:
+        return {"received_on": self.received_on}
 
-class PayFee(BaseModel):
+    def purpose(self) -> ResidencePurpose | None:
+        return self.residence_purpose or PURPOSE_OF_PROCEDURE.get(self.procedure)
+
+    def problems(self) -> list[FieldProblem]:
+        """The rules that tie fields together."""
+        problems = []
+        if self.procedure is Procedure.RENEWAL and self.previous_permit_ends_on is None:
+            problems.append(
+                FieldProblem(
+                    "previous_permit_ends_on",
+                    "required_for_renewal",
+                    "a renewal names the day the previous permit ends",
+                )
+            )
+        if self.procedure is not Procedure.RENEWAL and self.previous_permit_ends_on is not None:
+            problems.append(
+                FieldProblem(
+                    "previous_permit_ends_on", "renewal_only", "only a renewal has a previous permit"
+                )
+            )
+        if (
+            self.procedure in (Procedure.RENEWAL, Procedure.CHANGE_OF_PURPOSE)
+            and self.residence_purpose is None
+        ):
+            problems.append(
+                FieldProblem(
+                    "residence_purpose", "required", f"a {self.procedure.value} names the residence purpose"
+                )
+            )
+        if self.procedure is Procedure.NATURALISATION and self.residence_purpose is not None:
+            problems.append(
+                FieldProblem(
+                    "residence_purpose",
+                    "not_for_naturalisation",
+                    "naturalisation is not a residence purpose",
+                )
+            )
+        if (
+            self.employer_share_percent is not None
+            and self.procedure is not Procedure.HIGHLY_SKILLED_MIGRANT
+        ):
+            problems.append(
+                FieldProblem(
+                    "employer_share_percent",
+                    "highly_skilled_migrant_only",
+                    "only a highly skilled migrant declares a share in the employer",
+                )
+            )
+        return problems
+
+
+class PayFee(Command):
     """Record the payment of the application fee (leges)."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
     paid_on: date
     amount_cents: int = Field(gt=0, description="Euro cents paid.")
+
+    def dated_fields(self) -> dict[str, date]:
+        return {"paid_on": self.paid_on}
+
+
+class NotifyDefect(Command):
+    """Ask the applicant to complete the application (herstel verzuim); suspends the clock."""
+
+    notified_on: date
+    remedy_by: date
+    missing: list[str] = Field(min_length=1, description="Codes of what is missing.")
+
+    def dated_fields(self) -> dict[str, date]:
+        return {"notified_on": self.notified_on}
+
+
+class RemedyDefect(Command):
+    remedied_on: date
+
+    def dated_fields(self) -> dict[str, date]:
+        return {"remedied_on": self.remedied_on}
+
+
+class ClassifyApplication(Command):
+    track: AsylumTrack | None = Field(
+        default=None, description="Asylum only: dublin, safe_country, general."
+    )
+    target_group: str | None = Field(default=None, max_length=64)
+    complexity: Complexity
+
+
+class WithdrawApplication(Command):
+    withdrawn_on: date
+
+    def dated_fields(self) -> dict[str, date]:
+        return {"withdrawn_on": self.withdrawn_on}
+
+
+class StopProcessing(Command):
+    """Decide not to process the application: its defect was not remedied in time."""
+
+    decided_on: date
+
+    def dated_fields(self) -> dict[str, date]:
+        return {"decided_on": self.decided_on}

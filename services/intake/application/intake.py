@@ -1,9 +1,14 @@
-"""The intake service: receives applications and accepts them for a decision."""
+"""The intake service: receives applications, completes, classifies and accepts them.
+
+Every command is validated first (an ``InvalidCommand`` names each field and rule), then the aggregate
+decides (a ``DomainRuleViolation`` says why not); either way nothing is recorded.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Callable, Mapping
+from datetime import datetime
+from typing import Any, TypeVar
 from uuid import UUID, uuid4
 
 import structlog
@@ -12,70 +17,120 @@ from backbone.errors import FieldProblem, InvalidCommand
 from backbone.logs import case_context
 from backbone.service import CaseService
 from backbone.validation import parse_command
-from services.intake.application.commands import PayFee, SubmitApplication
+from services.intake.application.commands import (
+    ClassifyApplication,
+    Command,
+    NotifyDefect,
+    PayFee,
+    RemedyDefect,
+    StopProcessing,
+    SubmitApplication,
+    WithdrawApplication,
+)
 from services.intake.domain.application import Application
 
 log = structlog.get_logger("intake")
+C = TypeVar("C", bound=Command)
+Input = Mapping[str, Any]
 
 
 class Intake(CaseService):
     name = "intake"
 
     def submit_application(
-        self, data: Mapping[str, Any] | SubmitApplication, *, correlation_id: str | None = None
+        self, data: Input | SubmitApplication, *, correlation_id: str | None = None
     ) -> UUID:
-        command = data if isinstance(data, SubmitApplication) else parse_command(SubmitApplication, data)
-        now = self.clock.now()
-        if command.received_on > now.date():
-            raise InvalidCommand(
-                "SubmitApplication",
-                [FieldProblem("received_on", "not_in_future", f"{command.received_on} is after today")],
-            )
+        command, now = self._validated(SubmitApplication, data)
+        if problems := command.problems():
+            raise InvalidCommand("SubmitApplication", problems)
         application_id, correlation_id = uuid4(), correlation_id or str(uuid4())
         with case_context(application_id, correlation_id):
             application = Application.submit(
                 application_id=application_id,
+                now=now,
+                correlation_id=correlation_id,
                 procedure=command.procedure,
                 channel=command.channel,
                 received_on=command.received_on,
                 applicant_ref=command.applicant_ref,
                 nationality=command.nationality,
-                now=now,
-                correlation_id=correlation_id,
+                residence_purpose=command.purpose(),
+                sponsor_ref=command.sponsor_ref,
+                previous_permit_ends_on=command.previous_permit_ends_on,
+                employer_share_percent=command.employer_share_percent,
             )
             self.save(application)
             log.info("application_submitted", procedure=command.procedure.value)
         return application.id
 
     def pay_fee(
-        self,
-        application_id: UUID,
-        data: Mapping[str, Any] | PayFee,
-        *,
-        correlation_id: str | None = None,
+        self, application_id: UUID, data: Input | PayFee, *, correlation_id: str | None = None
     ) -> None:
-        command = data if isinstance(data, PayFee) else parse_command(PayFee, data)
-        now = self.clock.now()
-        if command.paid_on > now.date():
-            raise InvalidCommand(
-                "PayFee", [FieldProblem("paid_on", "not_in_future", f"{command.paid_on} is after today")]
-            )
-        correlation_id = correlation_id or str(uuid4())
-        with case_context(application_id, correlation_id):
-            application: Application = self.repository.get(application_id)
-            application.pay_fee(
-                paid_on=command.paid_on,
-                amount_cents=command.amount_cents,
+        def act(a: Application, c: PayFee, now: datetime, corr: str) -> None:
+            a.pay_fee(paid_on=c.paid_on, amount_cents=c.amount_cents, now=now, correlation_id=corr)
+
+        self._change(application_id, PayFee, data, act, correlation_id, "fee_paid")
+
+    def notify_defect(
+        self, application_id: UUID, data: Input | NotifyDefect, *, correlation_id: str | None = None
+    ) -> None:
+        def act(a: Application, c: NotifyDefect, now: datetime, corr: str) -> None:
+            a.notify_defect(
+                notified_on=c.notified_on,
+                remedy_by=c.remedy_by,
+                missing=list(c.missing),
                 now=now,
-                correlation_id=correlation_id,
+                correlation_id=corr,
             )
-            self.save(application)
-            log.info("fee_paid", paid_on=str(command.paid_on))
+
+        self._change(application_id, NotifyDefect, data, act, correlation_id, "defect_notified")
+
+    def remedy_defect(
+        self, application_id: UUID, data: Input | RemedyDefect, *, correlation_id: str | None = None
+    ) -> None:
+        def act(a: Application, c: RemedyDefect, now: datetime, corr: str) -> None:
+            a.remedy_defect(remedied_on=c.remedied_on, now=now, correlation_id=corr)
+
+        self._change(application_id, RemedyDefect, data, act, correlation_id, "defect_remedied")
+
+    def classify_application(
+        self, application_id: UUID, data: Input | ClassifyApplication, *, correlation_id: str | None = None
+    ) -> None:
+        def act(a: Application, c: ClassifyApplication, now: datetime, corr: str) -> None:
+            a.classify(
+                track=c.track,
+                target_group=c.target_group,
+                complexity=c.complexity,
+                now=now,
+                correlation_id=corr,
+            )
+
+        self._change(
+            application_id, ClassifyApplication, data, act, correlation_id, "application_classified"
+        )
+
+    def withdraw_application(
+        self, application_id: UUID, data: Input | WithdrawApplication, *, correlation_id: str | None = None
+    ) -> None:
+        def act(a: Application, c: WithdrawApplication, now: datetime, corr: str) -> None:
+            a.withdraw(withdrawn_on=c.withdrawn_on, now=now, correlation_id=corr)
+
+        self._change(
+            application_id, WithdrawApplication, data, act, correlation_id, "application_withdrawn"
+        )
+
+    def stop_processing(
+        self, application_id: UUID, data: Input | StopProcessing, *, correlation_id: str | None = None
+    ) -> None:
+        def act(a: Application, c: StopProcessing, now: datetime, corr: str) -> None:
+            a.stop_processing(decided_on=c.decided_on, now=now, correlation_id=corr)
+
+        self._change(application_id, StopProcessing, data, act, correlation_id, "application_not_processed")
 
     def accept_application(self, application_id: UUID, *, correlation_id: str | None = None) -> None:
         correlation_id = correlation_id or str(uuid4())
         with case_context(application_id, correlation_id):
-            application: Application = self.repository.get(application_id)
+            application = self.get_application(application_id)
             application.accept(now=self.clock.now(), correlation_id=correlation_id)
             self.save(application)
             log.info("application_accepted", statutory_deadline=str(application.statutory_deadline))
@@ -83,3 +138,36 @@ class Intake(CaseService):
     def get_application(self, application_id: UUID) -> Application:
         application: Application = self.repository.get(application_id)
         return application
+
+    def _validated(self, command_type: type[C], data: Input | C) -> tuple[C, datetime]:
+        if isinstance(data, command_type):
+            command = data
+        else:
+            assert not isinstance(data, Command)
+            command = parse_command(command_type, data)
+        now = self.clock.now()
+        future = [
+            FieldProblem(field, "not_in_future", f"{day} is after today")
+            for field, day in command.dated_fields().items()
+            if day > now.date()
+        ]
+        if future:
+            raise InvalidCommand(command_type.__name__, future)
+        return command, now
+
+    def _change(
+        self,
+        application_id: UUID,
+        command_type: type[C],
+        data: Input | C,
+        act: Callable[[Application, C, datetime, str], None],
+        correlation_id: str | None,
+        log_event: str,
+    ) -> None:
+        command, now = self._validated(command_type, data)
+        correlation_id = correlation_id or str(uuid4())
+        with case_context(application_id, correlation_id):
+            application = self.get_application(application_id)
+            act(application, command, now, correlation_id)
+            self.save(application)
+            log.info(log_event)

@@ -1,28 +1,23 @@
-"""What happens to an application (aanvraag) at intake. Each class is the Avro record of the same name."""
+"""What happens to an application (aanvraag) at intake. Each class is the Avro record of the same name.
+
+Each event's ``apply`` is how the Application aggregate changes; the rules that decide whether an
+event may happen live in ``application.py``.
+"""
 
 from __future__ import annotations
 
 from datetime import date
-from enum import StrEnum
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from backbone.events import CaseCreated, CaseEvent
 from backbone.procedures import Procedure
-
-if TYPE_CHECKING:
-    from services.intake.domain.application import Application
-
-
-class Channel(StrEnum):
-    ONLINE = "online"
-    DESK = "desk"  # loket
-    POST = "post"
-    APPLICATION_CENTRE = "application_centre"  # aanmeldcentrum
-
-
-class ApplicationStatus(StrEnum):
-    SUBMITTED = "submitted"
-    ACCEPTED = "accepted"
+from services.intake.domain.vocabulary import (
+    ApplicationStatus,
+    AsylumTrack,
+    Channel,
+    Complexity,
+    ResidencePurpose,
+)
 
 
 class ApplicationSubmitted(CaseCreated):
@@ -34,17 +29,40 @@ class ApplicationSubmitted(CaseCreated):
     received_on: date
     applicant_ref: str
     nationality: str
+    residence_purpose: ResidencePurpose | None
+    sponsor_ref: str | None
+    previous_permit_ends_on: date | None
+    employer_share_percent: int | None
 
     def apply(self, aggregate: Any) -> None:
-        application: Application = aggregate
-        application.procedure = self.procedure
-        application.channel = self.channel
-        application.received_on = self.received_on
-        application.applicant_ref = self.applicant_ref
-        application.nationality = self.nationality
-        application.status = ApplicationStatus.SUBMITTED
-        application.statutory_deadline = None
-        application.fee_paid_on = None
+        aggregate.procedure = self.procedure
+        aggregate.channel = self.channel
+        aggregate.received_on = self.received_on
+        aggregate.applicant_ref = self.applicant_ref
+        aggregate.nationality = self.nationality
+        aggregate.residence_purpose = self.residence_purpose
+        aggregate.status = ApplicationStatus.SUBMITTED
+        aggregate.statutory_deadline = None
+        aggregate.fee_paid_on = None
+        aggregate.track = None
+        aggregate.classified = False
+        aggregate.open_defect = None
+        aggregate.defect_periods = []
+
+
+class ResidenceGapDetected(CaseEvent):
+    TOPIC = "nl.ind.intake.ResidenceGapDetected"
+
+    previous_permit_ends_on: date
+    gap_days: int
+    within_grace: bool
+
+
+class SubstantialShareholdingFlagged(CaseEvent):
+    TOPIC = "nl.ind.intake.SubstantialShareholdingFlagged"
+
+    share_percent: int
+    threshold_percent: int
 
 
 class FeePaid(CaseEvent):
@@ -54,8 +72,41 @@ class FeePaid(CaseEvent):
     amount_cents: int
 
     def apply(self, aggregate: Any) -> None:
-        application: Application = aggregate
-        application.fee_paid_on = self.paid_on
+        aggregate.fee_paid_on = self.paid_on
+
+
+class DefectNotified(CaseEvent):
+    TOPIC = "nl.ind.intake.DefectNotified"
+
+    notified_on: date
+    remedy_by: date
+    missing: list[str]
+
+    def apply(self, aggregate: Any) -> None:
+        aggregate.open_defect = (self.notified_on, self.remedy_by)
+
+
+class DefectRemedied(CaseEvent):
+    TOPIC = "nl.ind.intake.DefectRemedied"
+
+    remedied_on: date
+
+    def apply(self, aggregate: Any) -> None:
+        notified_on, _ = aggregate.open_defect
+        aggregate.defect_periods = [*aggregate.defect_periods, (notified_on, self.remedied_on)]
+        aggregate.open_defect = None
+
+
+class ApplicationClassified(CaseEvent):
+    TOPIC = "nl.ind.intake.ApplicationClassified"
+
+    track: AsylumTrack | None
+    target_group: str | None
+    complexity: Complexity
+
+    def apply(self, aggregate: Any) -> None:
+        aggregate.track = self.track
+        aggregate.classified = True
 
 
 class ApplicationAccepted(CaseEvent):
@@ -69,6 +120,26 @@ class ApplicationAccepted(CaseEvent):
     legal_basis: str
 
     def apply(self, aggregate: Any) -> None:
-        application: Application = aggregate
-        application.status = ApplicationStatus.ACCEPTED
-        application.statutory_deadline = self.statutory_deadline
+        aggregate.status = ApplicationStatus.ACCEPTED
+        aggregate.statutory_deadline = self.statutory_deadline
+
+
+class ApplicationWithdrawn(CaseEvent):
+    TOPIC = "nl.ind.intake.ApplicationWithdrawn"
+
+    withdrawn_on: date
+
+    def apply(self, aggregate: Any) -> None:
+        aggregate.status = ApplicationStatus.WITHDRAWN
+        aggregate.open_defect = None
+
+
+class ApplicationNotProcessed(CaseEvent):
+    TOPIC = "nl.ind.intake.ApplicationNotProcessed"
+
+    decided_on: date
+    legal_basis: str
+
+    def apply(self, aggregate: Any) -> None:
+        aggregate.status = ApplicationStatus.NOT_PROCESSED
+        aggregate.open_defect = None

@@ -1,0 +1,79 @@
+"""One fixed sample record per event schema, for the golden-bytes contract tests."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any
+from uuid import UUID
+
+CASE = UUID("00000000-0000-4000-8000-00000000c0de")
+AT = datetime(2026, 3, 2, 9, 15, 30, 123456, tzinfo=UTC)
+DAY = date(2026, 3, 2)
+
+
+def meta(version: int, causation: str | None = None) -> dict[str, Any]:
+    return {
+        "aggregate_id": CASE,
+        "aggregate_version": version,
+        "recorded_at": AT,
+        "occurred_at": AT,
+        "correlation_id": "corr-0001",
+        "causation_id": causation,
+    }
+
+
+ACCEPTED_CLOCK = {
+    "procedure": "family",
+    "received_on": DAY,
+    "statutory_deadline": date(2026, 6, 1),
+    "clock_started_on": DAY,
+    "policy_version": "2025.1",
+    "legal_basis": "Vw 2000 art. 25(1)",
+}
+
+SAMPLES: dict[str, dict[str, Any]] = {
+    "nl.ind.intake.ApplicationSubmitted": {
+        "meta": meta(1),
+        "procedure": "renewal",
+        "channel": "online",
+        "received_on": DAY,
+        "applicant_ref": "P-0123456789abcdef",
+        "nationality": "IND",
+        "residence_purpose": "highly_skilled_work",
+        "sponsor_ref": "R-fedcba9876543210",
+        "previous_permit_ends_on": date(2026, 2, 20),
+        "employer_share_percent": None,
+    },
+    "nl.ind.intake.ResidenceGapDetected": {
+        "meta": meta(2),
+        "previous_permit_ends_on": date(2026, 2, 20),
+        "gap_days": 10,
+        "within_grace": True,
+    },
+    "nl.ind.intake.SubstantialShareholdingFlagged": {
+        "meta": meta(2),
+        "share_percent": 40,
+        "threshold_percent": 25,
+    },
+    "nl.ind.intake.FeePaid": {"meta": meta(3), "paid_on": DAY, "amount_cents": 141100},
+    "nl.ind.intake.DefectNotified": {
+        "meta": meta(4),
+        "notified_on": DAY,
+        "remedy_by": date(2026, 3, 16),
+        "missing": ["passport_copy", "income_proof"],
+    },
+    "nl.ind.intake.DefectRemedied": {"meta": meta(5), "remedied_on": date(2026, 3, 9)},
+    "nl.ind.intake.ApplicationClassified": {
+        "meta": meta(6),
+        "track": "general",
+        "target_group": "SYR-2026",
+        "complexity": "high",
+    },
+    "nl.ind.intake.ApplicationAccepted": {"meta": meta(7), **ACCEPTED_CLOCK},
+    "nl.ind.intake.ApplicationWithdrawn": {"meta": meta(7), "withdrawn_on": DAY},
+    "nl.ind.intake.ApplicationNotProcessed": {"meta": meta(7), "decided_on": DAY, "legal_basis": "Awb 4:5"},
+    "nl.ind.decision.CaseOpened": {
+        "meta": meta(1, causation="6f1b6a3e-0000-5000-8000-000000000007"),
+        **ACCEPTED_CLOCK,
+    },
+}
