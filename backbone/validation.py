@@ -3,16 +3,28 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import date
 from typing import Any, TypeVar
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, ConfigDict, ValidationError
 
 from backbone.errors import FieldProblem, InvalidCommand
 
-Command = TypeVar("Command", bound=BaseModel)
+
+class Command(BaseModel):
+    """A command at a service's boundary: frozen, no unknown fields."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    def dated_fields(self) -> dict[str, date]:
+        """The fields holding a day in the world; none of them may lie in the future."""
+        return {}
 
 
-def parse_command(command_type: type[Command], data: Mapping[str, Any]) -> Command:
+C = TypeVar("C", bound=BaseModel)
+
+
+def parse_command(command_type: type[C], data: Mapping[str, Any]) -> C:
     try:
         return command_type.model_validate(dict(data))
     except ValidationError as error:
@@ -25,3 +37,11 @@ def problems_of(error: ValidationError) -> list[FieldProblem]:
         field = ".".join(str(part) for part in item["loc"]) or "(command)"
         problems.append(FieldProblem(field=field, rule=item["type"], message=item["msg"]))
     return problems
+
+
+def future_dates(command: Command, today: date) -> list[FieldProblem]:
+    return [
+        FieldProblem(field, "not_in_future", f"{day} is after today")
+        for field, day in command.dated_fields().items()
+        if day > today
+    ]

@@ -61,6 +61,7 @@ class StatutoryClock:
     policy_version: str
     extensions: tuple[Extension, ...] = ()
     suspensions: tuple[Suspension, ...] = ()
+    carried_suspended_days: int = 0  # suspended before this clock was handed over (at intake)
 
     @classmethod
     def start(
@@ -68,6 +69,19 @@ class StatutoryClock:
     ) -> StatutoryClock:
         version = catalogue.in_force(started_on)
         return cls(procedure, started_on, version.rules[procedure], version.id)
+
+    @classmethod
+    def handed_over(
+        cls,
+        procedure: Procedure,
+        started_on: date,
+        policy_version: str,
+        suspended_days: int,
+        catalogue: ProcedureCatalogue = IND_CATALOGUE,
+    ) -> StatutoryClock:
+        """The clock another service started, under the policy version it recorded."""
+        rules = catalogue.version(policy_version).rules[procedure]
+        return cls(procedure, started_on, rules, policy_version, carried_suspended_days=suspended_days)
 
     @property
     def legal_basis(self) -> str:
@@ -129,7 +143,7 @@ class StatutoryClock:
         return replace(self, suspensions=(*self.suspensions[:-1], replace(current, end=on)))
 
     def suspended_days(self, today: date) -> int:
-        return sum(s.days_until(today) for s in self.suspensions)
+        return self.carried_suspended_days + sum(s.days_until(today) for s in self.suspensions)
 
     def deadline(self, today: date, calendar: WorkingDayCalendar = DEFAULT_CALENDAR) -> date:
         unrolled = self.period.after(self.started_on) + timedelta(days=self.suspended_days(today))

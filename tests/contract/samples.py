@@ -22,6 +22,8 @@ def meta(version: int, causation: str | None = None) -> dict[str, Any]:
     }
 
 
+OBJECTION = UUID("00000000-0000-5000-8000-0000000000b1")
+CLOCK = {"statutory_deadline": date(2026, 6, 15), "policy_version": "2025.1", "legal_basis": "Awb 4:15"}
 ACCEPTED_CLOCK = {
     "procedure": "family",
     "received_on": DAY,
@@ -69,11 +71,91 @@ SAMPLES: dict[str, dict[str, Any]] = {
         "target_group": "SYR-2026",
         "complexity": "high",
     },
-    "nl.ind.intake.ApplicationAccepted": {"meta": meta(7), **ACCEPTED_CLOCK},
+    "nl.ind.intake.ApplicationAccepted": {"meta": meta(7), **ACCEPTED_CLOCK, "suspended_days": 7},
     "nl.ind.intake.ApplicationWithdrawn": {"meta": meta(7), "withdrawn_on": DAY},
     "nl.ind.intake.ApplicationNotProcessed": {"meta": meta(7), "decided_on": DAY, "legal_basis": "Awb 4:5"},
     "nl.ind.decision.CaseOpened": {
         "meta": meta(1, causation="6f1b6a3e-0000-5000-8000-000000000007"),
         **ACCEPTED_CLOCK,
+        "suspended_days": 7,
+        "objected_case_id": None,
     },
+    "nl.ind.decision.CaseAssigned": {
+        "meta": meta(2),
+        "team": "asiel-zwolle-3",
+        "officer_ref": "O-00000000000000b7",
+    },
+    "nl.ind.decision.HearingScheduled": {
+        "meta": meta(3),
+        "kind": "detailed",
+        "scheduled_for": DAY,
+        "remote": True,
+    },
+    "nl.ind.decision.HearingHeld": {"meta": meta(4), "kind": "detailed", "held_on": DAY, "remote": False},
+    "nl.ind.decision.InformationRequested": {
+        "meta": meta(5),
+        "requested_on": DAY,
+        "due_on": date(2026, 3, 30),
+        "subject": "identity_documents",
+        **CLOCK,
+    },
+    "nl.ind.decision.InformationReceived": {
+        "meta": meta(6),
+        "received_on": DAY,
+        "suspended_days": 12,
+        **CLOCK,
+    },
+    "nl.ind.decision.DeadlineExtended": {
+        "meta": meta(7),
+        "months": 0,
+        "days": 90,
+        "reason": "complex",
+        **CLOCK,
+    },
+    "nl.ind.decision.CaseEscalated": {
+        "meta": meta(8),
+        "escalated_on": DAY,
+        "team": "knopendoorhakteam",
+        "reason": "stuck",
+    },
+    "nl.ind.decision.EscalationResolved": {
+        "meta": meta(9),
+        "resolved_on": DAY,
+        "resolution": "hearing planned",
+    },
+    "nl.ind.decision.CaseReferredToProlongedProcedure": {
+        "meta": meta(10),
+        "referred_on": DAY,
+        "reason": "research",
+    },
+    "nl.ind.decision.IntendedDecisionIssued": {
+        "meta": meta(11),
+        "issued_on": DAY,
+        "response_due_on": date(2026, 3, 30),
+        "grounds": ["not_credible"],
+    },
+    "nl.ind.decision.ResponseReceived": {"meta": meta(12), "received_on": DAY},
+    "nl.ind.decision.DecisionTaken": {
+        "meta": meta(13),
+        "decided_on": DAY,
+        "outcome": "partly_granted",
+        "grounds": ["income_insufficient"],
+        "days_overdue": 3,
+    },
+    "nl.ind.decision.NoticeOfDefaultReceived": {
+        "meta": meta(13),
+        "received_on": DAY,
+        "penalty_applies": True,
+        "penalty_accrues_from": date(2026, 3, 16),
+    },
+    "nl.ind.decision.ObjectionFiled": {"meta": meta(14), "filed_on": DAY, "objection_case_id": OBJECTION},
+    "nl.ind.decision.AppealLodged": {"meta": meta(14), "lodged_on": DAY, "court": "Rechtbank Den Haag"},
+    "nl.ind.decision.DocumentReadyForIssue": {
+        "meta": meta(14),
+        "ready_on": DAY,
+        "channel": "expat_centre",
+        "location": "Eindhoven",
+    },
+    "nl.ind.decision.DocumentIssued": {"meta": meta(15), "issued_on": DAY, "channel": "expat_centre"},
+    "nl.ind.decision.CaseClosed": {"meta": meta(16), "closed_on": DAY, "reason": "decided"},
 }

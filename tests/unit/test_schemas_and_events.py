@@ -27,7 +27,7 @@ EVENT_CLASSES = event_classes()
 
 
 def test_the_domain_has_the_events_of_intake_and_decision() -> None:
-    assert len(EVENT_CLASSES) == 11
+    assert len(EVENT_CLASSES) == 29
 
 
 def test_every_event_class_has_a_schema_of_the_same_name() -> None:

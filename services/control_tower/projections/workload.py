@@ -29,8 +29,27 @@ STAGES: dict[str, tuple[str, bool]] = {
     "nl.ind.intake.ApplicationWithdrawn": ("withdrawn", False),
     "nl.ind.intake.ApplicationNotProcessed": ("not_processed", False),
     "nl.ind.decision.CaseOpened": ("in_decision", True),
+    "nl.ind.decision.HearingScheduled": ("hearing", True),
+    "nl.ind.decision.HearingHeld": ("in_decision", True),
+    "nl.ind.decision.InformationRequested": ("waiting_on_applicant", True),
+    "nl.ind.decision.InformationReceived": ("in_decision", True),
+    "nl.ind.decision.IntendedDecisionIssued": ("intended_decision", True),
+    "nl.ind.decision.ResponseReceived": ("in_decision", True),
+    "nl.ind.decision.DecisionTaken": ("decided", True),
+    "nl.ind.decision.DocumentReadyForIssue": ("awaiting_issue", True),
+    "nl.ind.decision.DocumentIssued": ("decided", True),
+    "nl.ind.decision.CaseClosed": ("closed", False),
 }
-STAGE_ORDER = ["in_intake", "waiting_on_applicant", "accepted", "in_decision"]
+STAGE_ORDER = [
+    "in_intake",
+    "waiting_on_applicant",
+    "accepted",
+    "in_decision",
+    "hearing",
+    "intended_decision",
+    "decided",
+    "awaiting_issue",
+]
 SERVICE_RANK = {"nl.ind.intake": 1, "nl.ind.decision": 2}
 VERSIONS_PER_SERVICE = 1_000_000_000
 

@@ -1,32 +1,45 @@
-"""The decision service: opens a case for every accepted application it consumes.
+"""The decision service: opens a case for every accepted application it consumes, and runs each case to
+its decision with the commands of its officers.
 
-It is a processor for the tracked consumer: the case events it records and the position it read up to
-are written in one transaction, so a redelivered message changes nothing and a crash loses nothing.
+As a processor for the tracked consumer, the case events it records and the position it read up to are
+written in one transaction, so a redelivered message changes nothing and a crash loses nothing. A
+command that meets a concurrent change to the same case (another worker saved first) is retried on the
+fresh state, so no update is lost.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from uuid import UUID
+from collections.abc import Callable, Mapping, Sequence
+from datetime import datetime
+from typing import Any
+from uuid import UUID, uuid4, uuid5
 
 import structlog
 from eventsourcing.application import ProcessingEvent
-from eventsourcing.persistence import ProcessRecorder, Tracking
+from eventsourcing.persistence import ProcessRecorder, RecordConflictError, Tracking
 
 from backbone.envelope import Envelope
+from backbone.errors import FieldProblem, InvalidCommand
 from backbone.events import CaseEvent
 from backbone.feeds.base import FeedItem
 from backbone.logs import case_context
 from backbone.procedures import Procedure
 from backbone.service import CaseService
+from backbone.validation import future_dates, parse_command
+from services.decision.application.commands import COMMANDS, CaseCommand, FileObjection
 from services.decision.domain.case import Case
 
 APPLICATION_ACCEPTED = "nl.ind.intake.ApplicationAccepted"
 log = structlog.get_logger("decision")
 
 
+MAX_CONFLICT_RETRIES = 3
+
+
 class Decision(CaseService):
     name = "decision"
+    # A seam between "changed in memory" and "saved", to make races reproducible in tests.
+    before_save: Callable[[Case], None] | None = None
 
     def construct_recorder(self) -> ProcessRecorder:
         return self.factory.process_recorder()
@@ -62,6 +75,7 @@ class Decision(CaseService):
             clock_started_on=data["clock_started_on"],
             policy_version=data["policy_version"],
             legal_basis=data["legal_basis"],
+            suspended_days=data["suspended_days"],
             now=self.clock.now(),
             correlation_id=envelope.correlation_id,
             causation_id=envelope.id,
@@ -71,3 +85,57 @@ class Decision(CaseService):
     def get_case(self, case_id: UUID) -> Case:
         case: Case = self.repository.get(case_id)
         return case
+
+    def execute(
+        self,
+        case_id: UUID,
+        command: CaseCommand | tuple[str, Mapping[str, Any]],
+        *,
+        correlation_id: str | None = None,
+    ) -> Case:
+        """Carry out one command on a case; ``command`` is a model or (action name, fields)."""
+        if isinstance(command, tuple):
+            action, data = command
+            if action not in COMMANDS:
+                raise InvalidCommand(
+                    action, [FieldProblem("action", "unknown", f"one of {sorted(COMMANDS)}")]
+                )
+            command = parse_command(COMMANDS[action], data)
+        now = self.clock.now()
+        if future := future_dates(command, now.date()):
+            raise InvalidCommand(type(command).__name__, future)
+        correlation_id = correlation_id or str(uuid4())
+        with case_context(case_id, correlation_id):
+            for attempt in range(MAX_CONFLICT_RETRIES + 1):
+                case = self.get_case(case_id)
+                extra = self._carry_out(case, command, now, correlation_id)
+                if self.before_save is not None:
+                    self.before_save(case)
+                try:
+                    self.save(case, *extra)
+                except RecordConflictError:
+                    if attempt == MAX_CONFLICT_RETRIES:
+                        raise
+                    log.info("case_changed_concurrently_retrying", attempt=attempt + 1)
+                    continue
+                log.info("case_command_done", command=type(command).__name__, version=case.version)
+                return case
+        raise AssertionError("unreachable")
+
+    def _carry_out(
+        self, case: Case, command: CaseCommand, now: datetime, correlation_id: str
+    ) -> list[Case]:
+        meta = {"now": now, "correlation_id": correlation_id}
+        if isinstance(command, FileObjection):
+            objection_id = uuid5(case.id, f"objection/{command.filed_on}")
+            case.file_objection(filed_on=command.filed_on, objection_case_id=objection_id, **meta)
+            objection = Case.open_objection(
+                case_id=objection_id,
+                against=case,
+                filed_on=command.filed_on,
+                now=now,
+                correlation_id=correlation_id,
+            )
+            return [objection]  # saved with the original, in one transaction
+        getattr(case, command.method)(**command.arguments(), **meta)
+        return []

@@ -1,43 +1,57 @@
-"""The Case aggregate (zaak): one application's way to a decision."""
+"""The Case aggregate (zaak): one application's way to a decision, and what follows it.
+
+Every method checks the rule it stands for and raises ``CaseRuleViolation`` with the reason, recording
+nothing; otherwise it records one event. The statutory clock travels with the case.
+"""
 
 from __future__ import annotations
 
-from datetime import date, datetime
-from enum import StrEnum
+from datetime import date, datetime, timedelta
 from typing import Any
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate
 
-from backbone.events import CaseCreated, CaseEvent
+from backbone.errors import DomainRuleViolation
+from backbone.events import CaseEvent
 from backbone.procedures import Procedure
+from backbone.statutory.clock import ClockRuleViolation, StatutoryClock
+from backbone.statutory.periods import Period
+from services.decision.domain.events import (
+    AppealLodged,
+    CaseAssigned,
+    CaseClosed,
+    CaseEscalated,
+    CaseOpened,
+    CaseReferredToProlongedProcedure,
+    DeadlineExtended,
+    DecisionTaken,
+    DocumentIssued,
+    DocumentReadyForIssue,
+    EscalationResolved,
+    HearingHeld,
+    HearingScheduled,
+    InformationReceived,
+    InformationRequested,
+    IntendedDecisionIssued,
+    NoticeOfDefaultReceived,
+    ObjectionFiled,
+    ResponseReceived,
+)
+from services.decision.domain.vocabulary import (
+    OBJECTION_PERIOD_DAYS,
+    PENALTY_GRACE_DAYS,
+    HearingKind,
+    IssueChannel,
+    Outcome,
+)
+
+ASYLUM_ONLY_HEARINGS = {HearingKind.REGISTRATION, HearingKind.DETAILED}
+MERITS_HEARINGS = {HearingKind.DETAILED, HearingKind.SHORTENED}
 
 
-class CaseStage(StrEnum):
-    OPENED = "opened"
-
-
-class CaseOpened(CaseCreated):
-    """A case was opened for an accepted application; the case id is the application id."""
-
-    TOPIC = "nl.ind.decision.CaseOpened"
-    AGGREGATE_TOPIC = "nl.ind.decision.Case"
-
-    procedure: Procedure
-    received_on: date
-    statutory_deadline: date
-    clock_started_on: date
-    policy_version: str
-    legal_basis: str
-
-    def apply(self, aggregate: Any) -> None:
-        case: Case = aggregate
-        case.procedure = self.procedure
-        case.received_on = self.received_on
-        case.statutory_deadline = self.statutory_deadline
-        case.clock_started_on = self.clock_started_on
-        case.policy_version = self.policy_version
-        case.stage = CaseStage.OPENED
+class CaseRuleViolation(DomainRuleViolation):
+    """The case's state does not allow this; nothing was recorded."""
 
 
 class Case(Aggregate):
@@ -47,10 +61,24 @@ class Case(Aggregate):
 
     procedure: Procedure
     received_on: date
+    clock: StatutoryClock
     statutory_deadline: date
-    clock_started_on: date
-    policy_version: str
-    stage: CaseStage
+    objected_case_id: UUID | None
+    team: str | None
+    officer_ref: str | None
+    scheduled: set[HearingKind]
+    held: set[HearingKind]
+    escalated: bool
+    prolonged: bool
+    intended_decision_due: date | None
+    response_received: bool
+    outcome: Outcome | None
+    decided_on: date | None
+    notice_of_default_on: date | None
+    objection_case_id: UUID | None
+    document_channel: IssueChannel | None
+    document_issued: bool
+    closed: bool
 
     def __init__(self) -> None:
         """Every attribute is set by the events' ``apply``; nothing is passed in."""
@@ -69,6 +97,8 @@ class Case(Aggregate):
         now: datetime,
         correlation_id: str,
         causation_id: str | None,
+        suspended_days: int = 0,
+        objected_case_id: UUID | None = None,
     ) -> Case:
         return cls._create(
             CaseOpened,
@@ -83,4 +113,273 @@ class Case(Aggregate):
             clock_started_on=clock_started_on,
             policy_version=policy_version,
             legal_basis=legal_basis,
+            suspended_days=suspended_days,
+            objected_case_id=objected_case_id,
         )
+
+    @classmethod
+    def open_objection(
+        cls, *, case_id: UUID, against: Case, filed_on: date, now: datetime, correlation_id: str
+    ) -> Case:
+        """An objection case; its clock starts the day after the objection period, or on a late filing."""
+        assert against.decided_on is not None
+        period_end = against.decided_on + timedelta(days=OBJECTION_PERIOD_DAYS)
+        clock = StatutoryClock.start(Procedure.OBJECTION, max(filed_on, period_end + timedelta(days=1)))
+        return cls.open(
+            case_id=case_id,
+            procedure=Procedure.OBJECTION,
+            received_on=filed_on,
+            statutory_deadline=clock.deadline(today=clock.started_on),
+            clock_started_on=clock.started_on,
+            policy_version=clock.policy_version,
+            legal_basis=clock.legal_basis,
+            now=now,
+            correlation_id=correlation_id,
+            causation_id=None,
+            objected_case_id=against.id,
+        )
+
+    # -- work on the case ---------------------------------------------------------------------
+
+    def assign(self, *, team: str, officer_ref: str, **meta: Any) -> None:
+        self._require_open()
+        self._record(CaseAssigned, meta, team=team, officer_ref=officer_ref)
+
+    def schedule_hearing(
+        self, *, kind: HearingKind, scheduled_for: date, remote: bool, **meta: Any
+    ) -> None:
+        self._require_undecided("schedule a hearing for")
+        if kind in ASYLUM_ONLY_HEARINGS and self.procedure is not Procedure.ASYLUM:
+            raise CaseRuleViolation(f"a {kind.value} hearing is part of the asylum procedure only")
+        self._record(HearingScheduled, meta, kind=kind, scheduled_for=scheduled_for, remote=remote)
+
+    def hold_hearing(self, *, kind: HearingKind, held_on: date, remote: bool, **meta: Any) -> None:
+        self._require_undecided("hold a hearing for")
+        if kind not in self.scheduled or kind in self.held:
+            raise CaseRuleViolation(f"no {kind.value} hearing is scheduled and still to be held")
+        self._record(HearingHeld, meta, kind=kind, held_on=held_on, remote=remote)
+
+    def request_information(self, *, requested_on: date, due_on: date, subject: str, **meta: Any) -> None:
+        self._require_undecided("request information for")
+        if due_on <= requested_on:
+            raise CaseRuleViolation(f"due_on {due_on} must come after requested_on {requested_on}")
+        clock = self._clock_rule(lambda: self.clock.suspend(requested_on, subject))
+        self._record_clock(
+            InformationRequested,
+            meta,
+            clock,
+            requested_on,
+            requested_on=requested_on,
+            due_on=due_on,
+            subject=subject,
+        )
+
+    def receive_information(self, *, received_on: date, **meta: Any) -> None:
+        self._require_open()
+        clock = self._clock_rule(lambda: self.clock.resume(received_on))
+        days = clock.suspensions[-1].days_until(received_on)
+        self._record_clock(
+            InformationReceived, meta, clock, received_on, received_on=received_on, suspended_days=days
+        )
+
+    def extend_deadline(self, *, period: Period, reason: str, on: date, **meta: Any) -> None:
+        self._require_undecided("extend the deadline of")
+        clock = self._clock_rule(lambda: self.clock.extend(period, reason))
+        self._record_clock(
+            DeadlineExtended,
+            meta,
+            clock,
+            on,
+            months=period.months,
+            days=period.days,
+            reason=reason,
+            legal_basis_override=clock.extensions[-1].legal_basis,
+        )
+
+    def escalate(self, *, escalated_on: date, team: str, reason: str, **meta: Any) -> None:
+        self._require_undecided("escalate")
+        if self.escalated:
+            raise CaseRuleViolation("the case is already with the escalation team")
+        self._record(CaseEscalated, meta, escalated_on=escalated_on, team=team, reason=reason)
+
+    def resolve_escalation(self, *, resolved_on: date, resolution: str, **meta: Any) -> None:
+        if not self.escalated:
+            raise CaseRuleViolation("the case is not escalated")
+        self._record(EscalationResolved, meta, resolved_on=resolved_on, resolution=resolution)
+
+    def refer_to_prolonged_procedure(self, *, referred_on: date, reason: str, **meta: Any) -> None:
+        self._require_undecided("refer")
+        if self.procedure is not Procedure.ASYLUM or self.prolonged:
+            raise CaseRuleViolation(
+                "only an asylum case in the general procedure can go to the prolonged one"
+            )
+        self._record(CaseReferredToProlongedProcedure, meta, referred_on=referred_on, reason=reason)
+
+    def issue_intended_decision(
+        self, *, issued_on: date, response_due_on: date, grounds: list[str], **meta: Any
+    ) -> None:
+        self._require_undecided("issue an intended decision for")
+        if self.intended_decision_due is not None:
+            raise CaseRuleViolation(
+                f"an intended decision was already issued (response due {self.intended_decision_due})"
+            )
+        self._require_merits_hearing("an intended decision")
+        if response_due_on <= issued_on:
+            raise CaseRuleViolation("the response is due after the intended decision is issued")
+        self._record(
+            IntendedDecisionIssued,
+            meta,
+            issued_on=issued_on,
+            response_due_on=response_due_on,
+            grounds=grounds,
+        )
+
+    def receive_response(self, *, received_on: date, **meta: Any) -> None:
+        self._require_undecided("receive a response for")
+        if self.intended_decision_due is None:
+            raise CaseRuleViolation("a response (zienswijze) answers an intended decision; none was issued")
+        if self.response_received:
+            raise CaseRuleViolation("the response to the intended decision was already received")
+        self._record(ResponseReceived, meta, received_on=received_on)
+
+    def decide(self, *, decided_on: date, outcome: Outcome, grounds: list[str], **meta: Any) -> None:
+        self._require_undecided("decide")
+        if self.clock.is_suspended:
+            raise CaseRuleViolation("information was requested and has not arrived: the clock is suspended")
+        self._require_merits_hearing("an asylum decision")
+        rejects = outcome is not Outcome.GRANTED
+        if rejects and self.procedure is Procedure.ASYLUM and self.intended_decision_due is None:
+            raise CaseRuleViolation("an asylum rejection follows an intended decision (voornemen)")
+        if (
+            self.intended_decision_due
+            and not self.response_received
+            and decided_on <= self.intended_decision_due
+        ):
+            raise CaseRuleViolation(f"the response period runs until {self.intended_decision_due}")
+        overdue = max(0, (decided_on - self.clock.deadline(today=decided_on)).days)
+        self._record(
+            DecisionTaken,
+            meta,
+            decided_on=decided_on,
+            outcome=outcome,
+            grounds=grounds,
+            days_overdue=overdue,
+        )
+
+    def receive_notice_of_default(self, *, received_on: date, **meta: Any) -> None:
+        self._require_undecided("receive a notice of default for")
+        deadline = self.clock.deadline(today=received_on)
+        if received_on <= deadline:
+            raise CaseRuleViolation(f"a notice of default comes after the deadline ({deadline})")
+        if self.notice_of_default_on is not None:
+            raise CaseRuleViolation(f"a notice of default was received on {self.notice_of_default_on}")
+        applies = self.clock.rules.late_decision_penalty
+        accrues = received_on + timedelta(days=PENALTY_GRACE_DAYS) if applies else None
+        self._record(
+            NoticeOfDefaultReceived,
+            meta,
+            received_on=received_on,
+            penalty_applies=applies,
+            penalty_accrues_from=accrues,
+        )
+
+    def file_objection(self, *, filed_on: date, objection_case_id: UUID, **meta: Any) -> None:
+        self._require_open()
+        if self.outcome in (None, Outcome.GRANTED):
+            raise CaseRuleViolation("an objection is filed against a decision that rejected something")
+        if self.procedure in (Procedure.ASYLUM, Procedure.OBJECTION):
+            raise CaseRuleViolation(
+                f"a {self.procedure.value} decision is appealed in court, not objected to"
+            )
+        if self.objection_case_id is not None:
+            raise CaseRuleViolation(f"an objection is already handled in case {self.objection_case_id}")
+        self._record(ObjectionFiled, meta, filed_on=filed_on, objection_case_id=objection_case_id)
+
+    def lodge_appeal(self, *, lodged_on: date, court: str, **meta: Any) -> None:
+        if self.outcome in (None, Outcome.GRANTED):
+            raise CaseRuleViolation("an appeal is lodged against a decision that rejected something")
+        self._record(AppealLodged, meta, lodged_on=lodged_on, court=court)
+
+    def mark_document_ready(
+        self, *, ready_on: date, channel: IssueChannel, location: str | None, **meta: Any
+    ) -> None:
+        self._require_open()
+        if (
+            self.outcome not in (Outcome.GRANTED, Outcome.PARTLY_GRANTED)
+            or self.procedure is Procedure.OBJECTION
+        ):
+            raise CaseRuleViolation("a residence document follows a decision that grants a permit")
+        if self.document_channel is not None:
+            raise CaseRuleViolation("the document is already ready for issue")
+        self._record(DocumentReadyForIssue, meta, ready_on=ready_on, channel=channel, location=location)
+
+    def issue_document(self, *, issued_on: date, **meta: Any) -> None:
+        if self.document_channel is None or self.document_issued:
+            raise CaseRuleViolation("no document is waiting to be issued")
+        self._record(DocumentIssued, meta, issued_on=issued_on, channel=self.document_channel)
+
+    def close(self, *, closed_on: date, reason: str, **meta: Any) -> None:
+        self._require_open()
+        if self.outcome is None:
+            raise CaseRuleViolation("a case is closed after its decision")
+        if self.document_channel is not None and not self.document_issued:
+            raise CaseRuleViolation("the residence document has not reached the applicant yet")
+        self._record(CaseClosed, meta, closed_on=closed_on, reason=reason)
+
+    # -- rules and recording ---------------------------------------------------------------------
+
+    def _require_open(self) -> None:
+        if self.closed:
+            raise CaseRuleViolation(f"case {self.id} is closed")
+
+    def _require_undecided(self, action: str) -> None:
+        self._require_open()
+        if self.outcome is not None:
+            raise CaseRuleViolation(f"cannot {action} case {self.id}: it was decided on {self.decided_on}")
+
+    def _require_merits_hearing(self, what: str) -> None:
+        if self.procedure is Procedure.ASYLUM and not (self.held & MERITS_HEARINGS):
+            raise CaseRuleViolation(f"{what} needs the detailed (or shortened) hearing to have been held")
+
+    @staticmethod
+    def _clock_rule(change: Any) -> StatutoryClock:
+        try:
+            clock: StatutoryClock = change()
+        except ClockRuleViolation as error:
+            raise CaseRuleViolation(str(error)) from error
+        return clock
+
+    def _record_clock(
+        self,
+        event_class: type[CaseEvent],
+        meta: dict[str, Any],
+        clock: StatutoryClock,
+        on: date,
+        legal_basis_override: str | None = None,
+        **facts: Any,
+    ) -> None:
+        self._record(
+            event_class,
+            meta,
+            statutory_deadline=clock.deadline(today=on),
+            policy_version=clock.policy_version,
+            legal_basis=legal_basis_override or _clock_basis(event_class, clock),
+            **facts,
+        )
+
+    def _record(self, event_class: type[CaseEvent], meta: dict[str, Any], **facts: Any) -> None:
+        now: datetime = meta["now"]
+        self.trigger_event(
+            event_class,
+            timestamp=now,
+            occurred_at=now,
+            correlation_id=meta["correlation_id"],
+            causation_id=meta.get("causation_id"),
+            **facts,
+        )
+
+
+def _clock_basis(event_class: type[CaseEvent], clock: StatutoryClock) -> str:
+    if event_class in (InformationRequested, InformationReceived):
+        return "Awb 4:15"
+    return clock.legal_basis

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from datetime import date
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import Field, field_validator
 
 from backbone.errors import FieldProblem
 from backbone.procedures import Procedure
+from backbone.validation import Command
 from services.intake.domain.vocabulary import (
     PURPOSE_OF_PROCEDURE,
     AsylumTrack,
@@ -19,14 +20,6 @@ from services.intake.domain.vocabulary import (
 
 APPLICANT_REF_PATTERN = r"^P-[0-9a-f]{16}$"
 SPONSOR_REF_PATTERN = r"^[PR]-[0-9a-f]{16}$"
-
-
-class Command(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    def dated_fields(self) -> dict[str, date]:
-        """The fields holding a day in the world; none of them may lie in the future."""
-        return {}
 
 
 class SubmitApplication(Command):

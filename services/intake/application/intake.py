@@ -13,13 +13,12 @@ from uuid import UUID, uuid4
 
 import structlog
 
-from backbone.errors import FieldProblem, InvalidCommand
+from backbone.errors import InvalidCommand
 from backbone.logs import case_context
 from backbone.service import CaseService
-from backbone.validation import parse_command
+from backbone.validation import Command, future_dates, parse_command
 from services.intake.application.commands import (
     ClassifyApplication,
-    Command,
     NotifyDefect,
     PayFee,
     RemedyDefect,
@@ -146,12 +145,7 @@ class Intake(CaseService):
             assert not isinstance(data, Command)
             command = parse_command(command_type, data)
         now = self.clock.now()
-        future = [
-            FieldProblem(field, "not_in_future", f"{day} is after today")
-            for field, day in command.dated_fields().items()
-            if day > now.date()
-        ]
-        if future:
+        if future := future_dates(command, now.date()):
             raise InvalidCommand(command_type.__name__, future)
         return command, now
 

@@ -186,6 +186,7 @@ class Application(Aggregate):
             clock_started_on=clock.started_on,
             policy_version=clock.policy_version,
             legal_basis=clock.legal_basis,
+            suspended_days=clock.suspended_days(today=now.date()),
         )
 
     def withdraw(self, *, withdrawn_on: date, now: datetime, correlation_id: str) -> None:

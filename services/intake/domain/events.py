@@ -118,6 +118,7 @@ class ApplicationAccepted(CaseEvent):
     clock_started_on: date
     policy_version: str
     legal_basis: str
+    suspended_days: int
 
     def apply(self, aggregate: Any) -> None:
         aggregate.status = ApplicationStatus.ACCEPTED

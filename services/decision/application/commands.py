@@ -1,0 +1,165 @@
+"""Decision's commands, validated at the boundary. Each names the Case method that carries it out; its
+fields are that method's arguments."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any, ClassVar
+
+from pydantic import Field
+
+from backbone.statutory.periods import Period
+from backbone.validation import Command
+from services.decision.domain.vocabulary import HearingKind, IssueChannel, Outcome
+
+OFFICER_REF_PATTERN = r"^O-[0-9a-f]{16}$"
+
+
+class CaseCommand(Command):
+    method: ClassVar[str]
+    dated: ClassVar[tuple[str, ...]] = ()
+
+    def dated_fields(self) -> dict[str, date]:
+        return {name: getattr(self, name) for name in self.dated}
+
+    def arguments(self) -> dict[str, Any]:
+        return dict(self)
+
+
+class AssignCase(CaseCommand):
+    method = "assign"
+    team: str = Field(min_length=1, max_length=64)
+    officer_ref: str = Field(pattern=OFFICER_REF_PATTERN, description="Pseudonymous: O- and 16 hex digits.")
+
+
+class ScheduleHearing(CaseCommand):
+    method = "schedule_hearing"
+    kind: HearingKind
+    scheduled_for: date
+    remote: bool = Field(default=False, description="Held remotely (telehoren).")
+
+
+class HoldHearing(CaseCommand):
+    method, dated = "hold_hearing", ("held_on",)
+    kind: HearingKind
+    held_on: date
+    remote: bool = False
+
+
+class RequestInformation(CaseCommand):
+    method, dated = "request_information", ("requested_on",)
+    requested_on: date
+    due_on: date
+    subject: str = Field(min_length=1, max_length=64, description="What is asked for, as a code.")
+
+
+class ReceiveInformation(CaseCommand):
+    method, dated = "receive_information", ("received_on",)
+    received_on: date
+
+
+class ExtendDeadline(CaseCommand):
+    method, dated = "extend_deadline", ("on",)
+    on: date
+    months: int = Field(default=0, ge=0, le=21)
+    days: int = Field(default=0, ge=0, le=366)
+    reason: str = Field(min_length=1, max_length=200)
+
+    def arguments(self) -> dict[str, Any]:
+        return {"on": self.on, "period": Period(self.months, self.days), "reason": self.reason}
+
+
+class EscalateCase(CaseCommand):
+    method, dated = "escalate", ("escalated_on",)
+    escalated_on: date
+    team: str = Field(default="knopendoorhakteam", max_length=64)
+    reason: str = Field(min_length=1, max_length=200)
+
+
+class ResolveEscalation(CaseCommand):
+    method, dated = "resolve_escalation", ("resolved_on",)
+    resolved_on: date
+    resolution: str = Field(min_length=1, max_length=200)
+
+
+class ReferToProlongedProcedure(CaseCommand):
+    method, dated = "refer_to_prolonged_procedure", ("referred_on",)
+    referred_on: date
+    reason: str = Field(min_length=1, max_length=200)
+
+
+class IssueIntendedDecision(CaseCommand):
+    method, dated = "issue_intended_decision", ("issued_on",)
+    issued_on: date
+    response_due_on: date
+    grounds: list[str] = Field(min_length=1)
+
+
+class ReceiveResponse(CaseCommand):
+    method, dated = "receive_response", ("received_on",)
+    received_on: date
+
+
+class TakeDecision(CaseCommand):
+    method, dated = "decide", ("decided_on",)
+    decided_on: date
+    outcome: Outcome
+    grounds: list[str] = Field(default_factory=list)
+
+
+class ReceiveNoticeOfDefault(CaseCommand):
+    method, dated = "receive_notice_of_default", ("received_on",)
+    received_on: date
+
+
+class FileObjection(CaseCommand):
+    """Opens an objection case linked to this one (handled by the service, not a Case method)."""
+
+    method, dated = "file_objection", ("filed_on",)
+    filed_on: date
+
+
+class LodgeAppeal(CaseCommand):
+    method, dated = "lodge_appeal", ("lodged_on",)
+    lodged_on: date
+    court: str = Field(min_length=1, max_length=100)
+
+
+class MarkDocumentReady(CaseCommand):
+    method, dated = "mark_document_ready", ("ready_on",)
+    ready_on: date
+    channel: IssueChannel
+    location: str | None = Field(default=None, max_length=100)
+
+
+class IssueDocument(CaseCommand):
+    method, dated = "issue_document", ("issued_on",)
+    issued_on: date
+
+
+class CloseCase(CaseCommand):
+    method, dated = "close", ("closed_on",)
+    closed_on: date
+    reason: str = Field(default="decided", max_length=200)
+
+
+COMMANDS: dict[str, type[CaseCommand]] = {
+    "assign": AssignCase,
+    "schedule-hearing": ScheduleHearing,
+    "hold-hearing": HoldHearing,
+    "request-information": RequestInformation,
+    "receive-information": ReceiveInformation,
+    "extend-deadline": ExtendDeadline,
+    "escalate": EscalateCase,
+    "resolve-escalation": ResolveEscalation,
+    "refer-to-prolonged-procedure": ReferToProlongedProcedure,
+    "issue-intended-decision": IssueIntendedDecision,
+    "receive-response": ReceiveResponse,
+    "decide": TakeDecision,
+    "receive-notice-of-default": ReceiveNoticeOfDefault,
+    "file-objection": FileObjection,
+    "lodge-appeal": LodgeAppeal,
+    "mark-document-ready": MarkDocumentReady,
+    "issue-document": IssueDocument,
+    "close": CloseCase,
+}

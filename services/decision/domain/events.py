@@ -1,0 +1,228 @@
+"""What happens to a case (zaak) in decision. Each class is the Avro record of the same name; ``apply`` is
+how the Case aggregate changes, the rules are in ``case.py``."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+from uuid import UUID
+
+from backbone.events import CaseCreated, CaseEvent
+from backbone.procedures import Procedure
+from backbone.statutory.clock import StatutoryClock
+from backbone.statutory.periods import Period
+from services.decision.domain.vocabulary import HearingKind, IssueChannel, Outcome
+
+
+class CaseOpened(CaseCreated):
+    """A case was opened: for an accepted application (same id) or for an objection."""
+
+    TOPIC = "nl.ind.decision.CaseOpened"
+    AGGREGATE_TOPIC = "nl.ind.decision.Case"
+
+    procedure: Procedure
+    received_on: date
+    statutory_deadline: date
+    clock_started_on: date
+    policy_version: str
+    legal_basis: str
+    suspended_days: int
+    objected_case_id: UUID | None
+
+    def apply(self, aggregate: Any) -> None:
+        a = aggregate
+        a.procedure, a.received_on, a.objected_case_id = (
+            self.procedure,
+            self.received_on,
+            self.objected_case_id,
+        )
+        a.clock = StatutoryClock.handed_over(
+            self.procedure, self.clock_started_on, self.policy_version, self.suspended_days
+        )
+        a.statutory_deadline = self.statutory_deadline
+        a.team = a.officer_ref = None
+        a.scheduled, a.held = set(), set()
+        a.escalated = a.prolonged = False
+        a.intended_decision_due = None
+        a.response_received = False
+        a.outcome = a.decided_on = a.notice_of_default_on = None
+        a.document_channel = None
+        a.document_issued = a.closed = False
+        a.objection_case_id = None
+
+
+class ClockEvent(CaseEvent):
+    statutory_deadline: date
+    policy_version: str
+    legal_basis: str
+
+
+class CaseAssigned(CaseEvent):
+    TOPIC = "nl.ind.decision.CaseAssigned"
+    team: str
+    officer_ref: str
+
+    def apply(self, aggregate: Any) -> None:
+        aggregate.team, aggregate.officer_ref = self.team, self.officer_ref
+
+
+class HearingScheduled(CaseEvent):
+    TOPIC = "nl.ind.decision.HearingScheduled"
+    kind: HearingKind
+    scheduled_for: date
+    remote: bool
+
+    def apply(self, aggregate: Any) -> None:
+        aggregate.scheduled = aggregate.scheduled | {self.kind}
+
+
+class HearingHeld(CaseEvent):
+    TOPIC = "nl.ind.decision.HearingHeld"
+    kind: HearingKind
+    held_on: date
+    remote: bool
+
+    def apply(self, aggregate: Any) -> None:
+        aggregate.held = aggregate.held | {self.kind}
+
+
+class InformationRequested(ClockEvent):
+    TOPIC = "nl.ind.decision.InformationRequested"
+    requested_on: date
+    due_on: date
+    subject: str
+
+    def apply(self, aggregate: Any) -> None:
+        aggregate.clock = aggregate.clock.suspend(self.requested_on, self.subject, self.legal_basis)
+        aggregate.statutory_deadline = self.statutory_deadline
+
+
+class InformationReceived(ClockEvent):
+    TOPIC = "nl.ind.decision.InformationReceived"
+    received_on: date
+    suspended_days: int
+
+    def apply(self, aggregate: Any) -> None:
+        aggregate.clock = aggregate.clock.resume(self.received_on)
+        aggregate.statutory_deadline = self.statutory_deadline
+
+
+class DeadlineExtended(ClockEvent):
+    TOPIC = "nl.ind.decision.DeadlineExtended"
+    months: int
+    days: int
+    reason: str
+
+    def apply(self, aggregate: Any) -> None:
+        aggregate.clock = aggregate.clock.extend(Period(self.months, self.days), self.reason)
+        aggregate.statutory_deadline = self.statutory_deadline
+
+
+class CaseEscalated(CaseEvent):
+    TOPIC = "nl.ind.decision.CaseEscalated"
+    escalated_on: date
+    team: str
+    reason: str
+
+    def apply(self, aggregate: Any) -> None:
+        aggregate.escalated = True
+
+
+class EscalationResolved(CaseEvent):
+    TOPIC = "nl.ind.decision.EscalationResolved"
+    resolved_on: date
+    resolution: str
+
+    def apply(self, aggregate: Any) -> None:
+        aggregate.escalated = False
+
+
+class CaseReferredToProlongedProcedure(CaseEvent):
+    TOPIC = "nl.ind.decision.CaseReferredToProlongedProcedure"
+    referred_on: date
+    reason: str
+
+    def apply(self, aggregate: Any) -> None:
+        aggregate.prolonged = True
+
+
+class IntendedDecisionIssued(CaseEvent):
+    TOPIC = "nl.ind.decision.IntendedDecisionIssued"
+    issued_on: date
+    response_due_on: date
+    grounds: list[str]
+
+    def apply(self, aggregate: Any) -> None:
+        aggregate.intended_decision_due = self.response_due_on
+
+
+class ResponseReceived(CaseEvent):
+    TOPIC = "nl.ind.decision.ResponseReceived"
+    received_on: date
+
+    def apply(self, aggregate: Any) -> None:
+        aggregate.response_received = True
+
+
+class DecisionTaken(CaseEvent):
+    TOPIC = "nl.ind.decision.DecisionTaken"
+    decided_on: date
+    outcome: Outcome
+    grounds: list[str]
+    days_overdue: int
+
+    def apply(self, aggregate: Any) -> None:
+        aggregate.outcome, aggregate.decided_on = self.outcome, self.decided_on
+
+
+class NoticeOfDefaultReceived(CaseEvent):
+    TOPIC = "nl.ind.decision.NoticeOfDefaultReceived"
+    received_on: date
+    penalty_applies: bool
+    penalty_accrues_from: date | None
+
+    def apply(self, aggregate: Any) -> None:
+        aggregate.notice_of_default_on = self.received_on
+
+
+class ObjectionFiled(CaseEvent):
+    TOPIC = "nl.ind.decision.ObjectionFiled"
+    filed_on: date
+    objection_case_id: UUID
+
+    def apply(self, aggregate: Any) -> None:
+        aggregate.objection_case_id = self.objection_case_id
+
+
+class AppealLodged(CaseEvent):
+    TOPIC = "nl.ind.decision.AppealLodged"
+    lodged_on: date
+    court: str
+
+
+class DocumentReadyForIssue(CaseEvent):
+    TOPIC = "nl.ind.decision.DocumentReadyForIssue"
+    ready_on: date
+    channel: IssueChannel
+    location: str | None
+
+    def apply(self, aggregate: Any) -> None:
+        aggregate.document_channel = self.channel
+
+
+class DocumentIssued(CaseEvent):
+    TOPIC = "nl.ind.decision.DocumentIssued"
+    issued_on: date
+    channel: IssueChannel
+
+    def apply(self, aggregate: Any) -> None:
+        aggregate.document_issued = True
+
+
+class CaseClosed(CaseEvent):
+    TOPIC = "nl.ind.decision.CaseClosed"
+    closed_on: date
+    reason: str
+
+    def apply(self, aggregate: Any) -> None:
+        aggregate.closed = True
