@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import argparse
 import json
-import typing
 from typing import Any
 from uuid import UUID
 
 from pydantic import BaseModel
 
+from backbone.cli.model_options import add_model_options, model_values
 from backbone.codec import AvroCodec
 from backbone.logs import configure_logging
 from backbone.schemas import SchemaCatalog
@@ -66,36 +66,16 @@ def register(commands_parser: Any) -> None:
         help="submit an application; prints its id",
         description="Submit an application. A field that breaks a rule is named, and nothing is recorded.",
     )
-    _add_fields(submit, commands.SubmitApplication)
+    add_model_options(submit, commands.SubmitApplication)
     submit.set_defaults(handler=_submit)
     for action, (help_text, model, method) in ACTIONS.items():
         sub = actions.add_parser(action, help=help_text, description=help_text)
         sub.add_argument("application_id", type=UUID)
         if model is not None:
-            _add_fields(sub, model)
+            add_model_options(sub, model)
         else:
             sub.add_argument("--json", action="store_true", help="print the result as JSON")
         sub.set_defaults(handler=_act, method=method, model=model)
-
-
-def _add_fields(parser: argparse.ArgumentParser, model: type[BaseModel]) -> None:
-    for name, field in model.model_fields.items():
-        is_list = typing.get_origin(field.annotation) is list
-        parser.add_argument(
-            f"--{name.replace('_', '-')}",
-            dest=name,
-            nargs="+" if is_list else None,
-            help=(field.description or "") + (" (required)" if field.is_required() else ""),
-        )
-    parser.add_argument("--json", action="store_true", help="print the result as JSON")
-
-
-def _values(arguments: argparse.Namespace, model: type[BaseModel]) -> dict[str, Any]:
-    return {
-        name: getattr(arguments, name)
-        for name in model.model_fields
-        if getattr(arguments, name) is not None
-    }
 
 
 def _intake() -> Intake:
@@ -105,7 +85,7 @@ def _intake() -> Intake:
 
 
 def _submit(arguments: argparse.Namespace) -> int:
-    application_id = _intake().submit_application(_values(arguments, commands.SubmitApplication))
+    application_id = _intake().submit_application(model_values(arguments, commands.SubmitApplication))
     print(json.dumps({"application_id": str(application_id)}) if arguments.json else application_id)
     return 0
 
@@ -115,7 +95,9 @@ def _act(arguments: argparse.Namespace) -> int:
     if arguments.model is None:
         getattr(intake, arguments.method)(arguments.application_id)
     else:
-        getattr(intake, arguments.method)(arguments.application_id, _values(arguments, arguments.model))
+        getattr(intake, arguments.method)(
+            arguments.application_id, model_values(arguments, arguments.model)
+        )
     application = intake.get_application(arguments.application_id)
     result = {
         "application_id": str(application.id),

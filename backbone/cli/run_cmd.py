@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import signal
 import threading
+import time
 from typing import Any
 
 import structlog
@@ -69,10 +70,28 @@ def _run(arguments: argparse.Namespace) -> int:
     return 0
 
 
+class ProgressLog:
+    """A ``service_progress`` line every ``interval`` seconds: liveness for ops, evidence for tests."""
+
+    def __init__(self, interval: float = 5.0) -> None:
+        self.interval = interval
+        self._next = time.monotonic() + interval
+
+    def maybe(self, **figures: Any) -> None:
+        if time.monotonic() >= self._next:
+            self._next = time.monotonic() + self.interval
+            log.info("service_progress", **{k: getattr(v, "__dict__", v) for k, v in figures.items()})
+
+
 def _intake(settings: Settings, codec: AvroCodec, stop: threading.Event, _: Any) -> None:
     intake = build_intake(settings, codec=codec)
     with make_producer(settings, client_id="intake-relay") as producer:
-        build_intake_relay(intake, settings, codec=codec, producer=producer).run(stop)
+        relay = build_intake_relay(intake, settings, codec=codec, producer=producer)
+        progress = ProgressLog()
+        while not stop.is_set():
+            if not relay.publish_pending():
+                stop.wait(0.05)
+            progress.maybe(relay_position=relay.position(), published=relay.published)
 
 
 def _decision(settings: Settings, codec: AvroCodec, stop: threading.Event, arguments: Any) -> None:
@@ -82,10 +101,12 @@ def _decision(settings: Settings, codec: AvroCodec, stop: threading.Event, argum
     )
     with make_producer(settings, client_id="decision-relay") as producer:
         relay = build_decision_relay(decision, settings, codec=codec, producer=producer)
+        progress = ProgressLog()
         try:
             while not stop.is_set():
                 consumer.step(timeout=0.1)
                 relay.publish_pending()
+                progress.maybe(consumer=consumer.stats, relay_position=relay.position())
         finally:
             consumer.feed.close()
 
@@ -99,7 +120,10 @@ def _tower(settings: Settings, codec: AvroCodec, stop: threading.Event, argument
         group_id=arguments.group or f"{settings.topic_prefix}control_tower",
         client_id=f"control_tower-{arguments.instance}",
     )
+    progress = ProgressLog()
     try:
-        consumer.run(stop, poll_timeout=0.2)
+        while not stop.is_set():
+            consumer.step(timeout=0.2)
+            progress.maybe(consumer=consumer.stats)
     finally:
         consumer.feed.close()

@@ -12,13 +12,17 @@ import time
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
+from uuid import UUID
 
 import pytest
+from eventsourcing.application import AggregateNotFoundError
 
 from backbone.settings import Settings
 from services.control_tower.bootstrap import build_workload_store
+from services.decision.bootstrap import build_decision
 from services.intake.bootstrap import build_intake
 from services.intake.samples import run_sample, sample_applications
+from tests.e2e.scenarios import EXPECTED_WORKLOAD, gap_events, run_scenarios
 from tests.factories import NOW, clock, codec
 
 pytestmark = [pytest.mark.kafka, pytest.mark.postgres]
@@ -66,6 +70,7 @@ def distributed(postgres_settings: Settings, kafka_available: str, tmp_path: Pat
         for service, log in logs.items()
     }
     yield settings
+    diagnose(logs)
     for process in processes.values():
         process.send_signal(signal.SIGTERM)
     for service, process in processes.items():
@@ -73,6 +78,13 @@ def distributed(postgres_settings: Settings, kafka_available: str, tmp_path: Pat
         log = logs[service].read_text()
         assert process.returncode == 0, log[-3000:]
         assert '"event": "service_stopped"' in log
+
+
+def diagnose(logs: dict[str, Path]) -> None:
+    """Print what each service said (pytest shows it when a test fails)."""
+    for service, log in logs.items():
+        lines = [line for line in log.read_text().splitlines() if '"case_opened"' not in line]
+        print(f"--- {service}.log ({log}):", *lines[-8:], sep="\n")
 
 
 def test_submitted_applications_reach_the_tower_through_kafka(distributed: Settings) -> None:
@@ -105,3 +117,28 @@ def test_submitted_applications_reach_the_tower_through_kafka(distributed: Setti
     assert intake_events == len(intake.recorder.select_notifications(start=0, limit=100_000))
     streams = [f"{u}:p{p}" for u in ("intake", "decision") for p in range(3)]
     assert all(tower.max_tracking_id(s) is not None for s in streams), "a partition was never read"
+
+
+def test_four_scripted_cases_end_in_the_right_stages_through_kafka(distributed: Settings) -> None:
+    intake = build_intake(distributed, codec=codec(), clock=clock())
+    decision = build_decision(distributed, codec=codec(), clock=clock())
+
+    def wait_for_case(case_id: UUID) -> None:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                decision.get_case(case_id)
+                return
+            except AggregateNotFoundError:
+                assert time.monotonic() < deadline, f"decision never opened case {case_id}"
+                time.sleep(0.1)
+
+    cases = run_scenarios(intake, decision, wait_for_case)
+    tower = build_workload_store(distributed)
+    deadline = time.monotonic() + 60
+    shown: dict[tuple[str, str], int] = {}
+    while shown != EXPECTED_WORKLOAD and time.monotonic() < deadline:
+        time.sleep(0.25)
+        shown = {(r.procedure, r.stage): r.open_cases for r in tower.workload()}
+    assert shown == EXPECTED_WORKLOAD
+    assert len(gap_events(intake, cases["renewal"])) == 1

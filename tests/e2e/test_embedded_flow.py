@@ -8,9 +8,11 @@ import subprocess
 import sys
 from collections import Counter
 from pathlib import Path
+from uuid import UUID
 
 from backbone.cli.embedded import EmbeddedBackbone
 from services.intake.samples import run_sample, sample_applications
+from tests.e2e.scenarios import EXPECTED_WORKLOAD, gap_events, run_scenarios
 from tests.factories import NOW, clock, embedded_settings
 
 
@@ -148,3 +150,18 @@ def test_an_asylum_case_scripted_from_the_command_line(tmp_path: Path) -> None:
     }
     status = json.loads(backbone("tower", "status", "--json"))
     assert status["open_cases"] == [{"procedure": "asylum", "stage": "in_decision", "open_cases": 1}]
+
+
+def test_four_scripted_cases_end_in_the_right_stages(tmp_path: Path) -> None:
+    backbone = EmbeddedBackbone(embedded_settings(tmp_path), clock=clock())
+
+    def wait_for_case(case_id: UUID) -> None:
+        backbone.settle()
+        backbone.decision.get_case(case_id)
+
+    cases = run_scenarios(backbone.intake, backbone.decision, wait_for_case)
+    backbone.settle()
+    shown = {(r.procedure, r.stage): r.open_cases for r in backbone.tower.workload()}
+    assert shown == EXPECTED_WORKLOAD
+    assert len(gap_events(backbone.intake, cases["renewal"])) == 1
+    backbone.close()

@@ -15,8 +15,10 @@ from backbone.procedures import Procedure
 from backbone.settings import Settings
 from services.control_tower.bootstrap import build_workload_store
 from services.control_tower.projections.workload import StageChange
+from services.decision.application.commands import AssignCase, ScheduleHearing
 from services.decision.bootstrap import build_decision
 from services.decision.domain.case import Case
+from services.decision.domain.vocabulary import HearingKind
 from services.intake.bootstrap import build_intake
 from tests.factories import NOW, an_application, clock, codec, embedded_settings
 
@@ -96,6 +98,32 @@ class StoreContract:
         with pytest.raises(IntegrityError):
             decision._record(again)  # a replayed position takes its events down with it
         assert decision.recorder.max_notification_id() == 1
+
+    def test_two_workers_on_one_case_lose_no_update(self) -> None:
+        worker_a = build_decision(self.settings, codec=codec(), clock=clock())
+        worker_b = build_decision(self.settings, codec=codec(), clock=clock())
+        case = a_case()
+        worker_a.save(case)
+
+        def b_saves_first(_: Case) -> None:
+            if worker_a.before_save is not None:
+                worker_a.before_save = None  # race once
+                worker_b.execute(
+                    case.id, AssignCase(team="family-zwolle", officer_ref="O-00000000000000b2")
+                )
+
+        worker_a.before_save = b_saves_first
+        worker_a.execute(case.id, ScheduleHearing(kind=HearingKind.SHORTENED, scheduled_for=NOW.date()))
+        final = worker_a.get_case(case.id)
+        assert final.version == 3
+        assert final.team == "family-zwolle"  # B's change survived A's retry
+        assert HearingKind.SHORTENED in final.scheduled  # and A's change was applied on top
+        topics = [n.topic for n in worker_a.recorder.select_notifications(start=0, limit=10)]
+        assert topics == [
+            "nl.ind.decision.CaseOpened",
+            "nl.ind.decision.CaseAssigned",
+            "nl.ind.decision.HearingScheduled",
+        ]
 
     def test_view_rows_and_position_commit_together(self) -> None:
         store = build_workload_store(self.settings)

@@ -27,12 +27,16 @@ class CaseCommand(Command):
 
 
 class AssignCase(CaseCommand):
+    """Assign the case to a team and a (pseudonymous) officer."""
+
     method = "assign"
     team: str = Field(min_length=1, max_length=64)
     officer_ref: str = Field(pattern=OFFICER_REF_PATTERN, description="Pseudonymous: O- and 16 hex digits.")
 
 
 class ScheduleHearing(CaseCommand):
+    """Plan a hearing: registration or detailed (asylum), or shortened."""
+
     method = "schedule_hearing"
     kind: HearingKind
     scheduled_for: date
@@ -40,6 +44,8 @@ class ScheduleHearing(CaseCommand):
 
 
 class HoldHearing(CaseCommand):
+    """Record that a scheduled hearing took place."""
+
     method, dated = "hold_hearing", ("held_on",)
     kind: HearingKind
     held_on: date
@@ -47,6 +53,8 @@ class HoldHearing(CaseCommand):
 
 
 class RequestInformation(CaseCommand):
+    """Ask the applicant for information; suspends the statutory clock (Awb 4:15)."""
+
     method, dated = "request_information", ("requested_on",)
     requested_on: date
     due_on: date
@@ -54,11 +62,15 @@ class RequestInformation(CaseCommand):
 
 
 class ReceiveInformation(CaseCommand):
+    """The requested information arrived; the clock runs again."""
+
     method, dated = "receive_information", ("received_on",)
     received_on: date
 
 
 class ExtendDeadline(CaseCommand):
+    """Extend the statutory period, within the procedure's cap."""
+
     method, dated = "extend_deadline", ("on",)
     on: date
     months: int = Field(default=0, ge=0, le=21)
@@ -70,6 +82,8 @@ class ExtendDeadline(CaseCommand):
 
 
 class EscalateCase(CaseCommand):
+    """Hand a stuck case to the escalation team (knopendoorhakteam)."""
+
     method, dated = "escalate", ("escalated_on",)
     escalated_on: date
     team: str = Field(default="knopendoorhakteam", max_length=64)
@@ -77,18 +91,24 @@ class EscalateCase(CaseCommand):
 
 
 class ResolveEscalation(CaseCommand):
+    """The escalation team unblocked the case."""
+
     method, dated = "resolve_escalation", ("resolved_on",)
     resolved_on: date
     resolution: str = Field(min_length=1, max_length=200)
 
 
 class ReferToProlongedProcedure(CaseCommand):
+    """Refer an asylum case to the prolonged procedure (VA)."""
+
     method, dated = "refer_to_prolonged_procedure", ("referred_on",)
     referred_on: date
     reason: str = Field(min_length=1, max_length=200)
 
 
 class IssueIntendedDecision(CaseCommand):
+    """Issue an intended decision (voornemen): the intent to reject."""
+
     method, dated = "issue_intended_decision", ("issued_on",)
     issued_on: date
     response_due_on: date
@@ -96,11 +116,15 @@ class IssueIntendedDecision(CaseCommand):
 
 
 class ReceiveResponse(CaseCommand):
+    """Record the lawyer's response (zienswijze) to the intended decision."""
+
     method, dated = "receive_response", ("received_on",)
     received_on: date
 
 
 class TakeDecision(CaseCommand):
+    """Decide (beschikking): granted, rejected or partly granted."""
+
     method, dated = "decide", ("decided_on",)
     decided_on: date
     outcome: Outcome
@@ -108,24 +132,30 @@ class TakeDecision(CaseCommand):
 
 
 class ReceiveNoticeOfDefault(CaseCommand):
+    """Record a notice of default (ingebrekestelling) after the deadline."""
+
     method, dated = "receive_notice_of_default", ("received_on",)
     received_on: date
 
 
 class FileObjection(CaseCommand):
-    """Opens an objection case linked to this one (handled by the service, not a Case method)."""
+    """File an objection (bezwaar); opens an objection case linked to this one."""
 
     method, dated = "file_objection", ("filed_on",)
     filed_on: date
 
 
 class LodgeAppeal(CaseCommand):
+    """Record an appeal (beroep) lodged in court against the decision."""
+
     method, dated = "lodge_appeal", ("lodged_on",)
     lodged_on: date
     court: str = Field(min_length=1, max_length=100)
 
 
 class MarkDocumentReady(CaseCommand):
+    """The residence document is ready: at a desk, an expat centre or by courier."""
+
     method, dated = "mark_document_ready", ("ready_on",)
     ready_on: date
     channel: IssueChannel
@@ -133,11 +163,15 @@ class MarkDocumentReady(CaseCommand):
 
 
 class IssueDocument(CaseCommand):
+    """The residence document reached the applicant."""
+
     method, dated = "issue_document", ("issued_on",)
     issued_on: date
 
 
 class CloseCase(CaseCommand):
+    """Close a decided case (its document, if any, issued)."""
+
     method, dated = "close", ("closed_on",)
     closed_on: date
     reason: str = Field(default="decided", max_length=200)
