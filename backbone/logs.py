@@ -7,6 +7,7 @@ Log events have stable snake_case names and carry the case, correlation and caus
 from __future__ import annotations
 
 import logging
+import os
 import sys
 from contextlib import AbstractContextManager
 from typing import Literal
@@ -35,6 +36,15 @@ def configure_logging(fmt: Literal["auto", "json", "console"] = "auto", level: s
         wrapper_class=structlog.make_filtering_bound_logger(logging.getLevelNamesMapping()[level.upper()]),
         logger_factory=_stderr_logger,  # looks up sys.stderr when used, not when configured
         cache_logger_on_first_use=False,
+    )
+    # Libraries that log through the standard library (kafka-python, psycopg, uvicorn) go to stderr too;
+    # BACKBONE_LIBRARY_LOG_LEVEL=info shows kafka-python's group membership and fetch decisions.
+    library_level = os.environ.get("BACKBONE_LIBRARY_LOG_LEVEL", "warning").upper()
+    logging.basicConfig(
+        stream=sys.stderr,
+        level=logging.getLevelNamesMapping().get(library_level, logging.WARNING),
+        format="%(asctime)s %(levelname)s %(name)s %(message)s",
+        force=True,
     )
     _configured = True
 

@@ -6,7 +6,16 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from backbone.cli import decision_cmd, demo, intake_cmd, run_cmd, schemas_cmd, topics_cmd, tower_cmd
+from backbone.cli import (
+    decision_cmd,
+    demo,
+    intake_cmd,
+    run_cmd,
+    schemas_cmd,
+    serve_cmd,
+    topics_cmd,
+    tower_cmd,
+)
 from backbone.errors import BackboneError
 
 DESCRIPTION = """\
@@ -28,7 +37,7 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for module in (demo, intake_cmd, decision_cmd, tower_cmd, run_cmd, topics_cmd, schemas_cmd):
+    for module in (demo, intake_cmd, decision_cmd, tower_cmd, serve_cmd, run_cmd, topics_cmd, schemas_cmd):
         module.register(commands)
     return parser
 

@@ -7,15 +7,23 @@ a rebalance) carry upstream notification ids the consumer has already tracked, a
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
+import structlog
 from kafka import ConsumerRebalanceListener, KafkaConsumer, TopicPartition
 
 from backbone.codec import AvroCodec
 from backbone.envelope import envelope_from_kafka
+from backbone.errors import BackboneError
 from backbone.feeds.base import FeedItem, partition_stream
 from backbone.feeds.offset_hints import OffsetHints
+
+log = structlog.get_logger("backbone.feeds.kafka")
+# A consumer that has no partition this long after joining is restarted. More instances than
+# partitions would trip this too: keep a group's instances at most its topics' partition count.
+NEVER_ASSIGNED_RESTART_SECONDS = 30.0
 
 
 class KafkaTopicsFeed:
@@ -32,12 +40,22 @@ class KafkaTopicsFeed:
         self._codec = codec
         self._hints = hints
         self._consumer: KafkaConsumer | None = None
+        self._joined_at, self._ever_assigned = 0.0, False
 
     @property
     def consumer(self) -> KafkaConsumer:
         if self._consumer is None:
-            self._consumer = self._consumer_factory()
-            self._consumer.subscribe(topics=sorted(self._upstreams), listener=_SeekFromHints(self))
+            consumer = self._consumer_factory()
+            # Learn the topics' partitions before joining the group. Joining without them gives an empty
+            # first assignment and a rebalance as soon as the metadata arrives; kafka-python 3.0.12 can
+            # hang in that second rebalance (SyncGroup answered by the broker, never processed).
+            for topic in self._upstreams:
+                if not consumer.partitions_for_topic(topic):
+                    consumer.close(autocommit=False)
+                    raise MissingTopicError(f"topic {topic} does not exist: run `backbone topics create`")
+            consumer.subscribe(topics=sorted(self._upstreams), listener=_SeekFromHints(self))
+            self._consumer = consumer
+            self._joined_at, self._ever_assigned = time.monotonic(), False
         return self._consumer
 
     def stream_of(self, partition: TopicPartition) -> str:
@@ -53,6 +71,8 @@ class KafkaTopicsFeed:
 
     def poll(self, max_items: int, timeout: float) -> list[FeedItem]:
         batches = self.consumer.poll(timeout_ms=int(timeout * 1000), max_records=max_items)
+        if not self._ever_assigned:
+            self._watch_first_assignment()
         items = []
         for partition, records in batches.items():
             stream = self.stream_of(partition)
@@ -60,6 +80,14 @@ class KafkaTopicsFeed:
                 envelope = envelope_from_kafka(self._codec, record.headers, record.value)
                 items.append(FeedItem(stream, envelope.notification_id, envelope, record.offset))
         return items
+
+    def _watch_first_assignment(self) -> None:
+        """Start over if the group never gave this consumer a partition (a stuck join, see above)."""
+        if self.consumer.assignment():
+            self._ever_assigned = True
+        elif time.monotonic() - self._joined_at > NEVER_ASSIGNED_RESTART_SECONDS:
+            log.warning("kafka_consumer_never_assigned_restarting", topics=sorted(self._upstreams))
+            self.close()
 
     def acknowledge(self, items: Sequence[FeedItem]) -> None:
         last: dict[str, int] = {}
@@ -77,6 +105,10 @@ class KafkaTopicsFeed:
         if self._consumer is not None:
             self._consumer.close(autocommit=False)
             self._consumer = None
+
+
+class MissingTopicError(BackboneError):
+    """A topic the feed should read does not exist; the services never create topics themselves."""
 
 
 class _SeekFromHints(ConsumerRebalanceListener):  # type: ignore[misc]

@@ -17,6 +17,7 @@ OFFICER_REF_PATTERN = r"^O-[0-9a-f]{16}$"
 
 class CaseCommand(Command):
     method: ClassVar[str]
+    resource: ClassVar[str]  # the HTTP resource: POST /v1/cases/{case_id}/<resource>
     dated: ClassVar[tuple[str, ...]] = ()
 
     def dated_fields(self) -> dict[str, date]:
@@ -29,6 +30,7 @@ class CaseCommand(Command):
 class AssignCase(CaseCommand):
     """Assign the case to a team and a (pseudonymous) officer."""
 
+    resource = "assignments"
     method = "assign"
     team: str = Field(min_length=1, max_length=64)
     officer_ref: str = Field(pattern=OFFICER_REF_PATTERN, description="Pseudonymous: O- and 16 hex digits.")
@@ -37,6 +39,7 @@ class AssignCase(CaseCommand):
 class ScheduleHearing(CaseCommand):
     """Plan a hearing: registration or detailed (asylum), or shortened."""
 
+    resource = "scheduled-hearings"
     method = "schedule_hearing"
     kind: HearingKind
     scheduled_for: date
@@ -46,6 +49,7 @@ class ScheduleHearing(CaseCommand):
 class HoldHearing(CaseCommand):
     """Record that a scheduled hearing took place."""
 
+    resource = "held-hearings"
     method, dated = "hold_hearing", ("held_on",)
     kind: HearingKind
     held_on: date
@@ -55,6 +59,7 @@ class HoldHearing(CaseCommand):
 class RequestInformation(CaseCommand):
     """Ask the applicant for information; suspends the statutory clock (Awb 4:15)."""
 
+    resource = "information-requests"
     method, dated = "request_information", ("requested_on",)
     requested_on: date
     due_on: date
@@ -64,6 +69,7 @@ class RequestInformation(CaseCommand):
 class ReceiveInformation(CaseCommand):
     """The requested information arrived; the clock runs again."""
 
+    resource = "information-receipts"
     method, dated = "receive_information", ("received_on",)
     received_on: date
 
@@ -71,6 +77,7 @@ class ReceiveInformation(CaseCommand):
 class ExtendDeadline(CaseCommand):
     """Extend the statutory period, within the procedure's cap."""
 
+    resource = "deadline-extensions"
     method, dated = "extend_deadline", ("on",)
     on: date
     months: int = Field(default=0, ge=0, le=21)
@@ -84,6 +91,7 @@ class ExtendDeadline(CaseCommand):
 class EscalateCase(CaseCommand):
     """Hand a stuck case to the escalation team (knopendoorhakteam)."""
 
+    resource = "escalations"
     method, dated = "escalate", ("escalated_on",)
     escalated_on: date
     team: str = Field(default="knopendoorhakteam", max_length=64)
@@ -93,6 +101,7 @@ class EscalateCase(CaseCommand):
 class ResolveEscalation(CaseCommand):
     """The escalation team unblocked the case."""
 
+    resource = "escalation-resolutions"
     method, dated = "resolve_escalation", ("resolved_on",)
     resolved_on: date
     resolution: str = Field(min_length=1, max_length=200)
@@ -101,6 +110,7 @@ class ResolveEscalation(CaseCommand):
 class ReferToProlongedProcedure(CaseCommand):
     """Refer an asylum case to the prolonged procedure (VA)."""
 
+    resource = "prolonged-procedure-referrals"
     method, dated = "refer_to_prolonged_procedure", ("referred_on",)
     referred_on: date
     reason: str = Field(min_length=1, max_length=200)
@@ -109,6 +119,7 @@ class ReferToProlongedProcedure(CaseCommand):
 class IssueIntendedDecision(CaseCommand):
     """Issue an intended decision (voornemen): the intent to reject."""
 
+    resource = "intended-decisions"
     method, dated = "issue_intended_decision", ("issued_on",)
     issued_on: date
     response_due_on: date
@@ -118,6 +129,7 @@ class IssueIntendedDecision(CaseCommand):
 class ReceiveResponse(CaseCommand):
     """Record the lawyer's response (zienswijze) to the intended decision."""
 
+    resource = "responses"
     method, dated = "receive_response", ("received_on",)
     received_on: date
 
@@ -125,6 +137,7 @@ class ReceiveResponse(CaseCommand):
 class TakeDecision(CaseCommand):
     """Decide (beschikking): granted, rejected or partly granted."""
 
+    resource = "decisions"
     method, dated = "decide", ("decided_on",)
     decided_on: date
     outcome: Outcome
@@ -134,6 +147,7 @@ class TakeDecision(CaseCommand):
 class ReceiveNoticeOfDefault(CaseCommand):
     """Record a notice of default (ingebrekestelling) after the deadline."""
 
+    resource = "notices-of-default"
     method, dated = "receive_notice_of_default", ("received_on",)
     received_on: date
 
@@ -141,6 +155,7 @@ class ReceiveNoticeOfDefault(CaseCommand):
 class FileObjection(CaseCommand):
     """File an objection (bezwaar); opens an objection case linked to this one."""
 
+    resource = "objections"
     method, dated = "file_objection", ("filed_on",)
     filed_on: date
 
@@ -148,6 +163,7 @@ class FileObjection(CaseCommand):
 class LodgeAppeal(CaseCommand):
     """Record an appeal (beroep) lodged in court against the decision."""
 
+    resource = "appeals"
     method, dated = "lodge_appeal", ("lodged_on",)
     lodged_on: date
     court: str = Field(min_length=1, max_length=100)
@@ -156,6 +172,7 @@ class LodgeAppeal(CaseCommand):
 class MarkDocumentReady(CaseCommand):
     """The residence document is ready: at a desk, an expat centre or by courier."""
 
+    resource = "documents-ready"
     method, dated = "mark_document_ready", ("ready_on",)
     ready_on: date
     channel: IssueChannel
@@ -165,6 +182,7 @@ class MarkDocumentReady(CaseCommand):
 class IssueDocument(CaseCommand):
     """The residence document reached the applicant."""
 
+    resource = "document-issues"
     method, dated = "issue_document", ("issued_on",)
     issued_on: date
 
@@ -172,6 +190,7 @@ class IssueDocument(CaseCommand):
 class CloseCase(CaseCommand):
     """Close a decided case (its document, if any, issued)."""
 
+    resource = "closures"
     method, dated = "close", ("closed_on",)
     closed_on: date
     reason: str = Field(default="decided", max_length=200)

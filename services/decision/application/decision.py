@@ -16,7 +16,7 @@ from uuid import UUID, uuid4, uuid5
 
 import structlog
 from eventsourcing.application import ProcessingEvent
-from eventsourcing.persistence import ProcessRecorder, RecordConflictError, Tracking
+from eventsourcing.persistence import RecordConflictError, Tracking
 
 from backbone.envelope import Envelope
 from backbone.errors import FieldProblem, InvalidCommand
@@ -24,7 +24,7 @@ from backbone.events import CaseEvent
 from backbone.feeds.base import FeedItem
 from backbone.logs import case_context
 from backbone.procedures import Procedure
-from backbone.service import CaseService
+from backbone.service import CaseService, request_fingerprint
 from backbone.validation import future_dates, parse_command
 from services.decision.application.commands import COMMANDS, CaseCommand, FileObjection
 from services.decision.domain.case import Case
@@ -40,14 +40,6 @@ class Decision(CaseService):
     name = "decision"
     # A seam between "changed in memory" and "saved", to make races reproducible in tests.
     before_save: Callable[[Case], None] | None = None
-
-    def construct_recorder(self) -> ProcessRecorder:
-        return self.factory.process_recorder()
-
-    @property
-    def process_recorder(self) -> ProcessRecorder:
-        assert isinstance(self.recorder, ProcessRecorder)
-        return self.recorder
 
     # The processor protocol of backbone.consumer.
     def max_position(self, stream: str) -> int | None:
@@ -92,8 +84,12 @@ class Decision(CaseService):
         command: CaseCommand | tuple[str, Mapping[str, Any]],
         *,
         correlation_id: str | None = None,
+        idempotency_key: str | None = None,
     ) -> Case:
-        """Carry out one command on a case; ``command`` is a model or (action name, fields)."""
+        """Carry out one command on a case; ``command`` is a model or (action name, fields).
+
+        With an idempotency key, a repeated request records nothing and returns the case as it is.
+        """
         if isinstance(command, tuple):
             action, data = command
             if action not in COMMANDS:
@@ -105,14 +101,17 @@ class Decision(CaseService):
         if future := future_dates(command, now.date()):
             raise InvalidCommand(type(command).__name__, future)
         correlation_id = correlation_id or str(uuid4())
+        fingerprint = request_fingerprint(command, str(case_id))
         with case_context(case_id, correlation_id):
             for attempt in range(MAX_CONFLICT_RETRIES + 1):
+                if self.already_done(idempotency_key, fingerprint):
+                    return self.get_case(case_id)
                 case = self.get_case(case_id)
                 extra = self._carry_out(case, command, now, correlation_id)
                 if self.before_save is not None:
                     self.before_save(case)
                 try:
-                    self.save(case, *extra)
+                    self.save_command(idempotency_key, fingerprint, case, *extra)
                 except RecordConflictError:
                     if attempt == MAX_CONFLICT_RETRIES:
                         raise

@@ -103,6 +103,10 @@ class SubmitApplication(Command):
         return problems
 
 
+class AcceptApplication(Command):
+    """Accept the application for a decision; the statutory deadline is fixed then."""
+
+
 class PayFee(Command):
     """Record the payment of the application fee (leges)."""
 

@@ -15,9 +15,10 @@ import structlog
 
 from backbone.errors import InvalidCommand
 from backbone.logs import case_context
-from backbone.service import CaseService
+from backbone.service import CaseService, id_for_key, request_fingerprint
 from backbone.validation import Command, future_dates, parse_command
 from services.intake.application.commands import (
+    AcceptApplication,
     ClassifyApplication,
     NotifyDefect,
     PayFee,
@@ -37,12 +38,20 @@ class Intake(CaseService):
     name = "intake"
 
     def submit_application(
-        self, data: Input | SubmitApplication, *, correlation_id: str | None = None
+        self,
+        data: Input | SubmitApplication,
+        *,
+        correlation_id: str | None = None,
+        idempotency_key: str | None = None,
     ) -> UUID:
         command, now = self._validated(SubmitApplication, data)
         if problems := command.problems():
             raise InvalidCommand("SubmitApplication", problems)
-        application_id, correlation_id = uuid4(), correlation_id or str(uuid4())
+        fingerprint = request_fingerprint(command, "applications")
+        if self.already_done(idempotency_key, fingerprint):
+            return id_for_key(idempotency_key or "")
+        application_id = id_for_key(idempotency_key) if idempotency_key else uuid4()
+        correlation_id = correlation_id or str(uuid4())
         with case_context(application_id, correlation_id):
             application = Application.submit(
                 application_id=application_id,
@@ -58,20 +67,30 @@ class Intake(CaseService):
                 previous_permit_ends_on=command.previous_permit_ends_on,
                 employer_share_percent=command.employer_share_percent,
             )
-            self.save(application)
+            self.save_command(idempotency_key, fingerprint, application)
             log.info("application_submitted", procedure=command.procedure.value)
         return application.id
 
     def pay_fee(
-        self, application_id: UUID, data: Input | PayFee, *, correlation_id: str | None = None
+        self,
+        application_id: UUID,
+        data: Input | PayFee,
+        *,
+        correlation_id: str | None = None,
+        idempotency_key: str | None = None,
     ) -> None:
         def act(a: Application, c: PayFee, now: datetime, corr: str) -> None:
             a.pay_fee(paid_on=c.paid_on, amount_cents=c.amount_cents, now=now, correlation_id=corr)
 
-        self._change(application_id, PayFee, data, act, correlation_id, "fee_paid")
+        self._change(application_id, PayFee, data, act, correlation_id, "fee_paid", idempotency_key)
 
     def notify_defect(
-        self, application_id: UUID, data: Input | NotifyDefect, *, correlation_id: str | None = None
+        self,
+        application_id: UUID,
+        data: Input | NotifyDefect,
+        *,
+        correlation_id: str | None = None,
+        idempotency_key: str | None = None,
     ) -> None:
         def act(a: Application, c: NotifyDefect, now: datetime, corr: str) -> None:
             a.notify_defect(
@@ -82,18 +101,32 @@ class Intake(CaseService):
                 correlation_id=corr,
             )
 
-        self._change(application_id, NotifyDefect, data, act, correlation_id, "defect_notified")
+        self._change(
+            application_id, NotifyDefect, data, act, correlation_id, "defect_notified", idempotency_key
+        )
 
     def remedy_defect(
-        self, application_id: UUID, data: Input | RemedyDefect, *, correlation_id: str | None = None
+        self,
+        application_id: UUID,
+        data: Input | RemedyDefect,
+        *,
+        correlation_id: str | None = None,
+        idempotency_key: str | None = None,
     ) -> None:
         def act(a: Application, c: RemedyDefect, now: datetime, corr: str) -> None:
             a.remedy_defect(remedied_on=c.remedied_on, now=now, correlation_id=corr)
 
-        self._change(application_id, RemedyDefect, data, act, correlation_id, "defect_remedied")
+        self._change(
+            application_id, RemedyDefect, data, act, correlation_id, "defect_remedied", idempotency_key
+        )
 
     def classify_application(
-        self, application_id: UUID, data: Input | ClassifyApplication, *, correlation_id: str | None = None
+        self,
+        application_id: UUID,
+        data: Input | ClassifyApplication,
+        *,
+        correlation_id: str | None = None,
+        idempotency_key: str | None = None,
     ) -> None:
         def act(a: Application, c: ClassifyApplication, now: datetime, corr: str) -> None:
             a.classify(
@@ -105,33 +138,68 @@ class Intake(CaseService):
             )
 
         self._change(
-            application_id, ClassifyApplication, data, act, correlation_id, "application_classified"
+            application_id,
+            ClassifyApplication,
+            data,
+            act,
+            correlation_id,
+            "application_classified",
+            idempotency_key,
         )
 
     def withdraw_application(
-        self, application_id: UUID, data: Input | WithdrawApplication, *, correlation_id: str | None = None
+        self,
+        application_id: UUID,
+        data: Input | WithdrawApplication,
+        *,
+        correlation_id: str | None = None,
+        idempotency_key: str | None = None,
     ) -> None:
         def act(a: Application, c: WithdrawApplication, now: datetime, corr: str) -> None:
             a.withdraw(withdrawn_on=c.withdrawn_on, now=now, correlation_id=corr)
 
         self._change(
-            application_id, WithdrawApplication, data, act, correlation_id, "application_withdrawn"
+            application_id,
+            WithdrawApplication,
+            data,
+            act,
+            correlation_id,
+            "application_withdrawn",
+            idempotency_key,
         )
 
     def stop_processing(
-        self, application_id: UUID, data: Input | StopProcessing, *, correlation_id: str | None = None
+        self,
+        application_id: UUID,
+        data: Input | StopProcessing,
+        *,
+        correlation_id: str | None = None,
+        idempotency_key: str | None = None,
     ) -> None:
         def act(a: Application, c: StopProcessing, now: datetime, corr: str) -> None:
             a.stop_processing(decided_on=c.decided_on, now=now, correlation_id=corr)
 
-        self._change(application_id, StopProcessing, data, act, correlation_id, "application_not_processed")
+        self._change(
+            application_id,
+            StopProcessing,
+            data,
+            act,
+            correlation_id,
+            "application_not_processed",
+            idempotency_key,
+        )
 
-    def accept_application(self, application_id: UUID, *, correlation_id: str | None = None) -> None:
+    def accept_application(
+        self, application_id: UUID, *, correlation_id: str | None = None, idempotency_key: str | None = None
+    ) -> None:
+        fingerprint = request_fingerprint(AcceptApplication(), str(application_id))
+        if self.already_done(idempotency_key, fingerprint):
+            return
         correlation_id = correlation_id or str(uuid4())
         with case_context(application_id, correlation_id):
             application = self.get_application(application_id)
             application.accept(now=self.clock.now(), correlation_id=correlation_id)
-            self.save(application)
+            self.save_command(idempotency_key, fingerprint, application)
             log.info("application_accepted", statutory_deadline=str(application.statutory_deadline))
 
     def get_application(self, application_id: UUID) -> Application:
@@ -157,11 +225,15 @@ class Intake(CaseService):
         act: Callable[[Application, C, datetime, str], None],
         correlation_id: str | None,
         log_event: str,
+        idempotency_key: str | None,
     ) -> None:
         command, now = self._validated(command_type, data)
+        fingerprint = request_fingerprint(command, str(application_id))
+        if self.already_done(idempotency_key, fingerprint):
+            return
         correlation_id = correlation_id or str(uuid4())
         with case_context(application_id, correlation_id):
             application = self.get_application(application_id)
             act(application, command, now, correlation_id)
-            self.save(application)
+            self.save_command(idempotency_key, fingerprint, application)
             log.info(log_event)

@@ -1,0 +1,31 @@
+"""The HTTP API of intake and decision in one ASGI app; OpenAPI at /v1/openapi.json, docs at /v1/docs."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+
+from backbone.http_errors import install_error_handlers
+from services.decision.adapters.http_api import decision_router
+from services.decision.application.decision import Decision
+from services.intake.adapters.http_api import intake_router
+from services.intake.application.intake import Intake
+
+DESCRIPTION = """Commands of the IND case backbone. Every command is validated first: a bad request gets
+422 naming each field and rule and records nothing; a command the case's state forbids gets 409 with the
+reason and records nothing. Send `Idempotency-Key` to repeat a request safely: the same key returns the
+first result and records nothing new; the same key with another request gets 422."""
+
+
+def create_api(intake: Intake, decision: Decision) -> FastAPI:
+    app = FastAPI(
+        title="IND case backbone",
+        version="1.0.0",
+        description=DESCRIPTION,
+        openapi_url="/v1/openapi.json",
+        docs_url="/v1/docs",
+        redoc_url=None,
+    )
+    install_error_handlers(app)
+    app.include_router(intake_router(intake))
+    app.include_router(decision_router(decision))
+    return app

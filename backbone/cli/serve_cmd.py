@@ -1,0 +1,64 @@
+"""``backbone serve``: the HTTP API of intake and decision.
+
+Embedded mode: one process; a background thread lets decision and the control tower catch up with
+intake as commands come in. Distributed mode: the API records commands in PostgreSQL; the relays and
+consumers run as ``backbone run intake|decision|tower``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import threading
+from typing import Any
+
+import uvicorn
+
+from backbone.cli.api_app import create_api
+from backbone.cli.embedded import EmbeddedBackbone
+from backbone.codec import AvroCodec
+from backbone.logs import configure_logging
+from backbone.schemas import SchemaCatalog
+from backbone.settings import Settings
+from services.decision.bootstrap import build_decision
+from services.intake.bootstrap import build_intake
+
+
+def register(commands: Any) -> None:
+    parser = commands.add_parser(
+        "serve",
+        help="the HTTP API (OpenAPI at /v1/openapi.json)",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=8080)
+    parser.add_argument("--print-openapi", action="store_true", help="print the OpenAPI document and exit")
+    parser.set_defaults(handler=_serve)
+
+
+def _serve(arguments: argparse.Namespace) -> int:
+    settings = Settings.from_env()
+    configure_logging(settings.log_format, settings.log_level)
+    stop = threading.Event()
+    if settings.mode == "embedded":
+        backbone = EmbeddedBackbone(settings)
+        intake, decision = backbone.intake, backbone.decision
+        threading.Thread(target=_keep_settling, args=(backbone, stop), daemon=True).start()
+    else:
+        codec = AvroCodec(SchemaCatalog.load())
+        intake, decision = build_intake(settings, codec=codec), build_decision(settings, codec=codec)
+    app = create_api(intake, decision)
+    if arguments.print_openapi:
+        print(json.dumps(app.openapi(), indent=2, sort_keys=True))
+        return 0
+    try:
+        uvicorn.run(app, host=arguments.host, port=arguments.port, log_level="warning")
+    finally:
+        stop.set()
+    return 0
+
+
+def _keep_settling(backbone: EmbeddedBackbone, stop: threading.Event) -> None:
+    while not stop.wait(0.2):
+        backbone.settle()

@@ -1,0 +1,47 @@
+"""How the HTTP APIs answer errors: 422 names each field and rule, 409 says which rule of the case's
+state was broken, 404 names what was not found. Nothing is recorded in any of these cases."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from eventsourcing.application import AggregateNotFoundError
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+
+from backbone.errors import DomainRuleViolation, FieldProblem, InvalidCommand
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(RequestValidationError)
+    async def _invalid_request(_: Request, error: RequestValidationError) -> JSONResponse:
+        problems = [_problem(item) for item in error.errors()]
+        return _unprocessable(InvalidCommand("request", problems))
+
+    @app.exception_handler(InvalidCommand)
+    async def _invalid_command(_: Request, error: InvalidCommand) -> JSONResponse:
+        return _unprocessable(error)
+
+    @app.exception_handler(DomainRuleViolation)
+    async def _rule_violation(_: Request, error: DomainRuleViolation) -> JSONResponse:
+        return JSONResponse(status_code=409, content={"error": "rule_violation", "message": str(error)})
+
+    @app.exception_handler(AggregateNotFoundError)
+    async def _not_found(_: Request, error: AggregateNotFoundError) -> JSONResponse:
+        return JSONResponse(
+            status_code=404, content={"error": "not_found", "message": f"no such id: {error}"}
+        )
+
+
+def _problem(item: dict[str, Any]) -> FieldProblem:
+    location = [
+        str(part) for part in item.get("loc", ()) if part not in ("body", "header", "path", "query")
+    ]
+    return FieldProblem(
+        ".".join(location) or "(body)", str(item.get("type", "invalid")), str(item.get("msg", ""))
+    )
+
+
+def _unprocessable(error: InvalidCommand) -> JSONResponse:
+    return JSONResponse(status_code=422, content={"error": "invalid_command", **error.as_dict()})

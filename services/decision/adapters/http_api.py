@@ -1,0 +1,66 @@
+"""Decision's HTTP API: each case command as a resource under /v1/cases/{case_id}.
+
+No ``from __future__ import annotations`` here: FastAPI reads the command models from the endpoints'
+annotations at definition time.
+"""
+
+from typing import Annotated, Any
+from uuid import UUID
+
+from fastapi import APIRouter, Header
+
+from services.decision.application.commands import COMMANDS, CaseCommand
+from services.decision.application.decision import Decision
+from services.decision.domain.case import Case
+
+IdempotencyKey = Annotated[
+    str | None,
+    Header(alias="Idempotency-Key", description="Repeat a request safely: same key, same result."),
+]
+CorrelationId = Annotated[str | None, Header(alias="X-Correlation-ID")]
+
+
+def case_state(case: Case) -> dict[str, Any]:
+    return {
+        "case_id": str(case.id),
+        "version": case.version,
+        "procedure": case.procedure.value,
+        "statutory_deadline": str(case.statutory_deadline),
+        "policy_version": case.clock.policy_version,
+        "suspended": case.clock.is_suspended,
+        "outcome": case.outcome.value if case.outcome else None,
+        "closed": case.closed,
+        "objected_case_id": str(case.objected_case_id) if case.objected_case_id else None,
+        "objection_case_id": str(case.objection_case_id) if case.objection_case_id else None,
+    }
+
+
+def decision_router(decision: Decision) -> APIRouter:
+    router = APIRouter(prefix="/v1/cases", tags=["decision"])
+
+    @router.get("/{case_id}", summary="A case's state and statutory deadline")
+    def show(case_id: UUID) -> dict[str, Any]:
+        return case_state(decision.get_case(case_id))
+
+    for model in COMMANDS.values():
+        _add_command(router, decision, model)
+    return router
+
+
+def _add_command(router: APIRouter, decision: Decision, model: type[CaseCommand]) -> None:
+    def command(
+        case_id: UUID,
+        body: model,  # type: ignore[valid-type]
+        key: IdempotencyKey = None,
+        correlation: CorrelationId = None,
+    ) -> dict[str, Any]:
+        return case_state(decision.execute(case_id, body, correlation_id=correlation, idempotency_key=key))
+
+    summary = (model.__doc__ or model.resource).strip().splitlines()[0]
+    router.add_api_route(
+        f"/{{case_id}}/{model.resource}",
+        command,
+        methods=["POST"],
+        summary=summary,
+        name=f"decision_{model.resource}",
+    )

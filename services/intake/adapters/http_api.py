@@ -1,0 +1,93 @@
+"""Intake's HTTP API: the commands of ``services.intake.application`` as resources under /v1/applications.
+
+No ``from __future__ import annotations`` here: FastAPI reads the command models from the endpoints'
+annotations at definition time.
+"""
+
+from typing import Annotated, Any
+from uuid import UUID
+
+from fastapi import APIRouter, Header
+
+from backbone.validation import Command
+from services.intake.application import commands
+from services.intake.application.intake import Intake
+from services.intake.domain.application import Application
+
+IdempotencyKey = Annotated[
+    str | None,
+    Header(alias="Idempotency-Key", description="Repeat a request safely: same key, same result."),
+]
+CorrelationId = Annotated[str | None, Header(alias="X-Correlation-ID")]
+
+# resource -> (command model, Intake method)
+CHANGES: dict[str, tuple[type[Command], str]] = {
+    "fee-payments": (commands.PayFee, "pay_fee"),
+    "defect-notices": (commands.NotifyDefect, "notify_defect"),
+    "defect-remedies": (commands.RemedyDefect, "remedy_defect"),
+    "classifications": (commands.ClassifyApplication, "classify_application"),
+    "withdrawals": (commands.WithdrawApplication, "withdraw_application"),
+    "non-processing-decisions": (commands.StopProcessing, "stop_processing"),
+}
+
+
+def application_state(application: Application) -> dict[str, Any]:
+    return {
+        "application_id": str(application.id),
+        "version": application.version,
+        "procedure": application.procedure.value,
+        "status": application.status.value,
+        "received_on": str(application.received_on),
+        "statutory_deadline": str(application.statutory_deadline)
+        if application.statutory_deadline
+        else None,
+        "waiting_on_applicant": application.open_defect is not None,
+    }
+
+
+def intake_router(intake: Intake) -> APIRouter:
+    router = APIRouter(prefix="/v1/applications", tags=["intake"])
+
+    @router.post("", status_code=201, summary="Submit an application (aanvraag)")
+    def submit(
+        body: commands.SubmitApplication, key: IdempotencyKey = None, correlation: CorrelationId = None
+    ) -> dict[str, Any]:
+        application_id = intake.submit_application(body, correlation_id=correlation, idempotency_key=key)
+        return application_state(intake.get_application(application_id))
+
+    @router.get("/{application_id}", summary="An application's state")
+    def show(application_id: UUID) -> dict[str, Any]:
+        return application_state(intake.get_application(application_id))
+
+    @router.post("/{application_id}/acceptances", summary="Accept the application for a decision")
+    def accept(
+        application_id: UUID, key: IdempotencyKey = None, correlation: CorrelationId = None
+    ) -> dict[str, Any]:
+        intake.accept_application(application_id, correlation_id=correlation, idempotency_key=key)
+        return application_state(intake.get_application(application_id))
+
+    for resource, (model, method) in CHANGES.items():
+        _add_change(router, intake, resource, model, method)
+    return router
+
+
+def _add_change(
+    router: APIRouter, intake: Intake, resource: str, model: type[Command], method: str
+) -> None:
+    def change(
+        application_id: UUID,
+        body: model,  # type: ignore[valid-type]
+        key: IdempotencyKey = None,
+        correlation: CorrelationId = None,
+    ) -> dict[str, Any]:
+        getattr(intake, method)(application_id, body, correlation_id=correlation, idempotency_key=key)
+        return application_state(intake.get_application(application_id))
+
+    summary = (model.__doc__ or resource).strip().splitlines()[0]
+    router.add_api_route(
+        f"/{{application_id}}/{resource}",
+        change,
+        methods=["POST"],
+        summary=summary,
+        name=f"intake_{resource}",
+    )

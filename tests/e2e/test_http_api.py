@@ -1,0 +1,140 @@
+"""The HTTP API: validation, rules, idempotency and the published OpenAPI document."""
+
+from __future__ import annotations
+
+import json
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from backbone.cli.api_app import create_api
+from backbone.cli.embedded import EmbeddedBackbone
+from tests.factories import an_application, clock, embedded_settings
+
+OPENAPI = Path(__file__).parents[2] / "docs" / "openapi.json"
+
+
+@pytest.fixture
+def backbone(tmp_path: Path) -> Any:
+    backbone = EmbeddedBackbone(embedded_settings(tmp_path), clock=clock())
+    yield backbone
+    backbone.close()
+
+
+@pytest.fixture
+def client(backbone: Any) -> TestClient:
+    return TestClient(create_api(backbone.intake, backbone.decision))
+
+
+def body(**overrides: Any) -> dict[str, Any]:
+    return json.loads(json.dumps(an_application(**overrides), default=str))
+
+
+def test_a_bad_request_gets_422_naming_each_field_and_rule_and_records_nothing(
+    client: TestClient, backbone: Any
+) -> None:
+    application = body(procedure="tourism", applicant_ref="Jan Jansen")
+    del application["nationality"]
+    response = client.post("/v1/applications", json=application)
+    assert response.status_code == 422
+    problems = {(p["field"], p["rule"]) for p in response.json()["problems"]}
+    assert problems == {
+        ("procedure", "enum"),
+        ("applicant_ref", "string_pattern_mismatch"),
+        ("nationality", "missing"),
+    }
+    assert backbone.intake.recorder.max_notification_id() is None
+
+
+def test_a_rule_across_fields_is_a_422_too(client: TestClient) -> None:
+    response = client.post("/v1/applications", json=body(procedure="renewal", residence_purpose="family"))
+    assert response.status_code == 422
+    assert response.json()["problems"][0]["field"] == "previous_permit_ends_on"
+
+
+def test_an_idempotency_key_makes_a_repeat_harmless(client: TestClient, backbone: Any) -> None:
+    first = client.post("/v1/applications", json=body(), headers={"Idempotency-Key": "k-1"})
+    again = client.post("/v1/applications", json=body(), headers={"Idempotency-Key": "k-1"})
+    assert first.status_code == again.status_code == 201
+    assert first.json() == again.json()
+    assert backbone.intake.recorder.max_notification_id() == 1
+    other = client.post(
+        "/v1/applications", json=body(nationality="ERI"), headers={"Idempotency-Key": "k-1"}
+    )
+    assert other.status_code == 422
+    assert other.json()["problems"][0]["rule"] == "reused_for_another_request"
+
+
+def test_what_the_state_forbids_is_a_409_and_an_unknown_id_a_404(client: TestClient) -> None:
+    created = client.post("/v1/applications", json=body(procedure="asylum", channel="application_centre"))
+    application_id = created.json()["application_id"]
+    refused = client.post(f"/v1/applications/{application_id}/acceptances")
+    assert refused.status_code == 409 and "track" in refused.json()["message"]
+    assert client.get("/v1/applications/00000000-0000-4000-8000-000000000000").status_code == 404
+
+
+def test_an_application_is_accepted_and_decided_over_http(client: TestClient, backbone: Any) -> None:
+    application_id = client.post("/v1/applications", json=body()).json()["application_id"]
+    accepted = client.post(f"/v1/applications/{application_id}/acceptances").json()
+    assert accepted["status"] == "accepted" and accepted["statutory_deadline"] == "2027-01-28"
+    backbone.settle()
+    decided = client.post(
+        f"/v1/cases/{application_id}/decisions", json={"decided_on": "2026-11-01", "outcome": "granted"}
+    )
+    assert decided.status_code == 200, decided.text
+    assert decided.json()["outcome"] == "granted"
+    early = client.post(
+        f"/v1/cases/{application_id}/notices-of-default", json={"received_on": "2026-11-01"}
+    )
+    assert early.status_code == 409
+
+
+def test_the_published_openapi_document_is_current(client: TestClient) -> None:
+    served = client.get("/v1/openapi.json").json()
+    assert json.loads(OPENAPI.read_text()) == json.loads(json.dumps(served, sort_keys=True)), (
+        "docs/openapi.json is stale: `backbone serve --print-openapi > docs/openapi.json`"
+    )
+    assert "/v1/cases/{case_id}/decisions" in served["paths"]
+
+
+def test_backbone_serve_answers_over_real_http(tmp_path: Path) -> None:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {"BACKBONE_DATA_DIR": str(tmp_path), "PATH": "/usr/bin:/bin", "BACKBONE_LOG_FORMAT": "json"}
+    server = subprocess.Popen(
+        [sys.executable, "-m", "backbone.cli.main", "serve", "--port", str(port)],
+        env=env,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                with urllib.request.urlopen(
+                    f"http://127.0.0.1:{port}/v1/openapi.json", timeout=2
+                ) as response:
+                    assert response.status == 200
+                    break
+            except OSError:
+                assert time.monotonic() < deadline, "backbone serve did not come up"
+                time.sleep(0.2)
+        request = urllib.request.Request(
+            f"http://127.0.0.1:{port}/v1/applications",
+            method="POST",
+            data=json.dumps(body(received_on="2026-11-02")).encode(),
+            headers={"Content-Type": "application/json"},
+        )
+        with urllib.request.urlopen(request, timeout=10) as response:
+            assert response.status == 201
+            assert json.loads(response.read())["status"] == "submitted"
+    finally:
+        server.terminate()
+        server.wait(timeout=30)

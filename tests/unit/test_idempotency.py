@@ -1,0 +1,59 @@
+"""A command repeated with the same idempotency key records nothing new and returns the first result."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from backbone.errors import InvalidCommand
+from services.decision.bootstrap import build_decision, build_decision_consumer
+from services.intake.bootstrap import build_intake
+from tests.factories import an_application, clock, codec, embedded_settings
+
+
+@pytest.fixture
+def intake(tmp_path: Path) -> Any:
+    return build_intake(embedded_settings(tmp_path), codec=codec(), clock=clock())
+
+
+def test_a_repeated_submission_returns_the_first_id_and_records_nothing(intake: Any) -> None:
+    first = intake.submit_application(an_application(), idempotency_key="req-1")
+    again = intake.submit_application(an_application(), idempotency_key="req-1")
+    assert first == again
+    assert intake.recorder.max_notification_id() == 1
+
+
+def test_a_key_reused_for_another_request_is_refused(intake: Any) -> None:
+    intake.submit_application(an_application(), idempotency_key="req-1")
+    with pytest.raises(InvalidCommand) as caught:
+        intake.submit_application(an_application(nationality="ERI"), idempotency_key="req-1")
+    assert [(p.field, p.rule) for p in caught.value.problems] == [
+        ("idempotency_key", "reused_for_another_request")
+    ]
+    assert intake.recorder.max_notification_id() == 1
+
+
+def test_repeated_changes_and_acceptances_record_once(intake: Any) -> None:
+    application_id = intake.submit_application(an_application(procedure="naturalisation"))
+    for _ in range(2):
+        intake.pay_fee(
+            application_id, {"paid_on": "2026-10-31", "amount_cents": 100}, idempotency_key="fee-1"
+        )
+        intake.accept_application(application_id, idempotency_key="accept-1")
+    assert intake.get_application(application_id).version == 3
+
+
+def test_a_repeated_decision_command_records_once(tmp_path: Path, intake: Any) -> None:
+    settings = embedded_settings(tmp_path)
+    application_id = intake.submit_application(an_application())
+    intake.accept_application(application_id)
+    decision = build_decision(settings, codec=codec(), clock=clock())
+    build_decision_consumer(
+        decision, settings, codec=codec(), intake_log=intake.recorder
+    ).run_until_caught_up(idle_timeout=0)
+    command = ("assign", {"team": "family-zwolle", "officer_ref": "O-00000000000000b2"})
+    for _ in range(3):
+        case = decision.execute(application_id, command, idempotency_key="assign-1")
+    assert case.version == 2
