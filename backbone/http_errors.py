@@ -25,7 +25,8 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(DomainRuleViolation)
     async def _rule_violation(_: Request, error: DomainRuleViolation) -> JSONResponse:
-        return JSONResponse(status_code=409, content={"error": "rule_violation", "message": str(error)})
+        status = getattr(error, "http_status", 409)
+        return JSONResponse(status_code=status, content={"error": "rule_violation", "message": str(error)})
 
     @app.exception_handler(AggregateNotFoundError)
     async def _not_found(_: Request, error: AggregateNotFoundError) -> JSONResponse:

@@ -10,6 +10,7 @@ from backbone.cli import (
     decision_cmd,
     demo,
     intake_cmd,
+    privacy_cmd,
     run_cmd,
     schemas_cmd,
     serve_cmd,
@@ -37,7 +38,17 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for module in (demo, intake_cmd, decision_cmd, tower_cmd, serve_cmd, run_cmd, topics_cmd, schemas_cmd):
+    for module in (
+        demo,
+        intake_cmd,
+        decision_cmd,
+        tower_cmd,
+        privacy_cmd,
+        serve_cmd,
+        run_cmd,
+        topics_cmd,
+        schemas_cmd,
+    ):
         module.register(commands)
     return parser
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import enum
+import json
 import typing
 from typing import Any
 
@@ -17,6 +18,8 @@ def add_model_options(parser: argparse.ArgumentParser, model: type[BaseModel]) -
         help_text += " (required)" if field.is_required() else ""
         if field.annotation is bool:
             parser.add_argument(option, dest=name, action=argparse.BooleanOptionalAction, help=help_text)
+        elif _nested_model(field.annotation):
+            parser.add_argument(option, dest=name, type=json.loads, help=help_text + " (a JSON object)")
         else:
             is_list = typing.get_origin(field.annotation) is list
             parser.add_argument(option, dest=name, nargs="+" if is_list else None, help=help_text)
@@ -35,3 +38,8 @@ def _choices(annotation: Any) -> str:
     members = typing.get_args(annotation) or (annotation,)
     enums = [m for m in members if isinstance(m, type) and issubclass(m, enum.Enum)]
     return f" one of: {', '.join(str(v.value) for v in enums[0])}" if enums else ""
+
+
+def _nested_model(annotation: Any) -> bool:
+    members = typing.get_args(annotation) or (annotation,)
+    return any(isinstance(m, type) and issubclass(m, BaseModel) for m in members)

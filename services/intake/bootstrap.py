@@ -10,13 +10,21 @@ from backbone.outbox import OutboxRelay
 from backbone.settings import Settings
 from backbone.stores import store_env
 from infra.topics import topic_of
+from services.intake.adapters.personal_data_vault import PersonalDataVault
 from services.intake.application.intake import Intake
 
 SERVICE = "intake"
 
 
 def build_intake(settings: Settings, *, codec: AvroCodec, clock: Clock | None = None) -> Intake:
-    return Intake(env=store_env(SERVICE, settings), codec=codec, clock=clock or SystemClock())
+    intake = Intake(env=store_env(SERVICE, settings), codec=codec, clock=clock or SystemClock())
+    datastore = intake.factory.datastore  # type: ignore[attr-defined]
+    if settings.mode == "embedded":
+        intake.vault = PersonalDataVault(datastore, placeholder="?")
+    else:
+        intake.vault = PersonalDataVault(datastore, placeholder="%s", schema=SERVICE)
+    intake.vault.create_tables()
+    return intake
 
 
 def build_intake_relay(

@@ -20,6 +20,16 @@ pytestmark = pytest.mark.kafka
 APPLICATIONS = 500  # two events each: 1,000 events
 
 
+PERSON = {
+    "family_name": "Haddad",
+    "given_names": "Yara Maria",
+    "date_of_birth": "1991-04-17",
+    "bsn": "111222333",
+    "v_number": "1234567890",
+    "email": "yara@example.org",
+}
+
+
 class SimulatedCrash(Exception):
     pass
 
@@ -96,3 +106,23 @@ def test_a_relay_killed_after_publishing_republishes_the_batch(kafka_settings: S
     # it is a prefix of the log, because the new relay started after the last recorded position.
     assert len(republished) >= 200
     assert republished == list(range(1, len(republished) + 1))
+
+
+def test_no_personal_value_ever_reaches_kafka(kafka_settings: Settings) -> None:
+    intake = build_intake(kafka_settings.with_overrides(mode="embedded"), codec=codec(), clock=clock())
+    for n in range(20):
+        application_id = intake.submit_application(
+            an_application(
+                applicant_ref=f"P-{n:016x}", applicant={**PERSON, "family_name": f"Haddad{n:03d}"}
+            )
+        )
+        intake.accept_application(application_id)
+    topic = topic_of("intake", 3, kafka_settings.topic_prefix).name
+    with make_producer(kafka_settings, client_id="test-relay") as producer:
+        build_intake_relay(intake, kafka_settings, codec=codec(), producer=producer).publish_pending()
+    records = read_topic(kafka_settings.kafka_bootstrap, topic)
+    assert len(records) == 40
+    wire = b"".join(r.key + r.value + b"".join(v for _, v in r.headers) for r in records)
+    for value in ["Haddad0", "Yara Maria", "1991-04-17", "111222333", "1234567890", "yara@example.org"]:
+        assert value.encode() not in wire, value
+    assert intake.personal_data(application_id).family_name == "Haddad019"  # it is kept, but only at intake

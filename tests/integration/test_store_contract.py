@@ -20,6 +20,7 @@ from services.decision.bootstrap import build_decision
 from services.decision.domain.case import Case
 from services.decision.domain.vocabulary import HearingKind
 from services.intake.bootstrap import build_intake
+from services.intake.domain.personal_data import PersonalDataErased
 from tests.factories import NOW, an_application, clock, codec, embedded_settings
 
 
@@ -124,6 +125,16 @@ class StoreContract:
             "nl.ind.decision.CaseAssigned",
             "nl.ind.decision.HearingScheduled",
         ]
+
+    def test_the_personal_data_vault_keeps_and_forgets(self, intake: Any) -> None:
+        person = {"family_name": "Haddad", "date_of_birth": "1991-04-17", "v_number": "1234567890"}
+        application_id = intake.submit_application(an_application(applicant=person))
+        assert intake.personal_data(application_id).v_number == "1234567890"
+        assert intake.forget_applicant("P-00000000000000a1")
+        assert not intake.forget_applicant("P-00000000000000a1")  # nothing left to forget
+        with pytest.raises(PersonalDataErased):
+            intake.personal_data(application_id)
+        assert intake.get_application(application_id).version == 1
 
     def test_view_rows_and_position_commit_together(self) -> None:
         store = build_workload_store(self.settings)

@@ -7,7 +7,7 @@ annotations at definition time.
 from typing import Annotated, Any
 from uuid import UUID
 
-from fastapi import APIRouter, Header
+from fastapi import APIRouter, Header, HTTPException
 
 from backbone.validation import Command
 from services.intake.application import commands
@@ -58,6 +58,16 @@ def intake_router(intake: Intake) -> APIRouter:
     @router.get("/{application_id}", summary="An application's state")
     def show(application_id: UUID) -> dict[str, Any]:
         return application_state(intake.get_application(application_id))
+
+    @router.get(
+        "/{application_id}/personal-data",
+        summary="The applicant's personal data (410 once the applicant was forgotten)",
+    )
+    def personal_data(application_id: UUID) -> dict[str, Any]:
+        data = intake.personal_data(application_id)
+        if data is None:
+            raise HTTPException(status_code=404, detail="no personal data was given with this application")
+        return data.model_dump(mode="json")
 
     @router.post("/{application_id}/acceptances", summary="Accept the application for a decision")
     def accept(

@@ -10,6 +10,7 @@ from pydantic import Field, field_validator
 from backbone.errors import FieldProblem
 from backbone.procedures import Procedure
 from backbone.validation import Command
+from services.intake.domain.personal_data import PersonalData
 from services.intake.domain.vocabulary import (
     PURPOSE_OF_PROCEDURE,
     AsylumTrack,
@@ -40,6 +41,10 @@ class SubmitApplication(Command):
     previous_permit_ends_on: date | None = Field(default=None, description="Renewals only.")
     employer_share_percent: int | None = Field(
         default=None, ge=0, le=100, description="Highly skilled migrants only."
+    )
+    applicant: PersonalData | None = Field(
+        default=None,
+        description="Personal data: kept only in intake's store, encrypted with the applicant's own key.",
     )
 
     @field_validator("procedure")

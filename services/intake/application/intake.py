@@ -17,6 +17,7 @@ from backbone.errors import InvalidCommand
 from backbone.logs import case_context
 from backbone.service import CaseService, id_for_key, request_fingerprint
 from backbone.validation import Command, future_dates, parse_command
+from services.intake.adapters.personal_data_vault import PersonalDataVault
 from services.intake.application.commands import (
     AcceptApplication,
     ClassifyApplication,
@@ -28,6 +29,7 @@ from services.intake.application.commands import (
     WithdrawApplication,
 )
 from services.intake.domain.application import Application
+from services.intake.domain.personal_data import PersonalData
 
 log = structlog.get_logger("intake")
 C = TypeVar("C", bound=Command)
@@ -36,6 +38,21 @@ Input = Mapping[str, Any]
 
 class Intake(CaseService):
     name = "intake"
+    vault: PersonalDataVault | None = None  # set by the composition root
+
+    def personal_data(self, application_id: UUID) -> PersonalData | None:
+        return self._vault().read(application_id)
+
+    def forget_applicant(self, applicant_ref: str) -> bool:
+        """Destroy the applicant's key: their personal data becomes unreadable; events stay intact."""
+        forgotten = self._vault().forget(applicant_ref)
+        log.info("applicant_forgotten", applicant_ref=applicant_ref, had_key=forgotten)
+        return forgotten
+
+    def _vault(self) -> PersonalDataVault:
+        if self.vault is None:
+            raise RuntimeError("this Intake has no personal-data vault; build it with build_intake()")
+        return self.vault
 
     def submit_application(
         self,
@@ -53,6 +70,10 @@ class Intake(CaseService):
         application_id = id_for_key(idempotency_key) if idempotency_key else uuid4()
         correlation_id = correlation_id or str(uuid4())
         with case_context(application_id, correlation_id):
+            if command.applicant is not None:
+                # First the vault, then the events: a crash in between leaves an unreferenced,
+                # encrypted record, never an application whose personal data are missing.
+                self._vault().store(command.applicant_ref, application_id, command.applicant)
             application = Application.submit(
                 application_id=application_id,
                 now=now,

@@ -1,0 +1,49 @@
+"""``backbone privacy``: personal data kept by intake, and forgetting an applicant (crypto-shredding)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from typing import Any
+from uuid import UUID
+
+from backbone.codec import AvroCodec
+from backbone.logs import configure_logging
+from backbone.schemas import SchemaCatalog
+from backbone.settings import Settings
+from services.intake.application.intake import Intake
+from services.intake.bootstrap import build_intake
+
+
+def register(commands: Any) -> None:
+    parser = commands.add_parser("privacy", help="applicants' personal data; forgetting an applicant")
+    actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
+    forget = actions.add_parser(
+        "forget",
+        help="destroy an applicant's key: their personal data can no longer be read",
+        description="Destroys the applicant's key. Their personal data becomes unreadable for good; every "
+        "event and projection still replays, because none of them holds personal data.",
+    )
+    forget.add_argument("applicant_ref", help="the pseudonymous reference, P- and 16 hex digits")
+    forget.set_defaults(handler=_forget)
+    show = actions.add_parser("show", help="print the personal data given with an application (JSON)")
+    show.add_argument("application_id", type=UUID)
+    show.set_defaults(handler=_show)
+
+
+def _intake() -> Intake:
+    settings = Settings.from_env("intake")
+    configure_logging(settings.log_format, settings.log_level)
+    return build_intake(settings, codec=AvroCodec(SchemaCatalog.load()))
+
+
+def _forget(arguments: argparse.Namespace) -> int:
+    forgotten = _intake().forget_applicant(arguments.applicant_ref)
+    print(f"forgot {arguments.applicant_ref}" if forgotten else f"no key for {arguments.applicant_ref}")
+    return 0
+
+
+def _show(arguments: argparse.Namespace) -> int:
+    data = _intake().personal_data(arguments.application_id)
+    print(json.dumps(data.model_dump(mode="json") if data else None))
+    return 0

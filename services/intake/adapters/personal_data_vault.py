@@ -1,0 +1,115 @@
+"""The personal-data vault: each applicant's personal data encrypted (AES-256-GCM) with a key of their own,
+in intake's own database. Forgetting an applicant destroys the key: the ciphertext stays, unreadable,
+while every event and projection still replays (crypto-shredding). Keys never leave this module.
+
+Caveat: a deleted key row may linger in the database's free pages until overwritten; SQLite runs with
+``secure_delete`` for that reason, PostgreSQL needs its regular VACUUM.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+from uuid import UUID
+
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+from services.intake.domain.personal_data import PersonalData, PersonalDataErased
+
+NONCE_BYTES = 12
+
+
+class PersonalDataVault:
+    def __init__(self, datastore: Any, *, placeholder: str, schema: str | None = None) -> None:
+        self._datastore = datastore
+        self._p = placeholder
+        prefix = f'"{schema}".' if schema else ""
+        self._keys, self._records = f"{prefix}applicant_keys", f"{prefix}applicant_personal_data"
+
+    def create_tables(self) -> None:
+        with self._datastore.transaction(commit=True) as cursor:
+            cursor.execute(
+                f"CREATE TABLE IF NOT EXISTS {self._keys} "
+                f"(applicant_ref TEXT PRIMARY KEY, key {self._blob})"
+            )
+            cursor.execute(
+                f"CREATE TABLE IF NOT EXISTS {self._records} (application_id TEXT PRIMARY KEY, "
+                f"applicant_ref TEXT NOT NULL, ciphertext {self._blob} NOT NULL)"
+            )
+
+    @property
+    def _blob(self) -> str:
+        return "BLOB" if self._p == "?" else "BYTEA"
+
+    def store(self, applicant_ref: str, application_id: UUID, data: PersonalData) -> None:
+        p = self._p
+        with self._datastore.transaction(commit=True) as cursor:
+            cursor.execute(f"SELECT key FROM {self._keys} WHERE applicant_ref = {p}", (applicant_ref,))
+            row = cursor.fetchone()
+            key = bytes(_first(row)) if row else AESGCM.generate_key(bit_length=256)
+            if not row:
+                cursor.execute(
+                    f"INSERT INTO {self._keys} (applicant_ref, key) VALUES ({p}, {p})", (applicant_ref, key)
+                )
+            nonce = os.urandom(NONCE_BYTES)
+            sealed = nonce + AESGCM(key).encrypt(
+                nonce, data.model_dump_json().encode(), _aad(applicant_ref, application_id)
+            )
+            cursor.execute(
+                f"INSERT INTO {self._records} (application_id, applicant_ref, ciphertext) "
+                f"VALUES ({p}, {p}, {p}) "
+                "ON CONFLICT (application_id) DO UPDATE SET ciphertext = excluded.ciphertext",
+                (str(application_id), applicant_ref, sealed),
+            )
+
+    def read(self, application_id: UUID) -> PersonalData | None:
+        """The personal data given with an application; None if none was; raises once forgotten."""
+        p = self._p
+        with self._datastore.transaction(commit=False) as cursor:
+            cursor.execute(
+                f"SELECT r.applicant_ref, r.ciphertext, k.key FROM {self._records} r "
+                f"LEFT JOIN {self._keys} k ON k.applicant_ref = r.applicant_ref "
+                f"WHERE r.application_id = {p}",
+                (str(application_id),),
+            )
+            row = cursor.fetchone()
+        if row is None:
+            return None
+        applicant_ref, sealed, key = _values(row)
+        if key is None:
+            raise PersonalDataErased(
+                f"applicant {applicant_ref} was forgotten: their personal data is gone"
+            )
+        sealed = bytes(sealed)
+        try:
+            plain = AESGCM(bytes(key)).decrypt(
+                sealed[:NONCE_BYTES], sealed[NONCE_BYTES:], _aad(applicant_ref, application_id)
+            )
+        except InvalidTag as error:
+            raise PersonalDataErased(
+                f"the personal data of application {application_id} cannot be read"
+            ) from error
+        return PersonalData.model_validate_json(plain)
+
+    def forget(self, applicant_ref: str) -> bool:
+        """Destroy the applicant's key; returns whether there was one."""
+        with self._datastore.transaction(commit=True) as cursor:
+            if self._p == "?":
+                cursor.execute("PRAGMA secure_delete = ON")  # overwrite the key's bytes on disk
+            cursor.execute(f"SELECT 1 FROM {self._keys} WHERE applicant_ref = {self._p}", (applicant_ref,))
+            existed = cursor.fetchone() is not None
+            cursor.execute(f"DELETE FROM {self._keys} WHERE applicant_ref = {self._p}", (applicant_ref,))
+            return existed
+
+
+def _aad(applicant_ref: str, application_id: UUID) -> bytes:
+    return f"{applicant_ref}|{application_id}".encode()
+
+
+def _values(row: Any) -> tuple[Any, ...]:
+    return tuple(row.values()) if isinstance(row, dict) else tuple(row)
+
+
+def _first(row: Any) -> Any:
+    return _values(row)[0]
