@@ -30,6 +30,24 @@ class ExtensionRule:
     max_count: int
 
 
+class Review(StrEnum):
+    OBJECTION = "objection"  # bezwaar at the IND first
+    APPEAL = "appeal"  # straight to court (asylum; a decision on an objection)
+
+
+@dataclass(frozen=True)
+class RequiredSteps:
+    """The steps a procedure requires on the way to its decision, as data."""
+
+    track_before_acceptance: bool  # intake sets an asylum track (spoor 1, 2 or 4) before accepting
+    hearing_kinds: frozenset[str]  # the hearings the procedure uses
+    merits_hearing_before_decision: bool  # a detailed or shortened hearing before any decision
+    intended_decision_before_rejection: bool  # voornemen and room for a zienswijze first
+    prolonged_procedure: bool  # a case may be referred to the prolonged procedure (VA)
+    review: Review  # what an applicant does against a rejection
+    residence_document: bool  # a grant is followed by a document to issue
+
+
 @dataclass(frozen=True)
 class ProcedureRules:
     procedure: Procedure
@@ -38,6 +56,7 @@ class ProcedureRules:
     clock_starts: ClockStart
     extension: ExtensionRule | None
     late_decision_penalty: bool  # dwangsom after a notice of default (Awb 4:17)
+    steps: RequiredSteps
 
 
 @dataclass(frozen=True)
@@ -73,6 +92,28 @@ class ProcedureCatalogue:
         raise UnknownPolicyVersion(f"no policy version {version_id!r}")
 
 
+ASYLUM_STEPS = RequiredSteps(
+    track_before_acceptance=True,
+    hearing_kinds=frozenset({"registration", "detailed", "shortened"}),
+    merits_hearing_before_decision=True,
+    intended_decision_before_rejection=True,
+    prolonged_procedure=True,
+    review=Review.APPEAL,
+    residence_document=True,
+)
+REGULAR_STEPS = RequiredSteps(
+    track_before_acceptance=False,
+    hearing_kinds=frozenset({"shortened"}),
+    merits_hearing_before_decision=False,
+    intended_decision_before_rejection=False,
+    prolonged_procedure=False,
+    review=Review.OBJECTION,
+    residence_document=True,
+)
+NATURALISATION_STEPS = replace(REGULAR_STEPS, residence_document=False)  # a royal decree, no permit card
+OBJECTION_STEPS = replace(REGULAR_STEPS, review=Review.APPEAL, residence_document=False)
+
+
 def _rules(
     procedure: Procedure,
     period: Period,
@@ -81,8 +122,9 @@ def _rules(
     starts: ClockStart = ClockStart.RECEIVED,
     extension: ExtensionRule | None = None,
     penalty: bool = True,
+    steps: RequiredSteps = REGULAR_STEPS,
 ) -> ProcedureRules:
-    return ProcedureRules(procedure, period, legal_basis, starts, extension, penalty)
+    return ProcedureRules(procedure, period, legal_basis, starts, extension, penalty, steps)
 
 
 REGULAR_EXTENSION = ExtensionRule("Vw 2000 art. 25(2)", Period(days=90), max_count=1)
@@ -105,6 +147,7 @@ BASELINE = PolicyVersion(
             "Vw 2000 art. 42(1)",
             extension=ASYLUM_EXTENSION,
             penalty=False,
+            steps=ASYLUM_STEPS,
         ),
         Procedure.FAMILY_REUNIFICATION: _rules(
             Procedure.FAMILY_REUNIFICATION, Period(days=90), "Vw 2000 art. 2u", extension=REGULAR_EXTENSION
@@ -123,7 +166,11 @@ BASELINE = PolicyVersion(
             for p in (Procedure.STUDY, Procedure.RESEARCH)
         },
         Procedure.NATURALISATION: _rules(
-            Procedure.NATURALISATION, Period(months=12), "RWN art. 9(4)", starts=ClockStart.FEE_PAID
+            Procedure.NATURALISATION,
+            Period(months=12),
+            "RWN art. 9(4)",
+            starts=ClockStart.FEE_PAID,
+            steps=NATURALISATION_STEPS,
         ),
         Procedure.OBJECTION: _rules(
             Procedure.OBJECTION,
@@ -131,6 +178,7 @@ BASELINE = PolicyVersion(
             "Awb 7:10(1)",
             starts=ClockStart.OBJECTION_PERIOD_ENDED,
             extension=ExtensionRule("Awb 7:10(3)", Period.of_weeks(6), max_count=1),
+            steps=OBJECTION_STEPS,
         ),
     },
 )

@@ -17,7 +17,7 @@ WaitForCase = Callable[[UUID], None]  # returns once decision has opened the cas
 
 EXPECTED_WORKLOAD = {
     ("asylum", "decided"): 1,
-    ("naturalisation", "awaiting_issue"): 1,
+    ("naturalisation", "decided"): 1,
     ("renewal", "waiting_on_applicant"): 1,
     ("family", "decided"): 1,
     ("objection", "in_decision"): 1,
@@ -81,10 +81,7 @@ def naturalisation_with_late_fee(intake: Intake, decision: Decision, wait_for_ca
     case = decision.get_case(case_id)
     assert case.clock.started_on == day(20), "the naturalisation clock starts when the fee is paid"
     decision.execute(case_id, ("decide", {"decided_on": day(3), "outcome": "granted"}))
-    decision.execute(
-        case_id, ("mark-document-ready", {"ready_on": day(1), "channel": "desk", "location": "Zwolle"})
-    )
-    return case_id
+    return case_id  # naturalisation ends in a royal decree and a ceremony, not a residence document
 
 
 def renewal_with_residence_gap(intake: Intake, decision: Decision, wait_for_case: WaitForCase) -> UUID:

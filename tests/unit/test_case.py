@@ -184,8 +184,8 @@ def test_a_granted_case_closes_once_its_document_is_issued() -> None:
     assert case.closed and case.version == 5  # opened, decided, ready, issued, closed
 
 
-def test_registration_and_detailed_hearings_belong_to_asylum() -> None:
-    with pytest.raises(CaseRuleViolation, match="asylum procedure only"):
+def test_registration_and_detailed_hearings_belong_to_asylum_as_the_catalogue_says() -> None:
+    with pytest.raises(CaseRuleViolation, match="not part of the family procedure"):
         opened().schedule_hearing(kind=HearingKind.DETAILED, scheduled_for=STARTED, remote=True, **META)
     opened().schedule_hearing(
         kind=HearingKind.SHORTENED, scheduled_for=STARTED + timedelta(days=3), remote=True, **META
@@ -203,3 +203,14 @@ def test_escalation_and_the_prolonged_procedure() -> None:
         case.refer_to_prolonged_procedure(referred_on=STARTED, reason="again", **META)
     with pytest.raises(CaseRuleViolation, match="prolonged"):
         opened(Procedure.FAMILY).refer_to_prolonged_procedure(referred_on=STARTED, reason="x", **META)
+
+
+def test_what_a_procedure_requires_comes_from_the_catalogue() -> None:
+    naturalisation = decided(opened(Procedure.NATURALISATION))
+    with pytest.raises(CaseRuleViolation, match="grants a permit"):  # a royal decree, no permit card
+        naturalisation.mark_document_ready(
+            ready_on=date(2026, 4, 3), channel=IssueChannel.DESK, location=None, **META
+        )
+    objection = decided(opened(Procedure.OBJECTION), Outcome.REJECTED)
+    with pytest.raises(CaseRuleViolation, match="appealed in court"):
+        objection.file_objection(filed_on=date(2026, 4, 2), objection_case_id=uuid4(), **META)

@@ -15,6 +15,7 @@ from eventsourcing.domain import Aggregate
 from backbone.errors import DomainRuleViolation
 from backbone.events import CaseEvent
 from backbone.procedures import Procedure
+from backbone.statutory.catalogue import RequiredSteps, Review
 from backbone.statutory.clock import ClockRuleViolation, StatutoryClock
 from backbone.statutory.periods import Period
 from services.decision.domain.events import (
@@ -46,7 +47,6 @@ from services.decision.domain.vocabulary import (
     Outcome,
 )
 
-ASYLUM_ONLY_HEARINGS = {HearingKind.REGISTRATION, HearingKind.DETAILED}
 MERITS_HEARINGS = {HearingKind.DETAILED, HearingKind.SHORTENED}
 
 
@@ -149,8 +149,10 @@ class Case(Aggregate):
         self, *, kind: HearingKind, scheduled_for: date, remote: bool, **meta: Any
     ) -> None:
         self._require_undecided("schedule a hearing for")
-        if kind in ASYLUM_ONLY_HEARINGS and self.procedure is not Procedure.ASYLUM:
-            raise CaseRuleViolation(f"a {kind.value} hearing is part of the asylum procedure only")
+        if kind.value not in self.steps.hearing_kinds:
+            raise CaseRuleViolation(
+                f"a {kind.value} hearing is not part of the {self.procedure.value} procedure"
+            )
         self._record(HearingScheduled, meta, kind=kind, scheduled_for=scheduled_for, remote=remote)
 
     def hold_hearing(self, *, kind: HearingKind, held_on: date, remote: bool, **meta: Any) -> None:
@@ -209,7 +211,7 @@ class Case(Aggregate):
 
     def refer_to_prolonged_procedure(self, *, referred_on: date, reason: str, **meta: Any) -> None:
         self._require_undecided("refer")
-        if self.procedure is not Procedure.ASYLUM or self.prolonged:
+        if not self.steps.prolonged_procedure or self.prolonged:
             raise CaseRuleViolation(
                 "only an asylum case in the general procedure can go to the prolonged one"
             )
@@ -248,8 +250,10 @@ class Case(Aggregate):
             raise CaseRuleViolation("information was requested and has not arrived: the clock is suspended")
         self._require_merits_hearing("an asylum decision")
         rejects = outcome is not Outcome.GRANTED
-        if rejects and self.procedure is Procedure.ASYLUM and self.intended_decision_due is None:
-            raise CaseRuleViolation("an asylum rejection follows an intended decision (voornemen)")
+        if rejects and self.steps.intended_decision_before_rejection and self.intended_decision_due is None:
+            raise CaseRuleViolation(
+                f"a {self.procedure.value} rejection follows an intended decision (voornemen)"
+            )
         if (
             self.intended_decision_due
             and not self.response_received
@@ -287,7 +291,7 @@ class Case(Aggregate):
         self._require_open()
         if self.outcome in (None, Outcome.GRANTED):
             raise CaseRuleViolation("an objection is filed against a decision that rejected something")
-        if self.procedure in (Procedure.ASYLUM, Procedure.OBJECTION):
+        if self.steps.review is not Review.OBJECTION:
             raise CaseRuleViolation(
                 f"a {self.procedure.value} decision is appealed in court, not objected to"
             )
@@ -306,7 +310,7 @@ class Case(Aggregate):
         self._require_open()
         if (
             self.outcome not in (Outcome.GRANTED, Outcome.PARTLY_GRANTED)
-            or self.procedure is Procedure.OBJECTION
+            or not self.steps.residence_document
         ):
             raise CaseRuleViolation("a residence document follows a decision that grants a permit")
         if self.document_channel is not None:
@@ -328,6 +332,11 @@ class Case(Aggregate):
 
     # -- rules and recording ---------------------------------------------------------------------
 
+    @property
+    def steps(self) -> RequiredSteps:
+        """The steps the procedure requires, from the policy version the case's clock started under."""
+        return self.clock.rules.steps
+
     def _require_open(self) -> None:
         if self.closed:
             raise CaseRuleViolation(f"case {self.id} is closed")
@@ -338,7 +347,7 @@ class Case(Aggregate):
             raise CaseRuleViolation(f"cannot {action} case {self.id}: it was decided on {self.decided_on}")
 
     def _require_merits_hearing(self, what: str) -> None:
-        if self.procedure is Procedure.ASYLUM and not (self.held & MERITS_HEARINGS):
+        if self.steps.merits_hearing_before_decision and not (self.held & MERITS_HEARINGS):
             raise CaseRuleViolation(f"{what} needs the detailed (or shortened) hearing to have been held")
 
     @staticmethod

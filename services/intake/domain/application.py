@@ -11,7 +11,7 @@ from eventsourcing.domain import Aggregate
 from backbone.errors import DomainRuleViolation
 from backbone.events import CaseEvent
 from backbone.procedures import Procedure
-from backbone.statutory.catalogue import IND_CATALOGUE, ClockStart
+from backbone.statutory.catalogue import IND_CATALOGUE, ClockStart, RequiredSteps
 from backbone.statutory.clock import StatutoryClock
 from services.intake.domain.events import (
     ApplicationAccepted,
@@ -155,7 +155,7 @@ class Application(Aggregate):
         correlation_id: str,
     ) -> None:
         self._require_submitted("classify")
-        if (track is None) == (self.procedure is Procedure.ASYLUM):
+        if (track is None) == self._steps().track_before_acceptance:
             rule = "needs an asylum track" if track is None else "has no asylum track"
             raise ApplicationRuleViolation(f"a {self.procedure.value} application {rule}")
         self._record(
@@ -173,7 +173,7 @@ class Application(Aggregate):
             raise ApplicationRuleViolation(
                 f"application {self.id} waits for the applicant to remedy a defect; accept it after"
             )
-        if self.procedure is Procedure.ASYLUM and not self.classified:
+        if self._steps().track_before_acceptance and not self.classified:
             raise ApplicationRuleViolation("an asylum application is accepted once its track is set")
         clock = self.statutory_clock()
         self._record(
@@ -224,6 +224,9 @@ class Application(Aggregate):
                 )
             return self.fee_paid_on
         return self.received_on
+
+    def _steps(self) -> RequiredSteps:
+        return IND_CATALOGUE.rules(self.procedure, self.received_on).steps
 
     def _require_submitted(self, action: str) -> None:
         if self.status is not ApplicationStatus.SUBMITTED:
