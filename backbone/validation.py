@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date
-from typing import Any, TypeVar
+from typing import Any, ClassVar, TypeVar
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
@@ -19,6 +19,19 @@ class Command(BaseModel):
     def dated_fields(self) -> dict[str, date]:
         """The fields holding a day in the world; none of them may lie in the future."""
         return {}
+
+
+class MethodCommand(Command):
+    """A command carried out by one method of an aggregate; its fields are that method's arguments."""
+
+    method: ClassVar[str]  # the aggregate method
+    dated: ClassVar[tuple[str, ...]] = ()  # fields that hold a day in the world
+
+    def dated_fields(self) -> dict[str, date]:
+        return {name: getattr(self, name) for name in self.dated}
+
+    def arguments(self) -> dict[str, Any]:
+        return dict(self)
 
 
 C = TypeVar("C", bound=BaseModel)

@@ -7,53 +7,33 @@ import json
 from typing import Any
 from uuid import UUID
 
-from pydantic import BaseModel
-
 from backbone.cli.model_options import add_model_options, model_values
 from backbone.codec import AvroCodec
 from backbone.logs import configure_logging
 from backbone.schemas import SchemaCatalog
 from backbone.settings import Settings
+from backbone.validation import MethodCommand
 from services.intake.application import commands
 from services.intake.application.intake import Intake
 from services.intake.bootstrap import build_intake
 
-# action -> (help, command model or None, Intake method)
-ACTIONS: dict[str, tuple[str, type[BaseModel] | None, str]] = {
-    "pay-fee": (
-        "record the fee (leges); a naturalisation clock starts that day",
-        commands.PayFee,
-        "pay_fee",
-    ),
+# action -> (help, command)
+ACTIONS: dict[str, tuple[str, type[MethodCommand]]] = {
+    "pay-fee": ("record the fee (leges); a naturalisation clock starts that day", commands.PayFee),
     "notify-defect": (
         "ask the applicant to complete the application (herstel verzuim); suspends the clock",
         commands.NotifyDefect,
-        "notify_defect",
     ),
     "remedy-defect": (
         "the applicant completed the application; the clock runs again",
         commands.RemedyDefect,
-        "remedy_defect",
     ),
-    "classify": (
-        "set the asylum track, target group and complexity",
-        commands.ClassifyApplication,
-        "classify_application",
-    ),
-    "withdraw": (
-        "the applicant withdrew the application",
-        commands.WithdrawApplication,
-        "withdraw_application",
-    ),
-    "stop-processing": (
-        "not processed: the defect was not remedied in time",
-        commands.StopProcessing,
-        "stop_processing",
-    ),
+    "classify": ("set the asylum track, target group and complexity", commands.ClassifyApplication),
+    "withdraw": ("the applicant withdrew the application", commands.WithdrawApplication),
+    "stop-processing": ("not processed: the defect was not remedied in time", commands.StopProcessing),
     "accept": (
         "accept the application for a decision; prints the statutory deadline",
-        None,
-        "accept_application",
+        commands.AcceptApplication,
     ),
 }
 
@@ -68,14 +48,11 @@ def register(commands_parser: Any) -> None:
     )
     add_model_options(submit, commands.SubmitApplication)
     submit.set_defaults(handler=_submit)
-    for action, (help_text, model, method) in ACTIONS.items():
+    for action, (help_text, model) in ACTIONS.items():
         sub = actions.add_parser(action, help=help_text, description=help_text)
         sub.add_argument("application_id", type=UUID)
-        if model is not None:
-            add_model_options(sub, model)
-        else:
-            sub.add_argument("--json", action="store_true", help="print the result as JSON")
-        sub.set_defaults(handler=_act, method=method, model=model)
+        add_model_options(sub, model)
+        sub.set_defaults(handler=_act, model=model)
 
 
 def _intake() -> Intake:
@@ -92,12 +69,7 @@ def _submit(arguments: argparse.Namespace) -> int:
 
 def _act(arguments: argparse.Namespace) -> int:
     intake = _intake()
-    if arguments.model is None:
-        getattr(intake, arguments.method)(arguments.application_id)
-    else:
-        getattr(intake, arguments.method)(
-            arguments.application_id, model_values(arguments, arguments.model)
-        )
+    intake.execute(arguments.application_id, (arguments.model, model_values(arguments, arguments.model)))
     application = intake.get_application(arguments.application_id)
     result = {
         "application_id": str(application.id),

@@ -9,22 +9,14 @@ from typing import Any, ClassVar
 from pydantic import Field
 
 from backbone.statutory.periods import Period
-from backbone.validation import Command
+from backbone.validation import MethodCommand
 from services.decision.domain.vocabulary import HearingKind, IssueChannel, Outcome
 
 OFFICER_REF_PATTERN = r"^O-[0-9a-f]{16}$"
 
 
-class CaseCommand(Command):
-    method: ClassVar[str]
+class CaseCommand(MethodCommand):
     resource: ClassVar[str]  # the HTTP resource: POST /v1/cases/{case_id}/<resource>
-    dated: ClassVar[tuple[str, ...]] = ()
-
-    def dated_fields(self) -> dict[str, date]:
-        return {name: getattr(self, name) for name in self.dated}
-
-    def arguments(self) -> dict[str, Any]:
-        return dict(self)
 
 
 class AssignCase(CaseCommand):

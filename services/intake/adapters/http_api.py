@@ -9,7 +9,7 @@ from uuid import UUID
 
 from fastapi import APIRouter, Header, HTTPException
 
-from backbone.validation import Command
+from backbone.validation import MethodCommand
 from services.intake.application import commands
 from services.intake.application.intake import Intake
 from services.intake.domain.application import Application
@@ -20,14 +20,14 @@ IdempotencyKey = Annotated[
 ]
 CorrelationId = Annotated[str | None, Header(alias="X-Correlation-ID")]
 
-# resource -> (command model, Intake method)
-CHANGES: dict[str, tuple[type[Command], str]] = {
-    "fee-payments": (commands.PayFee, "pay_fee"),
-    "defect-notices": (commands.NotifyDefect, "notify_defect"),
-    "defect-remedies": (commands.RemedyDefect, "remedy_defect"),
-    "classifications": (commands.ClassifyApplication, "classify_application"),
-    "withdrawals": (commands.WithdrawApplication, "withdraw_application"),
-    "non-processing-decisions": (commands.StopProcessing, "stop_processing"),
+# resource -> the command a POST to it carries out
+CHANGES: dict[str, type[MethodCommand]] = {
+    "fee-payments": commands.PayFee,
+    "defect-notices": commands.NotifyDefect,
+    "defect-remedies": commands.RemedyDefect,
+    "classifications": commands.ClassifyApplication,
+    "withdrawals": commands.WithdrawApplication,
+    "non-processing-decisions": commands.StopProcessing,
 }
 
 
@@ -76,22 +76,20 @@ def intake_router(intake: Intake) -> APIRouter:
         intake.accept_application(application_id, correlation_id=correlation, idempotency_key=key)
         return application_state(intake.get_application(application_id))
 
-    for resource, (model, method) in CHANGES.items():
-        _add_change(router, intake, resource, model, method)
+    for resource, model in CHANGES.items():
+        _add_change(router, intake, resource, model)
     return router
 
 
-def _add_change(
-    router: APIRouter, intake: Intake, resource: str, model: type[Command], method: str
-) -> None:
+def _add_change(router: APIRouter, intake: Intake, resource: str, model: type[MethodCommand]) -> None:
     def change(
         application_id: UUID,
         body: model,  # type: ignore[valid-type]
         key: IdempotencyKey = None,
         correlation: CorrelationId = None,
     ) -> dict[str, Any]:
-        getattr(intake, method)(application_id, body, correlation_id=correlation, idempotency_key=key)
-        return application_state(intake.get_application(application_id))
+        application = intake.execute(application_id, body, correlation_id=correlation, idempotency_key=key)
+        return application_state(application)
 
     summary = (model.__doc__ or resource).strip().splitlines()[0]
     router.add_api_route(

@@ -9,7 +9,7 @@ from pydantic import Field, field_validator
 
 from backbone.errors import FieldProblem
 from backbone.procedures import Procedure
-from backbone.validation import Command
+from backbone.validation import Command, MethodCommand
 from services.intake.domain.personal_data import PersonalData
 from services.intake.domain.vocabulary import (
     PURPOSE_OF_PROCEDURE,
@@ -108,39 +108,36 @@ class SubmitApplication(Command):
         return problems
 
 
-class AcceptApplication(Command):
+class AcceptApplication(MethodCommand):
     """Accept the application for a decision; the statutory deadline is fixed then."""
 
+    method = "accept"
 
-class PayFee(Command):
+
+class PayFee(MethodCommand):
     """Record the payment of the application fee (leges)."""
 
+    method, dated = "pay_fee", ("paid_on",)
     paid_on: date
     amount_cents: int = Field(gt=0, description="Euro cents paid.")
 
-    def dated_fields(self) -> dict[str, date]:
-        return {"paid_on": self.paid_on}
 
-
-class NotifyDefect(Command):
+class NotifyDefect(MethodCommand):
     """Ask the applicant to complete the application (herstel verzuim); suspends the clock."""
 
+    method, dated = "notify_defect", ("notified_on",)
     notified_on: date
     remedy_by: date
     missing: list[str] = Field(min_length=1, description="Codes of what is missing.")
 
-    def dated_fields(self) -> dict[str, date]:
-        return {"notified_on": self.notified_on}
 
-
-class RemedyDefect(Command):
+class RemedyDefect(MethodCommand):
+    method, dated = "remedy_defect", ("remedied_on",)
     remedied_on: date
 
-    def dated_fields(self) -> dict[str, date]:
-        return {"remedied_on": self.remedied_on}
 
-
-class ClassifyApplication(Command):
+class ClassifyApplication(MethodCommand):
+    method = "classify"
     track: AsylumTrack | None = Field(
         default=None, description="Asylum only: dublin, safe_country, general."
     )
@@ -148,17 +145,13 @@ class ClassifyApplication(Command):
     complexity: Complexity
 
 
-class WithdrawApplication(Command):
+class WithdrawApplication(MethodCommand):
+    method, dated = "withdraw", ("withdrawn_on",)
     withdrawn_on: date
 
-    def dated_fields(self) -> dict[str, date]:
-        return {"withdrawn_on": self.withdrawn_on}
 
-
-class StopProcessing(Command):
+class StopProcessing(MethodCommand):
     """Decide not to process the application: its defect was not remedied in time."""
 
+    method, dated = "stop_processing", ("decided_on",)
     decided_on: date
-
-    def dated_fields(self) -> dict[str, date]:
-        return {"decided_on": self.decided_on}

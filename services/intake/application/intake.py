@@ -6,7 +6,7 @@ decides (a ``DomainRuleViolation`` says why not); either way nothing is recorded
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any, TypeVar
 from uuid import UUID, uuid4
@@ -16,7 +16,7 @@ import structlog
 from backbone.errors import InvalidCommand
 from backbone.logs import case_context
 from backbone.service import CaseService, id_for_key, request_fingerprint
-from backbone.validation import Command, future_dates, parse_command
+from backbone.validation import Command, MethodCommand, future_dates, parse_command
 from services.intake.adapters.personal_data_vault import PersonalDataVault
 from services.intake.application.commands import (
     AcceptApplication,
@@ -92,136 +92,60 @@ class Intake(CaseService):
             log.info("application_submitted", procedure=command.procedure.value)
         return application.id
 
-    def pay_fee(
+    def execute(
         self,
         application_id: UUID,
-        data: Input | PayFee,
+        command: MethodCommand | tuple[type[MethodCommand], Input],
         *,
         correlation_id: str | None = None,
         idempotency_key: str | None = None,
-    ) -> None:
-        def act(a: Application, c: PayFee, now: datetime, corr: str) -> None:
-            a.pay_fee(paid_on=c.paid_on, amount_cents=c.amount_cents, now=now, correlation_id=corr)
+    ) -> Application:
+        """Carry out one command on an application; ``command`` is a model or (model type, fields).
 
-        self._change(application_id, PayFee, data, act, correlation_id, "fee_paid", idempotency_key)
-
-    def notify_defect(
-        self,
-        application_id: UUID,
-        data: Input | NotifyDefect,
-        *,
-        correlation_id: str | None = None,
-        idempotency_key: str | None = None,
-    ) -> None:
-        def act(a: Application, c: NotifyDefect, now: datetime, corr: str) -> None:
-            a.notify_defect(
-                notified_on=c.notified_on,
-                remedy_by=c.remedy_by,
-                missing=list(c.missing),
-                now=now,
-                correlation_id=corr,
-            )
-
-        self._change(
-            application_id, NotifyDefect, data, act, correlation_id, "defect_notified", idempotency_key
+        With an idempotency key, a repeated request records nothing and returns the application as is.
+        """
+        command_type = command[0] if isinstance(command, tuple) else type(command)
+        validated, now = self._validated(
+            command_type, command[1] if isinstance(command, tuple) else command
         )
-
-    def remedy_defect(
-        self,
-        application_id: UUID,
-        data: Input | RemedyDefect,
-        *,
-        correlation_id: str | None = None,
-        idempotency_key: str | None = None,
-    ) -> None:
-        def act(a: Application, c: RemedyDefect, now: datetime, corr: str) -> None:
-            a.remedy_defect(remedied_on=c.remedied_on, now=now, correlation_id=corr)
-
-        self._change(
-            application_id, RemedyDefect, data, act, correlation_id, "defect_remedied", idempotency_key
-        )
-
-    def classify_application(
-        self,
-        application_id: UUID,
-        data: Input | ClassifyApplication,
-        *,
-        correlation_id: str | None = None,
-        idempotency_key: str | None = None,
-    ) -> None:
-        def act(a: Application, c: ClassifyApplication, now: datetime, corr: str) -> None:
-            a.classify(
-                track=c.track,
-                target_group=c.target_group,
-                complexity=c.complexity,
-                now=now,
-                correlation_id=corr,
-            )
-
-        self._change(
-            application_id,
-            ClassifyApplication,
-            data,
-            act,
-            correlation_id,
-            "application_classified",
-            idempotency_key,
-        )
-
-    def withdraw_application(
-        self,
-        application_id: UUID,
-        data: Input | WithdrawApplication,
-        *,
-        correlation_id: str | None = None,
-        idempotency_key: str | None = None,
-    ) -> None:
-        def act(a: Application, c: WithdrawApplication, now: datetime, corr: str) -> None:
-            a.withdraw(withdrawn_on=c.withdrawn_on, now=now, correlation_id=corr)
-
-        self._change(
-            application_id,
-            WithdrawApplication,
-            data,
-            act,
-            correlation_id,
-            "application_withdrawn",
-            idempotency_key,
-        )
-
-    def stop_processing(
-        self,
-        application_id: UUID,
-        data: Input | StopProcessing,
-        *,
-        correlation_id: str | None = None,
-        idempotency_key: str | None = None,
-    ) -> None:
-        def act(a: Application, c: StopProcessing, now: datetime, corr: str) -> None:
-            a.stop_processing(decided_on=c.decided_on, now=now, correlation_id=corr)
-
-        self._change(
-            application_id,
-            StopProcessing,
-            data,
-            act,
-            correlation_id,
-            "application_not_processed",
-            idempotency_key,
-        )
-
-    def accept_application(
-        self, application_id: UUID, *, correlation_id: str | None = None, idempotency_key: str | None = None
-    ) -> None:
-        fingerprint = request_fingerprint(AcceptApplication(), str(application_id))
+        fingerprint = request_fingerprint(validated, str(application_id))
         if self.already_done(idempotency_key, fingerprint):
-            return
+            return self.get_application(application_id)
         correlation_id = correlation_id or str(uuid4())
         with case_context(application_id, correlation_id):
             application = self.get_application(application_id)
-            application.accept(now=self.clock.now(), correlation_id=correlation_id)
+            getattr(application, validated.method)(
+                **validated.arguments(), now=now, correlation_id=correlation_id
+            )
             self.save_command(idempotency_key, fingerprint, application)
-            log.info("application_accepted", statutory_deadline=str(application.statutory_deadline))
+            log.info("application_command_done", command=command_type.__name__, version=application.version)
+        return application
+
+    def pay_fee(self, application_id: UUID, data: Input | PayFee, **options: Any) -> None:
+        self.execute(application_id, _command(PayFee, data), **options)
+
+    def notify_defect(self, application_id: UUID, data: Input | NotifyDefect, **options: Any) -> None:
+        self.execute(application_id, _command(NotifyDefect, data), **options)
+
+    def remedy_defect(self, application_id: UUID, data: Input | RemedyDefect, **options: Any) -> None:
+        self.execute(application_id, _command(RemedyDefect, data), **options)
+
+    def classify_application(
+        self, application_id: UUID, data: Input | ClassifyApplication, **options: Any
+    ) -> None:
+        self.execute(application_id, _command(ClassifyApplication, data), **options)
+
+    def withdraw_application(
+        self, application_id: UUID, data: Input | WithdrawApplication, **options: Any
+    ) -> None:
+        self.execute(application_id, _command(WithdrawApplication, data), **options)
+
+    def stop_processing(self, application_id: UUID, data: Input | StopProcessing, **options: Any) -> None:
+        self.execute(application_id, _command(StopProcessing, data), **options)
+
+    def accept_application(self, application_id: UUID, **options: Any) -> None:
+        application = self.execute(application_id, AcceptApplication(), **options)
+        log.info("application_accepted", statutory_deadline=str(application.statutory_deadline))
 
     def get_application(self, application_id: UUID) -> Application:
         application: Application = self.repository.get(application_id)
@@ -238,23 +162,8 @@ class Intake(CaseService):
             raise InvalidCommand(command_type.__name__, future)
         return command, now
 
-    def _change(
-        self,
-        application_id: UUID,
-        command_type: type[C],
-        data: Input | C,
-        act: Callable[[Application, C, datetime, str], None],
-        correlation_id: str | None,
-        log_event: str,
-        idempotency_key: str | None,
-    ) -> None:
-        command, now = self._validated(command_type, data)
-        fingerprint = request_fingerprint(command, str(application_id))
-        if self.already_done(idempotency_key, fingerprint):
-            return
-        correlation_id = correlation_id or str(uuid4())
-        with case_context(application_id, correlation_id):
-            application = self.get_application(application_id)
-            act(application, command, now, correlation_id)
-            self.save_command(idempotency_key, fingerprint, application)
-            log.info(log_event)
+
+def _command(
+    command_type: type[MethodCommand], data: Input | MethodCommand
+) -> tuple[type[MethodCommand], Input] | MethodCommand:
+    return data if isinstance(data, MethodCommand) else (command_type, data)
