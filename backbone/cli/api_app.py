@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
-from backbone.http_errors import install_error_handlers
+from backbone.http import install_error_handlers
 from services.decision.adapters.http_api import decision_router
 from services.decision.application.decision import Decision
 from services.intake.adapters.http_api import intake_router

@@ -4,20 +4,15 @@ No ``from __future__ import annotations`` here: FastAPI reads the command models
 annotations at definition time.
 """
 
-from typing import Annotated, Any
+from typing import Any
 from uuid import UUID
 
-from fastapi import APIRouter, Header
+from fastapi import APIRouter
 
+from backbone.http import CorrelationId, IdempotencyKey
 from services.decision.application.commands import COMMANDS, CaseCommand
 from services.decision.application.decision import Decision
 from services.decision.domain.case import Case
-
-IdempotencyKey = Annotated[
-    str | None,
-    Header(alias="Idempotency-Key", description="Repeat a request safely: same key, same result."),
-]
-CorrelationId = Annotated[str | None, Header(alias="X-Correlation-ID")]
 
 
 def case_state(case: Case) -> dict[str, Any]:

@@ -4,21 +4,16 @@ No ``from __future__ import annotations`` here: FastAPI reads the command models
 annotations at definition time.
 """
 
-from typing import Annotated, Any
+from typing import Any
 from uuid import UUID
 
-from fastapi import APIRouter, Header, HTTPException
+from fastapi import APIRouter, HTTPException
 
+from backbone.http import CorrelationId, IdempotencyKey
 from backbone.validation import MethodCommand
 from services.intake.application import commands
 from services.intake.application.intake import Intake
 from services.intake.domain.application import Application
-
-IdempotencyKey = Annotated[
-    str | None,
-    Header(alias="Idempotency-Key", description="Repeat a request safely: same key, same result."),
-]
-CorrelationId = Annotated[str | None, Header(alias="X-Correlation-ID")]
 
 # resource -> the command a POST to it carries out
 CHANGES: dict[str, type[MethodCommand]] = {

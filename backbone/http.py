@@ -1,16 +1,23 @@
-"""How the HTTP APIs answer errors: 422 names each field and rule, 409 says which rule of the case's
-state was broken, 404 names what was not found. Nothing is recorded in any of these cases."""
+"""What the services' HTTP APIs share: the request headers they read, and how they answer errors: 422
+names each field and rule, 409 says which rule of the case's state was broken, 404 names what was not
+found. Nothing is recorded in any of these cases."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from eventsourcing.application import AggregateNotFoundError
-from fastapi import FastAPI, Request
+from fastapi import FastAPI, Header, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
 from backbone.errors import DomainRuleViolation, FieldProblem, InvalidCommand
+
+IdempotencyKey = Annotated[
+    str | None,
+    Header(alias="Idempotency-Key", description="Repeat a request safely: same key, same result."),
+]
+CorrelationId = Annotated[str | None, Header(alias="X-Correlation-ID")]
 
 
 def install_error_handlers(app: FastAPI) -> None:
