@@ -46,6 +46,9 @@ class RequiredSteps:
     prolonged_procedure: bool  # a case may be referred to the prolonged procedure (VA)
     review: Review  # what an applicant does against a rejection
     residence_document: bool  # a grant is followed by a document to issue
+    # Asylum: the general procedure's length in working days by variant (AA 6, AA+ 9); the prolonged
+    # procedure (VA) has no fixed length. Empty for other procedures.
+    general_procedure_days: tuple[tuple[str, int], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -100,6 +103,7 @@ ASYLUM_STEPS = RequiredSteps(
     prolonged_procedure=True,
     review=Review.APPEAL,
     residence_document=True,
+    general_procedure_days=(("AA", 6), ("AA+", 9)),
 )
 REGULAR_STEPS = RequiredSteps(
     track_before_acceptance=False,

@@ -63,8 +63,15 @@ SAMPLES: dict[str, dict[str, Any]] = {
         "notified_on": DAY,
         "remedy_by": date(2026, 3, 16),
         "missing": ["passport_copy", "income_proof"],
+        "policy_version": "2025.1",
+        "legal_basis": "Awb 4:5; Awb 4:15(1)(a)",
     },
-    "nl.ind.intake.DefectRemedied": {"meta": meta(5), "remedied_on": date(2026, 3, 9)},
+    "nl.ind.intake.DefectRemedied": {
+        "meta": meta(5),
+        "remedied_on": date(2026, 3, 9),
+        "policy_version": "2025.1",
+        "legal_basis": "Awb 4:5; Awb 4:15(1)(a)",
+    },
     "nl.ind.intake.ApplicationClassified": {
         "meta": meta(6),
         "track": "general",

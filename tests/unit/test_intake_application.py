@@ -216,3 +216,18 @@ def test_a_highly_skilled_migrant_owning_over_a_quarter_of_the_employer_is_flagg
     (_, flag) = events_of(submitted(Procedure.HIGHLY_SKILLED_MIGRANT, employer_share_percent=30))
     assert isinstance(flag, SubstantialShareholdingFlagged) and flag.share_percent == 30
     assert len(events_of(submitted(Procedure.HIGHLY_SKILLED_MIGRANT, employer_share_percent=25))) == 1
+
+
+def test_defect_events_record_the_legal_basis_and_policy_version_of_the_clock() -> None:
+    application = submitted()
+    application.notify_defect(
+        notified_on=date(2026, 10, 5),
+        remedy_by=date(2026, 10, 19),
+        missing=["x"],
+        now=NOW,
+        correlation_id="c",
+    )
+    application.remedy_defect(remedied_on=date(2026, 10, 8), now=NOW, correlation_id="c")
+    notified, remedied = events_of(application)[-2:]
+    for event in (notified, remedied):
+        assert (event.policy_version, event.legal_basis) == ("2025.1", "Awb 4:5; Awb 4:15(1)(a)")

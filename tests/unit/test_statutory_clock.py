@@ -138,3 +138,10 @@ def test_a_longer_extension_never_gives_an_earlier_deadline(start: date, a: int,
     assert clock.extend(Period(days=short), "x").deadline(start) <= clock.extend(
         Period(days=long), "x"
     ).deadline(start)
+
+
+def test_the_asylum_general_procedure_lasts_6_days_or_9_for_aa_plus() -> None:
+    steps = IND_CATALOGUE.rules(Procedure.ASYLUM, date(2026, 1, 1)).steps
+    assert dict(steps.general_procedure_days) == {"AA": 6, "AA+": 9}
+    assert steps.prolonged_procedure and steps.intended_decision_before_rejection
+    assert IND_CATALOGUE.rules(Procedure.FAMILY, date(2026, 1, 1)).steps.general_procedure_days == ()

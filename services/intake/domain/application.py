@@ -35,6 +35,8 @@ from services.intake.domain.vocabulary import (
     ResidencePurpose,
 )
 
+SUSPENSION_BASIS = "Awb 4:5; Awb 4:15(1)(a)"  # a defect notice suspends the statutory period
+
 
 class ApplicationRuleViolation(DomainRuleViolation):
     """The application's state does not allow this; nothing was recorded."""
@@ -134,6 +136,7 @@ class Application(Aggregate):
             notified_on=notified_on,
             remedy_by=remedy_by,
             missing=missing,
+            **self._clock_basis(),
         )
 
     def remedy_defect(self, *, remedied_on: date, now: datetime, correlation_id: str) -> None:
@@ -143,7 +146,7 @@ class Application(Aggregate):
             raise ApplicationRuleViolation(
                 f"remedied_on {remedied_on} is before the notice {self.open_defect[0]}"
             )
-        self._record(DefectRemedied, now, correlation_id, remedied_on=remedied_on)
+        self._record(DefectRemedied, now, correlation_id, remedied_on=remedied_on, **self._clock_basis())
 
     def classify(
         self,
@@ -224,6 +227,10 @@ class Application(Aggregate):
                 )
             return self.fee_paid_on
         return self.received_on
+
+    def _clock_basis(self) -> dict[str, str]:
+        version = IND_CATALOGUE.in_force(self.received_on)
+        return {"policy_version": version.id, "legal_basis": SUSPENSION_BASIS}
 
     def _steps(self) -> RequiredSteps:
         return IND_CATALOGUE.rules(self.procedure, self.received_on).steps

@@ -81,6 +81,8 @@ class DefectNotified(CaseEvent):
     notified_on: date
     remedy_by: date
     missing: list[str]
+    policy_version: str
+    legal_basis: str
 
     def apply(self, aggregate: Any) -> None:
         aggregate.open_defect = (self.notified_on, self.remedy_by)
@@ -90,6 +92,8 @@ class DefectRemedied(CaseEvent):
     TOPIC = "nl.ind.intake.DefectRemedied"
 
     remedied_on: date
+    policy_version: str
+    legal_basis: str
 
     def apply(self, aggregate: Any) -> None:
         notified_on, _ = aggregate.open_defect
