@@ -50,7 +50,7 @@ def _act(arguments: argparse.Namespace) -> int:
     settings = Settings.from_env("decision")
     decision, backbone = _decision(settings)
     command = arguments.model.model_validate(model_values(arguments, arguments.model))
-    case = decision.execute(arguments.case_id, command)
+    case = decision.execute(arguments.case_id, command, idempotency_key=arguments.idempotency_key)
     if backbone is not None:
         backbone.settle()
     _print(case, arguments.json)

@@ -62,14 +62,17 @@ def _intake() -> Intake:
 
 
 def _submit(arguments: argparse.Namespace) -> int:
-    application_id = _intake().submit_application(model_values(arguments, commands.SubmitApplication))
+    application_id = _intake().submit_application(
+        model_values(arguments, commands.SubmitApplication), idempotency_key=arguments.idempotency_key
+    )
     print(json.dumps({"application_id": str(application_id)}) if arguments.json else application_id)
     return 0
 
 
 def _act(arguments: argparse.Namespace) -> int:
     intake = _intake()
-    intake.execute(arguments.application_id, (arguments.model, model_values(arguments, arguments.model)))
+    command = (arguments.model, model_values(arguments, arguments.model))
+    intake.execute(arguments.application_id, command, idempotency_key=arguments.idempotency_key)
     application = intake.get_application(arguments.application_id)
     result = {
         "application_id": str(application.id),

@@ -24,6 +24,10 @@ def add_model_options(parser: argparse.ArgumentParser, model: type[BaseModel]) -
             is_list = typing.get_origin(field.annotation) is list
             parser.add_argument(option, dest=name, nargs="+" if is_list else None, help=help_text)
     parser.add_argument("--json", action="store_true", help="print the result as JSON")
+    parser.add_argument(
+        "--idempotency-key",
+        help="repeat this command safely: the same key returns the first result and records nothing new",
+    )
 
 
 def model_values(arguments: argparse.Namespace, model: type[BaseModel]) -> dict[str, Any]:

@@ -127,7 +127,18 @@ def test_an_asylum_case_scripted_from_the_command_line(tmp_path: Path) -> None:
         "--nationality",
         "SYR",
     )
-    backbone("intake", "classify", case, "--track", "general", "--complexity", "high")
+    for _ in range(2):  # a repeated command with the same key records once
+        backbone(
+            "intake",
+            "classify",
+            case,
+            "--track",
+            "general",
+            "--complexity",
+            "high",
+            "--idempotency-key",
+            "c1",
+        )
     backbone(
         "intake",
         "notify-defect",
