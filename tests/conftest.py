@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import socket
+import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -65,8 +66,21 @@ def postgres_settings(postgres_available: Settings) -> Iterator[Settings]:
     with psycopg.connect(postgres_dsn(postgres_available), autocommit=True) as connection:
         connection.execute(f'CREATE DATABASE "{database}"')
     yield postgres_available.with_overrides(mode="distributed", postgres_dbname=database)
-    with psycopg.connect(postgres_dsn(postgres_available), autocommit=True) as connection:
-        connection.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+    drop_database(postgres_available, database)
+
+
+def drop_database(settings: Settings, database: str) -> None:
+    """Drop a test database; an autovacuum worker busy in it (a superuser process we may not end)
+    makes DROP ... WITH (FORCE) fail for a moment, so try again."""
+    for attempt in range(20):
+        try:
+            with psycopg.connect(postgres_dsn(settings), autocommit=True) as connection:
+                connection.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+            return
+        except (psycopg.errors.InsufficientPrivilege, psycopg.errors.ObjectInUse):
+            if attempt == 19:
+                raise
+            time.sleep(0.5)
 
 
 @pytest.fixture

@@ -153,7 +153,7 @@ SAMPLES: dict[str, dict[str, Any]] = {
         "meta": meta(13),
         "received_on": DAY,
         "penalty_applies": True,
-        "penalty_accrues_from": date(2026, 3, 16),
+        "penalty_accrues_from": date(2026, 3, 17),
     },
     "nl.ind.decision.ObjectionFiled": {"meta": meta(14), "filed_on": DAY, "objection_case_id": OBJECTION},
     "nl.ind.decision.AppealLodged": {"meta": meta(14), "lodged_on": DAY, "court": "Rechtbank Den Haag"},

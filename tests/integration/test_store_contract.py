@@ -139,10 +139,13 @@ class StoreContract:
     def test_view_rows_and_position_commit_together(self) -> None:
         store = build_workload_store(self.settings)
         change = StageChange("c-1", "asylum", "in_intake", True, 1, NOW)
-        store.apply([change], {"x": 1}, Tracking("intake", 3))
+        store.apply([change], {"x": 1}, [], Tracking("intake", 3))
         with pytest.raises(IntegrityError):
             store.apply(
-                [StageChange("c-2", "asylum", "in_intake", True, 1, NOW)], {"x": 1}, Tracking("intake", 3)
+                [StageChange("c-2", "asylum", "in_intake", True, 1, NOW)],
+                {"x": 1},
+                [],
+                Tracking("intake", 3),
             )
         assert [(r.procedure, r.open_cases) for r in store.workload()] == [("asylum", 1)]
         assert store.event_counts() == {"x": 1}

@@ -129,7 +129,7 @@ def test_a_notice_of_default_after_the_deadline_starts_the_penalty_two_weeks_lat
     case.receive_notice_of_default(received_on=date(2026, 6, 2), **META)
     (notice,) = case.collect_events()
     assert isinstance(notice, NoticeOfDefaultReceived)
-    assert notice.penalty_applies and notice.penalty_accrues_from == date(2026, 6, 16)
+    assert notice.penalty_applies and notice.penalty_accrues_from == date(2026, 6, 17)
 
 
 def test_there_is_no_penalty_for_late_asylum_decisions() -> None:

@@ -13,6 +13,9 @@ from eventsourcing.postgres import PostgresDatastore, PostgresTrackingRecorder
 from eventsourcing.sqlite import SQLiteDatastore, SQLiteTrackingRecorder
 from psycopg.sql import SQL, Identifier
 
+from backbone.envelope import Envelope
+from services.control_tower.adapters.case_clock_table import CaseClockTable
+from services.control_tower.projections.case_clocks import ClockRow, merge_clock_events
 from services.control_tower.projections.workload import STAGE_ORDER, StageChange, WorkloadRow
 
 _UPSERT_CASE = (
@@ -52,6 +55,7 @@ class SQLiteWorkloadStore(SQLiteTrackingRecorder):
         super().__init__(datastore, **kwargs)
         self._upsert = _UPSERT_CASE.format(cases="tower_cases", p="?")
         self._count = _COUNT_EVENT.format(counts="tower_event_counts", p="?")
+        self.clocks = CaseClockTable("tower_case_clocks", "tower_cases", "?")
 
     def construct_create_table_statements(self) -> list[str]:
         return [
@@ -61,13 +65,25 @@ class SQLiteWorkloadStore(SQLiteTrackingRecorder):
             "stage_since TEXT NOT NULL)",
             "CREATE TABLE IF NOT EXISTS tower_event_counts (event_type TEXT PRIMARY KEY, "
             "events INTEGER NOT NULL)",
+            CaseClockTable("tower_case_clocks", "tower_cases", "?").create_statement(),
         ]
 
-    def apply(self, changes: Sequence[StageChange], counts: dict[str, int], tracking: Tracking) -> None:
+    def apply(
+        self,
+        changes: Sequence[StageChange],
+        counts: dict[str, int],
+        clock_events: Sequence[Envelope],
+        tracking: Tracking,
+    ) -> None:
         with self.datastore.transaction(commit=True) as cursor:
             cursor.executemany(self._upsert, [_change_params(c) for c in changes])
             cursor.executemany(self._count, list(counts.items()))
+            _apply_clock_events(self.clocks, cursor, clock_events)
             self._insert_tracking(cursor, tracking)
+
+    def open_clocks(self) -> list[ClockRow]:
+        with self.datastore.transaction(commit=False) as cursor:
+            return self.clocks.open_clocks(cursor)
 
     def workload(self) -> list[WorkloadRow]:
         with self.datastore.transaction(commit=False) as cursor:
@@ -89,6 +105,8 @@ class PostgresWorkloadStore(PostgresTrackingRecorder):
         self._cases, self._counts = cases, counts
         self._upsert = _UPSERT_CASE.format(cases=cases, p="%s")
         self._count = _COUNT_EVENT.format(counts=counts, p="%s")
+        clocks = SQL("{}.tower_case_clocks").format(schema).as_string()
+        self.clocks = CaseClockTable(clocks, cases, "%s")
         self.sql_create_statements.extend(
             [
                 SQL(  # type: ignore[list-item]
@@ -100,16 +118,28 @@ class PostgresWorkloadStore(PostgresTrackingRecorder):
                     f"CREATE TABLE IF NOT EXISTS {counts} (event_type text PRIMARY KEY, "
                     "events bigint NOT NULL)"
                 ),
+                SQL(self.clocks.create_statement()),  # type: ignore[list-item]
             ]
         )
 
-    def apply(self, changes: Sequence[StageChange], counts: dict[str, int], tracking: Tracking) -> None:
+    def apply(
+        self,
+        changes: Sequence[StageChange],
+        counts: dict[str, int],
+        clock_events: Sequence[Envelope],
+        tracking: Tracking,
+    ) -> None:
         with self.datastore.transaction(commit=True) as cursor:
             if changes:
                 cursor.executemany(self._upsert, [_change_params(c) for c in changes])
             if counts:
                 cursor.executemany(self._count, list(counts.items()))
+            _apply_clock_events(self.clocks, cursor, clock_events)
             self._insert_tracking(cursor, tracking)
+
+    def open_clocks(self) -> list[ClockRow]:
+        with self.datastore.transaction(commit=False) as cursor:
+            return self.clocks.open_clocks(cursor)
 
     def workload(self) -> list[WorkloadRow]:
         with self.datastore.transaction(commit=False) as cursor:
@@ -120,3 +150,9 @@ class PostgresWorkloadStore(PostgresTrackingRecorder):
         with self.datastore.transaction(commit=False) as cursor:
             cursor.execute(_COUNTS.format(counts=self._counts))
             return {str(r["event_type"]): int(r["events"]) for r in cursor.fetchall()}
+
+
+def _apply_clock_events(table: CaseClockTable, cursor: Any, events: Sequence[Envelope]) -> None:
+    if events:
+        rows = table.read(cursor, (e.subject for e in events))
+        table.write(cursor, merge_clock_events(rows, list(events)).values())

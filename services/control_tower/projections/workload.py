@@ -40,6 +40,16 @@ STAGES: dict[str, tuple[str, bool]] = {
     "nl.ind.decision.DocumentIssued": ("decided", True),
     "nl.ind.decision.CaseClosed": ("closed", False),
 }
+# The events that carry facts of a case's statutory clock (see case_clocks.py).
+CLOCK_EVENTS = {
+    "nl.ind.intake.ApplicationAccepted",
+    "nl.ind.decision.CaseOpened",
+    "nl.ind.decision.InformationRequested",
+    "nl.ind.decision.InformationReceived",
+    "nl.ind.decision.DeadlineExtended",
+    "nl.ind.decision.NoticeOfDefaultReceived",
+    "nl.ind.decision.DecisionTaken",
+}
 STAGE_ORDER = [
     "in_intake",
     "waiting_on_applicant",
@@ -74,7 +84,13 @@ class WorkloadRow:
 class WorkloadStore(Protocol):
     def max_tracking_id(self, application_name: str) -> int | None: ...
 
-    def apply(self, changes: Sequence[StageChange], counts: dict[str, int], tracking: Tracking) -> None: ...
+    def apply(
+        self,
+        changes: Sequence[StageChange],
+        counts: dict[str, int],
+        clock_events: Sequence[Envelope],
+        tracking: Tracking,
+    ) -> None: ...
 
     def workload(self) -> list[WorkloadRow]: ...
 
@@ -103,9 +119,12 @@ class WorkloadProjection:
     def process(self, items: Sequence[FeedItem], tracking: Tracking) -> None:
         changes = []
         counts: dict[str, int] = {}
+        clock_events = []
         for item in items:
             counts[item.envelope.schema] = counts.get(item.envelope.schema, 0) + 1
             change = stage_change(item.envelope)
             if change is not None:
                 changes.append(change)
-        self.store.apply(changes, counts, tracking)
+            if item.envelope.schema in CLOCK_EVENTS:
+                clock_events.append(item.envelope)
+        self.store.apply(changes, counts, clock_events, tracking)

@@ -17,6 +17,7 @@ from backbone.events import CaseEvent
 from backbone.procedures import Procedure
 from backbone.statutory.catalogue import RequiredSteps, Review
 from backbone.statutory.clock import ClockRuleViolation, StatutoryClock
+from backbone.statutory.penalties import accrues_from
 from backbone.statutory.periods import Period
 from services.decision.domain.events import (
     AppealLodged,
@@ -41,7 +42,6 @@ from services.decision.domain.events import (
 )
 from services.decision.domain.vocabulary import (
     OBJECTION_PERIOD_DAYS,
-    PENALTY_GRACE_DAYS,
     HearingKind,
     IssueChannel,
     Outcome,
@@ -278,7 +278,7 @@ class Case(Aggregate):
         if self.notice_of_default_on is not None:
             raise CaseRuleViolation(f"a notice of default was received on {self.notice_of_default_on}")
         applies = self.clock.rules.late_decision_penalty
-        accrues = received_on + timedelta(days=PENALTY_GRACE_DAYS) if applies else None
+        accrues = accrues_from(received_on) if applies else None
         self._record(
             NoticeOfDefaultReceived,
             meta,

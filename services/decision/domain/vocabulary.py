@@ -24,4 +24,3 @@ class IssueChannel(StrEnum):
 
 
 OBJECTION_PERIOD_DAYS = 28  # bezwaartermijn: 4 weeks (Awb 6:7)
-PENALTY_GRACE_DAYS = 14  # the dwangsom accrues two weeks after the notice of default (Awb 4:17)
