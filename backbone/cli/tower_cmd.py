@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from backbone.cli.embedded import EmbeddedBackbone
@@ -13,7 +13,8 @@ from backbone.clock import SystemClock
 from backbone.logs import configure_logging
 from backbone.settings import Settings
 from services.control_tower.bootstrap import build_workload_store
-from services.control_tower.projections.case_clocks import risk_summary
+from services.control_tower.domain.flow import lead_times, rolling_rates, weekly_flow
+from services.control_tower.projections.case_facts import risk_summary
 
 
 def register(commands: Any) -> None:
@@ -37,6 +38,19 @@ def register(commands: Any) -> None:
     risk.add_argument("--today", type=date.fromisoformat, help="the day to read the clocks on (YYYY-MM-DD)")
     risk.add_argument("--json", action="store_true", help="print JSON for scripts")
     risk.set_defaults(handler=_risk)
+    throughput = views.add_parser(
+        "throughput",
+        help="inflow (accepted) and outflow (decided) per ISO week and procedure; 4-week rates",
+    )
+    throughput.add_argument("--weeks", type=int, default=12, help="how many weeks back (12)")
+    throughput.add_argument("--today", type=date.fromisoformat, help="the last day to include (YYYY-MM-DD)")
+    throughput.add_argument("--json", action="store_true", help="print JSON for scripts")
+    throughput.set_defaults(handler=_throughput)
+    lead = views.add_parser(
+        "lead-times", help="received -> decided in days: p50 / p90 / p95 per procedure and track"
+    )
+    lead.add_argument("--json", action="store_true", help="print JSON for scripts")
+    lead.set_defaults(handler=_lead_times)
 
 
 def _store(settings: Settings) -> Any:
@@ -51,7 +65,7 @@ def _risk(arguments: argparse.Namespace) -> int:
     settings = Settings.from_env("control_tower")
     configure_logging(settings.log_format, settings.log_level)
     today = arguments.today or SystemClock().now().date()
-    summary = risk_summary(_store(settings).open_clocks(), today)
+    summary = risk_summary(_store(settings).open_case_facts(), today)
     document = {
         "today": str(today),
         "buckets": summary.buckets,
@@ -73,6 +87,67 @@ def _risk(arguments: argparse.Namespace) -> int:
         f"Penalty exposure: EUR {summary.exposure_today:,} today, "
         f"EUR {summary.exposure_in_4_weeks:,} in 4 weeks if nothing is decided"
     )
+    return 0
+
+
+def _throughput(arguments: argparse.Namespace) -> int:
+    settings = Settings.from_env("control_tower")
+    configure_logging(settings.log_format, settings.log_level)
+    today = arguments.today or SystemClock().now().date()
+    since = today - timedelta(weeks=arguments.weeks)
+    flows = weekly_flow(_store(settings).flow_facts(since), today, arguments.weeks)
+    rates = rolling_rates(flows)
+    if arguments.json:
+        print(
+            json.dumps(
+                {
+                    "weeks": [
+                        {
+                            "week": f.week,
+                            "procedure": f.procedure,
+                            "inflow": f.inflow,
+                            "outflow": f.outflow,
+                            "net": f.net,
+                        }
+                        for f in flows
+                    ],
+                    "rolling_4_weeks": {p: {"inflow": i, "outflow": o} for p, (i, o) in rates.items()},
+                },
+                indent=2,
+            )
+        )
+        return 0
+    print(f"{'week':<9} {'procedure':<24} {'inflow':>7} {'outflow':>8} {'net':>6}")
+    for f in flows:
+        if f.inflow or f.outflow:
+            print(f"{f.week:<9} {f.procedure:<24} {f.inflow:>7} {f.outflow:>8} {f.net:>+6}")
+    print("\n4-week average per week:")
+    for procedure, (inflow, outflow) in rates.items():
+        print(f"  {procedure:<24} in {inflow:7.1f}  out {outflow:7.1f}")
+    return 0
+
+
+def _lead_times(arguments: argparse.Namespace) -> int:
+    settings = Settings.from_env("control_tower")
+    configure_logging(settings.log_format, settings.log_level)
+    times = lead_times(_store(settings).decided_facts())
+    rows = [
+        {
+            "procedure": t.procedure,
+            "track": t.track,
+            "decided": t.decided,
+            "p50_days": t.p50,
+            "p90_days": t.p90,
+            "p95_days": t.p95,
+        }
+        for t in times
+    ]
+    if arguments.json:
+        print(json.dumps(rows, indent=2))
+        return 0
+    print(f"{'procedure':<24} {'track':<13} {'decided':>7} {'p50':>5} {'p90':>5} {'p95':>5}  (days)")
+    for t in times:
+        print(f"{t.procedure:<24} {t.track or '-':<13} {t.decided:>7} {t.p50:>5} {t.p90:>5} {t.p95:>5}")
     return 0
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from backbone.cli.embedded import EmbeddedBackbone
-from services.control_tower.projections.case_clocks import risk_summary
+from services.control_tower.projections.case_facts import risk_summary
 from tests.factories import NOW, an_application, clock, embedded_settings
 
 TODAY = NOW.date()  # 2 November 2026
@@ -63,7 +63,7 @@ def test_the_tower_shows_deadline_risk_notices_and_penalty_exposure(tmp_path: Pa
     backbone.decision.execute(decided, ("decide", {"decided_on": TODAY, "outcome": "granted"}))
     backbone.settle()
 
-    summary = risk_summary(backbone.tower.open_clocks(), TODAY)
+    summary = risk_summary(backbone.tower.open_case_facts(), TODAY)
     assert summary.buckets == {
         "overdue": 2,
         "under_7_days": 1,

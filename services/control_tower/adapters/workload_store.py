@@ -6,6 +6,7 @@ Rows and the tracking position are written in one transaction of the view's own 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 from typing import Any
 
 from eventsourcing.persistence import Tracking
@@ -14,8 +15,8 @@ from eventsourcing.sqlite import SQLiteDatastore, SQLiteTrackingRecorder
 from psycopg.sql import SQL, Identifier
 
 from backbone.envelope import Envelope
-from services.control_tower.adapters.case_clock_table import CaseClockTable
-from services.control_tower.projections.case_clocks import ClockRow, merge_clock_events
+from services.control_tower.adapters.case_facts_table import CaseFactsTable
+from services.control_tower.projections.case_facts import CaseFacts, merge_fact_events
 from services.control_tower.projections.workload import STAGE_ORDER, StageChange, WorkloadRow
 
 _UPSERT_CASE = (
@@ -50,12 +51,31 @@ def _change_params(change: StageChange) -> tuple[Any, ...]:
     )
 
 
-class SQLiteWorkloadStore(SQLiteTrackingRecorder):
+class CaseFactsQueries:
+    """Reads of the case facts, shared by both stores (each has ``datastore`` and ``facts``)."""
+
+    datastore: Any
+    facts: CaseFactsTable
+
+    def open_case_facts(self) -> list[CaseFacts]:
+        with self.datastore.transaction(commit=False) as cursor:
+            return self.facts.open_case_facts(cursor)
+
+    def flow_facts(self, since: date) -> list[CaseFacts]:
+        with self.datastore.transaction(commit=False) as cursor:
+            return self.facts.flow_facts(cursor, since)
+
+    def decided_facts(self) -> list[CaseFacts]:
+        with self.datastore.transaction(commit=False) as cursor:
+            return self.facts.decided_facts(cursor)
+
+
+class SQLiteWorkloadStore(CaseFactsQueries, SQLiteTrackingRecorder):
     def __init__(self, datastore: SQLiteDatastore, **kwargs: Any) -> None:
         super().__init__(datastore, **kwargs)
         self._upsert = _UPSERT_CASE.format(cases="tower_cases", p="?")
         self._count = _COUNT_EVENT.format(counts="tower_event_counts", p="?")
-        self.clocks = CaseClockTable("tower_case_clocks", "tower_cases", "?")
+        self.facts = CaseFactsTable("tower_case_facts", "tower_cases", "?")
 
     def construct_create_table_statements(self) -> list[str]:
         return [
@@ -65,25 +85,21 @@ class SQLiteWorkloadStore(SQLiteTrackingRecorder):
             "stage_since TEXT NOT NULL)",
             "CREATE TABLE IF NOT EXISTS tower_event_counts (event_type TEXT PRIMARY KEY, "
             "events INTEGER NOT NULL)",
-            CaseClockTable("tower_case_clocks", "tower_cases", "?").create_statement(),
+            CaseFactsTable("tower_case_facts", "tower_cases", "?").create_statement(),
         ]
 
     def apply(
         self,
         changes: Sequence[StageChange],
         counts: dict[str, int],
-        clock_events: Sequence[Envelope],
+        fact_events: Sequence[Envelope],
         tracking: Tracking,
     ) -> None:
         with self.datastore.transaction(commit=True) as cursor:
             cursor.executemany(self._upsert, [_change_params(c) for c in changes])
             cursor.executemany(self._count, list(counts.items()))
-            _apply_clock_events(self.clocks, cursor, clock_events)
+            _apply_fact_events(self.facts, cursor, fact_events)
             self._insert_tracking(cursor, tracking)
-
-    def open_clocks(self) -> list[ClockRow]:
-        with self.datastore.transaction(commit=False) as cursor:
-            return self.clocks.open_clocks(cursor)
 
     def workload(self) -> list[WorkloadRow]:
         with self.datastore.transaction(commit=False) as cursor:
@@ -96,7 +112,7 @@ class SQLiteWorkloadStore(SQLiteTrackingRecorder):
             return {str(r[0]): int(r[1]) for r in cursor.fetchall()}
 
 
-class PostgresWorkloadStore(PostgresTrackingRecorder):
+class PostgresWorkloadStore(CaseFactsQueries, PostgresTrackingRecorder):
     def __init__(self, datastore: PostgresDatastore, **kwargs: Any) -> None:
         super().__init__(datastore, **kwargs)
         schema = Identifier(self.datastore.schema)
@@ -105,8 +121,8 @@ class PostgresWorkloadStore(PostgresTrackingRecorder):
         self._cases, self._counts = cases, counts
         self._upsert = _UPSERT_CASE.format(cases=cases, p="%s")
         self._count = _COUNT_EVENT.format(counts=counts, p="%s")
-        clocks = SQL("{}.tower_case_clocks").format(schema).as_string()
-        self.clocks = CaseClockTable(clocks, cases, "%s")
+        clocks = SQL("{}.tower_case_facts").format(schema).as_string()
+        self.facts = CaseFactsTable(clocks, cases, "%s")
         self.sql_create_statements.extend(
             [
                 SQL(  # type: ignore[list-item]
@@ -118,7 +134,7 @@ class PostgresWorkloadStore(PostgresTrackingRecorder):
                     f"CREATE TABLE IF NOT EXISTS {counts} (event_type text PRIMARY KEY, "
                     "events bigint NOT NULL)"
                 ),
-                SQL(self.clocks.create_statement()),  # type: ignore[list-item]
+                SQL(self.facts.create_statement()),  # type: ignore[list-item]
             ]
         )
 
@@ -126,7 +142,7 @@ class PostgresWorkloadStore(PostgresTrackingRecorder):
         self,
         changes: Sequence[StageChange],
         counts: dict[str, int],
-        clock_events: Sequence[Envelope],
+        fact_events: Sequence[Envelope],
         tracking: Tracking,
     ) -> None:
         with self.datastore.transaction(commit=True) as cursor:
@@ -134,12 +150,8 @@ class PostgresWorkloadStore(PostgresTrackingRecorder):
                 cursor.executemany(self._upsert, [_change_params(c) for c in changes])
             if counts:
                 cursor.executemany(self._count, list(counts.items()))
-            _apply_clock_events(self.clocks, cursor, clock_events)
+            _apply_fact_events(self.facts, cursor, fact_events)
             self._insert_tracking(cursor, tracking)
-
-    def open_clocks(self) -> list[ClockRow]:
-        with self.datastore.transaction(commit=False) as cursor:
-            return self.clocks.open_clocks(cursor)
 
     def workload(self) -> list[WorkloadRow]:
         with self.datastore.transaction(commit=False) as cursor:
@@ -152,7 +164,7 @@ class PostgresWorkloadStore(PostgresTrackingRecorder):
             return {str(r["event_type"]): int(r["events"]) for r in cursor.fetchall()}
 
 
-def _apply_clock_events(table: CaseClockTable, cursor: Any, events: Sequence[Envelope]) -> None:
+def _apply_fact_events(table: CaseFactsTable, cursor: Any, events: Sequence[Envelope]) -> None:
     if events:
         rows = table.read(cursor, (e.subject for e in events))
-        table.write(cursor, merge_clock_events(rows, list(events)).values())
+        table.write(cursor, merge_fact_events(rows, list(events)).values())

@@ -40,8 +40,10 @@ STAGES: dict[str, tuple[str, bool]] = {
     "nl.ind.decision.DocumentIssued": ("decided", True),
     "nl.ind.decision.CaseClosed": ("closed", False),
 }
-# The events that carry facts of a case's statutory clock (see case_clocks.py).
-CLOCK_EVENTS = {
+# The events that carry facts about a case: dates, track, outcome, its clock (see case_facts.py).
+FACT_EVENTS = {
+    "nl.ind.intake.ApplicationSubmitted",
+    "nl.ind.intake.ApplicationClassified",
     "nl.ind.intake.ApplicationAccepted",
     "nl.ind.decision.CaseOpened",
     "nl.ind.decision.InformationRequested",
@@ -88,7 +90,7 @@ class WorkloadStore(Protocol):
         self,
         changes: Sequence[StageChange],
         counts: dict[str, int],
-        clock_events: Sequence[Envelope],
+        fact_events: Sequence[Envelope],
         tracking: Tracking,
     ) -> None: ...
 
@@ -119,12 +121,12 @@ class WorkloadProjection:
     def process(self, items: Sequence[FeedItem], tracking: Tracking) -> None:
         changes = []
         counts: dict[str, int] = {}
-        clock_events = []
+        fact_events = []
         for item in items:
             counts[item.envelope.schema] = counts.get(item.envelope.schema, 0) + 1
             change = stage_change(item.envelope)
             if change is not None:
                 changes.append(change)
-            if item.envelope.schema in CLOCK_EVENTS:
-                clock_events.append(item.envelope)
-        self.store.apply(changes, counts, clock_events, tracking)
+            if item.envelope.schema in FACT_EVENTS:
+                fact_events.append(item.envelope)
+        self.store.apply(changes, counts, fact_events, tracking)

@@ -1,4 +1,5 @@
-"""Facts about each case's statutory clock, taken from the events that carry them.
+"""Facts about each case, taken from the events that carry them: its dates, track and outcome for
+throughput and lead times, and its statutory clock for deadline risk.
 
 Deadlines come from intake (ApplicationAccepted) and then from decision (CaseOpened, information
 requests, extensions); like stages they only move forward by (service, aggregate version).
@@ -13,28 +14,49 @@ from backbone.envelope import Envelope
 from backbone.procedures import Procedure
 from backbone.statutory.catalogue import IND_CATALOGUE
 from services.control_tower.domain.deadline_risk import CaseClock, RiskSummary, summarise
-from services.control_tower.projections.workload import CLOCK_EVENTS, SERVICE_RANK, VERSIONS_PER_SERVICE
+from services.control_tower.projections.workload import SERVICE_RANK, VERSIONS_PER_SERVICE
 
-DEADLINE_EVENTS = CLOCK_EVENTS - {
-    "nl.ind.decision.NoticeOfDefaultReceived",
-    "nl.ind.decision.DecisionTaken",
+DEADLINE_EVENTS = {
+    "nl.ind.intake.ApplicationAccepted",
+    "nl.ind.decision.CaseOpened",
+    "nl.ind.decision.InformationRequested",
+    "nl.ind.decision.InformationReceived",
+    "nl.ind.decision.DeadlineExtended",
 }
 
 
 @dataclass(frozen=True)
-class ClockRow:
+class CaseFacts:
     case_id: str
     procedure: str | None = None
+    track: str | None = None
+    received_on: date | None = None
+    accepted_on: date | None = None
     statutory_deadline: date | None = None
     deadline_rank: int = 0
     suspended_since: date | None = None
     notice_of_default_on: date | None = None
     penalty_applies: bool = False
-    decided: bool = False
+    decided_on: date | None = None
+    outcome: str | None = None
 
 
-def apply_clock_event(row: ClockRow, envelope: Envelope) -> ClockRow:
-    """The row after one clock event; an older deadline fact than the one known is ignored."""
+def apply_fact_event(row: CaseFacts, envelope: Envelope) -> CaseFacts:
+    """The row after one event; an older deadline fact than the one known is ignored."""
+    data = envelope.data
+    kind = envelope.schema.rpartition(".")[2]
+    if kind == "ApplicationSubmitted":
+        row = replace(row, received_on=data["received_on"], procedure=row.procedure or data["procedure"])
+    elif kind == "ApplicationClassified":
+        row = replace(row, track=data["track"])
+    elif kind == "ApplicationAccepted":
+        row = replace(row, accepted_on=envelope.time.date())
+    elif kind == "DecisionTaken":
+        row = replace(row, decided_on=data["decided_on"], outcome=data["outcome"])
+    return _apply_clock_fact(row, envelope)
+
+
+def _apply_clock_fact(row: CaseFacts, envelope: Envelope) -> CaseFacts:
     data = envelope.data
     rank = SERVICE_RANK[envelope.schema.rpartition(".")[0]] * VERSIONS_PER_SERVICE + envelope.sequence
     if envelope.schema in DEADLINE_EVENTS and rank > row.deadline_rank:
@@ -51,20 +73,18 @@ def apply_clock_event(row: ClockRow, envelope: Envelope) -> ClockRow:
         row = replace(
             row, notice_of_default_on=data["received_on"], penalty_applies=data["penalty_applies"]
         )
-    elif envelope.schema.endswith("DecisionTaken"):
-        row = replace(row, decided=True)
     return row
 
 
-def merge_clock_events(rows: dict[str, ClockRow], events: list[Envelope]) -> dict[str, ClockRow]:
+def merge_fact_events(rows: dict[str, CaseFacts], events: list[Envelope]) -> dict[str, CaseFacts]:
     for envelope in events:
-        rows[envelope.subject] = apply_clock_event(
-            rows.get(envelope.subject, ClockRow(envelope.subject)), envelope
+        rows[envelope.subject] = apply_fact_event(
+            rows.get(envelope.subject, CaseFacts(envelope.subject)), envelope
         )
     return rows
 
 
-def risk_summary(rows: list[ClockRow], today: date) -> RiskSummary:
+def risk_summary(rows: list[CaseFacts], today: date) -> RiskSummary:
     clocks = [
         CaseClock(
             r.case_id,
