@@ -5,18 +5,20 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from backbone.http import install_error_handlers
+from services.control_tower.adapters.http_api import Store, tower_router
 from services.decision.adapters.http_api import decision_router
 from services.decision.application.decision import Decision
 from services.intake.adapters.http_api import intake_router
 from services.intake.application.intake import Intake
 
-DESCRIPTION = """Commands of the IND case backbone. Every command is validated first: a bad request gets
-422 naming each field and rule and records nothing; a command the case's state forbids gets 409 with the
-reason and records nothing. Send `Idempotency-Key` to repeat a request safely: the same key returns the
-first result and records nothing new; the same key with another request gets 422."""
+DESCRIPTION = """Commands and control-tower views of the IND case backbone. Every command is
+validated first: a bad request gets 422 naming each field and rule and records nothing; a command the
+case's state forbids gets 409 with the reason and records nothing. Send `Idempotency-Key` to repeat a
+request safely: the same key returns the first result and records nothing new; the same key with
+another request gets 422."""
 
 
-def create_api(intake: Intake, decision: Decision) -> FastAPI:
+def create_api(intake: Intake, decision: Decision, tower: Store | None = None) -> FastAPI:
     app = FastAPI(
         title="IND case backbone",
         version="1.0.0",
@@ -28,4 +30,6 @@ def create_api(intake: Intake, decision: Decision) -> FastAPI:
     install_error_handlers(app)
     app.include_router(intake_router(intake))
     app.include_router(decision_router(decision))
+    if tower is not None:
+        app.include_router(tower_router(tower, intake.clock))
     return app

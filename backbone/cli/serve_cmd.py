@@ -20,6 +20,7 @@ from backbone.codec import AvroCodec
 from backbone.logs import configure_logging
 from backbone.schemas import SchemaCatalog
 from backbone.settings import Settings
+from services.control_tower.bootstrap import build_workload_store
 from services.decision.bootstrap import build_decision
 from services.intake.bootstrap import build_intake
 
@@ -43,12 +44,13 @@ def _serve(arguments: argparse.Namespace) -> int:
     stop = threading.Event()
     if settings.mode == "embedded":
         backbone = EmbeddedBackbone(settings)
-        intake, decision = backbone.intake, backbone.decision
+        intake, decision, tower = backbone.intake, backbone.decision, backbone.tower
         threading.Thread(target=_keep_settling, args=(backbone, stop), daemon=True).start()
     else:
         codec = AvroCodec(SchemaCatalog.load())
         intake, decision = build_intake(settings, codec=codec), build_decision(settings, codec=codec)
-    app = create_api(intake, decision)
+        tower = build_workload_store(settings)
+    app = create_api(intake, decision, tower)
     if arguments.print_openapi:
         print(json.dumps(app.openapi(), indent=2, sort_keys=True))
         return 0

@@ -21,9 +21,9 @@ from backbone.feeds.base import FeedItem, partition_stream
 from backbone.feeds.offset_hints import OffsetHints
 
 log = structlog.get_logger("backbone.feeds.kafka")
-# A consumer that has no partition this long after joining is restarted. More instances than
-# partitions would trip this too: keep a group's instances at most its topics' partition count.
-NEVER_ASSIGNED_RESTART_SECONDS = 30.0
+# A consumer that is not a settled group member this long is restarted (see _watch_membership).
+UNSETTLED_RESTART_SECONDS = 30.0
+STABLE = "<stable>"  # kafka.structs.MemberState.STABLE
 
 
 class KafkaTopicsFeed:
@@ -40,7 +40,7 @@ class KafkaTopicsFeed:
         self._codec = codec
         self._hints = hints
         self._consumer: KafkaConsumer | None = None
-        self._joined_at, self._ever_assigned = 0.0, False
+        self._unsettled_since: float | None = None
 
     @property
     def consumer(self) -> KafkaConsumer:
@@ -55,7 +55,7 @@ class KafkaTopicsFeed:
                     raise MissingTopicError(f"topic {topic} does not exist: run `backbone topics create`")
             consumer.subscribe(topics=sorted(self._upstreams), listener=_SeekFromHints(self))
             self._consumer = consumer
-            self._joined_at, self._ever_assigned = time.monotonic(), False
+            self._unsettled_since = None
         return self._consumer
 
     def stream_of(self, partition: TopicPartition) -> str:
@@ -71,8 +71,7 @@ class KafkaTopicsFeed:
 
     def poll(self, max_items: int, timeout: float) -> list[FeedItem]:
         batches = self.consumer.poll(timeout_ms=int(timeout * 1000), max_records=max_items)
-        if not self._ever_assigned:
-            self._watch_first_assignment()
+        self._watch_membership()
         items = []
         for partition, records in batches.items():
             stream = self.stream_of(partition)
@@ -81,12 +80,23 @@ class KafkaTopicsFeed:
                 items.append(FeedItem(stream, envelope.notification_id, envelope, record.offset))
         return items
 
-    def _watch_first_assignment(self) -> None:
-        """Start over if the group never gave this consumer a partition (a stuck join, see above)."""
-        if self.consumer.assignment():
-            self._ever_assigned = True
-        elif time.monotonic() - self._joined_at > NEVER_ASSIGNED_RESTART_SECONDS:
-            log.warning("kafka_consumer_never_assigned_restarting", topics=sorted(self._upstreams))
+    def _watch_membership(self) -> None:
+        """Start over if the consumer has not been a settled group member for too long.
+
+        kafka-python 3.0.12 can hang in a rebalance: the broker answers the SyncGroup, the client
+        never processes it and stops heartbeating. Settled is the coordinator's STABLE state (read from
+        the client's internals when present), else having partitions.
+        """
+        if self._consumer is None:
+            return
+        if _settled(self._consumer):
+            self._unsettled_since = None
+            return
+        now = time.monotonic()
+        if self._unsettled_since is None:
+            self._unsettled_since = now
+        elif now - self._unsettled_since > UNSETTLED_RESTART_SECONDS:
+            log.warning("kafka_consumer_unsettled_restarting", topics=sorted(self._upstreams))
             self.close()
 
     def acknowledge(self, items: Sequence[FeedItem]) -> None:
@@ -120,3 +130,11 @@ class _SeekFromHints(ConsumerRebalanceListener):  # type: ignore[misc]
 
     def on_partitions_assigned(self, assigned: Any) -> None:
         self._feed.seek_from_hints(sorted(assigned))
+
+
+def _settled(consumer: Any) -> bool:
+    coordinator = getattr(consumer, "_coordinator", None)
+    state = getattr(coordinator, "state", None)
+    if state is not None:
+        return bool(state == STABLE)
+    return bool(consumer.assignment())

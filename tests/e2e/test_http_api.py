@@ -30,7 +30,7 @@ def backbone(tmp_path: Path) -> Any:
 
 @pytest.fixture
 def client(backbone: Any) -> TestClient:
-    return TestClient(create_api(backbone.intake, backbone.decision))
+    return TestClient(create_api(backbone.intake, backbone.decision, backbone.tower))
 
 
 def body(**overrides: Any) -> dict[str, Any]:
@@ -155,3 +155,26 @@ def test_personal_data_over_http_until_the_applicant_is_forgotten(
     gone = client.get(f"/v1/applications/{application_id}/personal-data")
     assert gone.status_code == 410
     assert client.get(f"/v1/applications/{application_id}").status_code == 200  # the application remains
+
+
+def test_the_tower_views_and_metrics_over_http(client: TestClient, backbone: Any) -> None:
+    late = body(received_on="2026-06-01", applicant_ref="P-00000000000000b1")
+    for application in (body(), late):
+        application_id = client.post("/v1/applications", json=application).json()["application_id"]
+        client.post(f"/v1/applications/{application_id}/acceptances")
+    backbone.settle()
+    assert client.get("/v1/tower/workload").json() == [
+        {"procedure": "family", "stage": "in_decision", "open_cases": 2}
+    ]
+    assert client.get("/v1/tower/workload", params={"procedure": "asylum"}).json() == []
+    risk = client.get("/v1/tower/deadline-risk", params={"today": "2026-11-02"}).json()
+    assert risk["buckets"]["overdue"] == 1 and risk["buckets"]["later"] == 1
+    throughput = client.get("/v1/tower/throughput", params={"weeks": 2, "today": "2026-11-02"}).json()
+    assert {"week": "2026-W45", "procedure": "family", "inflow": 2, "outflow": 0, "net": 2} in throughput[
+        "weeks"
+    ]
+    assert client.get("/v1/tower/lead-times").json() == []
+    metrics = client.get("/metrics").text
+    assert 'backbone_open_cases{procedure="family",stage="in_decision"} 2' in metrics
+    assert "backbone_overdue_cases 1" in metrics
+    assert 'backbone_tower_position{stream="intake"} 4' in metrics

@@ -148,6 +148,7 @@ class StoreContract:
                 Tracking("intake", 3),
             )
         assert [(r.procedure, r.open_cases) for r in store.workload()] == [("asylum", 1)]
+        assert store.positions()["intake"] == 3
         assert store.event_counts() == {"x": 1}
 
 

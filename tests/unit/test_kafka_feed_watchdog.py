@@ -39,14 +39,50 @@ def feed_over(consumers: list[NeverAssigned]) -> KafkaTopicsFeed:
     )  # type: ignore[arg-type, return-value]
 
 
-def test_a_consumer_never_assigned_is_restarted(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(kafka_topics, "NEVER_ASSIGNED_RESTART_SECONDS", 0.0)
+def test_a_consumer_that_never_settles_in_its_group_is_restarted(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(kafka_topics, "UNSETTLED_RESTART_SECONDS", 0.0)
     first, second = NeverAssigned({0, 1, 2}), NeverAssigned({0, 1, 2})
     feed = feed_over([first, second])
-    assert feed.poll(10, 0) == []
+    assert feed.poll(10, 0) == []  # unsettled from now on
+    assert feed.poll(10, 0) == []  # and past the limit: started over
     assert first.closed
-    feed.poll(10, 0)  # a fresh consumer joins again (and, at a zero limit, is started over too)
-    assert second.closed
+    feed.poll(10, 0)  # a fresh consumer joins again
+    assert feed.consumer is second and not second.closed
+
+
+class Stuck(NeverAssigned):
+    """A consumer whose coordinator hangs in a rebalance while it still lists old partitions."""
+
+    class _Coordinator:
+        state = "<rebalancing>"
+
+    _coordinator = _Coordinator()
+
+    def assignment(self) -> set[Any]:
+        return {0}
+
+
+class Settled(NeverAssigned):
+    """A settled member of a group with more members than partitions: nothing to read, nothing wrong."""
+
+    class _Coordinator:
+        state = "<stable>"
+
+    _coordinator = _Coordinator()
+
+
+def test_a_consumer_stuck_rebalancing_is_restarted_but_a_settled_idle_one_is_not(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(kafka_topics, "UNSETTLED_RESTART_SECONDS", 0.0)
+    stuck, fresh = Stuck({0}), Settled({0})
+    feed = feed_over([stuck, fresh])
+    feed.poll(10, 0)
+    feed.poll(10, 0)
+    assert stuck.closed
+    for _ in range(3):
+        feed.poll(10, 0)
+    assert not fresh.closed
 
 
 def test_a_missing_topic_is_named() -> None:

@@ -56,6 +56,7 @@ class CaseFactsQueries:
 
     datastore: Any
     facts: CaseFactsTable
+    positions_table: str
 
     def open_case_facts(self) -> list[CaseFacts]:
         with self.datastore.transaction(commit=False) as cursor:
@@ -69,6 +70,13 @@ class CaseFactsQueries:
         with self.datastore.transaction(commit=False) as cursor:
             return self.facts.decided_facts(cursor)
 
+    def positions(self) -> dict[str, int]:
+        """Every tracked position: stream -> upstream notification id (and Kafka offset hints)."""
+        with self.datastore.transaction(commit=False) as cursor:
+            cursor.execute(f"SELECT application_name, notification_id FROM {self.positions_table}")
+            rows = [tuple(r.values()) if isinstance(r, dict) else tuple(r) for r in cursor.fetchall()]
+        return {str(name): int(position) for name, position in rows}
+
 
 class SQLiteWorkloadStore(CaseFactsQueries, SQLiteTrackingRecorder):
     def __init__(self, datastore: SQLiteDatastore, **kwargs: Any) -> None:
@@ -76,6 +84,7 @@ class SQLiteWorkloadStore(CaseFactsQueries, SQLiteTrackingRecorder):
         self._upsert = _UPSERT_CASE.format(cases="tower_cases", p="?")
         self._count = _COUNT_EVENT.format(counts="tower_event_counts", p="?")
         self.facts = CaseFactsTable("tower_case_facts", "tower_cases", "?")
+        self.positions_table = "tracking"
 
     def construct_create_table_statements(self) -> list[str]:
         return [
@@ -123,6 +132,7 @@ class PostgresWorkloadStore(CaseFactsQueries, PostgresTrackingRecorder):
         self._count = _COUNT_EVENT.format(counts=counts, p="%s")
         clocks = SQL("{}.tower_case_facts").format(schema).as_string()
         self.facts = CaseFactsTable(clocks, cases, "%s")
+        self.positions_table = SQL("{}.{}").format(schema, Identifier(self.tracking_table_name)).as_string()
         self.sql_create_statements.extend(
             [
                 SQL(  # type: ignore[list-item]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Protocol
@@ -57,7 +58,7 @@ def weeks_back(today: date, weeks: int) -> list[str]:
     return [iso_week(today - timedelta(weeks=back)) for back in range(weeks - 1, -1, -1)]
 
 
-def weekly_flow(facts: list[FlowFacts], today: date, weeks: int = 12) -> list[WeekFlow]:
+def weekly_flow(facts: Sequence[FlowFacts], today: date, weeks: int = 12) -> list[WeekFlow]:
     wanted = weeks_back(today, weeks)
     inflow: dict[tuple[str, str], int] = defaultdict(int)
     outflow: dict[tuple[str, str], int] = defaultdict(int)
@@ -93,7 +94,7 @@ def percentile(sorted_days: list[int], share: float) -> int:
     return sorted_days[max(0, math.ceil(share * len(sorted_days)) - 1)]
 
 
-def lead_times(facts: list[FlowFacts]) -> list[LeadTime]:
+def lead_times(facts: Sequence[FlowFacts]) -> list[LeadTime]:
     groups: dict[tuple[str, str | None], list[int]] = defaultdict(list)
     for fact in facts:
         if fact.decided_on is not None and fact.received_on is not None:
