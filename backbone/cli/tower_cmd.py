@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 from backbone.cli.embedded import EmbeddedBackbone
@@ -12,9 +12,8 @@ from backbone.cli.render import workload_json, workload_table
 from backbone.clock import SystemClock
 from backbone.logs import configure_logging
 from backbone.settings import Settings
+from services.control_tower.application.views import deadline_risk_view, lead_times_view, throughput_view
 from services.control_tower.bootstrap import build_workload_store
-from services.control_tower.domain.flow import lead_times, rolling_rates, weekly_flow
-from services.control_tower.projections.case_facts import risk_summary
 
 
 def register(commands: Any) -> None:
@@ -65,27 +64,18 @@ def _risk(arguments: argparse.Namespace) -> int:
     settings = Settings.from_env("control_tower")
     configure_logging(settings.log_format, settings.log_level)
     today = arguments.today or SystemClock().now().date()
-    summary = risk_summary(_store(settings).open_case_facts(), today)
-    document = {
-        "today": str(today),
-        "buckets": summary.buckets,
-        "notices_of_default": summary.notices_of_default,
-        "exposure_eur": {"today": summary.exposure_today, "in_4_weeks": summary.exposure_in_4_weeks},
-        "longest_overdue": [
-            {"case_id": case, "procedure": procedure, "days_overdue": days}
-            for case, procedure, days in summary.longest_overdue
-        ],
-    }
+    document = deadline_risk_view(_store(settings), today)
     if arguments.json:
         print(json.dumps(document, indent=2))
         return 0
     print(f"Deadline risk on {today}: open, undecided cases")
-    for name, count in summary.buckets.items():
+    for name, count in document["buckets"].items():
         print(f"  {name.replace('_', ' '):<16} {count:>7}")
-    print(f"Notices of default: {summary.notices_of_default}")
+    exposure = document["exposure_eur"]
+    print(f"Notices of default: {document['notices_of_default']}")
     print(
-        f"Penalty exposure: EUR {summary.exposure_today:,} today, "
-        f"EUR {summary.exposure_in_4_weeks:,} in 4 weeks if nothing is decided"
+        f"Penalty exposure: EUR {exposure['today']:,} today, "
+        f"EUR {exposure['in_4_weeks']:,} in 4 weeks if nothing is decided"
     )
     return 0
 
@@ -94,60 +84,33 @@ def _throughput(arguments: argparse.Namespace) -> int:
     settings = Settings.from_env("control_tower")
     configure_logging(settings.log_format, settings.log_level)
     today = arguments.today or SystemClock().now().date()
-    since = today - timedelta(weeks=arguments.weeks)
-    flows = weekly_flow(_store(settings).flow_facts(since), today, arguments.weeks)
-    rates = rolling_rates(flows)
+    document = throughput_view(_store(settings), today, arguments.weeks)
     if arguments.json:
-        print(
-            json.dumps(
-                {
-                    "weeks": [
-                        {
-                            "week": f.week,
-                            "procedure": f.procedure,
-                            "inflow": f.inflow,
-                            "outflow": f.outflow,
-                            "net": f.net,
-                        }
-                        for f in flows
-                    ],
-                    "rolling_4_weeks": {p: {"inflow": i, "outflow": o} for p, (i, o) in rates.items()},
-                },
-                indent=2,
-            )
-        )
+        print(json.dumps(document, indent=2))
         return 0
     print(f"{'week':<9} {'procedure':<24} {'inflow':>7} {'outflow':>8} {'net':>6}")
-    for f in flows:
-        if f.inflow or f.outflow:
-            print(f"{f.week:<9} {f.procedure:<24} {f.inflow:>7} {f.outflow:>8} {f.net:>+6}")
+    for f in document["weeks"]:
+        if f["inflow"] or f["outflow"]:
+            print(f"{f['week']:<9} {f['procedure']:<24} {f['inflow']:>7} {f['outflow']:>8} {f['net']:>+6}")
     print("\n4-week average per week:")
-    for procedure, (inflow, outflow) in rates.items():
-        print(f"  {procedure:<24} in {inflow:7.1f}  out {outflow:7.1f}")
+    for procedure, rate in document["rolling_4_weeks"].items():
+        print(f"  {procedure:<24} in {rate['inflow']:7.1f}  out {rate['outflow']:7.1f}")
     return 0
 
 
 def _lead_times(arguments: argparse.Namespace) -> int:
     settings = Settings.from_env("control_tower")
     configure_logging(settings.log_format, settings.log_level)
-    times = lead_times(_store(settings).decided_facts())
-    rows = [
-        {
-            "procedure": t.procedure,
-            "track": t.track,
-            "decided": t.decided,
-            "p50_days": t.p50,
-            "p90_days": t.p90,
-            "p95_days": t.p95,
-        }
-        for t in times
-    ]
+    rows = lead_times_view(_store(settings))
     if arguments.json:
         print(json.dumps(rows, indent=2))
         return 0
     print(f"{'procedure':<24} {'track':<13} {'decided':>7} {'p50':>5} {'p90':>5} {'p95':>5}  (days)")
-    for t in times:
-        print(f"{t.procedure:<24} {t.track or '-':<13} {t.decided:>7} {t.p50:>5} {t.p90:>5} {t.p95:>5}")
+    for t in rows:
+        print(
+            f"{t['procedure']:<24} {t['track'] or '-':<13} {t['decided']:>7} "
+            f"{t['p50_days']:>5} {t['p90_days']:>5} {t['p95_days']:>5}"
+        )
     return 0
 
 

@@ -3,7 +3,7 @@
 No ``from __future__ import annotations`` here: FastAPI reads parameter types at definition time.
 """
 
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 from fastapi import APIRouter, Query
@@ -11,7 +11,12 @@ from fastapi.responses import PlainTextResponse
 
 from backbone.clock import Clock
 from services.control_tower.adapters.workload_store import PostgresWorkloadStore, SQLiteWorkloadStore
-from services.control_tower.domain.flow import lead_times, rolling_rates, weekly_flow
+from services.control_tower.application.views import (
+    deadline_risk_view,
+    lead_times_view,
+    throughput_view,
+    workload_view,
+)
 from services.control_tower.projections.case_facts import risk_summary
 
 Store = SQLiteWorkloadStore | PostgresWorkloadStore
@@ -27,27 +32,13 @@ def tower_router(store: Store, clock: Clock) -> APIRouter:
 
     @router.get("/v1/tower/workload", summary="Open cases by procedure and stage")
     def workload(procedure: str | None = ProcedureFilter) -> list[dict[str, Any]]:
-        return [
-            {"procedure": r.procedure, "stage": r.stage, "open_cases": r.open_cases}
-            for r in store.workload()
-            if procedure in (None, r.procedure)
-        ]
+        return workload_view(store, procedure)
 
     @router.get("/v1/tower/deadline-risk", summary="Deadline buckets, notices of default, penalty exposure")
     def deadline_risk(
         procedure: str | None = ProcedureFilter, today: date | None = TodayFilter
     ) -> dict[str, Any]:
-        facts = [f for f in store.open_case_facts() if procedure in (None, f.procedure)]
-        summary = risk_summary(facts, day(today))
-        return {
-            "today": str(summary.today),
-            "buckets": summary.buckets,
-            "notices_of_default": summary.notices_of_default,
-            "exposure_eur": {"today": summary.exposure_today, "in_4_weeks": summary.exposure_in_4_weeks},
-            "longest_overdue": [
-                {"case_id": c, "procedure": p, "days_overdue": d} for c, p, d in summary.longest_overdue
-            ],
-        }
+        return deadline_risk_view(store, day(today), procedure)
 
     @router.get("/v1/tower/throughput", summary="Inflow and outflow per ISO week; 4-week rates")
     def throughput(
@@ -55,41 +46,11 @@ def tower_router(store: Store, clock: Clock) -> APIRouter:
         procedure: str | None = ProcedureFilter,
         today: date | None = TodayFilter,
     ) -> dict[str, Any]:
-        end = day(today)
-        facts = [
-            f for f in store.flow_facts(end - timedelta(weeks=weeks)) if procedure in (None, f.procedure)
-        ]
-        flows = weekly_flow(facts, end, weeks)
-        return {
-            "weeks": [
-                {
-                    "week": f.week,
-                    "procedure": f.procedure,
-                    "inflow": f.inflow,
-                    "outflow": f.outflow,
-                    "net": f.net,
-                }
-                for f in flows
-            ],
-            "rolling_4_weeks": {
-                p: {"inflow": i, "outflow": o} for p, (i, o) in rolling_rates(flows).items()
-            },
-        }
+        return throughput_view(store, day(today), weeks, procedure)
 
     @router.get("/v1/tower/lead-times", summary="Received to decided, in days: p50, p90, p95")
     def lead_time_view(procedure: str | None = ProcedureFilter) -> list[dict[str, Any]]:
-        facts = [f for f in store.decided_facts() if procedure in (None, f.procedure)]
-        return [
-            {
-                "procedure": t.procedure,
-                "track": t.track,
-                "decided": t.decided,
-                "p50_days": t.p50,
-                "p90_days": t.p90,
-                "p95_days": t.p95,
-            }
-            for t in lead_times(facts)
-        ]
+        return lead_times_view(store, procedure)
 
     @router.get("/metrics", response_class=PlainTextResponse, summary="Prometheus metrics")
     def metrics() -> str:
