@@ -12,7 +12,13 @@ from backbone.cli.render import workload_json, workload_table
 from backbone.clock import SystemClock
 from backbone.logs import configure_logging
 from backbone.settings import Settings
-from services.control_tower.application.views import deadline_risk_view, lead_times_view, throughput_view
+from services.control_tower.application.views import (
+    aging_view,
+    deadline_risk_view,
+    issuance_view,
+    lead_times_view,
+    throughput_view,
+)
 from services.control_tower.bootstrap import build_workload_store
 
 
@@ -50,6 +56,18 @@ def register(commands: Any) -> None:
     )
     lead.add_argument("--json", action="store_true", help="print JSON for scripts")
     lead.set_defaults(handler=_lead_times)
+    aging = views.add_parser(
+        "aging", help="open cases by age band; the longest waiting; waiting on the applicant"
+    )
+    aging.add_argument("--today", type=date.fromisoformat, help="the day to count from (YYYY-MM-DD)")
+    aging.add_argument("--json", action="store_true", help="print JSON for scripts")
+    aging.set_defaults(handler=_aging)
+    issuance = views.add_parser(
+        "issuance", help="residence documents ready and waiting, per channel, with their age"
+    )
+    issuance.add_argument("--today", type=date.fromisoformat, help="the day to count from (YYYY-MM-DD)")
+    issuance.add_argument("--json", action="store_true", help="print JSON for scripts")
+    issuance.set_defaults(handler=_issuance)
 
 
 def _store(settings: Settings) -> Any:
@@ -111,6 +129,35 @@ def _lead_times(arguments: argparse.Namespace) -> int:
             f"{t['procedure']:<24} {t['track'] or '-':<13} {t['decided']:>7} "
             f"{t['p50_days']:>5} {t['p90_days']:>5} {t['p95_days']:>5}"
         )
+    return 0
+
+
+def _aging(arguments: argparse.Namespace) -> int:
+    settings = Settings.from_env("control_tower")
+    configure_logging(settings.log_format, settings.log_level)
+    document = aging_view(_store(settings), arguments.today or SystemClock().now().date())
+    if arguments.json:
+        print(json.dumps(document, indent=2))
+        return 0
+    print(f"Open cases by age on {document['today']}:")
+    for band, count in document["age_bands"].items():
+        print(f"  {band.replace('_', ' '):<18} {count:>7}")
+    print(f"Waiting on the applicant: {document['waiting_on_applicant']}")
+    for row in document["longest_waiting"]:
+        print(f"  {row['case_id']}  {row['procedure']:<24} {row['days_since_receipt']:>5} days")
+    return 0
+
+
+def _issuance(arguments: argparse.Namespace) -> int:
+    settings = Settings.from_env("control_tower")
+    configure_logging(settings.log_format, settings.log_level)
+    rows = issuance_view(_store(settings), arguments.today or SystemClock().now().date())
+    if arguments.json:
+        print(json.dumps(rows, indent=2))
+        return 0
+    print(f"{'channel':<14} {'waiting':>7} {'oldest':>7} {'mean':>6}  (days)")
+    for row in rows:
+        print(f"{row['channel']:<14} {row['waiting']:>7} {row['oldest_days']:>7} {row['mean_days']:>6}")
     return 0
 
 

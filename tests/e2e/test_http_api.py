@@ -178,3 +178,24 @@ def test_the_tower_views_and_metrics_over_http(client: TestClient, backbone: Any
     assert 'backbone_open_cases{procedure="family",stage="in_decision"} 2' in metrics
     assert "backbone_overdue_cases 1" in metrics
     assert 'backbone_tower_position{stream="intake"} 4' in metrics
+
+
+def test_aging_and_issuance_over_http(client: TestClient, backbone: Any) -> None:
+    application_id = client.post("/v1/applications", json=body(received_on="2026-06-01")).json()[
+        "application_id"
+    ]
+    client.post(f"/v1/applications/{application_id}/acceptances")
+    backbone.settle()
+    client.post(
+        f"/v1/cases/{application_id}/decisions", json={"decided_on": "2026-10-20", "outcome": "granted"}
+    )
+    client.post(
+        f"/v1/cases/{application_id}/documents-ready",
+        json={"ready_on": "2026-10-26", "channel": "expat_centre", "location": "Eindhoven"},
+    )
+    backbone.settle()
+    aging = client.get("/v1/tower/aging", params={"today": "2026-11-02"}).json()
+    assert aging["age_bands"]["90_to_179_days"] == 1
+    assert aging["longest_waiting"][0]["days_since_receipt"] == 154
+    issuance = client.get("/v1/tower/issuance", params={"today": "2026-11-02"}).json()
+    assert issuance == [{"channel": "expat_centre", "waiting": 1, "oldest_days": 7, "mean_days": 7.0}]

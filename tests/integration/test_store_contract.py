@@ -13,6 +13,7 @@ from eventsourcing.persistence import IntegrityError, Tracking
 
 from backbone.procedures import Procedure
 from backbone.settings import Settings
+from services.control_tower.adapters import workload_store
 from services.control_tower.bootstrap import build_workload_store
 from services.control_tower.projections.workload import StageChange
 from services.decision.application.commands import AssignCase, ScheduleHearing
@@ -135,6 +136,23 @@ class StoreContract:
         with pytest.raises(PersonalDataErased):
             intake.personal_data(application_id)
         assert intake.get_application(application_id).version == 1
+
+    def test_a_view_of_another_schema_version_is_dropped_and_its_positions_reset(
+        self, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        store = build_workload_store(self.settings)
+        store.apply(
+            [StageChange("c-1", "asylum", "in_intake", True, 1, NOW)], {"x": 1}, [], Tracking("intake", 3)
+        )
+        monkeypatch.setattr(workload_store, "VIEW_SCHEMA_VERSION", workload_store.VIEW_SCHEMA_VERSION + 1)
+        rebuilt = build_workload_store(self.settings)
+        assert rebuilt.workload() == [] and rebuilt.event_counts() == {}
+        assert rebuilt.max_tracking_id("intake") is None  # the consumers start again from the beginning
+        again = build_workload_store(self.settings)  # same version now: nothing is dropped
+        again.apply(
+            [StageChange("c-2", "asylum", "in_intake", True, 1, NOW)], {"x": 1}, [], Tracking("intake", 1)
+        )
+        assert [r.open_cases for r in build_workload_store(self.settings).workload()] == [1]
 
     def test_view_rows_and_position_commit_together(self) -> None:
         store = build_workload_store(self.settings)

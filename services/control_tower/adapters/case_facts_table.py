@@ -22,6 +22,9 @@ SCHEMA = (
     ("penalty_applies", "BOOLEAN NOT NULL", "bool"),
     ("decided_on", "TEXT", "date"),
     ("outcome", "TEXT", "text"),
+    ("document_channel", "TEXT", "text"),
+    ("document_ready_on", "TEXT", "date"),
+    ("document_issued_on", "TEXT", "date"),
 )
 COLUMNS = tuple(column for column, _, _ in SCHEMA)
 
@@ -66,6 +69,22 @@ class CaseFactsTable:
             f"SELECT {', '.join(COLUMNS)} FROM {self.table} "
             f"WHERE accepted_on >= {self.p} OR decided_on >= {self.p}",
             (since.isoformat(), since.isoformat()),
+        )
+        return [_row(r) for r in cursor.fetchall()]
+
+    def open_facts(self, cursor: Any) -> list[CaseFacts]:
+        """Facts of every open case, decided or not."""
+        columns = ", ".join(f"k.{c}" for c in COLUMNS)
+        cursor.execute(
+            f"SELECT {columns} FROM {self.table} k JOIN {self.cases} c ON c.case_id = k.case_id "
+            "WHERE c.is_open"
+        )
+        return [_row(r) for r in cursor.fetchall()]
+
+    def waiting_documents(self, cursor: Any) -> list[CaseFacts]:
+        cursor.execute(
+            f"SELECT {', '.join(COLUMNS)} FROM {self.table} "
+            "WHERE document_ready_on IS NOT NULL AND document_issued_on IS NULL"
         )
         return [_row(r) for r in cursor.fetchall()]
 

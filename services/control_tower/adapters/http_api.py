@@ -12,7 +12,9 @@ from fastapi.responses import PlainTextResponse
 from backbone.clock import Clock
 from services.control_tower.adapters.workload_store import PostgresWorkloadStore, SQLiteWorkloadStore
 from services.control_tower.application.views import (
+    aging_view,
     deadline_risk_view,
+    issuance_view,
     lead_times_view,
     throughput_view,
     workload_view,
@@ -51,6 +53,19 @@ def tower_router(store: Store, clock: Clock) -> APIRouter:
     @router.get("/v1/tower/lead-times", summary="Received to decided, in days: p50, p90, p95")
     def lead_time_view(procedure: str | None = ProcedureFilter) -> list[dict[str, Any]]:
         return lead_times_view(store, procedure)
+
+    @router.get(
+        "/v1/tower/aging", summary="Open cases by age band; the longest waiting; waiting on the applicant"
+    )
+    def aging(procedure: str | None = ProcedureFilter, today: date | None = TodayFilter) -> dict[str, Any]:
+        return aging_view(store, day(today), procedure)
+
+    @router.get(
+        "/v1/tower/issuance",
+        summary="Residence documents ready and waiting, by desk, expat centre or courier",
+    )
+    def issuance(today: date | None = TodayFilter) -> list[dict[str, Any]]:
+        return issuance_view(store, day(today))
 
     @router.get("/metrics", response_class=PlainTextResponse, summary="Prometheus metrics")
     def metrics() -> str:

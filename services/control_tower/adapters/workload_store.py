@@ -51,6 +51,27 @@ def _change_params(change: StageChange) -> tuple[Any, ...]:
     )
 
 
+# Bump when the tower's tables change: a store finding another version drops its tables and its
+# positions, and the consumers rebuild every view from the beginning of the streams.
+VIEW_SCHEMA_VERSION = 3
+
+
+def _reset_if_outdated(store: Any, cursor: Any, tables: list[str], p: str, tracking: str) -> bool:
+    """Drop the views of an older schema version; returns whether they must be created again."""
+    cursor.execute(f"CREATE TABLE IF NOT EXISTS {tables[0]} (version INTEGER NOT NULL)")
+    cursor.execute(f"SELECT version FROM {tables[0]}")
+    row = cursor.fetchone()
+    found = None if row is None else (row["version"] if isinstance(row, dict) else row[0])
+    if found == VIEW_SCHEMA_VERSION:
+        return False
+    for table in tables[1:]:
+        cursor.execute(f"DROP TABLE IF EXISTS {table}")
+    cursor.execute(f"DELETE FROM {tracking} WHERE application_name <> {p}", ("__migration__",))
+    cursor.execute(f"DELETE FROM {tables[0]}")
+    cursor.execute(f"INSERT INTO {tables[0]} (version) VALUES ({p})", (VIEW_SCHEMA_VERSION,))
+    return True
+
+
 class CaseFactsQueries:
     """Reads of the case facts, shared by both stores (each has ``datastore`` and ``facts``)."""
 
@@ -70,6 +91,14 @@ class CaseFactsQueries:
         with self.datastore.transaction(commit=False) as cursor:
             return self.facts.decided_facts(cursor)
 
+    def open_facts(self) -> list[CaseFacts]:
+        with self.datastore.transaction(commit=False) as cursor:
+            return self.facts.open_facts(cursor)
+
+    def waiting_documents(self) -> list[CaseFacts]:
+        with self.datastore.transaction(commit=False) as cursor:
+            return self.facts.waiting_documents(cursor)
+
     def positions(self) -> dict[str, int]:
         """Every tracked position: stream -> upstream notification id (and Kafka offset hints)."""
         with self.datastore.transaction(commit=False) as cursor:
@@ -85,6 +114,14 @@ class SQLiteWorkloadStore(CaseFactsQueries, SQLiteTrackingRecorder):
         self._count = _COUNT_EVENT.format(counts="tower_event_counts", p="?")
         self.facts = CaseFactsTable("tower_case_facts", "tower_cases", "?")
         self.positions_table = "tracking"
+
+    def create_table(self) -> None:
+        super().create_table()
+        tables = ["tower_view_version", "tower_cases", "tower_event_counts", "tower_case_facts"]
+        with self.datastore.transaction(commit=True) as cursor:
+            rebuilt = _reset_if_outdated(self, cursor, tables, "?", "tracking")
+        if rebuilt:
+            super().create_table()
 
     def construct_create_table_statements(self) -> list[str]:
         return [
@@ -147,6 +184,18 @@ class PostgresWorkloadStore(CaseFactsQueries, PostgresTrackingRecorder):
                 SQL(self.facts.create_statement()),  # type: ignore[list-item]
             ]
         )
+
+    def create_table(self) -> None:
+        super().create_table()
+        schema = Identifier(self.datastore.schema)
+        tables = [
+            SQL("{}.{}").format(schema, Identifier(name)).as_string()
+            for name in ("tower_view_version", "tower_cases", "tower_event_counts", "tower_case_facts")
+        ]
+        with self.datastore.transaction(commit=True) as cursor:
+            rebuilt = _reset_if_outdated(self, cursor, tables, "%s", self.positions_table)
+        if rebuilt:
+            super().create_table()
 
     def apply(
         self,

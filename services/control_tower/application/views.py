@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any, Protocol
 
+from services.control_tower.domain.aging import aging, waiting_documents
 from services.control_tower.domain.flow import lead_times, rolling_rates, weekly_flow
 from services.control_tower.projections.case_facts import CaseFacts, risk_summary
 from services.control_tower.projections.workload import WorkloadRow
@@ -16,6 +17,8 @@ class ViewStore(Protocol):
     def open_case_facts(self) -> list[CaseFacts]: ...
     def flow_facts(self, since: date) -> list[CaseFacts]: ...
     def decided_facts(self) -> list[CaseFacts]: ...
+    def open_facts(self) -> list[CaseFacts]: ...
+    def waiting_documents(self) -> list[CaseFacts]: ...
 
 
 def workload_view(store: ViewStore, procedure: str | None = None) -> list[dict[str, Any]]:
@@ -74,4 +77,24 @@ def lead_times_view(store: ViewStore, procedure: str | None = None) -> list[dict
             "p95_days": t.p95,
         }
         for t in lead_times(facts)
+    ]
+
+
+def aging_view(store: ViewStore, today: date, procedure: str | None = None) -> dict[str, Any]:
+    result = aging([f for f in store.open_facts() if procedure in (None, f.procedure)], today)
+    return {
+        "today": str(today),
+        "age_bands": result.bands,
+        "waiting_on_applicant": result.waiting_on_applicant,
+        "longest_waiting": [
+            {"case_id": case, "procedure": proc, "days_since_receipt": days}
+            for case, proc, days in result.longest_waiting
+        ],
+    }
+
+
+def issuance_view(store: ViewStore, today: date) -> list[dict[str, Any]]:
+    return [
+        {"channel": w.channel, "waiting": w.waiting, "oldest_days": w.oldest_days, "mean_days": w.mean_days}
+        for w in waiting_documents(store.waiting_documents(), today)
     ]

@@ -39,6 +39,9 @@ class CaseFacts:
     penalty_applies: bool = False
     decided_on: date | None = None
     outcome: str | None = None
+    document_channel: str | None = None
+    document_ready_on: date | None = None
+    document_issued_on: date | None = None
 
 
 def apply_fact_event(row: CaseFacts, envelope: Envelope) -> CaseFacts:
@@ -53,6 +56,10 @@ def apply_fact_event(row: CaseFacts, envelope: Envelope) -> CaseFacts:
         row = replace(row, accepted_on=envelope.time.date())
     elif kind == "DecisionTaken":
         row = replace(row, decided_on=data["decided_on"], outcome=data["outcome"])
+    elif kind == "DocumentReadyForIssue":
+        row = replace(row, document_channel=data["channel"], document_ready_on=data["ready_on"])
+    elif kind == "DocumentIssued":
+        row = replace(row, document_issued_on=data["issued_on"])
     return _apply_clock_fact(row, envelope)
 
 

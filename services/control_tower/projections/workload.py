@@ -51,6 +51,8 @@ FACT_EVENTS = {
     "nl.ind.decision.DeadlineExtended",
     "nl.ind.decision.NoticeOfDefaultReceived",
     "nl.ind.decision.DecisionTaken",
+    "nl.ind.decision.DocumentReadyForIssue",
+    "nl.ind.decision.DocumentIssued",
 }
 STAGE_ORDER = [
     "in_intake",
