@@ -21,8 +21,8 @@ demo: $(STAMP) ## the main job on the embedded default: SQLite, no Kafka
 	$(BIN)/backbone demo
 
 lint: $(STAMP) ## ruff and mypy --strict
-	$(BIN)/ruff check backbone services infra tests bench
-	$(BIN)/ruff format --check backbone services infra tests bench
+	$(BIN)/ruff check backbone services simulation infra tests bench
+	$(BIN)/ruff format --check backbone services simulation infra tests bench
 	$(BIN)/mypy
 
 unit: $(STAMP) ## unit tests only (no Kafka, no PostgreSQL)

@@ -8,14 +8,18 @@ import random
 import shutil
 import tempfile
 import time
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from backbone.cli.embedded import EmbeddedBackbone
+from backbone.cli.progress import ProgressBar
 from backbone.cli.render import workload_json, workload_table
+from backbone.clock import ManualClock
 from backbone.logs import configure_logging
 from backbone.settings import Settings
 from services.intake.samples import run_sample, sample_applications
+from simulation.history import generate_history
 
 
 def register(commands: Any) -> None:
@@ -34,6 +38,14 @@ def register(commands: Any) -> None:
     parser.add_argument(
         "--data-dir", type=Path, help="keep the SQLite files here (default: a temporary folder)"
     )
+    parser.add_argument(
+        "--weeks",
+        type=int,
+        default=0,
+        help="instead: generate this many weeks of intake and decision work (a seeded history, with a "
+        "progress bar), then show the tower",
+    )
+    parser.add_argument("--per-week", type=int, default=100, help="applications a week with --weeks (100)")
     parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
     parser.set_defaults(handler=run)
 
@@ -46,13 +58,29 @@ def run(arguments: argparse.Namespace) -> int:
     data_dir = arguments.data_dir or Path(tempfile.mkdtemp(prefix="backbone-demo-"))
     settings = settings.with_overrides(mode="embedded", data_dir=data_dir)
     started = time.perf_counter()
-    backbone = EmbeddedBackbone(settings)
+    clock = ManualClock(datetime.now(UTC) - timedelta(weeks=arguments.weeks))
+    backbone = EmbeddedBackbone(settings, clock=clock)
     try:
-        rng = random.Random(arguments.seed)
-        today = backbone.intake.clock.now().date()
-        for application in sample_applications(arguments.applications, seed=arguments.seed, today=today):
-            accept = rng.random() < arguments.accept_share
-            run_sample(backbone.intake, application, accept=accept, today=today)
+        if arguments.weeks:
+            generate_history(
+                backbone.intake,
+                backbone.decision,
+                clock,
+                backbone.settle,
+                weeks=arguments.weeks,
+                applications_per_week=arguments.per_week,
+                seed=arguments.seed,
+                progress=ProgressBar("history", "weeks"),
+            )
+            arguments.applications = arguments.weeks * arguments.per_week
+        else:
+            rng = random.Random(arguments.seed)
+            today = clock.now().date()
+            for application in sample_applications(
+                arguments.applications, seed=arguments.seed, today=today
+            ):
+                accept = rng.random() < arguments.accept_share
+                run_sample(backbone.intake, application, accept=accept, today=today)
         backbone.settle()
         rows = backbone.tower.workload()
     finally:
