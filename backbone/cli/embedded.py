@@ -40,7 +40,20 @@ class EmbeddedBackbone:
         while True:
             moved = sum(consumer.step(timeout=0) for consumer in self.consumers)
             if not moved:
-                return
+                break
+        self.measure_backlog()
+
+    def measure_backlog(self) -> None:
+        """How many events each upstream log holds beyond what the tower applied."""
+        heads = {"intake": self.intake.recorder, "decision": self.decision.recorder}
+        self.tower.record_backlog(
+            {
+                stream: max(
+                    0, (recorder.max_notification_id() or 0) - (self.tower.max_tracking_id(stream) or 0)
+                )
+                for stream, recorder in heads.items()
+            }
+        )
 
     def close(self) -> None:
         for consumer in self.consumers:

@@ -18,6 +18,7 @@ from typing import Any
 import structlog
 
 from backbone.codec import AvroCodec
+from backbone.feeds.kafka_topics import KafkaTopicsFeed
 from backbone.kafka_clients import make_producer
 from backbone.logs import configure_logging
 from backbone.schemas import SchemaCatalog
@@ -77,10 +78,12 @@ class ProgressLog:
         self.interval = interval
         self._next = time.monotonic() + interval
 
-    def maybe(self, **figures: Any) -> None:
-        if time.monotonic() >= self._next:
-            self._next = time.monotonic() + self.interval
-            log.info("service_progress", **{k: getattr(v, "__dict__", v) for k, v in figures.items()})
+    def maybe(self, **figures: Any) -> bool:
+        if time.monotonic() < self._next:
+            return False
+        self._next = time.monotonic() + self.interval
+        log.info("service_progress", **{k: getattr(v, "__dict__", v) for k, v in figures.items()})
+        return True
 
 
 def _intake(settings: Settings, codec: AvroCodec, stop: threading.Event, _: Any) -> None:
@@ -121,9 +124,11 @@ def _tower(settings: Settings, codec: AvroCodec, stop: threading.Event, argument
         client_id=f"control_tower-{arguments.instance}",
     )
     progress = ProgressLog()
+    feed = consumer.feed
     try:
         while not stop.is_set():
             consumer.step(timeout=0.2)
-            progress.maybe(consumer=consumer.stats)
+            if progress.maybe(consumer=consumer.stats) and isinstance(feed, KafkaTopicsFeed):
+                store.record_backlog(feed.backlog())
     finally:
         consumer.feed.close()

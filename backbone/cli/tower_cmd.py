@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 
 from backbone.cli.embedded import EmbeddedBackbone
@@ -15,6 +15,7 @@ from backbone.settings import Settings
 from services.control_tower.application.views import (
     aging_view,
     deadline_risk_view,
+    freshness_view,
     issuance_view,
     lead_times_view,
     throughput_view,
@@ -68,6 +69,11 @@ def register(commands: Any) -> None:
     issuance.add_argument("--today", type=date.fromisoformat, help="the day to count from (YYYY-MM-DD)")
     issuance.add_argument("--json", action="store_true", help="print JSON for scripts")
     issuance.set_defaults(handler=_issuance)
+    freshness = views.add_parser(
+        "freshness", help="per feed: how far the tower is behind (events and seconds)"
+    )
+    freshness.add_argument("--json", action="store_true", help="print JSON for scripts")
+    freshness.set_defaults(handler=_freshness)
 
 
 def _store(settings: Settings) -> Any:
@@ -158,6 +164,26 @@ def _issuance(arguments: argparse.Namespace) -> int:
     print(f"{'channel':<14} {'waiting':>7} {'oldest':>7} {'mean':>6}  (days)")
     for row in rows:
         print(f"{row['channel']:<14} {row['waiting']:>7} {row['oldest_days']:>7} {row['mean_days']:>6}")
+    return 0
+
+
+def _freshness(arguments: argparse.Namespace) -> int:
+    settings = Settings.from_env("control_tower")
+    configure_logging(settings.log_format, settings.log_level)
+    rows = freshness_view(_store(settings), datetime.now(UTC))
+    if arguments.json:
+        print(json.dumps(rows, indent=2))
+        return 0
+    print(
+        f"{'stream':<14} {'position':>9} {'events behind':>14} {'seconds behind':>15} "
+        f"{'last latency s':>15}"
+    )
+    for r in rows:
+        behind = "?" if r["events_behind"] is None else r["events_behind"]
+        print(
+            f"{r['stream']:<14} {r['position']:>9} {behind:>14} {r['seconds_behind']:>15} "
+            f"{r['last_latency_seconds']:>15}"
+        )
     return 0
 
 

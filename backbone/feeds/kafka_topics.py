@@ -99,6 +99,14 @@ class KafkaTopicsFeed:
             log.warning("kafka_consumer_unsettled_restarting", topics=sorted(self._upstreams))
             self.close()
 
+    def backlog(self) -> dict[str, int]:
+        """Per assigned partition's stream: messages in Kafka beyond this consumer's position."""
+        if self._consumer is None or not self._consumer.assignment():
+            return {}
+        partitions = sorted(self._consumer.assignment())
+        ends = self._consumer.end_offsets(partitions)
+        return {self.stream_of(tp): max(0, ends[tp] - self._consumer.position(tp)) for tp in partitions}
+
     def acknowledge(self, items: Sequence[FeedItem]) -> None:
         last: dict[str, int] = {}
         for item in items:

@@ -199,3 +199,18 @@ def test_aging_and_issuance_over_http(client: TestClient, backbone: Any) -> None
     assert aging["longest_waiting"][0]["days_since_receipt"] == 154
     issuance = client.get("/v1/tower/issuance", params={"today": "2026-11-02"}).json()
     assert issuance == [{"channel": "expat_centre", "waiting": 1, "oldest_days": 7, "mean_days": 7.0}]
+
+
+def test_freshness_per_feed_over_http(client: TestClient, backbone: Any) -> None:
+    application_id = client.post("/v1/applications", json=body()).json()["application_id"]
+    client.post(f"/v1/applications/{application_id}/acceptances")
+    backbone.settle()
+    caught_up = {row["stream"]: row for row in client.get("/v1/tower/freshness").json()}
+    assert caught_up["intake"]["events_behind"] == 0 and caught_up["intake"]["seconds_behind"] == 0.0
+    assert caught_up["decision"]["position"] == 1
+    assert caught_up["intake"]["last_latency_seconds"] >= 0
+    client.post("/v1/applications", json=body(applicant_ref="P-00000000000000c1"))
+    backbone.measure_backlog()  # the tower has not read the new application yet
+    behind = {row["stream"]: row for row in client.get("/v1/tower/freshness").json()}
+    assert behind["intake"]["events_behind"] == 1 and behind["intake"]["seconds_behind"] > 0
+    assert 'backbone_tower_events_behind{stream="intake"} 1' in client.get("/metrics").text

@@ -88,3 +88,24 @@ def test_a_consumer_stuck_rebalancing_is_restarted_but_a_settled_idle_one_is_not
 def test_a_missing_topic_is_named() -> None:
     with pytest.raises(MissingTopicError, match="topic t does not exist"):
         feed_over([NeverAssigned(set())]).poll(10, 0)
+
+
+class Behind(Settled):
+    """Assigned partitions 0 and 1 of topic t: ends at 10 and 4, read up to 7 and 4."""
+
+    def assignment(self) -> set[Any]:
+        from kafka import TopicPartition
+
+        return {TopicPartition("t", 0), TopicPartition("t", 1)}
+
+    def end_offsets(self, partitions: list[Any]) -> dict[Any, int]:
+        return {tp: (10 if tp.partition == 0 else 4) for tp in partitions}
+
+    def position(self, tp: Any) -> int:
+        return 7 if tp.partition == 0 else 4
+
+
+def test_the_backlog_per_partition_is_end_offset_minus_position() -> None:
+    feed = feed_over([Behind({0, 1})])
+    feed.poll(10, 0)
+    assert feed.backlog() == {"intake:p0": 3, "intake:p1": 0}

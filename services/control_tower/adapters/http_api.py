@@ -3,7 +3,7 @@
 No ``from __future__ import annotations`` here: FastAPI reads parameter types at definition time.
 """
 
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 
 from fastapi import APIRouter, Query
@@ -14,6 +14,7 @@ from services.control_tower.adapters.workload_store import PostgresWorkloadStore
 from services.control_tower.application.views import (
     aging_view,
     deadline_risk_view,
+    freshness_view,
     issuance_view,
     lead_times_view,
     throughput_view,
@@ -67,6 +68,10 @@ def tower_router(store: Store, clock: Clock) -> APIRouter:
     def issuance(today: date | None = TodayFilter) -> list[dict[str, Any]]:
         return issuance_view(store, day(today))
 
+    @router.get("/v1/tower/freshness", summary="Per feed: how far the tower is behind (events and seconds)")
+    def freshness() -> list[dict[str, Any]]:
+        return freshness_view(store, datetime.now(UTC))
+
     @router.get("/metrics", response_class=PlainTextResponse, summary="Prometheus metrics")
     def metrics() -> str:
         summary = risk_summary(store.open_case_facts(), clock.now().date())
@@ -91,10 +96,27 @@ def tower_router(store: Store, clock: Clock) -> APIRouter:
             f'backbone_penalty_exposure_euros{{horizon="today"}} {summary.exposure_today}',
             f'backbone_penalty_exposure_euros{{horizon="4_weeks"}} {summary.exposure_in_4_weeks}',
             *_feed_positions(store),
+            *_freshness_metrics(store),
         ]
         return "\n".join(lines) + "\n"
 
     return router
+
+
+def _freshness_metrics(store: Store) -> list[str]:
+    rows = freshness_view(store, datetime.now(UTC))
+    return [
+        "# HELP backbone_tower_events_behind Events upstream the tower has not applied yet, per stream.",
+        "# TYPE backbone_tower_events_behind gauge",
+        *(
+            f'backbone_tower_events_behind{{stream="{r["stream"]}"}} {r["events_behind"]}'
+            for r in rows
+            if r["events_behind"] is not None
+        ),
+        "# HELP backbone_tower_seconds_behind Upper bound on the age of the oldest event not yet applied.",
+        "# TYPE backbone_tower_seconds_behind gauge",
+        *(f'backbone_tower_seconds_behind{{stream="{r["stream"]}"}} {r["seconds_behind"]}' for r in rows),
+    ]
 
 
 def _feed_positions(store: Store) -> list[str]:

@@ -6,7 +6,7 @@ Rows and the tracking position are written in one transaction of the view's own 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 
 from eventsourcing.persistence import Tracking
@@ -53,7 +53,7 @@ def _change_params(change: StageChange) -> tuple[Any, ...]:
 
 # Bump when the tower's tables change: a store finding another version drops its tables and its
 # positions, and the consumers rebuild every view from the beginning of the streams.
-VIEW_SCHEMA_VERSION = 3
+VIEW_SCHEMA_VERSION = 4
 
 
 def _reset_if_outdated(store: Any, cursor: Any, tables: list[str], p: str, tracking: str) -> bool:
@@ -72,12 +72,38 @@ def _reset_if_outdated(store: Any, cursor: Any, tables: list[str], p: str, track
     return True
 
 
+_UPSERT_FRESHNESS = (
+    "INSERT INTO {table} (stream, position, last_recorded_at, last_applied_at) VALUES ({p}, {p}, {p}, {p}) "
+    "ON CONFLICT (stream) DO UPDATE SET position = excluded.position, "
+    "last_recorded_at = excluded.last_recorded_at, last_applied_at = excluded.last_applied_at"
+)
+_CREATE_FRESHNESS = (
+    "CREATE TABLE IF NOT EXISTS {table} (stream TEXT PRIMARY KEY, position BIGINT NOT NULL, "
+    "last_recorded_at TEXT NOT NULL, last_applied_at TEXT NOT NULL, behind BIGINT)"
+)
+
+
+def _record_freshness(sql: str, cursor: Any, tracking: Tracking, recorded_at: datetime) -> None:
+    applied_at = datetime.now(UTC)  # wall-clock time on purpose: freshness is about real time
+    cursor.execute(
+        sql,
+        (
+            tracking.application_name,
+            tracking.notification_id,
+            recorded_at.isoformat(),
+            applied_at.isoformat(),
+        ),
+    )
+
+
 class CaseFactsQueries:
     """Reads of the case facts, shared by both stores (each has ``datastore`` and ``facts``)."""
 
     datastore: Any
     facts: CaseFactsTable
     positions_table: str
+    freshness_table: str
+    placeholder: str
 
     def open_case_facts(self) -> list[CaseFacts]:
         with self.datastore.transaction(commit=False) as cursor:
@@ -99,6 +125,37 @@ class CaseFactsQueries:
         with self.datastore.transaction(commit=False) as cursor:
             return self.facts.waiting_documents(cursor)
 
+    def freshness(self) -> list[tuple[str, int, datetime, datetime, int | None]]:
+        """Per stream: position, recorded-at of the last applied event, when it was applied, and the
+        backlog last measured against the upstream (None if never measured)."""
+        with self.datastore.transaction(commit=False) as cursor:
+            cursor.execute(
+                "SELECT stream, position, last_recorded_at, last_applied_at, behind "
+                f"FROM {self.freshness_table}"
+            )
+            rows = [tuple(r.values()) if isinstance(r, dict) else tuple(r) for r in cursor.fetchall()]
+        return [
+            (
+                str(s),
+                int(p),
+                datetime.fromisoformat(r),
+                datetime.fromisoformat(a),
+                None if b is None else int(b),
+            )
+            for s, p, r, a, b in rows
+        ]
+
+    def record_backlog(self, behind: dict[str, int]) -> None:
+        """Store how many events each stream's upstream holds beyond what was applied (measured by the
+        process that reads the stream, e.g. from Kafka's end offsets)."""
+        p = self.placeholder
+        with self.datastore.transaction(commit=True) as cursor:
+            for stream, events in behind.items():
+                cursor.execute(
+                    f"UPDATE {self.freshness_table} SET behind = {p} WHERE stream = {p}",
+                    (events, stream),
+                )
+
     def positions(self) -> dict[str, int]:
         """Every tracked position: stream -> upstream notification id (and Kafka offset hints)."""
         with self.datastore.transaction(commit=False) as cursor:
@@ -113,11 +170,18 @@ class SQLiteWorkloadStore(CaseFactsQueries, SQLiteTrackingRecorder):
         self._upsert = _UPSERT_CASE.format(cases="tower_cases", p="?")
         self._count = _COUNT_EVENT.format(counts="tower_event_counts", p="?")
         self.facts = CaseFactsTable("tower_case_facts", "tower_cases", "?")
-        self.positions_table = "tracking"
+        self.positions_table, self.freshness_table, self.placeholder = "tracking", "tower_freshness", "?"
+        self._freshness_sql = _UPSERT_FRESHNESS.format(table="tower_freshness", p="?")
 
     def create_table(self) -> None:
         super().create_table()
-        tables = ["tower_view_version", "tower_cases", "tower_event_counts", "tower_case_facts"]
+        tables = [
+            "tower_view_version",
+            "tower_cases",
+            "tower_event_counts",
+            "tower_case_facts",
+            "tower_freshness",
+        ]
         with self.datastore.transaction(commit=True) as cursor:
             rebuilt = _reset_if_outdated(self, cursor, tables, "?", "tracking")
         if rebuilt:
@@ -132,6 +196,7 @@ class SQLiteWorkloadStore(CaseFactsQueries, SQLiteTrackingRecorder):
             "CREATE TABLE IF NOT EXISTS tower_event_counts (event_type TEXT PRIMARY KEY, "
             "events INTEGER NOT NULL)",
             CaseFactsTable("tower_case_facts", "tower_cases", "?").create_statement(),
+            _CREATE_FRESHNESS.format(table="tower_freshness"),
         ]
 
     def apply(
@@ -140,11 +205,14 @@ class SQLiteWorkloadStore(CaseFactsQueries, SQLiteTrackingRecorder):
         counts: dict[str, int],
         fact_events: Sequence[Envelope],
         tracking: Tracking,
+        last_recorded_at: datetime | None = None,
     ) -> None:
         with self.datastore.transaction(commit=True) as cursor:
             cursor.executemany(self._upsert, [_change_params(c) for c in changes])
             cursor.executemany(self._count, list(counts.items()))
             _apply_fact_events(self.facts, cursor, fact_events)
+            if last_recorded_at is not None:
+                _record_freshness(self._freshness_sql, cursor, tracking, last_recorded_at)
             self._insert_tracking(cursor, tracking)
 
     def workload(self) -> list[WorkloadRow]:
@@ -170,6 +238,9 @@ class PostgresWorkloadStore(CaseFactsQueries, PostgresTrackingRecorder):
         clocks = SQL("{}.tower_case_facts").format(schema).as_string()
         self.facts = CaseFactsTable(clocks, cases, "%s")
         self.positions_table = SQL("{}.{}").format(schema, Identifier(self.tracking_table_name)).as_string()
+        self.freshness_table = SQL("{}.tower_freshness").format(schema).as_string()
+        self.placeholder = "%s"
+        self._freshness_sql = _UPSERT_FRESHNESS.format(table=self.freshness_table, p="%s")
         self.sql_create_statements.extend(
             [
                 SQL(  # type: ignore[list-item]
@@ -182,6 +253,7 @@ class PostgresWorkloadStore(CaseFactsQueries, PostgresTrackingRecorder):
                     "events bigint NOT NULL)"
                 ),
                 SQL(self.facts.create_statement()),  # type: ignore[list-item]
+                SQL(_CREATE_FRESHNESS.format(table=self.freshness_table)),  # type: ignore[list-item]
             ]
         )
 
@@ -190,7 +262,13 @@ class PostgresWorkloadStore(CaseFactsQueries, PostgresTrackingRecorder):
         schema = Identifier(self.datastore.schema)
         tables = [
             SQL("{}.{}").format(schema, Identifier(name)).as_string()
-            for name in ("tower_view_version", "tower_cases", "tower_event_counts", "tower_case_facts")
+            for name in (
+                "tower_view_version",
+                "tower_cases",
+                "tower_event_counts",
+                "tower_case_facts",
+                "tower_freshness",
+            )
         ]
         with self.datastore.transaction(commit=True) as cursor:
             rebuilt = _reset_if_outdated(self, cursor, tables, "%s", self.positions_table)
@@ -203,6 +281,7 @@ class PostgresWorkloadStore(CaseFactsQueries, PostgresTrackingRecorder):
         counts: dict[str, int],
         fact_events: Sequence[Envelope],
         tracking: Tracking,
+        last_recorded_at: datetime | None = None,
     ) -> None:
         with self.datastore.transaction(commit=True) as cursor:
             if changes:
@@ -210,6 +289,8 @@ class PostgresWorkloadStore(CaseFactsQueries, PostgresTrackingRecorder):
             if counts:
                 cursor.executemany(self._count, list(counts.items()))
             _apply_fact_events(self.facts, cursor, fact_events)
+            if last_recorded_at is not None:
+                _record_freshness(self._freshness_sql, cursor, tracking, last_recorded_at)
             self._insert_tracking(cursor, tracking)
 
     def workload(self) -> list[WorkloadRow]:

@@ -3,7 +3,7 @@ metrics show."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any, Protocol
 
 from services.control_tower.domain.aging import aging, waiting_documents
@@ -19,6 +19,7 @@ class ViewStore(Protocol):
     def decided_facts(self) -> list[CaseFacts]: ...
     def open_facts(self) -> list[CaseFacts]: ...
     def waiting_documents(self) -> list[CaseFacts]: ...
+    def freshness(self) -> list[tuple[str, int, datetime, datetime, int | None]]: ...
 
 
 def workload_view(store: ViewStore, procedure: str | None = None) -> list[dict[str, Any]]:
@@ -98,3 +99,27 @@ def issuance_view(store: ViewStore, today: date) -> list[dict[str, Any]]:
         {"channel": w.channel, "waiting": w.waiting, "oldest_days": w.oldest_days, "mean_days": w.mean_days}
         for w in waiting_documents(store.waiting_documents(), today)
     ]
+
+
+def freshness_view(store: ViewStore, now: datetime) -> list[dict[str, Any]]:
+    """Per stream the tower reads: how far behind it is.
+
+    ``events_behind`` is the backlog last measured against the upstream (Kafka end offsets, or the
+    notification log's head). ``seconds_behind`` is 0 when nothing waits, else the time since the last
+    applied event was recorded upstream: an upper bound on the age of the oldest event still waiting.
+    ``last_latency_seconds`` is how long the last applied event took from being recorded to being applied.
+    """
+    rows = []
+    for stream, position, recorded_at, applied_at, behind in sorted(store.freshness()):
+        waiting = behind is not None and behind > 0
+        rows.append(
+            {
+                "stream": stream,
+                "position": position,
+                "events_behind": behind,
+                "seconds_behind": round((now - recorded_at).total_seconds(), 3) if waiting else 0.0,
+                "last_latency_seconds": round((applied_at - recorded_at).total_seconds(), 3),
+                "last_applied_at": applied_at.isoformat(),
+            }
+        )
+    return rows

@@ -94,10 +94,10 @@ class WorkloadStore(Protocol):
         counts: dict[str, int],
         fact_events: Sequence[Envelope],
         tracking: Tracking,
+        last_recorded_at: datetime | None = None,
     ) -> None: ...
 
     def workload(self) -> list[WorkloadRow]: ...
-
     def event_counts(self) -> dict[str, int]: ...
 
 
@@ -131,4 +131,6 @@ class WorkloadProjection:
                 changes.append(change)
             if item.envelope.schema in FACT_EVENTS:
                 fact_events.append(item.envelope)
-        self.store.apply(changes, counts, fact_events, tracking)
+        self.store.apply(
+            changes, counts, fact_events, tracking, last_recorded_at=items[-1].envelope.recorded_at
+        )
