@@ -36,12 +36,13 @@ class EmbeddedBackbone:
         return [self.decision_consumer, *self.tower_consumers]
 
     def settle(self) -> None:
-        """Run every consumer until none has anything left to read."""
-        while True:
-            moved = sum(consumer.step(timeout=0) for consumer in self.consumers)
-            if not moved:
-                break
-        self.measure_backlog()
+        """Run every consumer until none has anything left to read; measure the backlog if anything moved
+        (an idle settle, as the API's background thread does five times a second, writes nothing)."""
+        moved_at_all = False
+        while sum(consumer.step(timeout=0) for consumer in self.consumers):
+            moved_at_all = True
+        if moved_at_all:
+            self.measure_backlog()
 
     def measure_backlog(self) -> None:
         """How many events each upstream log holds beyond what the tower applied."""

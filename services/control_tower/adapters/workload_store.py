@@ -5,7 +5,7 @@ Rows and the tracking position are written in one transaction of the view's own 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -96,14 +96,50 @@ def _record_freshness(sql: str, cursor: Any, tracking: Tracking, recorded_at: da
     )
 
 
-class CaseFactsQueries:
-    """Reads of the case facts, shared by both stores (each has ``datastore`` and ``facts``)."""
+class TowerTables:
+    """What both stores do with their tables; each store names the tables for its database."""
 
     datastore: Any
     facts: CaseFactsTable
     positions_table: str
     freshness_table: str
     placeholder: str
+    _cases: str
+    _counts: str
+    _upsert: str
+    _count: str
+    _freshness_sql: str
+
+    _insert_tracking: Callable[[Any, Tracking], None]  # the library's tracking recorder provides it
+
+    def apply(
+        self,
+        changes: Sequence[StageChange],
+        counts: dict[str, int],
+        fact_events: Sequence[Envelope],
+        tracking: Tracking,
+        last_recorded_at: datetime | None = None,
+    ) -> None:
+        """The view rows, the case facts, the freshness and the tracking row, in one transaction."""
+        with self.datastore.transaction(commit=True) as cursor:
+            if changes:
+                cursor.executemany(self._upsert, [_change_params(c) for c in changes])
+            if counts:
+                cursor.executemany(self._count, list(counts.items()))
+            _apply_fact_events(self.facts, cursor, fact_events)
+            if last_recorded_at is not None:
+                _record_freshness(self._freshness_sql, cursor, tracking, last_recorded_at)
+            self._insert_tracking(cursor, tracking)
+
+    def workload(self) -> list[WorkloadRow]:
+        with self.datastore.transaction(commit=False) as cursor:
+            cursor.execute(_WORKLOAD.format(cases=self._cases))
+            return _rows([_values(r) for r in cursor.fetchall()])
+
+    def event_counts(self) -> dict[str, int]:
+        with self.datastore.transaction(commit=False) as cursor:
+            cursor.execute(_COUNTS.format(counts=self._counts))
+            return {str(name): int(events) for name, events in (_values(r) for r in cursor.fetchall())}
 
     def open_case_facts(self) -> list[CaseFacts]:
         with self.datastore.transaction(commit=False) as cursor:
@@ -133,7 +169,7 @@ class CaseFactsQueries:
                 "SELECT stream, position, last_recorded_at, last_applied_at, behind "
                 f"FROM {self.freshness_table}"
             )
-            rows = [tuple(r.values()) if isinstance(r, dict) else tuple(r) for r in cursor.fetchall()]
+            rows = [_values(r) for r in cursor.fetchall()]
         return [
             (
                 str(s),
@@ -160,13 +196,14 @@ class CaseFactsQueries:
         """Every tracked position: stream -> upstream notification id (and Kafka offset hints)."""
         with self.datastore.transaction(commit=False) as cursor:
             cursor.execute(f"SELECT application_name, notification_id FROM {self.positions_table}")
-            rows = [tuple(r.values()) if isinstance(r, dict) else tuple(r) for r in cursor.fetchall()]
+            rows = [_values(r) for r in cursor.fetchall()]
         return {str(name): int(position) for name, position in rows}
 
 
-class SQLiteWorkloadStore(CaseFactsQueries, SQLiteTrackingRecorder):
+class SQLiteWorkloadStore(TowerTables, SQLiteTrackingRecorder):
     def __init__(self, datastore: SQLiteDatastore, **kwargs: Any) -> None:
         super().__init__(datastore, **kwargs)
+        self._cases, self._counts = "tower_cases", "tower_event_counts"
         self._upsert = _UPSERT_CASE.format(cases="tower_cases", p="?")
         self._count = _COUNT_EVENT.format(counts="tower_event_counts", p="?")
         self.facts = CaseFactsTable("tower_case_facts", "tower_cases", "?")
@@ -199,34 +236,8 @@ class SQLiteWorkloadStore(CaseFactsQueries, SQLiteTrackingRecorder):
             _CREATE_FRESHNESS.format(table="tower_freshness"),
         ]
 
-    def apply(
-        self,
-        changes: Sequence[StageChange],
-        counts: dict[str, int],
-        fact_events: Sequence[Envelope],
-        tracking: Tracking,
-        last_recorded_at: datetime | None = None,
-    ) -> None:
-        with self.datastore.transaction(commit=True) as cursor:
-            cursor.executemany(self._upsert, [_change_params(c) for c in changes])
-            cursor.executemany(self._count, list(counts.items()))
-            _apply_fact_events(self.facts, cursor, fact_events)
-            if last_recorded_at is not None:
-                _record_freshness(self._freshness_sql, cursor, tracking, last_recorded_at)
-            self._insert_tracking(cursor, tracking)
 
-    def workload(self) -> list[WorkloadRow]:
-        with self.datastore.transaction(commit=False) as cursor:
-            cursor.execute(_WORKLOAD.format(cases="tower_cases"))
-            return _rows(cursor.fetchall())
-
-    def event_counts(self) -> dict[str, int]:
-        with self.datastore.transaction(commit=False) as cursor:
-            cursor.execute(_COUNTS.format(counts="tower_event_counts"))
-            return {str(r[0]): int(r[1]) for r in cursor.fetchall()}
-
-
-class PostgresWorkloadStore(CaseFactsQueries, PostgresTrackingRecorder):
+class PostgresWorkloadStore(TowerTables, PostgresTrackingRecorder):
     def __init__(self, datastore: PostgresDatastore, **kwargs: Any) -> None:
         super().__init__(datastore, **kwargs)
         schema = Identifier(self.datastore.schema)
@@ -275,33 +286,9 @@ class PostgresWorkloadStore(CaseFactsQueries, PostgresTrackingRecorder):
         if rebuilt:
             super().create_table()
 
-    def apply(
-        self,
-        changes: Sequence[StageChange],
-        counts: dict[str, int],
-        fact_events: Sequence[Envelope],
-        tracking: Tracking,
-        last_recorded_at: datetime | None = None,
-    ) -> None:
-        with self.datastore.transaction(commit=True) as cursor:
-            if changes:
-                cursor.executemany(self._upsert, [_change_params(c) for c in changes])
-            if counts:
-                cursor.executemany(self._count, list(counts.items()))
-            _apply_fact_events(self.facts, cursor, fact_events)
-            if last_recorded_at is not None:
-                _record_freshness(self._freshness_sql, cursor, tracking, last_recorded_at)
-            self._insert_tracking(cursor, tracking)
 
-    def workload(self) -> list[WorkloadRow]:
-        with self.datastore.transaction(commit=False) as cursor:
-            cursor.execute(_WORKLOAD.format(cases=self._cases))
-            return _rows([tuple(r.values()) for r in cursor.fetchall()])
-
-    def event_counts(self) -> dict[str, int]:
-        with self.datastore.transaction(commit=False) as cursor:
-            cursor.execute(_COUNTS.format(counts=self._counts))
-            return {str(r["event_type"]): int(r["events"]) for r in cursor.fetchall()}
+def _values(row: Any) -> tuple[Any, ...]:
+    return tuple(row.values()) if isinstance(row, dict) else tuple(row)
 
 
 def _apply_fact_events(table: CaseFactsTable, cursor: Any, events: Sequence[Envelope]) -> None:
