@@ -8,7 +8,6 @@ republishes the batch: delivery is at-least-once, and consumers skip what they h
 
 from __future__ import annotations
 
-import threading
 from collections import deque
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -119,11 +118,6 @@ class OutboxRelay:
             count=len(notifications),
             up_to=notifications[-1].id,
         )
-
-    def run(self, stop: threading.Event, *, idle_sleep: float = 0.05) -> None:
-        while not stop.is_set():
-            if not self.publish_pending():
-                stop.wait(idle_sleep)
 
     def _send(self, notification: Notification) -> Any:
         record = self._codec.decode_body(notification.topic, notification.state)
