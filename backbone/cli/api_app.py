@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from fastapi import FastAPI
 
 from backbone.http import install_error_handlers
+from services.control_tower.adapters.dashboard_page import dashboard_router
 from services.control_tower.adapters.http_api import Store, tower_router
 from services.decision.adapters.http_api import decision_router
 from services.decision.application.decision import Decision
@@ -18,7 +21,10 @@ request safely: the same key returns the first result and records nothing new; t
 another request gets 422."""
 
 
-def create_api(intake: Intake, decision: Decision, tower: Store | None = None) -> FastAPI:
+def create_api(
+    intake: Intake, decision: Decision, tower: Store | Callable[[], Store] | None = None
+) -> FastAPI:
+    """``tower``: the views, or a callable giving the live generation of them (it follows a rebuild)."""
     app = FastAPI(
         title="IND case backbone",
         version="1.0.0",
@@ -31,5 +37,7 @@ def create_api(intake: Intake, decision: Decision, tower: Store | None = None) -
     app.include_router(intake_router(intake))
     app.include_router(decision_router(decision))
     if tower is not None:
-        app.include_router(tower_router(tower, intake.clock))
+        views = tower if callable(tower) else (lambda: tower)
+        app.include_router(tower_router(views, intake.clock))
+        app.include_router(dashboard_router())
     return app

@@ -7,7 +7,7 @@ from backbone.codec import AvroCodec
 from backbone.consumer import TrackedConsumer
 from backbone.schemas import SchemaCatalog
 from backbone.settings import Settings
-from services.control_tower.bootstrap import build_tower_consumers, build_workload_store
+from services.control_tower.bootstrap import LiveViews, Store, build_tower_consumers
 from services.decision.bootstrap import build_decision, build_decision_consumer
 from services.intake.bootstrap import build_intake
 
@@ -23,13 +23,19 @@ class EmbeddedBackbone:
         self.decision_consumer = build_decision_consumer(
             self.decision, settings, codec=self.codec, intake_log=self.intake.recorder
         )
-        self.tower = build_workload_store(settings)
-        self.tower_consumers = build_tower_consumers(
-            self.tower,
-            settings,
-            codec=self.codec,
-            logs={"intake": self.intake.recorder, "decision": self.decision.recorder},
+        logs = {"intake": self.intake.recorder, "decision": self.decision.recorder}
+        self.live_views = LiveViews(
+            settings, lambda store: build_tower_consumers(store, settings, codec=self.codec, logs=logs)
         )
+
+    @property
+    def tower(self) -> Store:
+        """The live generation of the tower's views (a rebuild may swap in another)."""
+        return self.live_views.current()
+
+    @property
+    def tower_consumers(self) -> list[TrackedConsumer]:
+        return self.live_views.consumers
 
     @property
     def consumers(self) -> list[TrackedConsumer]:
@@ -37,7 +43,9 @@ class EmbeddedBackbone:
 
     def settle(self) -> None:
         """Run every consumer until none has anything left to read; measure the backlog if anything moved
-        (an idle settle, as the API's background thread does five times a second, writes nothing)."""
+        (an idle settle, as the API's background thread does five times a second, writes nothing).
+        First follow a rebuild's swap, if one happened."""
+        self.live_views.follow_swap()
         moved_at_all = False
         while sum(consumer.step(timeout=0) for consumer in self.consumers):
             moved_at_all = True
@@ -57,7 +65,7 @@ class EmbeddedBackbone:
         )
 
     def close(self) -> None:
-        for consumer in self.consumers:
-            consumer.feed.close()
+        self.decision_consumer.feed.close()
+        self.live_views.close()
         self.intake.close()
         self.decision.close()

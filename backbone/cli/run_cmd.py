@@ -23,7 +23,7 @@ from backbone.kafka_clients import make_producer
 from backbone.logs import configure_logging
 from backbone.schemas import SchemaCatalog
 from backbone.settings import Settings
-from services.control_tower.bootstrap import build_tower_consumers, build_workload_store
+from services.control_tower.bootstrap import LiveViews, build_tower_consumers
 from services.decision.bootstrap import (
     build_decision,
     build_decision_consumer,
@@ -115,20 +115,26 @@ def _decision(settings: Settings, codec: AvroCodec, stop: threading.Event, argum
 
 
 def _tower(settings: Settings, codec: AvroCodec, stop: threading.Event, arguments: Any) -> None:
-    store = build_workload_store(settings)
-    (consumer,) = build_tower_consumers(
-        store,
+    """Fill the live generation of the views; follow a rebuild's swap (``backbone tower rebuild``)."""
+    live = LiveViews(
         settings,
-        codec=codec,
-        group_id=arguments.group or f"{settings.topic_prefix}control_tower",
-        client_id=f"control_tower-{arguments.instance}",
+        lambda store: build_tower_consumers(
+            store,
+            settings,
+            codec=codec,
+            group_id=arguments.group or f"{settings.topic_prefix}control_tower",
+            client_id=f"control_tower-{arguments.instance}",
+        ),
     )
     progress = ProgressLog()
-    feed = consumer.feed
     try:
         while not stop.is_set():
+            live.follow_swap()
+            (consumer,) = live.consumers
             consumer.step(timeout=0.2)
-            if progress.maybe(consumer=consumer.stats) and isinstance(feed, KafkaTopicsFeed):
-                store.record_backlog(feed.backlog())
+            if progress.maybe(consumer=consumer.stats, generation=live.generation) and isinstance(
+                consumer.feed, KafkaTopicsFeed
+            ):
+                live.store.record_backlog(consumer.feed.backlog())
     finally:
-        consumer.feed.close()
+        live.close()

@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import json
 import threading
+from collections.abc import Callable
 from typing import Any
 
 import uvicorn
@@ -20,7 +21,7 @@ from backbone.codec import AvroCodec
 from backbone.logs import configure_logging
 from backbone.schemas import SchemaCatalog
 from backbone.settings import Settings
-from services.control_tower.bootstrap import build_workload_store
+from services.control_tower.bootstrap import LiveViews, Store
 from services.decision.bootstrap import build_decision
 from services.intake.bootstrap import build_intake
 
@@ -44,12 +45,13 @@ def _serve(arguments: argparse.Namespace) -> int:
     stop = threading.Event()
     if settings.mode == "embedded":
         backbone = EmbeddedBackbone(settings)
-        intake, decision, tower = backbone.intake, backbone.decision, backbone.tower
+        intake, decision = backbone.intake, backbone.decision
+        tower: Callable[[], Store] = lambda: backbone.tower  # noqa: E731
         threading.Thread(target=_keep_settling, args=(backbone, stop), daemon=True).start()
     else:
         codec = AvroCodec(SchemaCatalog.load())
         intake, decision = build_intake(settings, codec=codec), build_decision(settings, codec=codec)
-        tower = build_workload_store(settings)
+        tower = LiveViews(settings).current
     app = create_api(intake, decision, tower)
     if arguments.print_openapi:
         print(json.dumps(app.openapi(), indent=2, sort_keys=True))

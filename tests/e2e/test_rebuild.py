@@ -12,10 +12,14 @@ from backbone.cli.embedded import EmbeddedBackbone
 from backbone.clock import ManualClock
 from services.control_tower.application.views import (
     aging_view,
+    case_view,
     deadline_risk_view,
+    forecast_view,
     issuance_view,
     lead_times_view,
+    stage_times_view,
     throughput_view,
+    wip_view,
     workload_view,
 )
 from simulation.history import generate_history
@@ -23,6 +27,7 @@ from tests.factories import embedded_settings
 
 
 def every_view(tower: Any, today: Any) -> dict[str, Any]:
+    some_open_cases = sorted(f.case_id for f in tower.open_facts())[:20]
     return {
         "workload": workload_view(tower),
         "risk": deadline_risk_view(tower, today),
@@ -30,7 +35,14 @@ def every_view(tower: Any, today: Any) -> dict[str, Any]:
         "lead_times": lead_times_view(tower),
         "aging": aging_view(tower, today),
         "issuance": issuance_view(tower, today),
+        "by_team": workload_view(tower, group_by="team"),
+        "by_target_group": workload_view(tower, group_by="target_group"),
+        "wip": wip_view(tower, today, 16),
+        "daily": throughput_view(tower, today, 4, granularity="day"),
+        "stage_times": stage_times_view(tower),
+        "forecast": forecast_view(tower, today),
         "counts": tower.event_counts(),
+        "some_cases": [case_view(tower, case_id, today) for case_id in some_open_cases],
     }
 
 

@@ -169,6 +169,18 @@ class StoreContract:
         assert store.positions()["intake"] == 3
         assert store.event_counts() == {"x": 1}
 
+    def test_a_batch_another_instance_already_applied_is_refused_whole(self) -> None:
+        """Two tower instances during a rebalance: B still holds events 1..5 of a partition that A has
+        just applied up to 8. B's batch 1..5 would pass the tracking row (5 < 8 is refused) but a batch
+        1..9 would not be caught by the position alone: the claim on the first position refuses it."""
+        first, second = build_workload_store(self.settings), build_workload_store(self.settings)
+        a = StageChange("c-1", "asylum", "in_intake", True, 1, NOW)
+        first.apply([a], {"x": 8}, [], Tracking("intake:0", 8), first_position=1)
+        with pytest.raises(IntegrityError):
+            second.apply([a], {"x": 9}, [], Tracking("intake:0", 9), first_position=1)
+        second.apply([a], {"x": 1}, [], Tracking("intake:0", 9), first_position=9)
+        assert first.event_counts() == {"x": 9} and first.positions()["intake:0"] == 9
+
 
 class TestSQLiteStores(StoreContract):
     @pytest.fixture(autouse=True)

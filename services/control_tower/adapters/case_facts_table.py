@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from services.control_tower.projections.case_facts import CaseFacts
@@ -25,6 +25,13 @@ SCHEMA = (
     ("document_channel", "TEXT", "text"),
     ("document_ready_on", "TEXT", "date"),
     ("document_issued_on", "TEXT", "date"),
+    ("team", "TEXT", "text"),
+    ("target_group", "TEXT", "text"),
+    ("ended_on", "TEXT", "date"),
+    ("intake_stage", "TEXT", "text"),
+    ("intake_stage_since", "TEXT", "datetime"),
+    ("decision_stage", "TEXT", "text"),
+    ("decision_stage_since", "TEXT", "datetime"),
 )
 COLUMNS = tuple(column for column, _, _ in SCHEMA)
 
@@ -88,6 +95,41 @@ class CaseFactsTable:
         )
         return [_row(r) for r in cursor.fetchall()]
 
+    def case(self, cursor: Any, case_id: str) -> CaseFacts | None:
+        return self.read(cursor, [case_id]).get(case_id)
+
+    def work_in_progress(self, cursor: Any, week_ends: list[date]) -> list[tuple[str, list[int]]]:
+        """Per procedure, the cases received and not yet decided (nor ended) at the end of each day in
+        ``week_ends``: one scan, one column per day."""
+        if not week_ends:
+            return []
+        ends = "COALESCE(decided_on, ended_on, '9999-12-31')"
+        columns = ", ".join(
+            f"SUM(CASE WHEN received_on <= {self.p} AND {ends} > {self.p} THEN 1 ELSE 0 END)"
+            for _ in week_ends
+        )
+        params = [d.isoformat() for d in week_ends for _ in range(2)]
+        cursor.execute(
+            f"SELECT COALESCE(procedure, 'unknown'), {columns} FROM {self.table} "
+            f"WHERE received_on <= {self.p} AND {ends} > {self.p} GROUP BY 1 ORDER BY 1",
+            [*params, week_ends[-1].isoformat(), week_ends[0].isoformat()],
+        )
+        return [
+            (str(values[0]), [int(v or 0) for v in values[1:]])
+            for values in (list(r.values()) if isinstance(r, dict) else list(r) for r in cursor.fetchall())
+        ]
+
+    def daily_counts(self, cursor: Any, column: str) -> list[tuple[str, date, int]]:
+        """Cases per procedure and day of a date column (accepted_on, decided_on)."""
+        if column not in ("accepted_on", "decided_on", "received_on"):
+            raise ValueError(f"no daily counts of {column!r}")
+        cursor.execute(
+            f"SELECT COALESCE(procedure, 'unknown'), {column}, COUNT(*) FROM {self.table} "
+            f"WHERE {column} IS NOT NULL GROUP BY 1, 2"
+        )
+        rows = [list(r.values()) if isinstance(r, dict) else list(r) for r in cursor.fetchall()]
+        return sorted((str(p), date.fromisoformat(d), int(n)) for p, d, n in rows)
+
     def decided_facts(self, cursor: Any) -> list[CaseFacts]:
         cursor.execute(f"SELECT {', '.join(COLUMNS)} FROM {self.table} WHERE decided_on IS NOT NULL")
         return [_row(r) for r in cursor.fetchall()]
@@ -97,7 +139,7 @@ def _params(row: CaseFacts) -> tuple[Any, ...]:
     values = []
     for column, _, kind in SCHEMA:
         value = getattr(row, column)
-        values.append(value.isoformat() if kind == "date" and value is not None else value)
+        values.append(value.isoformat() if kind in ("date", "datetime") and value is not None else value)
     return tuple(values)
 
 
@@ -107,6 +149,8 @@ def _row(raw: Any) -> CaseFacts:
     for (column, _, kind), value in zip(SCHEMA, values, strict=True):
         if kind == "date":
             fields[column] = date.fromisoformat(value) if value else None
+        elif kind == "datetime":
+            fields[column] = datetime.fromisoformat(value) if value else None
         elif kind == "int":
             fields[column] = int(value)
         elif kind == "bool":

@@ -3,77 +3,143 @@
 No ``from __future__ import annotations`` here: FastAPI reads parameter types at definition time.
 """
 
+from collections.abc import Callable
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import Any, Literal
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, HTTPException, Query
 from fastapi.responses import PlainTextResponse
 
 from backbone.clock import Clock
 from services.control_tower.adapters.workload_store import PostgresWorkloadStore, SQLiteWorkloadStore
 from services.control_tower.application.views import (
     aging_view,
+    case_view,
     deadline_risk_view,
+    forecast_view,
     freshness_view,
     issuance_view,
     lead_times_view,
+    stage_times_view,
     throughput_view,
+    wip_view,
     workload_view,
 )
 from services.control_tower.projections.case_facts import risk_summary
 
 Store = SQLiteWorkloadStore | PostgresWorkloadStore
 ProcedureFilter = Query(default=None, description="Only this procedure, e.g. asylum")
+TeamFilter = Query(default=None, description="Only the cases assigned to this team")
+DecidedSinceFilter = Query(default=None, description="Only cases decided since this day")
 TodayFilter = Query(default=None, description="Read the clocks on this day (default: today)")
 
 
-def tower_router(store: Store, clock: Clock) -> APIRouter:
+def tower_router(views: Callable[[], Store], clock: Clock) -> APIRouter:
+    """The tower's views; ``views()`` is the live generation (a rebuild may swap in another)."""
     router = APIRouter(tags=["control tower"])
 
     def day(today: date | None) -> date:
         return today or clock.now().date()
 
-    @router.get("/v1/tower/workload", summary="Open cases by procedure and stage")
-    def workload(procedure: str | None = ProcedureFilter) -> list[dict[str, Any]]:
-        return workload_view(store, procedure)
+    @router.get(
+        "/v1/tower/workload", summary="Open cases by procedure and stage (and team or target group)"
+    )
+    def workload(
+        procedure: str | None = ProcedureFilter,
+        team: str | None = TeamFilter,
+        target_group: str | None = Query(default=None, description="Only this target group (doelgroep)"),
+        group_by: Literal["team", "target_group"] | None = Query(
+            default=None, description="Also break the counts down by team or by target group"
+        ),
+    ) -> list[dict[str, Any]]:
+        return workload_view(views(), procedure, team=team, target_group=target_group, group_by=group_by)
 
-    @router.get("/v1/tower/deadline-risk", summary="Deadline buckets, notices of default, penalty exposure")
-    def deadline_risk(
-        procedure: str | None = ProcedureFilter, today: date | None = TodayFilter
-    ) -> dict[str, Any]:
-        return deadline_risk_view(store, day(today), procedure)
-
-    @router.get("/v1/tower/throughput", summary="Inflow and outflow per ISO week; 4-week rates")
-    def throughput(
-        weeks: int = Query(default=12, ge=1, le=520),
+    @router.get("/v1/tower/wip", summary="Work in progress at the end of each ISO week, per procedure")
+    def wip(
+        weeks: int = Query(default=26, ge=1, le=520),
         procedure: str | None = ProcedureFilter,
         today: date | None = TodayFilter,
     ) -> dict[str, Any]:
-        return throughput_view(store, day(today), weeks, procedure)
+        return wip_view(views(), day(today), weeks, procedure)
+
+    @router.get("/v1/tower/deadline-risk", summary="Deadline buckets, notices of default, penalty exposure")
+    def deadline_risk(
+        procedure: str | None = ProcedureFilter,
+        team: str | None = TeamFilter,
+        today: date | None = TodayFilter,
+    ) -> dict[str, Any]:
+        return deadline_risk_view(views(), day(today), procedure, team=team)
+
+    @router.get("/v1/tower/throughput", summary="Inflow and outflow per ISO week or day; 4-week rates")
+    def throughput(
+        weeks: int = Query(default=12, ge=1, le=520),
+        procedure: str | None = ProcedureFilter,
+        team: str | None = TeamFilter,
+        today: date | None = TodayFilter,
+        granularity: Literal["week", "day"] = Query(default="week", description="per ISO week or per day"),
+    ) -> dict[str, Any]:
+        return throughput_view(views(), day(today), weeks, procedure, team=team, granularity=granularity)
 
     @router.get("/v1/tower/lead-times", summary="Received to decided, in days: p50, p90, p95")
-    def lead_time_view(procedure: str | None = ProcedureFilter) -> list[dict[str, Any]]:
-        return lead_times_view(store, procedure)
+    def lead_time_view(
+        procedure: str | None = ProcedureFilter,
+        team: str | None = TeamFilter,
+        decided_since: date | None = DecidedSinceFilter,
+    ) -> list[dict[str, Any]]:
+        return lead_times_view(views(), procedure, team=team, decided_since=decided_since)
+
+    @router.get("/v1/tower/stage-times", summary="Time spent in each stage: visits and mean days")
+    def stage_times(procedure: str | None = ProcedureFilter) -> list[dict[str, Any]]:
+        return stage_times_view(views(), procedure)
 
     @router.get(
         "/v1/tower/aging", summary="Open cases by age band; the longest waiting; waiting on the applicant"
     )
-    def aging(procedure: str | None = ProcedureFilter, today: date | None = TodayFilter) -> dict[str, Any]:
-        return aging_view(store, day(today), procedure)
+    def aging(
+        procedure: str | None = ProcedureFilter,
+        team: str | None = TeamFilter,
+        today: date | None = TodayFilter,
+    ) -> dict[str, Any]:
+        return aging_view(views(), day(today), procedure, team=team)
 
     @router.get(
         "/v1/tower/issuance",
         summary="Residence documents ready and waiting, by desk, expat centre or courier",
     )
-    def issuance(today: date | None = TodayFilter) -> list[dict[str, Any]]:
-        return issuance_view(store, day(today))
+    def issuance(
+        procedure: str | None = ProcedureFilter,
+        team: str | None = TeamFilter,
+        today: date | None = TodayFilter,
+    ) -> list[dict[str, Any]]:
+        return issuance_view(views(), day(today), procedure, team=team)
+
+    @router.get(
+        "/v1/tower/forecast",
+        summary="Inflow forecast for 12 weeks (seasonal), its held-out error, and the backlog that follows",
+    )
+    def forecast(
+        procedure: str | None = ProcedureFilter, today: date | None = TodayFilter
+    ) -> dict[str, Any]:
+        return forecast_view(views(), day(today), procedure)
+
+    @router.get(
+        "/v1/tower/cases/{case_id}",
+        summary="One case: stage, clock and timeline",
+        responses={404: {"description": "The tower has seen no event of this case"}},
+    )
+    def case(case_id: str, today: date | None = TodayFilter) -> dict[str, Any]:
+        found = case_view(views(), case_id, day(today))
+        if found is None:
+            raise HTTPException(status_code=404, detail=f"the tower has seen no event of case {case_id}")
+        return found
 
     @router.get("/v1/tower/freshness", summary="Per feed: how far the tower is behind (events and seconds)")
     def freshness() -> list[dict[str, Any]]:
-        return freshness_view(store, datetime.now(UTC))
+        return freshness_view(views(), datetime.now(UTC))
 
     @router.get("/metrics", response_class=PlainTextResponse, summary="Prometheus metrics")
     def metrics() -> str:
+        store = views()
         summary = risk_summary(store.open_case_facts(), clock.now().date())
         lines = [
             "# HELP backbone_open_cases Open cases by procedure and stage.",

@@ -5,11 +5,12 @@ Rows and the tracking position are written in one transaction of the view's own 
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime
 from typing import Any
 
-from eventsourcing.persistence import Tracking
+from eventsourcing.persistence import IntegrityError, Tracking
 from eventsourcing.postgres import PostgresDatastore, PostgresTrackingRecorder
 from eventsourcing.sqlite import SQLiteDatastore, SQLiteTrackingRecorder
 from psycopg.sql import SQL, Identifier
@@ -17,7 +18,13 @@ from psycopg.sql import SQL, Identifier
 from backbone.envelope import Envelope
 from services.control_tower.adapters.case_facts_table import CaseFactsTable
 from services.control_tower.projections.case_facts import CaseFacts, merge_fact_events
-from services.control_tower.projections.workload import STAGE_ORDER, StageChange, WorkloadRow
+from services.control_tower.projections.workload import (
+    SERVICE_RANK,
+    STAGE_ORDER,
+    VERSIONS_PER_SERVICE,
+    StageChange,
+    WorkloadRow,
+)
 
 _UPSERT_CASE = (
     "INSERT INTO {cases} (case_id, procedure, stage, is_open, stage_rank, stage_since) "
@@ -32,6 +39,22 @@ _COUNT_EVENT = (
     "ON CONFLICT (event_type) DO UPDATE SET events = {counts}.events + excluded.events"
 )
 _WORKLOAD = "SELECT procedure, stage, COUNT(*) FROM {cases} WHERE is_open GROUP BY procedure, stage"
+# Open cases by procedure, stage, team and target group (the latter two are facts of the case).
+_WORKLOAD_DETAIL = (
+    "SELECT c.procedure, c.stage, k.team, k.target_group, COUNT(*) FROM {cases} c "
+    "LEFT JOIN {facts} k ON k.case_id = c.case_id WHERE c.is_open "
+    "GROUP BY c.procedure, c.stage, k.team, k.target_group"
+)
+_ADD_STAGE_TIME = (
+    "INSERT INTO {table} (procedure, stage, visits, seconds) VALUES ({p}, {p}, {p}, {p}) "
+    "ON CONFLICT (procedure, stage) DO UPDATE SET visits = {table}.visits + excluded.visits, "
+    "seconds = {table}.seconds + excluded.seconds"
+)
+_ADD_TIMELINE = (
+    "INSERT INTO {table} (case_id, event_rank, occurred_at, event, detail) "
+    "VALUES ({p}, {p}, {p}, {p}, {p}) "
+    "ON CONFLICT (case_id, event_rank) DO NOTHING"
+)
 _COUNTS = "SELECT event_type, events FROM {counts}"
 
 
@@ -53,7 +76,7 @@ def _change_params(change: StageChange) -> tuple[Any, ...]:
 
 # Bump when the tower's tables change: a store finding another version drops its tables and its
 # positions, and the consumers rebuild every view from the beginning of the streams.
-VIEW_SCHEMA_VERSION = 4
+VIEW_SCHEMA_VERSION = 5
 
 
 def _reset_if_outdated(store: Any, cursor: Any, tables: list[str], p: str, tracking: str) -> bool:
@@ -83,6 +106,17 @@ _CREATE_FRESHNESS = (
 )
 
 
+_CREATE_STAGE_TIME = (
+    "CREATE TABLE IF NOT EXISTS {table} (procedure TEXT NOT NULL, stage TEXT NOT NULL, "
+    "visits BIGINT NOT NULL, seconds BIGINT NOT NULL, PRIMARY KEY (procedure, stage))"
+)
+_CREATE_TIMELINE = (
+    "CREATE TABLE IF NOT EXISTS {table} (case_id TEXT NOT NULL, event_rank BIGINT NOT NULL, "
+    "occurred_at TEXT NOT NULL, event TEXT NOT NULL, detail TEXT NOT NULL, "
+    "PRIMARY KEY (case_id, event_rank))"
+)
+
+
 def _record_freshness(sql: str, cursor: Any, tracking: Tracking, recorded_at: datetime) -> None:
     applied_at = datetime.now(UTC)  # wall-clock time on purpose: freshness is about real time
     cursor.execute(
@@ -109,6 +143,10 @@ class TowerTables:
     _upsert: str
     _count: str
     _freshness_sql: str
+    _stage_time_sql: str
+    _timeline_sql: str
+    stage_time_table: str
+    timeline_table: str
 
     _insert_tracking: Callable[[Any, Tracking], None]  # the library's tracking recorder provides it
 
@@ -119,22 +157,93 @@ class TowerTables:
         fact_events: Sequence[Envelope],
         tracking: Tracking,
         last_recorded_at: datetime | None = None,
+        first_position: int | None = None,
+        events: Sequence[Envelope] = (),
     ) -> None:
-        """The view rows, the case facts, the freshness and the tracking row, in one transaction."""
+        """The view rows, the case facts and stage times, the case timelines (``events``), the freshness
+        and the tracking row, in one transaction.
+
+        ``first_position`` is the upstream position of the first event in the batch: if the stream has
+        already been applied that far (another instance, e.g. one still holding a partition during a
+        rebalance, committed the same events first), nothing is written and IntegrityError tells the
+        consumer to re-read its position. The tracking row is locked first, so two instances applying
+        the same stream are serialised and the second always sees the first's position.
+        """
         with self.datastore.transaction(commit=True) as cursor:
+            if first_position is not None:
+                self._claim(cursor, tracking.application_name, first_position)
             if changes:
                 cursor.executemany(self._upsert, [_change_params(c) for c in changes])
             if counts:
                 cursor.executemany(self._count, list(counts.items()))
-            _apply_fact_events(self.facts, cursor, fact_events)
+            _apply_fact_events(self.facts, cursor, fact_events, self._stage_time_sql)
+            if events:
+                cursor.executemany(self._timeline_sql, [_timeline_params(e) for e in events])
             if last_recorded_at is not None:
                 _record_freshness(self._freshness_sql, cursor, tracking, last_recorded_at)
             self._insert_tracking(cursor, tracking)
+
+    def _claim(self, cursor: Any, stream: str, first_position: int) -> None:
+        lock = " FOR UPDATE" if self.placeholder == "%s" else ""  # SQLite: one writer at a time anyway
+        where = f"application_name = {self.placeholder}"
+        cursor.execute(f"SELECT notification_id FROM {self.positions_table} WHERE {where}{lock}", (stream,))
+        row = cursor.fetchone()
+        applied = None if row is None else _values(row)[0]
+        if applied is not None and int(applied) >= first_position:
+            raise IntegrityError(
+                f"{stream} was already applied up to {applied} (batch from {first_position})"
+            )
 
     def workload(self) -> list[WorkloadRow]:
         with self.datastore.transaction(commit=False) as cursor:
             cursor.execute(_WORKLOAD.format(cases=self._cases))
             return _rows([_values(r) for r in cursor.fetchall()])
+
+    def workload_detail(self) -> list[tuple[str, str, str | None, str | None, int]]:
+        """Open cases by procedure, stage, team and target group, in stage order."""
+        sql = _WORKLOAD_DETAIL.format(cases=self._cases, facts=self.facts.table)
+        with self.datastore.transaction(commit=False) as cursor:
+            cursor.execute(sql)
+            rows = [_values(r) for r in cursor.fetchall()]
+        result = [
+            (str(p), str(s), None if t is None else str(t), None if g is None else str(g), int(n))
+            for p, s, t, g, n in rows
+        ]
+        return sorted(result, key=lambda r: (r[0], STAGE_ORDER.index(r[1]), r[2] or "", r[3] or ""))
+
+    def daily_counts(self, column: str) -> list[tuple[str, date, int]]:
+        """Cases per procedure and day of ``column`` (accepted_on or decided_on)."""
+        with self.datastore.transaction(commit=False) as cursor:
+            return self.facts.daily_counts(cursor, column)
+
+    def stage_times(self) -> list[tuple[str, str, int, int]]:
+        """Per procedure and stage: completed visits and their total seconds."""
+        with self.datastore.transaction(commit=False) as cursor:
+            cursor.execute(f"SELECT procedure, stage, visits, seconds FROM {self.stage_time_table}")
+            rows = [_values(r) for r in cursor.fetchall()]
+        return sorted((str(p), str(s), int(v), int(t)) for p, s, v, t in rows)
+
+    def work_in_progress(self, week_ends: list[date]) -> list[tuple[str, list[int]]]:
+        with self.datastore.transaction(commit=False) as cursor:
+            return self.facts.work_in_progress(cursor, week_ends)
+
+    def case(self, case_id: str) -> tuple[CaseFacts, str | None, bool, list[tuple[Any, ...]]] | None:
+        """A case's facts, stage, whether open, and its timeline (occurred_at, event, detail JSON)."""
+        p = self.placeholder
+        with self.datastore.transaction(commit=False) as cursor:
+            facts = self.facts.case(cursor, case_id)
+            cursor.execute(f"SELECT stage, is_open FROM {self._cases} WHERE case_id = {p}", (case_id,))
+            stage_row = cursor.fetchone()
+            cursor.execute(
+                f"SELECT occurred_at, event, detail FROM {self.timeline_table} WHERE case_id = {p} "
+                "ORDER BY occurred_at, event_rank",
+                (case_id,),
+            )
+            timeline = [_values(r) for r in cursor.fetchall()]
+        if facts is None and stage_row is None and not timeline:
+            return None
+        stage, is_open = _values(stage_row) if stage_row is not None else (None, False)
+        return facts or CaseFacts(case_id), stage, bool(is_open), timeline
 
     def event_counts(self) -> dict[str, int]:
         with self.datastore.transaction(commit=False) as cursor:
@@ -209,6 +318,9 @@ class SQLiteWorkloadStore(TowerTables, SQLiteTrackingRecorder):
         self.facts = CaseFactsTable("tower_case_facts", "tower_cases", "?")
         self.positions_table, self.freshness_table, self.placeholder = "tracking", "tower_freshness", "?"
         self._freshness_sql = _UPSERT_FRESHNESS.format(table="tower_freshness", p="?")
+        self.stage_time_table, self.timeline_table = "tower_stage_time", "tower_timeline"
+        self._stage_time_sql = _ADD_STAGE_TIME.format(table="tower_stage_time", p="?")
+        self._timeline_sql = _ADD_TIMELINE.format(table="tower_timeline", p="?")
 
     def create_table(self) -> None:
         super().create_table()
@@ -218,6 +330,8 @@ class SQLiteWorkloadStore(TowerTables, SQLiteTrackingRecorder):
             "tower_event_counts",
             "tower_case_facts",
             "tower_freshness",
+            "tower_stage_time",
+            "tower_timeline",
         ]
         with self.datastore.transaction(commit=True) as cursor:
             rebuilt = _reset_if_outdated(self, cursor, tables, "?", "tracking")
@@ -234,6 +348,8 @@ class SQLiteWorkloadStore(TowerTables, SQLiteTrackingRecorder):
             "events INTEGER NOT NULL)",
             CaseFactsTable("tower_case_facts", "tower_cases", "?").create_statement(),
             _CREATE_FRESHNESS.format(table="tower_freshness"),
+            _CREATE_STAGE_TIME.format(table="tower_stage_time"),
+            _CREATE_TIMELINE.format(table="tower_timeline"),
         ]
 
 
@@ -252,6 +368,10 @@ class PostgresWorkloadStore(TowerTables, PostgresTrackingRecorder):
         self.freshness_table = SQL("{}.tower_freshness").format(schema).as_string()
         self.placeholder = "%s"
         self._freshness_sql = _UPSERT_FRESHNESS.format(table=self.freshness_table, p="%s")
+        self.stage_time_table = SQL("{}.tower_stage_time").format(schema).as_string()
+        self.timeline_table = SQL("{}.tower_timeline").format(schema).as_string()
+        self._stage_time_sql = _ADD_STAGE_TIME.format(table=self.stage_time_table, p="%s")
+        self._timeline_sql = _ADD_TIMELINE.format(table=self.timeline_table, p="%s")
         self.sql_create_statements.extend(
             [
                 SQL(  # type: ignore[list-item]
@@ -265,6 +385,8 @@ class PostgresWorkloadStore(TowerTables, PostgresTrackingRecorder):
                 ),
                 SQL(self.facts.create_statement()),  # type: ignore[list-item]
                 SQL(_CREATE_FRESHNESS.format(table=self.freshness_table)),  # type: ignore[list-item]
+                SQL(_CREATE_STAGE_TIME.format(table=self.stage_time_table)),  # type: ignore[list-item]
+                SQL(_CREATE_TIMELINE.format(table=self.timeline_table)),  # type: ignore[list-item]
             ]
         )
 
@@ -279,6 +401,8 @@ class PostgresWorkloadStore(TowerTables, PostgresTrackingRecorder):
                 "tower_event_counts",
                 "tower_case_facts",
                 "tower_freshness",
+                "tower_stage_time",
+                "tower_timeline",
             )
         ]
         with self.datastore.transaction(commit=True) as cursor:
@@ -291,7 +415,31 @@ def _values(row: Any) -> tuple[Any, ...]:
     return tuple(row.values()) if isinstance(row, dict) else tuple(row)
 
 
-def _apply_fact_events(table: CaseFactsTable, cursor: Any, events: Sequence[Envelope]) -> None:
-    if events:
-        rows = table.read(cursor, (e.subject for e in events))
-        table.write(cursor, merge_fact_events(rows, list(events)).values())
+def _apply_fact_events(
+    table: CaseFactsTable, cursor: Any, events: Sequence[Envelope], stage_time_sql: str
+) -> None:
+    if not events:
+        return
+    changes = merge_fact_events(table.read(cursor, (e.subject for e in events)), list(events))
+    table.write(cursor, changes.rows.values())
+    totals: dict[tuple[str, str], tuple[int, int]] = {}
+    for visit in changes.visits:
+        visits, seconds = totals.get((visit.procedure, visit.stage), (0, 0))
+        totals[(visit.procedure, visit.stage)] = (visits + 1, seconds + visit.seconds)
+    if totals:
+        cursor.executemany(stage_time_sql, [(p, s, v, t) for (p, s), (v, t) in sorted(totals.items())])
+
+
+def _timeline_params(envelope: Envelope) -> tuple[Any, ...]:
+    """One line of a case's timeline: what happened, when, and the event's data (no personal data travels
+    in events; the metadata block is left out)."""
+    service = envelope.schema.rpartition(".")[0]
+    rank = SERVICE_RANK[service] * VERSIONS_PER_SERVICE + envelope.sequence
+    detail = {k: v for k, v in envelope.data.items() if k != "meta"}
+    return (
+        envelope.subject,
+        rank,
+        envelope.time.isoformat(),
+        envelope.schema,
+        json.dumps(detail, default=str, sort_keys=True),
+    )

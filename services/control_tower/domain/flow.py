@@ -40,6 +40,14 @@ class WeekFlow:
 
 
 @dataclass(frozen=True)
+class DayFlow:
+    day: date
+    procedure: str
+    inflow: int
+    outflow: int
+
+
+@dataclass(frozen=True)
 class LeadTime:
     procedure: str
     track: str | None
@@ -72,6 +80,25 @@ def weekly_flow(facts: Sequence[FlowFacts], today: date, weeks: int = 12) -> lis
     return [
         WeekFlow(week, procedure, inflow.get((week, procedure), 0), outflow.get((week, procedure), 0))
         for week in wanted
+        for procedure in procedures
+    ]
+
+
+def daily_flow(facts: Sequence[FlowFacts], today: date, days: int) -> list[DayFlow]:
+    """Inflow and outflow per day over the last ``days`` days up to ``today``, per procedure."""
+    wanted = [today - timedelta(days=back) for back in range(days - 1, -1, -1)]
+    inflow: dict[tuple[date, str], int] = defaultdict(int)
+    outflow: dict[tuple[date, str], int] = defaultdict(int)
+    for fact in facts:
+        procedure = fact.procedure or "unknown"
+        if fact.accepted_on is not None:
+            inflow[(fact.accepted_on, procedure)] += 1
+        if fact.decided_on is not None:
+            outflow[(fact.decided_on, procedure)] += 1
+    procedures = sorted({p for _, p in inflow} | {p for _, p in outflow})
+    return [
+        DayFlow(day, procedure, inflow.get((day, procedure), 0), outflow.get((day, procedure), 0))
+        for day in wanted
         for procedure in procedures
     ]
 

@@ -7,14 +7,14 @@ requests, extensions); like stages they only move forward by (service, aggregate
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
-from datetime import date
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime
 
 from backbone.envelope import Envelope
 from backbone.procedures import Procedure
 from backbone.statutory.catalogue import IND_CATALOGUE
 from services.control_tower.domain.deadline_risk import CaseClock, RiskSummary, summarise
-from services.control_tower.projections.workload import SERVICE_RANK, VERSIONS_PER_SERVICE
+from services.control_tower.projections.workload import SERVICE_RANK, STAGES, VERSIONS_PER_SERVICE
 
 DEADLINE_EVENTS = {
     "nl.ind.intake.ApplicationAccepted",
@@ -42,6 +42,30 @@ class CaseFacts:
     document_channel: str | None = None
     document_ready_on: date | None = None
     document_issued_on: date | None = None
+    team: str | None = None
+    target_group: str | None = None
+    ended_on: date | None = None  # withdrawn, not processed or closed
+    # Each service's stage of the case and since when (by the event's time), for the time in each stage.
+    # Per service, because only within a service are a case's events ordered.
+    intake_stage: str | None = None
+    intake_stage_since: datetime | None = None
+    decision_stage: str | None = None
+    decision_stage_since: datetime | None = None
+
+
+@dataclass(frozen=True)
+class StageVisit:
+    """A case left ``stage`` after ``seconds`` (whole seconds, so sums are exact in any batching)."""
+
+    procedure: str
+    stage: str
+    seconds: int
+
+
+@dataclass
+class FactChanges:
+    rows: dict[str, CaseFacts]
+    visits: list[StageVisit] = field(default_factory=list)
 
 
 def apply_fact_event(row: CaseFacts, envelope: Envelope) -> CaseFacts:
@@ -51,7 +75,7 @@ def apply_fact_event(row: CaseFacts, envelope: Envelope) -> CaseFacts:
     if kind == "ApplicationSubmitted":
         row = replace(row, received_on=data["received_on"], procedure=row.procedure or data["procedure"])
     elif kind == "ApplicationClassified":
-        row = replace(row, track=data["track"])
+        row = replace(row, track=data["track"], target_group=data["target_group"])
     elif kind == "ApplicationAccepted":
         row = replace(row, accepted_on=envelope.time.date())
     elif kind == "DecisionTaken":
@@ -60,7 +84,32 @@ def apply_fact_event(row: CaseFacts, envelope: Envelope) -> CaseFacts:
         row = replace(row, document_channel=data["channel"], document_ready_on=data["ready_on"])
     elif kind == "DocumentIssued":
         row = replace(row, document_issued_on=data["issued_on"])
+    elif kind == "CaseAssigned":
+        row = replace(row, team=data["team"])
+    elif kind == "ApplicationWithdrawn":
+        row = replace(row, ended_on=data["withdrawn_on"])
+    elif kind == "ApplicationNotProcessed":
+        row = replace(row, ended_on=data["decided_on"])
+    elif kind == "CaseClosed":
+        row = replace(row, ended_on=data["closed_on"])
     return _apply_clock_fact(row, envelope)
+
+
+def advance_stage(row: CaseFacts, envelope: Envelope) -> tuple[CaseFacts, StageVisit | None]:
+    """Move the service's stage clock of the case; the stage it leaves becomes a visit."""
+    if envelope.schema not in STAGES:
+        return row, None
+    stage, is_open = STAGES[envelope.schema]
+    service = "intake" if envelope.schema.startswith("nl.ind.intake.") else "decision"
+    previous, since = getattr(row, f"{service}_stage"), getattr(row, f"{service}_stage_since")
+    visit = None
+    if previous is not None and since is not None and previous != stage:
+        seconds = max(0, int((envelope.time - since).total_seconds()))
+        visit = StageVisit(row.procedure or "unknown", previous, seconds)
+    if previous == stage:
+        return row, None  # still in the same stage: its clock keeps running
+    moved = {f"{service}_stage": stage if is_open else None, f"{service}_stage_since": envelope.time}
+    return replace(row, **moved), visit  # type: ignore[arg-type]
 
 
 def _apply_clock_fact(row: CaseFacts, envelope: Envelope) -> CaseFacts:
@@ -83,12 +132,15 @@ def _apply_clock_fact(row: CaseFacts, envelope: Envelope) -> CaseFacts:
     return row
 
 
-def merge_fact_events(rows: dict[str, CaseFacts], events: list[Envelope]) -> dict[str, CaseFacts]:
+def merge_fact_events(rows: dict[str, CaseFacts], events: list[Envelope]) -> FactChanges:
+    changes = FactChanges(rows)
     for envelope in events:
-        rows[envelope.subject] = apply_fact_event(
-            rows.get(envelope.subject, CaseFacts(envelope.subject)), envelope
-        )
-    return rows
+        row = apply_fact_event(rows.get(envelope.subject, CaseFacts(envelope.subject)), envelope)
+        row, visit = advance_stage(row, envelope)
+        rows[envelope.subject] = row
+        if visit is not None:
+            changes.visits.append(visit)
+    return changes
 
 
 def risk_summary(rows: list[CaseFacts], today: date) -> RiskSummary:

@@ -40,8 +40,10 @@ STAGES: dict[str, tuple[str, bool]] = {
     "nl.ind.decision.DocumentIssued": ("decided", True),
     "nl.ind.decision.CaseClosed": ("closed", False),
 }
-# The events that carry facts about a case: dates, track, outcome, its clock (see case_facts.py).
-FACT_EVENTS = {
+# The events that carry facts about a case: dates, track, team, outcome, its clock, its stage clocks
+# (see case_facts.py).
+FACT_EVENTS = set(STAGES) | {
+    "nl.ind.decision.CaseAssigned",
     "nl.ind.intake.ApplicationSubmitted",
     "nl.ind.intake.ApplicationClassified",
     "nl.ind.intake.ApplicationAccepted",
@@ -95,6 +97,8 @@ class WorkloadStore(Protocol):
         fact_events: Sequence[Envelope],
         tracking: Tracking,
         last_recorded_at: datetime | None = None,
+        first_position: int | None = None,
+        events: Sequence[Envelope] = (),
     ) -> None: ...
 
     def workload(self) -> list[WorkloadRow]: ...
@@ -132,5 +136,11 @@ class WorkloadProjection:
             if item.envelope.schema in FACT_EVENTS:
                 fact_events.append(item.envelope)
         self.store.apply(
-            changes, counts, fact_events, tracking, last_recorded_at=items[-1].envelope.recorded_at
+            changes,
+            counts,
+            fact_events,
+            tracking,
+            last_recorded_at=items[-1].envelope.recorded_at,
+            first_position=items[0].position,
+            events=[item.envelope for item in items],
         )
