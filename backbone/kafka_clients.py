@@ -19,7 +19,7 @@ def make_producer(settings: Settings, *, client_id: str) -> KafkaProducer:
     )
 
 
-def make_consumer(settings: Settings, *, group_id: str, client_id: str) -> KafkaConsumer:
+def make_consumer(settings: Settings, *, group_id: str | None, client_id: str) -> KafkaConsumer:
     return KafkaConsumer(
         bootstrap_servers=settings.kafka_bootstrap,
         client_id=f"{settings.kafka_client_id}-{client_id}",

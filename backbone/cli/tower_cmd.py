@@ -14,18 +14,32 @@ from typing import Any
 
 from backbone.cli import tower_text
 from backbone.cli.embedded import EmbeddedBackbone
+from backbone.cli.progress import ProgressBar
 from backbone.cli.render import workload_json, workload_table
 from backbone.clock import SystemClock
+from backbone.codec import AvroCodec
 from backbone.logs import configure_logging
+from backbone.schemas import SchemaCatalog
 from backbone.settings import Settings
 from services.control_tower.application import views
 from services.control_tower.bootstrap import build_workload_store
+from services.control_tower.rebuild import rebuild_views
 
 RISK_HELP = (
     "Buckets open, undecided cases by days to their statutory deadline (overdue, under 7 days, under 30 "
     "days, later), counts notices of default and sums the dwangsom exposure in euros (EUR 23/35/45 a day "
     "from the day after two weeks, at most EUR 1,442 a case, never for asylum), today and four weeks "
     "ahead if nothing is decided."
+)
+
+
+REBUILD_HELP = (
+    "Rebuilds every view of the control tower from the beginning of intake's and decision's streams "
+    "(notification logs in embedded mode, Kafka topics in distributed mode, with a consumer group of its "
+    "own) into a new generation, with a progress bar. The live views keep serving meanwhile. When the new "
+    "generation has caught up with the streams as they were at the start, it is swapped in: the running "
+    "tower and API processes open it within a second and carry on from its positions. The generation "
+    "before the previous one is deleted at the start of a rebuild."
 )
 
 
@@ -89,6 +103,16 @@ def register(commands: Any) -> None:
     status = subparsers.add_parser("status", help="open cases by procedure and stage")
     status.add_argument("--json", action="store_true", help="print JSON for scripts")
     status.set_defaults(handler=_status)
+    rebuild = subparsers.add_parser(
+        "rebuild",
+        help="rebuild every view from the beginning of the streams, then swap it in",
+        description=REBUILD_HELP,
+    )
+    rebuild.add_argument("--json", action="store_true", help="print the report as JSON")
+    rebuild.add_argument(
+        "--no-swap", action="store_true", help="build the new generation but leave the live one in place"
+    )
+    rebuild.set_defaults(handler=_rebuild)
     for name, view in VIEWS.items():
         sub = subparsers.add_parser(name, help=view.help, description=view.description or view.help)
         if "today" in view.options:
@@ -113,6 +137,24 @@ def _show(arguments: argparse.Namespace) -> int:
     view: View = arguments.view_spec
     document = view.compute(_store(settings), arguments)
     print(json.dumps(document, indent=2) if arguments.json else view.render(document))
+    return 0
+
+
+def _rebuild(arguments: argparse.Namespace) -> int:
+    settings = Settings.from_env("control_tower")
+    configure_logging(settings.log_format, settings.log_level)
+    codec = AvroCodec(SchemaCatalog.load())
+    bar = ProgressBar("rebuilding the tower's views", "events")
+    report = rebuild_views(settings, codec=codec, progress=bar, swap=not arguments.no_swap)
+    if arguments.json:
+        print(json.dumps(report.as_json(), indent=2))
+    else:
+        state = "swapped in" if not arguments.no_swap else "built, not swapped in"
+        print(
+            f"generation {report.generation if not arguments.no_swap else report.replaced} {state} "
+            f"(replaced generation {report.replaced}): {report.events} events read, {report.applied} "
+            f"applied in {report.seconds:.1f} s ({report.events_per_second:,.0f} events/s)"
+        )
     return 0
 
 

@@ -75,7 +75,10 @@ class ViewGenerations:
         if self.settings.mode == "embedded":
             self.settings.data_dir.mkdir(parents=True, exist_ok=True)
             connection = sqlite3.connect(
-                self.settings.data_dir / f"{HOME}.sqlite", timeout=30, isolation_level=None
+                self.settings.data_dir / f"{HOME}.sqlite",
+                timeout=30,
+                isolation_level=None,
+                check_same_thread=False,  # used under self._lock, from any thread
             )
         else:
             ensure_postgres_schema(self.settings, HOME)
