@@ -33,6 +33,13 @@ RISK_HELP = (
 )
 
 
+FORECAST_HELP = (
+    "Forecasts accepted applications per procedure for the next 12 weeks: with a year or more of history, "
+    "a 52-week seasonal profile times the recent level; with less, the recent level. The band is the "
+    "10th-90th percentile of past forecast errors. The held-out error forecasts the last 12 weeks from "
+    "the weeks before them and compares. The backlog ahead assumes decisions continue at the mean of the "
+    "last four complete weeks."
+)
 REBUILD_HELP = (
     "Rebuilds every view of the control tower from the beginning of intake's and decision's streams "
     "(notification logs in embedded mode, Kafka topics in distributed mode, with a consumer group of its "
@@ -48,7 +55,7 @@ class View:
     help: str
     compute: Callable[[Any, argparse.Namespace], Any]
     render: Callable[[Any], str]
-    options: tuple[str, ...] = ()  # "today", "weeks"
+    options: tuple[str, ...] = ()  # "today", "weeks", "procedure", "team", "by", "case_id"
     description: str | None = None
 
 
@@ -59,33 +66,65 @@ def _today(arguments: argparse.Namespace) -> date:
 VIEWS: dict[str, View] = {
     "risk": View(
         "open cases against their statutory deadlines; notices of default; penalty exposure",
-        lambda store, a: views.deadline_risk_view(store, _today(a)),
+        lambda store, a: views.deadline_risk_view(store, _today(a), a.procedure, team=a.team),
         tower_text.risk_text,
-        ("today",),
+        ("today", "procedure", "team"),
         RISK_HELP,
+    ),
+    "teams": View(
+        "open cases by procedure, team (or --by target_group) and stage",
+        lambda store, a: views.workload_view(store, a.procedure, team=a.team, group_by=a.by),
+        tower_text.teams_text,
+        ("procedure", "team", "by"),
+    ),
+    "wip": View(
+        "work in progress over time: cases received and not yet decided, at the end of each week",
+        lambda store, a: views.wip_view(store, _today(a), a.weeks, a.procedure),
+        tower_text.wip_text,
+        ("today", "weeks", "procedure"),
     ),
     "throughput": View(
         "inflow (accepted) and outflow (decided) per ISO week and procedure; 4-week rates",
-        lambda store, a: views.throughput_view(store, _today(a), a.weeks),
+        lambda store, a: views.throughput_view(store, _today(a), a.weeks, a.procedure, team=a.team),
         tower_text.throughput_text,
-        ("today", "weeks"),
+        ("today", "weeks", "procedure", "team"),
     ),
     "lead-times": View(
         "received -> decided in days: p50 / p90 / p95 per procedure and track",
-        lambda store, a: views.lead_times_view(store),
+        lambda store, a: views.lead_times_view(store, a.procedure, team=a.team),
         tower_text.lead_times_text,
+        ("procedure", "team"),
+    ),
+    "stage-times": View(
+        "time spent in each stage: completed visits and their mean length in days",
+        lambda store, a: views.stage_times_view(store, a.procedure),
+        tower_text.stage_times_text,
+        ("procedure",),
+    ),
+    "forecast": View(
+        "accepted applications for the next 12 weeks (seasonal), its held-out error, the backlog ahead",
+        lambda store, a: views.forecast_view(store, _today(a), a.procedure),
+        tower_text.forecast_text,
+        ("today", "procedure"),
+        FORECAST_HELP,
     ),
     "aging": View(
         "open cases by age band; the longest waiting; waiting on the applicant",
-        lambda store, a: views.aging_view(store, _today(a)),
+        lambda store, a: views.aging_view(store, _today(a), a.procedure, team=a.team),
         tower_text.aging_text,
-        ("today",),
+        ("today", "procedure", "team"),
     ),
     "issuance": View(
         "residence documents ready and waiting, per channel, with their age",
-        lambda store, a: views.issuance_view(store, _today(a)),
+        lambda store, a: views.issuance_view(store, _today(a), a.procedure, team=a.team),
         tower_text.issuance_text,
-        ("today",),
+        ("today", "procedure", "team"),
+    ),
+    "case": View(
+        "one case as the tower knows it: stage, team, statutory clock and timeline",
+        lambda store, a: views.case_view(store, a.case_id, _today(a)),
+        tower_text.case_text,
+        ("today", "case_id"),
     ),
     "freshness": View(
         "per feed: how far the tower is behind (events and seconds)",
@@ -119,6 +158,16 @@ def register(commands: Any) -> None:
             sub.add_argument("--today", type=date.fromisoformat, help="the day to look from (YYYY-MM-DD)")
         if "weeks" in view.options:
             sub.add_argument("--weeks", type=int, default=12, help="how many weeks back (12)")
+        if "procedure" in view.options:
+            sub.add_argument("--procedure", help="only this procedure, e.g. asylum")
+        if "team" in view.options:
+            sub.add_argument("--team", help="only the cases assigned to this team")
+        if "by" in view.options:
+            sub.add_argument(
+                "--by", choices=("team", "target_group"), default="team", help="break down by (team)"
+            )
+        if "case_id" in view.options:
+            sub.add_argument("case_id", help="the case (application) id")
         sub.add_argument("--json", action="store_true", help="print JSON for scripts")
         sub.set_defaults(handler=_show, view_spec=view)
 

@@ -74,3 +74,74 @@ def freshness_text(rows: list[dict[str, Any]]) -> str:
             f"{r['last_latency_seconds']:>15}"
         )
     return "\n".join(lines)
+
+
+def teams_text(rows: list[dict[str, Any]]) -> str:
+    key = "team" if rows and "team" in rows[0] else "target_group"
+    lines = [f"{'procedure':<24} {key.replace('_', ' '):<26} {'stage':<22} {'open':>6}"]
+    lines += [
+        f"{r['procedure']:<24} {r[key] or '(none yet)':<26} {r['stage']:<22} {r['open_cases']:>6}"
+        for r in rows
+    ]
+    return "\n".join(lines)
+
+
+def wip_text(document: dict[str, Any]) -> str:
+    procedures = sorted({r["procedure"] for r in document["weeks"]})
+    weeks = sorted({(r["week"], r["week_end"]) for r in document["weeks"]})
+    counts = {(r["week"], r["procedure"]): r["open_cases"] for r in document["weeks"]}
+    lines = ["Work in progress (received, not yet decided) at the end of each week"]
+    lines.append(
+        f"{'week':<9} {'until':<11} " + " ".join(f"{p[:12]:>12}" for p in procedures) + "    total"
+    )
+    for week, end in weeks:
+        row = [counts.get((week, p), 0) for p in procedures]
+        lines.append(f"{week:<9} {end:<11} " + " ".join(f"{n:>12}" for n in row) + f" {sum(row):>8}")
+    return "\n".join(lines)
+
+
+def stage_times_text(rows: list[dict[str, Any]]) -> str:
+    lines = [f"{'procedure':<24} {'stage':<22} {'visits':>7} {'mean days':>10}"]
+    lines += [
+        f"{r['procedure']:<24} {r['stage']:<22} {r['visits']:>7} {r['mean_days']:>10.1f}" for r in rows
+    ]
+    return "\n".join(lines)
+
+
+def forecast_text(document: dict[str, Any]) -> str:
+    lines = [f"Forecast of accepted applications per week from {document['today']}"]
+    for p in document["procedures"]:
+        weeks = p["forecast"]
+        total = sum(w["inflow"] for w in weeks)
+        held_out = p["held_out"]
+        error = (
+            "no held-out error (too little history)"
+            if held_out is None
+            else f"held-out error over {held_out['weeks']} weeks: MAE {held_out['mae']:.1f}/week"
+            + ("" if held_out["mape"] is None else f", MAPE {held_out['mape']:.0%}")
+        )
+        lines.append(
+            f"\n{p['procedure']}: {total:,.0f} expected in {len(weeks)} weeks "
+            f"(first week {weeks[0]['inflow']:.0f}, range {weeks[0]['low']:.0f}-{weeks[0]['high']:.0f}); "
+            f"{error}\n  method: {p['method']}\n"
+            f"  open now {p['open_now']:,}, deciding {p['decisions_per_week']:.1f}/week -> "
+            f"{p['backlog'][-1]['open_cases']:,.0f} open in {len(weeks)} weeks"
+        )
+    return "\n".join(lines)
+
+
+def case_text(document: dict[str, Any] | None) -> str:
+    if document is None:
+        return "The tower has seen no event of this case."
+    d = document
+    lines = [
+        f"Case {d['case_id']}: {d['procedure']}, stage {d['stage']}, "
+        + ("open" if d["is_open"] else "closed"),
+        f"  team {d['team'] or '-'}, target group {d['target_group'] or '-'}, track {d['track'] or '-'}",
+        f"  received {d['received_on']}, statutory deadline {d['statutory_deadline'] or '-'}"
+        + ("" if d["days_remaining"] is None else f" ({d['days_remaining']} days remaining)")
+        + ("" if d["decided_on"] is None else f", decided {d['decided_on']} ({d['outcome']})"),
+        "Timeline:",
+    ]
+    lines += [f"  {e['at'][:19]}  {e['service']:<9} {e['event']}" for e in d["timeline"]]
+    return "\n".join(lines)

@@ -27,6 +27,8 @@ NATIONALITIES = {
     "family_reunification": ["SYR", "ERI", "AFG", "YEM"],
     "highly_skilled_migrant": ["IND", "USA", "CHN", "TUR", "GBR", "BRA"],
 }
+# Asylum cases of some nationalities are handled together as a project (doelgroep); the rest are not.
+TARGET_GROUPS = {"SYR": "project-syria", "ERI": "project-eritrea", "YEM": "project-yemen"}
 DEFAULT_NATIONALITIES = ["MAR", "TUR", "IND", "USA", "CHN", "SUR", "GBR", "UKR", "BRA", "NGA"]
 
 
@@ -115,7 +117,14 @@ def run_sample(intake: IntakeCommands, application: dict[str, Any], *, accept: b
     if application["procedure"] == "asylum":
         track = rng.choices(["dublin", "safe_country", "general"], [20, 10, 70])[0]
         complexity = rng.choice(["low", "medium", "high"])
-        intake.classify_application(application_id, {"track": track, "complexity": complexity})
+        intake.classify_application(
+            application_id,
+            {
+                "track": track,
+                "complexity": complexity,
+                "target_group": TARGET_GROUPS.get(application["nationality"]),
+            },
+        )
     if accept:
         intake.accept_application(application_id)
     return application_id

@@ -1,0 +1,157 @@
+"""The tower's newer views through their interfaces: team and target-group breakdowns, work in progress
+over time, daily flow, time in stage, forecast and a case's timeline, in the JSON API (with filters) and
+the terminal (``--json``), over one generated history."""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import subprocess
+import sys
+from collections import Counter
+from collections.abc import Iterator
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from backbone.cli.api_app import create_api
+from backbone.cli.embedded import EmbeddedBackbone
+from backbone.clock import ManualClock
+from simulation.history import generate_history
+from tests.factories import embedded_settings
+
+
+@pytest.fixture(scope="module")
+def tower(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[TestClient, Path, date]]:
+    data_dir = tmp_path_factory.mktemp("tower")
+    clock = ManualClock(datetime(2026, 4, 6, 9, tzinfo=UTC))
+    backbone = EmbeddedBackbone(embedded_settings(data_dir), clock=clock)
+    generate_history(
+        backbone.intake,
+        backbone.decision,
+        clock,
+        backbone.settle,
+        weeks=8,
+        applications_per_week=80,
+        seed=4,
+    )
+    yield (
+        TestClient(create_api(backbone.intake, backbone.decision, lambda: backbone.tower)),
+        data_dir,
+        (clock.now().date()),
+    )
+    backbone.close()
+
+
+def cli(data_dir: Path, *arguments: str) -> Any:
+    done = subprocess.run(
+        [sys.executable, "-m", "backbone.cli.main", "tower", *arguments, "--json"],
+        env={**os.environ, "BACKBONE_MODE": "embedded", "BACKBONE_DATA_DIR": str(data_dir)},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    return json.loads(done.stdout)
+
+
+def test_workload_by_team_adds_up_and_the_team_filter_keeps_one_team(
+    tower: tuple[TestClient, Path, date],
+) -> None:
+    api, data_dir, _ = tower
+    plain = api.get("/v1/tower/workload").json()
+    by_team = api.get("/v1/tower/workload", params={"group_by": "team"}).json()
+    by_group = api.get("/v1/tower/workload", params={"group_by": "target_group"}).json()
+    total = sum(r["open_cases"] for r in plain)
+    assert total > 300
+    assert sum(r["open_cases"] for r in by_team) == total == sum(r["open_cases"] for r in by_group)
+    teams = Counter[str]()
+    for row in by_team:
+        if row["team"]:
+            teams[row["team"]] += row["open_cases"]
+    team, cases = teams.most_common(1)[0]
+    only = api.get("/v1/tower/workload", params={"team": team}).json()
+    assert sum(r["open_cases"] for r in only) == cases
+    assert {r["procedure"] for r in only} == {team.rsplit("-", 1)[0]}
+    assert {"project-syria", "project-eritrea"} <= {r["target_group"] for r in by_group}
+    risk_all = api.get("/v1/tower/deadline-risk").json()
+    risk_team = api.get("/v1/tower/deadline-risk", params={"team": team}).json()
+    assert 0 < sum(risk_team["buckets"].values()) < sum(risk_all["buckets"].values())
+    assert api.get("/v1/tower/workload", params={"group_by": "officer"}).status_code == 422
+    assert cli(data_dir, "teams") == by_team
+
+
+def test_work_in_progress_over_time_ends_at_the_open_undecided_cases_today(
+    tower: tuple[TestClient, Path, date],
+) -> None:
+    api, data_dir, today = tower
+    wip = api.get("/v1/tower/wip", params={"weeks": 10}).json()["weeks"]
+    ends = sorted({r["week_end"] for r in wip})
+    assert len(ends) == 10 and ends[-1] == str(today)
+    now = sum(r["open_cases"] for r in wip if r["week_end"] == str(today))
+    risk = api.get("/v1/tower/deadline-risk").json()  # open, undecided cases with or without a deadline
+    aging = api.get("/v1/tower/aging").json()
+    assert now == sum(risk["buckets"].values()) <= sum(aging["age_bands"].values())
+    # Counted again from the case facts: received by the week's end and not decided nor ended by then.
+    with sqlite3.connect(data_dir / "control_tower_g1.sqlite") as db:
+        facts = db.execute("SELECT received_on, decided_on, ended_on FROM tower_case_facts").fetchall()
+    for end in ends:
+        expected = sum(
+            1
+            for received, decided, ended in facts
+            if received and received <= end and (decided or ended or "9999") > end
+        )
+        assert sum(r["open_cases"] for r in wip if r["week_end"] == end) == expected
+    asylum = api.get("/v1/tower/wip", params={"weeks": 10, "procedure": "asylum"}).json()["weeks"]
+    assert asylum == [r for r in wip if r["procedure"] == "asylum"]
+    assert cli(data_dir, "wip", "--weeks", "10", "--today", str(today)) == {"weeks": wip}
+
+
+def test_daily_flow_sums_to_the_weekly_flow(tower: tuple[TestClient, Path, date]) -> None:
+    api, _, today = tower
+    weekly = api.get("/v1/tower/throughput", params={"weeks": 2}).json()["weeks"]
+    daily = api.get("/v1/tower/throughput", params={"weeks": 2, "granularity": "day"}).json()["days"]
+    last_week_start = today - timedelta(days=today.weekday() + 7)
+    in_last_week = [
+        d for d in daily if last_week_start <= date.fromisoformat(d["day"]) < last_week_start + timedelta(7)
+    ]
+    (week,) = {w["week"] for w in weekly if w["week"] != max(x["week"] for x in weekly)}
+    assert sum(d["inflow"] for d in in_last_week) == sum(w["inflow"] for w in weekly if w["week"] == week)
+    assert sum(d["outflow"] for d in in_last_week) == sum(w["outflow"] for w in weekly if w["week"] == week)
+    assert sum(d["inflow"] for d in in_last_week) > 0
+
+
+def test_time_in_stage_forecast_and_case_timeline(tower: tuple[TestClient, Path, date]) -> None:
+    api, data_dir, today = tower
+    stages = api.get("/v1/tower/stage-times").json()
+    assert {"in_decision", "waiting_on_applicant"} <= {r["stage"] for r in stages}
+    assert all(r["visits"] > 0 and r["mean_days"] >= 0 for r in stages)
+    assert any(r["mean_days"] > 0 for r in stages)
+    assert cli(data_dir, "stage-times") == stages
+
+    forecast = api.get("/v1/tower/forecast", params={"procedure": "asylum"}).json()
+    (asylum,) = forecast["procedures"]
+    assert len(asylum["forecast"]) == 12 and len(asylum["backlog"]) == 12
+    assert asylum["history"] and sum(w["inflow"] for w in asylum["history"]) > 0
+    assert all(w["low"] <= w["inflow"] <= w["high"] for w in asylum["forecast"])
+    assert asylum["held_out"] is None  # eight weeks of history: too little to hold twelve out
+    assert "recent level" in asylum["method"]
+    assert cli(data_dir, "forecast", "--procedure", "asylum", "--today", str(today)) == forecast
+
+    overdue_or_waiting = api.get("/v1/tower/aging").json()["longest_waiting"][0]["case_id"]
+    case = api.get(f"/v1/tower/cases/{overdue_or_waiting}").json()
+    events = [e["event"] for e in case["timeline"]]
+    assert events[0] == "ApplicationSubmitted" and "CaseOpened" in events
+    assert [e["at"] for e in case["timeline"]] == sorted(e["at"] for e in case["timeline"])
+    assert all("meta" not in e["detail"] for e in case["timeline"])
+    assert (
+        cli(data_dir, "case", overdue_or_waiting, "--today", str(today))
+        == api.get(f"/v1/tower/cases/{overdue_or_waiting}", params={"today": str(today)}).json()
+    )
+    missing = api.get("/v1/tower/cases/00000000-0000-0000-0000-000000000000")
+    assert missing.status_code == 404 and "no event" in missing.json()["detail"]
