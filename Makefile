@@ -4,7 +4,7 @@ PYTHON ?= python3
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: help install demo test lint unit infra-up infra-down bench
+.PHONY: help install demo test lint unit browser infra-up infra-down bench
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -28,8 +28,11 @@ lint: $(STAMP) ## ruff and mypy --strict
 unit: $(STAMP) ## unit tests only (no Kafka, no PostgreSQL)
 	$(BIN)/python -m pytest tests/unit
 
-test: $(STAMP) lint ## every test: starts PostgreSQL and Kafka, runs pytest, stops them
+test: $(STAMP) lint browser ## every test: starts PostgreSQL and Kafka, runs pytest, stops them
 	infra/postgres/postgres.sh run infra/kafka/kafka.sh run $(BIN)/python -m pytest
+
+browser: ## Debian's chromium and chromedriver for the dashboard's browser tests (installed when missing)
+	infra/chromium/chromium.sh install
 
 infra-up: ## start PostgreSQL and Kafka in the background (distributed mode by hand)
 	infra/postgres/postgres.sh start

@@ -1,0 +1,267 @@
+// The control tower's dashboard: filters, live refresh, one panel per view, the case drill-down.
+//
+// Query parameters: procedure, team (filters), refresh (seconds between freshness polls; 0 stops
+// them), case (open that case's timeline).
+
+import { getJson, sharedFetcher } from "./api.js";
+import { emptyState, h } from "./charts.js";
+import { showCase } from "./case_timeline.js";
+import { FLOW_PANELS } from "./panels_flow.js";
+import { WORK_PANELS } from "./panels_work.js";
+import { procedureLabel, procedureOrder } from "./vocabulary.js";
+
+const PANELS = [...FLOW_PANELS, ...WORK_PANELS];
+const FRESHNESS = PANELS.find((p) => p.chart === "freshness");
+const query = new URLSearchParams(location.search);
+const refreshSeconds = Number(query.get("refresh") ?? 2);
+
+const state = {
+  filters: { procedure: query.get("procedure") || "", team: query.get("team") || "" },
+  local: Object.fromEntries(PANELS.map((p) => [p.chart, {}])),
+  data: new Map(),
+  generation: 0,
+  refreshes: 0,
+  signature: null,
+  busy: false,
+  failedRetriedAt: Date.now(),
+  teamFilters: null, // the views that take a team filter, from the API's OpenAPI document
+};
+
+const $ = (selector) => document.querySelector(selector);
+const section = (panel) => document.querySelector(`[data-chart="${panel.chart}"]`);
+const pad = (n) => String(n).padStart(2, "0");
+const clockTime = (d) =>
+  `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
+
+function panelContext(panel) {
+  return {
+    filters: state.filters,
+    local: state.local[panel.chart],
+    reload: () => refreshPanel(panel, sharedFetcher(), state.generation, { force: true }),
+    setToday: (today) => { $("#as-of").textContent = `Views as of ${today}`; },
+  };
+}
+
+function drawPanel(panel, data) {
+  const node = section(panel);
+  const body = node.querySelector(".panel-body");
+  body.replaceChildren();
+  if (panel.controls) body.append(controls(panel));
+  const drawn = panel.draw(body, data, panelContext(panel));
+  if (drawn === false) body.append(emptyState(panel.empty || "No data for this selection."));
+  if (state.filters.team && panel.endpoint && state.teamFilters && !state.teamFilters.has(panel.endpoint)) {
+    body.prepend(h("p", { class: "filter-note", "data-note": "team-filter", text: `Not by team: this view covers every team${
+      state.filters.procedure ? ` of ${procedureLabel(state.filters.procedure)}` : ""}.` }));
+  }
+  node.dataset.state = drawn === false ? "empty" : "ready";
+}
+
+function controls(panel) {
+  const local = state.local[panel.chart];
+  return h("div", { class: "segmented", role: "group" }, Object.entries(panel.controls).flatMap(([name, options]) =>
+    Object.entries(options).map(([value, label]) => {
+      const pressed = (local[name] || Object.keys(options)[0]) === value;
+      const button = h("button", { type: "button", "aria-pressed": String(pressed), "data-control": `${name}-${value}`, text: label });
+      button.addEventListener("click", () => { local[name] = value; panelContext(panel).reload(); });
+      return button;
+    })));
+}
+
+// Draw a panel's new data; the same data as shown is left alone (no flicker, links stay where they are).
+function update(panel, data, { force = false } = {}) {
+  const node = section(panel);
+  const same = state.data.has(panel.chart) && JSON.stringify(state.data.get(panel.chart)) === JSON.stringify(data);
+  state.data.set(panel.chart, data);
+  if (force || !same || node.dataset.state !== "ready") drawPanel(panel, data);
+}
+
+async function refreshPanel(panel, api, generation, { force = false } = {}) {
+  const node = section(panel);
+  if (!node) return;
+  if (!state.data.has(panel.chart)) node.dataset.state = "loading";
+  try {
+    const data = await panel.load(api, { procedure: state.filters.procedure, team: state.filters.team },
+      state.local[panel.chart]);
+    if (generation !== state.generation) return;
+    update(panel, data, { force });
+  } catch (error) {
+    if (generation !== state.generation) return;
+    state.data.delete(panel.chart);
+    node.querySelector(".panel-body").replaceChildren(
+      h("p", { class: "panel-error", role: "status", text: `Not available: ${error.message}` }));
+    node.dataset.state = "error";
+  }
+}
+
+async function refreshAll() {
+  const generation = ++state.generation;
+  const api = sharedFetcher();
+  await Promise.all([...PANELS.map((panel) => refreshPanel(panel, api, generation)), refreshFilterOptions(api)]);
+  if (generation !== state.generation) return;
+  const drawer = $("#case-drawer");
+  if (!drawer.hidden && drawer.dataset.caseId && state.refreshes > 0) {
+    await showCase(drawer, drawer.dataset.caseId, { quiet: true });
+  }
+  state.refreshes += 1;
+  document.body.dataset.refreshes = String(state.refreshes);
+  const now = new Date();
+  $("#last-updated").textContent = `Last updated ${clockTime(now)}`;
+  $("#last-updated").dataset.value = now.toISOString();
+}
+
+function setOptions(select, values, allLabel, label, selected) {
+  const wanted = [...new Set([...values, ...(selected ? [selected] : [])])];
+  const current = [...select.options].slice(1).map((o) => o.value);
+  if (current.join("|") !== wanted.join("|")) {
+    select.replaceChildren(h("option", { value: "", text: allLabel }),
+      ...wanted.map((v) => h("option", { value: v, text: label(v) })));
+  }
+  select.value = selected;
+}
+
+async function refreshFilterOptions(api) {
+  try {
+    const rows = await api("/v1/tower/workload");
+    const procedures = [...new Set(rows.map((r) => r.procedure))].sort(procedureOrder);
+    setOptions($("#filter-procedure"), procedures, "All procedures", procedureLabel, state.filters.procedure);
+  } catch {
+    // the workload panel shows the error; the select keeps its options
+  }
+  const team = $("#filter-team");
+  try {
+    const rows = await api("/v1/tower/workload", { procedure: state.filters.procedure, group_by: "team" });
+    const teams = [...new Set(rows.map((r) => r.team).filter(Boolean))].sort();
+    setOptions(team, teams, "All teams", (t) => t.replace(/_/g, " "), state.filters.team);
+    team.disabled = false;
+    team.title = "";
+  } catch {
+    team.disabled = !state.filters.team;
+    team.title = "Teams are not available from the tower yet";
+  }
+}
+
+function applyFilters() {
+  state.filters.procedure = $("#filter-procedure").value;
+  state.filters.team = $("#filter-team").value;
+  const url = new URL(location.href);
+  for (const [key, value] of Object.entries(state.filters)) {
+    if (value) url.searchParams.set(key, value);
+    else url.searchParams.delete(key);
+  }
+  history.replaceState(null, "", url);
+  state.data.clear();
+  refreshAll();
+}
+
+// A view that failed (not deployed yet, or down) is asked again now and then, not on every poll.
+const RETRY_FAILED_MS = 30_000;
+
+async function retryFailedPanels() {
+  const failed = PANELS.filter((p) => section(p)?.dataset.state === "error");
+  if (!failed.length || Date.now() - state.failedRetriedAt < RETRY_FAILED_MS) return;
+  state.failedRetriedAt = Date.now();
+  const api = sharedFetcher();
+  await Promise.all(failed.map((panel) => refreshPanel(panel, api, state.generation)));
+}
+
+// Live: a cheap poll of the feeds' positions; the views are read again only when a position moved (the
+// positions are read before the views, so the views shown are at least as new as the positions kept).
+async function poll() {
+  const live = $("#live");
+  if (!state.busy) {
+    state.busy = true;
+    let rows = null;
+    try {
+      rows = await getJson("/v1/tower/freshness");
+      live.dataset.state = "live";
+      live.textContent = refreshSeconds > 0 ? "Live" : "Live updates off";
+    } catch {
+      live.dataset.state = "offline";
+      live.textContent = "Connection lost";
+    }
+    try {
+      const signature = rows && rows.map((r) => `${r.stream}:${r.position}`).join(",");
+      if (state.refreshes === 0 || (signature && signature !== state.signature)) {
+        state.signature = signature;
+        await refreshAll();
+      } else {
+        if (rows) update(FRESHNESS, rows);
+        await retryFailedPanels();
+      }
+    } finally {
+      state.busy = false;
+    }
+  }
+  if (refreshSeconds > 0) setTimeout(poll, Math.max(0.5, refreshSeconds) * 1000);
+}
+
+function openCase(caseId) {
+  const id = caseId.trim();
+  if (!id) return;
+  const url = new URL(location.href);
+  url.searchParams.set("case", id);
+  history.replaceState(null, "", url);
+  showCase($("#case-drawer"), id);
+}
+
+function closeCase() {
+  const drawer = $("#case-drawer");
+  drawer.hidden = true;
+  delete drawer.dataset.caseId;
+  const url = new URL(location.href);
+  url.searchParams.delete("case");
+  history.replaceState(null, "", url);
+}
+
+function showTooltip(event) {
+  const target = event.target.closest("[data-tip]");
+  const tip = $("#tooltip");
+  if (!target) {
+    tip.hidden = true;
+    return;
+  }
+  tip.textContent = target.dataset.tip;
+  tip.hidden = false;
+  const x = Math.min(event.clientX + 14, window.innerWidth - tip.offsetWidth - 8);
+  const y = Math.min(event.clientY + 14, window.innerHeight - tip.offsetHeight - 8);
+  tip.style.transform = `translate(${x}px, ${y}px)`;
+}
+
+async function readTeamFilters() {
+  try {
+    const paths = (await getJson("/v1/openapi.json")).paths;
+    state.teamFilters = new Set(Object.entries(paths)
+      .filter(([, item]) => (item.get?.parameters || []).some((p) => p.name === "team")).map(([path]) => path));
+  } catch {
+    state.teamFilters = null; // no notes then; the panels still draw
+  }
+}
+
+async function start() {
+  $("#filter-procedure").addEventListener("change", applyFilters);
+  $("#filter-team").addEventListener("change", applyFilters);
+  $("#case-search").addEventListener("submit", (event) => {
+    event.preventDefault();
+    openCase($("#case-id").value);
+  });
+  document.addEventListener("click", (event) => {
+    const link = event.target.closest("a[data-case-id]");
+    if (link) {
+      event.preventDefault();
+      openCase(link.dataset.caseId);
+    }
+  });
+  $("#case-drawer .drawer-close").addEventListener("click", closeCase);
+  document.addEventListener("keydown", (event) => { if (event.key === "Escape") closeCase(); });
+  document.addEventListener("pointermove", showTooltip);
+  let resizing;
+  window.addEventListener("resize", () => {
+    clearTimeout(resizing);
+    resizing = setTimeout(() => PANELS.forEach((p) => state.data.has(p.chart) && drawPanel(p, state.data.get(p.chart))), 150);
+  });
+  if (query.get("case")) openCase(query.get("case"));
+  await readTeamFilters();
+  poll();
+}
+
+start();
