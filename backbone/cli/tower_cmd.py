@@ -79,9 +79,9 @@ VIEWS: dict[str, View] = {
     ),
     "wip": View(
         "work in progress over time: cases received and not yet decided, at the end of each week",
-        lambda store, a: views.wip_view(store, _today(a), a.weeks, a.procedure),
+        lambda store, a: views.wip_view(store, _today(a), a.weeks, a.procedure, team=a.team),
         tower_text.wip_text,
-        ("today", "weeks", "procedure"),
+        ("today", "weeks", "procedure", "team"),
     ),
     "throughput": View(
         "inflow (accepted) and outflow (decided) per ISO week and procedure; 4-week rates",

@@ -79,6 +79,8 @@ def test_workload_by_team_adds_up_and_the_team_filter_keeps_one_team(
     assert sum(r["open_cases"] for r in only) == cases
     assert {r["procedure"] for r in only} == {team.rsplit("-", 1)[0]}
     assert {"project-syria", "project-eritrea"} <= {r["target_group"] for r in by_group}
+    wip_team = api.get("/v1/tower/wip", params={"weeks": 1, "team": team}).json()["weeks"]
+    assert 0 < sum(r["open_cases"] for r in wip_team) <= cases
     risk_all = api.get("/v1/tower/deadline-risk").json()
     risk_team = api.get("/v1/tower/deadline-risk", params={"team": team}).json()
     assert 0 < sum(risk_team["buckets"].values()) < sum(risk_all["buckets"].values())

@@ -98,9 +98,11 @@ class CaseFactsTable:
     def case(self, cursor: Any, case_id: str) -> CaseFacts | None:
         return self.read(cursor, [case_id]).get(case_id)
 
-    def work_in_progress(self, cursor: Any, week_ends: list[date]) -> list[tuple[str, list[int]]]:
+    def work_in_progress(
+        self, cursor: Any, week_ends: list[date], team: str | None = None
+    ) -> list[tuple[str, list[int]]]:
         """Per procedure, the cases received and not yet decided (nor ended) at the end of each day in
-        ``week_ends``: one scan, one column per day."""
+        ``week_ends`` (of ``team`` only, if given): one scan, one column per day."""
         if not week_ends:
             return []
         ends = "COALESCE(decided_on, ended_on, '9999-12-31')"
@@ -109,10 +111,11 @@ class CaseFactsTable:
             for _ in week_ends
         )
         params = [d.isoformat() for d in week_ends for _ in range(2)]
+        of_team = "" if team is None else f" AND team = {self.p}"
         cursor.execute(
             f"SELECT COALESCE(procedure, 'unknown'), {columns} FROM {self.table} "
-            f"WHERE received_on <= {self.p} AND {ends} > {self.p} GROUP BY 1 ORDER BY 1",
-            [*params, week_ends[-1].isoformat(), week_ends[0].isoformat()],
+            f"WHERE received_on <= {self.p} AND {ends} > {self.p}{of_team} GROUP BY 1 ORDER BY 1",
+            [*params, week_ends[-1].isoformat(), week_ends[0].isoformat(), *([team] if team else [])],
         )
         return [
             (str(values[0]), [int(v or 0) for v in values[1:]])

@@ -58,9 +58,10 @@ def tower_router(views: Callable[[], Store], clock: Clock) -> APIRouter:
     def wip(
         weeks: int = Query(default=26, ge=1, le=520),
         procedure: str | None = ProcedureFilter,
+        team: str | None = TeamFilter,
         today: date | None = TodayFilter,
     ) -> dict[str, Any]:
-        return wip_view(views(), day(today), weeks, procedure)
+        return wip_view(views(), day(today), weeks, procedure, team=team)
 
     @router.get("/v1/tower/deadline-risk", summary="Deadline buckets, notices of default, penalty exposure")
     def deadline_risk(

@@ -223,9 +223,11 @@ class TowerTables:
             rows = [_values(r) for r in cursor.fetchall()]
         return sorted((str(p), str(s), int(v), int(t)) for p, s, v, t in rows)
 
-    def work_in_progress(self, week_ends: list[date]) -> list[tuple[str, list[int]]]:
+    def work_in_progress(
+        self, week_ends: list[date], team: str | None = None
+    ) -> list[tuple[str, list[int]]]:
         with self.datastore.transaction(commit=False) as cursor:
-            return self.facts.work_in_progress(cursor, week_ends)
+            return self.facts.work_in_progress(cursor, week_ends, team)
 
     def case(self, case_id: str) -> tuple[CaseFacts, str | None, bool, list[tuple[Any, ...]]] | None:
         """A case's facts, stage, whether open, and its timeline (occurred_at, event, detail JSON)."""

@@ -30,7 +30,9 @@ class ViewStore(Protocol):
     def workload(self) -> list[WorkloadRow]: ...
     def workload_detail(self) -> list[tuple[str, str, str | None, str | None, int]]: ...
     def stage_times(self) -> list[tuple[str, str, int, int]]: ...
-    def work_in_progress(self, week_ends: list[date]) -> list[tuple[str, list[int]]]: ...
+    def work_in_progress(
+        self, week_ends: list[date], team: str | None = None
+    ) -> list[tuple[str, list[int]]]: ...
     def daily_counts(self, column: str) -> list[tuple[str, date, int]]: ...
     def case(self, case_id: str) -> tuple[CaseFacts, str | None, bool, list[tuple[Any, ...]]] | None: ...
     def open_case_facts(self) -> list[CaseFacts]: ...
@@ -203,14 +205,16 @@ def week_start(day: date) -> date:
     return day - timedelta(days=day.weekday())
 
 
-def wip_view(store: ViewStore, today: date, weeks: int, procedure: str | None = None) -> dict[str, Any]:
+def wip_view(
+    store: ViewStore, today: date, weeks: int, procedure: str | None = None, *, team: str | None = None
+) -> dict[str, Any]:
     """Work in progress over time: the cases received and not yet decided (nor withdrawn or closed) at
     the end of each of the last ``weeks`` ISO weeks (the current week: today), per procedure."""
     this_week = week_start(today)
     starts = [this_week - timedelta(weeks=back) for back in range(weeks - 1, -1, -1)]
     ends = [min(start + timedelta(days=6), today) for start in starts]
     rows: list[dict[str, Any]] = []
-    for proc, counts in store.work_in_progress(ends):
+    for proc, counts in store.work_in_progress(ends, team):
         if procedure not in (None, proc):
             continue
         rows.extend(
