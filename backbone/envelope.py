@@ -10,8 +10,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from hashlib import sha1
 from typing import Any
-from uuid import UUID, uuid5
+from uuid import UUID
 
 from backbone.codec import AvroCodec
 from backbone.errors import CorruptMessageError
@@ -23,8 +24,17 @@ CONTENT_TYPE = "application/avro"
 EVENT_ID_NAMESPACE = UUID("6f1b6a3e-3c1d-5b7e-9a43-1d2c0e8b7f10")
 
 
-def event_id(aggregate_id: UUID, version: int) -> str:
-    return str(uuid5(EVENT_ID_NAMESPACE, f"{aggregate_id}/{version}"))
+_NAMESPACE_BYTES = EVENT_ID_NAMESPACE.bytes
+
+
+def event_id(aggregate_id: UUID | str, version: int) -> str:
+    """``str(uuid5(EVENT_ID_NAMESPACE, f"{aggregate_id}/{version}"))``, without building three UUID
+    objects per event (it was a tenth of a consumer's time)."""
+    digest = bytearray(sha1(_NAMESPACE_BYTES + f"{aggregate_id}/{version}".encode()).digest()[:16])
+    digest[6] = (digest[6] & 0x0F) | 0x50  # version 5
+    digest[8] = (digest[8] & 0x3F) | 0x80  # RFC 4122 variant
+    h = digest.hex()
+    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
 
 
 def service_source(service: str) -> str:

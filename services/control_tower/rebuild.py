@@ -73,8 +73,10 @@ def rebuild_views(
             consumers, done, total = _from_kafka(store, settings, codec, generation)
         try:
             while done() < total:
-                moved = sum(consumer.step(timeout=0.5) for consumer in consumers)
-                if progress is not None and moved:
+                moved = sum(consumer.step(timeout=0) for consumer in consumers)
+                if not moved:
+                    time.sleep(0.02)  # Kafka: fetches in flight; logs: nothing more yet
+                elif progress is not None:
                     progress(min(done(), total), total)
             if progress is not None:
                 progress(total, total)

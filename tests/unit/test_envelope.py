@@ -74,3 +74,13 @@ def test_a_message_without_a_notification_id_is_corruption(envelope) -> None:
 def test_no_personal_value_appears_in_headers_or_value(envelope) -> None:
     wire = b"".join(v for _, v in envelope.kafka_headers()) + codec().encode(envelope.schema, envelope.data)
     assert b"P-00000000000000a1" not in wire  # accepted carries no applicant reference at all
+
+
+def test_event_ids_are_the_uuid5_of_aggregate_and_version() -> None:
+    from uuid import uuid4, uuid5
+
+    from backbone.envelope import EVENT_ID_NAMESPACE, event_id
+
+    for version in range(1, 200):
+        aggregate = uuid4()
+        assert event_id(aggregate, version) == str(uuid5(EVENT_ID_NAMESPACE, f"{aggregate}/{version}"))

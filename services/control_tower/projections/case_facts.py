@@ -7,8 +7,9 @@ requests, extensions); like stages they only move forward by (service, aggregate
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import Any
 
 from backbone.envelope import Envelope
 from backbone.procedures import Procedure
@@ -68,79 +69,91 @@ class FactChanges:
     visits: list[StageVisit] = field(default_factory=list)
 
 
-def apply_fact_event(row: CaseFacts, envelope: Envelope) -> CaseFacts:
-    """The row after one event; an older deadline fact than the one known is ignored."""
+# A case's facts while a batch is merged: the CaseFacts fields as a dict, changed in place (building a
+# frozen row per event was a third of the projection's time), made into a CaseFacts once per batch.
+Fields = dict[str, Any]
+
+
+def apply_fact_event(row: Fields, envelope: Envelope) -> None:
+    """The facts after one event; an older deadline fact than the one known is ignored."""
     data = envelope.data
     kind = envelope.schema.rpartition(".")[2]
     if kind == "ApplicationSubmitted":
-        row = replace(row, received_on=data["received_on"], procedure=row.procedure or data["procedure"])
+        row["received_on"] = data["received_on"]
+        row["procedure"] = row["procedure"] or data["procedure"]
     elif kind == "ApplicationClassified":
-        row = replace(row, track=data["track"], target_group=data["target_group"])
+        row["track"], row["target_group"] = data["track"], data["target_group"]
     elif kind == "ApplicationAccepted":
-        row = replace(row, accepted_on=envelope.time.date())
+        row["accepted_on"] = envelope.time.date()
     elif kind == "DecisionTaken":
-        row = replace(row, decided_on=data["decided_on"], outcome=data["outcome"])
+        row["decided_on"], row["outcome"] = data["decided_on"], data["outcome"]
     elif kind == "DocumentReadyForIssue":
-        row = replace(row, document_channel=data["channel"], document_ready_on=data["ready_on"])
+        row["document_channel"], row["document_ready_on"] = data["channel"], data["ready_on"]
     elif kind == "DocumentIssued":
-        row = replace(row, document_issued_on=data["issued_on"])
+        row["document_issued_on"] = data["issued_on"]
     elif kind == "CaseAssigned":
-        row = replace(row, team=data["team"])
+        row["team"] = data["team"]
     elif kind == "ApplicationWithdrawn":
-        row = replace(row, ended_on=data["withdrawn_on"])
+        row["ended_on"] = data["withdrawn_on"]
     elif kind == "ApplicationNotProcessed":
-        row = replace(row, ended_on=data["decided_on"])
+        row["ended_on"] = data["decided_on"]
     elif kind == "CaseClosed":
-        row = replace(row, ended_on=data["closed_on"])
-    return _apply_clock_fact(row, envelope)
+        row["ended_on"] = data["closed_on"]
+    _apply_clock_fact(row, envelope)
 
 
-def advance_stage(row: CaseFacts, envelope: Envelope) -> tuple[CaseFacts, StageVisit | None]:
+def advance_stage(row: Fields, envelope: Envelope) -> StageVisit | None:
     """Move the service's stage clock of the case; the stage it leaves becomes a visit."""
     if envelope.schema not in STAGES:
-        return row, None
+        return None
     stage, is_open = STAGES[envelope.schema]
     service = "intake" if envelope.schema.startswith("nl.ind.intake.") else "decision"
-    previous, since = getattr(row, f"{service}_stage"), getattr(row, f"{service}_stage_since")
-    visit = None
-    if previous is not None and since is not None and previous != stage:
-        seconds = max(0, int((envelope.time - since).total_seconds()))
-        visit = StageVisit(row.procedure or "unknown", previous, seconds)
+    previous, since = row[f"{service}_stage"], row[f"{service}_stage_since"]
     if previous == stage:
-        return row, None  # still in the same stage: its clock keeps running
-    moved = {f"{service}_stage": stage if is_open else None, f"{service}_stage_since": envelope.time}
-    return replace(row, **moved), visit  # type: ignore[arg-type]
+        return None  # still in the same stage: its clock keeps running
+    visit = None
+    if previous is not None and since is not None:
+        seconds = max(0, int((envelope.time - since).total_seconds()))
+        visit = StageVisit(row["procedure"] or "unknown", previous, seconds)
+    row[f"{service}_stage"] = stage if is_open else None
+    row[f"{service}_stage_since"] = envelope.time
+    return visit
 
 
-def _apply_clock_fact(row: CaseFacts, envelope: Envelope) -> CaseFacts:
+def _apply_clock_fact(row: Fields, envelope: Envelope) -> None:
     data = envelope.data
     rank = SERVICE_RANK[envelope.schema.rpartition(".")[0]] * VERSIONS_PER_SERVICE + envelope.sequence
-    if envelope.schema in DEADLINE_EVENTS and rank > row.deadline_rank:
-        row = replace(row, statutory_deadline=data["statutory_deadline"], deadline_rank=rank)
+    if envelope.schema in DEADLINE_EVENTS and rank > row["deadline_rank"]:
+        row["statutory_deadline"], row["deadline_rank"] = data["statutory_deadline"], rank
         if "procedure" in data:
             procedure = Procedure(data["procedure"])
             rules = IND_CATALOGUE.version(data["policy_version"]).rules[procedure]
-            row = replace(row, procedure=procedure.value, penalty_applies=rules.late_decision_penalty)
+            row["procedure"], row["penalty_applies"] = procedure.value, rules.late_decision_penalty
         if envelope.schema.endswith("InformationRequested"):
-            row = replace(row, suspended_since=data["requested_on"])
+            row["suspended_since"] = data["requested_on"]
         elif envelope.schema.endswith("InformationReceived"):
-            row = replace(row, suspended_since=None)
+            row["suspended_since"] = None
     elif envelope.schema.endswith("NoticeOfDefaultReceived"):
-        row = replace(
-            row, notice_of_default_on=data["received_on"], penalty_applies=data["penalty_applies"]
-        )
-    return row
+        row["notice_of_default_on"] = data["received_on"]
+        row["penalty_applies"] = data["penalty_applies"]
 
 
 def merge_fact_events(rows: dict[str, CaseFacts], events: list[Envelope]) -> FactChanges:
-    changes = FactChanges(rows)
+    """The rows after ``events`` (in their order), and the stage visits they completed."""
+    merging: dict[str, Fields] = {}
+    visits = []
     for envelope in events:
-        row = apply_fact_event(rows.get(envelope.subject, CaseFacts(envelope.subject)), envelope)
-        row, visit = advance_stage(row, envelope)
-        rows[envelope.subject] = row
+        row = merging.get(envelope.subject)
+        if row is None:
+            known = rows.get(envelope.subject)
+            row = dict(vars(known)) if known is not None else dict(vars(CaseFacts(envelope.subject)))
+            merging[envelope.subject] = row
+        apply_fact_event(row, envelope)
+        visit = advance_stage(row, envelope)
         if visit is not None:
-            changes.visits.append(visit)
-    return changes
+            visits.append(visit)
+    rows.update({case_id: CaseFacts(**fields) for case_id, fields in merging.items()})
+    return FactChanges(rows, visits)
 
 
 def risk_summary(rows: list[CaseFacts], today: date) -> RiskSummary:
