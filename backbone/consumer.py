@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 import structlog
-from eventsourcing.persistence import IntegrityError, Tracking
+from eventsourcing.persistence import IntegrityError, OperationalError, Tracking
 
 from backbone.feeds.base import Feed, FeedItem
 
@@ -83,12 +83,18 @@ class TrackedConsumer:
                 return
             try:
                 self.processor.process(fresh, Tracking(stream, fresh[-1].position))
-            except IntegrityError:
-                # Another instance advanced this stream, or an aggregate changed under us: re-read.
+            except (IntegrityError, OperationalError) as error:
+                # Another instance advanced this stream, an aggregate changed under us, or the database
+                # chose this transaction as a deadlock victim: nothing was written; re-read and retry.
                 self.stats.skipped -= len(items) - len(fresh)
                 if attempt == MAX_CONFLICT_RETRIES:
                     raise
-                log.warning("consumer_batch_conflict", processor=self.processor.name, stream=stream)
+                log.warning(
+                    "consumer_batch_conflict",
+                    processor=self.processor.name,
+                    stream=stream,
+                    error=type(error).__name__,
+                )
                 continue
             self.stats.applied += len(fresh)
             return

@@ -22,6 +22,9 @@ class NeverAssigned:
 
     def subscribe(self, topics: list[str], listener: Any) -> None: ...
 
+    def topics(self) -> set[str]:
+        return {"t"}
+
     def poll(self, timeout_ms: int, max_records: int) -> dict[Any, Any]:
         return {}
 

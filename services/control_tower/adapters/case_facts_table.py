@@ -106,9 +106,9 @@ class CaseFactsTable:
         if not week_ends:
             return []
         ends = "COALESCE(decided_on, ended_on, '9999-12-31')"
-        columns = ", ".join(
-            f"SUM(CASE WHEN received_on <= {self.p} AND {ends} > {self.p} THEN 1 ELSE 0 END)"
-            for _ in week_ends
+        columns = ", ".join(  # named apart: PostgreSQL's dict rows would keep one of many "sum"
+            f"SUM(CASE WHEN received_on <= {self.p} AND {ends} > {self.p} THEN 1 ELSE 0 END) AS w{i}"
+            for i in range(len(week_ends))
         )
         params = [d.isoformat() for d in week_ends for _ in range(2)]
         of_team = "" if team is None else f" AND team = {self.p}"

@@ -34,9 +34,10 @@ _UPSERT_CASE = (
     "stage_rank = excluded.stage_rank, stage_since = excluded.stage_since "
     "WHERE excluded.stage_rank > {cases}.stage_rank"
 )
+# Counted per stream, so instances applying different partitions never update the same rows.
 _COUNT_EVENT = (
-    "INSERT INTO {counts} (event_type, events) VALUES ({p}, {p}) "
-    "ON CONFLICT (event_type) DO UPDATE SET events = {counts}.events + excluded.events"
+    "INSERT INTO {counts} (stream, event_type, events) VALUES ({p}, {p}, {p}) "
+    "ON CONFLICT (stream, event_type) DO UPDATE SET events = {counts}.events + excluded.events"
 )
 _WORKLOAD = "SELECT procedure, stage, COUNT(*) FROM {cases} WHERE is_open GROUP BY procedure, stage"
 # Open cases by procedure, stage, team and target group (the latter two are facts of the case).
@@ -55,7 +56,7 @@ _ADD_TIMELINE = (
     "VALUES ({p}, {p}, {p}, {p}, {p}) "
     "ON CONFLICT (case_id, event_rank) DO NOTHING"
 )
-_COUNTS = "SELECT event_type, events FROM {counts}"
+_COUNTS = "SELECT event_type, SUM(events) FROM {counts} GROUP BY event_type"
 
 
 def _rows(result: Sequence[Any]) -> list[WorkloadRow]:
@@ -76,7 +77,7 @@ def _change_params(change: StageChange) -> tuple[Any, ...]:
 
 # Bump when the tower's tables change: a store finding another version drops its tables and its
 # positions, and the consumers rebuild every view from the beginning of the streams.
-VIEW_SCHEMA_VERSION = 5
+VIEW_SCHEMA_VERSION = 6
 
 
 def _reset_if_outdated(store: Any, cursor: Any, tables: list[str], p: str, tracking: str) -> bool:
@@ -169,16 +170,22 @@ class TowerTables:
         consumer to re-read its position. The tracking row is locked first, so two instances applying
         the same stream are serialised and the second always sees the first's position.
         """
+        # Rows are written table by table, each in key order, so two instances' transactions lock rows
+        # in one global order and cannot deadlock (a case's intake and decision events may be applied
+        # by different instances at the same time).
+        stream = tracking.application_name
         with self.datastore.transaction(commit=True) as cursor:
             if first_position is not None:
-                self._claim(cursor, tracking.application_name, first_position)
+                self._claim(cursor, stream, first_position)
             if changes:
-                cursor.executemany(self._upsert, [_change_params(c) for c in changes])
+                ordered = sorted(changes, key=lambda c: c.case_id)  # stable: a case's changes keep order
+                cursor.executemany(self._upsert, [_change_params(c) for c in ordered])
             if counts:
-                cursor.executemany(self._count, list(counts.items()))
+                cursor.executemany(self._count, [(stream, t, n) for t, n in sorted(counts.items())])
             _apply_fact_events(self.facts, cursor, fact_events, self._stage_time_sql)
             if events:
-                cursor.executemany(self._timeline_sql, [_timeline_params(e) for e in events])
+                rows = sorted(_timeline_params(e) for e in events)  # by case and rank: key order
+                cursor.executemany(self._timeline_sql, rows)
             if last_recorded_at is not None:
                 _record_freshness(self._freshness_sql, cursor, tracking, last_recorded_at)
             self._insert_tracking(cursor, tracking)
@@ -346,8 +353,8 @@ class SQLiteWorkloadStore(TowerTables, SQLiteTrackingRecorder):
             "CREATE TABLE IF NOT EXISTS tower_cases (case_id TEXT PRIMARY KEY, procedure TEXT, "
             "stage TEXT NOT NULL, is_open BOOLEAN NOT NULL, stage_rank INTEGER NOT NULL, "
             "stage_since TEXT NOT NULL)",
-            "CREATE TABLE IF NOT EXISTS tower_event_counts (event_type TEXT PRIMARY KEY, "
-            "events INTEGER NOT NULL)",
+            "CREATE TABLE IF NOT EXISTS tower_event_counts (stream TEXT NOT NULL, "
+            "event_type TEXT NOT NULL, events INTEGER NOT NULL, PRIMARY KEY (stream, event_type))",
             CaseFactsTable("tower_case_facts", "tower_cases", "?").create_statement(),
             _CREATE_FRESHNESS.format(table="tower_freshness"),
             _CREATE_STAGE_TIME.format(table="tower_stage_time"),
@@ -382,8 +389,8 @@ class PostgresWorkloadStore(TowerTables, PostgresTrackingRecorder):
                     "stage_rank bigint NOT NULL, stage_since text NOT NULL)"
                 ),
                 SQL(  # type: ignore[list-item]
-                    f"CREATE TABLE IF NOT EXISTS {counts} (event_type text PRIMARY KEY, "
-                    "events bigint NOT NULL)"
+                    f"CREATE TABLE IF NOT EXISTS {counts} (stream text NOT NULL, event_type text NOT NULL, "
+                    "events bigint NOT NULL, PRIMARY KEY (stream, event_type))"
                 ),
                 SQL(self.facts.create_statement()),  # type: ignore[list-item]
                 SQL(_CREATE_FRESHNESS.format(table=self.freshness_table)),  # type: ignore[list-item]
@@ -423,7 +430,7 @@ def _apply_fact_events(
     if not events:
         return
     changes = merge_fact_events(table.read(cursor, (e.subject for e in events)), list(events))
-    table.write(cursor, changes.rows.values())
+    table.write(cursor, [changes.rows[case_id] for case_id in sorted(changes.rows)])  # key order
     totals: dict[tuple[str, str], tuple[int, int]] = {}
     for visit in changes.visits:
         visits, seconds = totals.get((visit.procedure, visit.stage), (0, 0))

@@ -54,7 +54,7 @@ def aging(facts: Sequence[AgingFacts], today: date, *, longest: int = 10) -> Agi
     return Aging(
         bands={name: bands.get(name, 0) for name in [*(n for _, n in AGE_BANDS), OLDEST]},
         waiting_on_applicant=sum(1 for f in facts if f.suspended_since is not None),
-        longest_waiting=sorted(ages, key=lambda a: -a[2])[:longest],
+        longest_waiting=sorted(ages, key=lambda a: (-a[2], a[0]))[:longest],  # ties by case id
     )
 
 

@@ -77,5 +77,5 @@ def summarise(clocks: list[CaseClock], today: date, *, longest: int = 10) -> Ris
         notices_of_default=sum(1 for c in clocks if c.notice_of_default_on is not None),
         exposure_today=sum(c.exposure(today) for c in clocks),
         exposure_in_4_weeks=sum(c.exposure(later) for c in clocks),
-        longest_overdue=sorted(overdue, key=lambda o: -o[2])[:longest],
+        longest_overdue=sorted(overdue, key=lambda o: (-o[2], o[0]))[:longest],  # ties by case id
     )
