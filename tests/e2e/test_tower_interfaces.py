@@ -21,6 +21,7 @@ from fastapi.testclient import TestClient
 from backbone.cli.api_app import create_api
 from backbone.cli.embedded import EmbeddedBackbone
 from backbone.clock import ManualClock
+from services.control_tower.domain.forecast import held_out_error
 from simulation.history import generate_history
 from tests.factories import embedded_settings
 
@@ -157,3 +158,29 @@ def test_time_in_stage_forecast_and_case_timeline(tower: tuple[TestClient, Path,
     )
     missing = api.get("/v1/tower/cases/00000000-0000-0000-0000-000000000000")
     assert missing.status_code == 404 and "no event" in missing.json()["detail"]
+
+
+def test_half_a_year_of_history_gives_a_forecast_with_its_held_out_error(tmp_path: Path) -> None:
+    clock = ManualClock(datetime(2026, 1, 5, 9, tzinfo=UTC))
+    backbone = EmbeddedBackbone(embedded_settings(tmp_path), clock=clock)
+    intake, decision = backbone.intake, backbone.decision
+    generate_history(intake, decision, clock, backbone.settle, weeks=26, applications_per_week=12, seed=8)
+    api = TestClient(create_api(intake, decision, lambda: backbone.tower))
+    document = api.get("/v1/tower/forecast").json()
+    by_procedure = {p["procedure"]: p for p in document["procedures"]}
+    busiest = max(by_procedure.values(), key=lambda p: sum(w["inflow"] for w in p["history"]))
+    held_out = busiest["held_out"]
+    assert held_out is not None and held_out["weeks"] == 12
+    # The error is what the forecast from the first 13 weeks missed in the last 12, recomputed here.
+    history = [w["inflow"] for w in busiest["history"]]
+    assert len(history) == 26  # complete weeks only: the 27th, still running, is left out
+    first_week = date.fromisoformat(busiest["history"][0]["week_start"])
+    recomputed = held_out_error(history, first_week, 12)
+    assert recomputed is not None and held_out["mae"] == round(recomputed.mae, 2)
+    assert 0 <= held_out["mae"] <= max(history)
+    assert busiest["open_now"] > 0 and busiest["decisions_per_week"] > 0
+    expected_backlog = busiest["open_now"]
+    for week, point in zip(busiest["forecast"], busiest["backlog"], strict=True):
+        expected_backlog = max(0.0, expected_backlog + week["inflow"] - busiest["decisions_per_week"])
+        assert abs(point["open_cases"] - expected_backlog) <= 0.2 * 12  # rounding of the shown figures
+    backbone.close()
