@@ -8,6 +8,7 @@ import socket
 import time
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import psycopg
@@ -83,14 +84,12 @@ def drop_database(settings: Settings, database: str) -> None:
             time.sleep(0.5)
 
 
-@pytest.fixture
-def kafka_settings(kafka_available: str, base_settings: Settings, tmp_path: Path) -> Iterator[Settings]:
-    """Topics of this test's own (a unique prefix, 3 partitions), deleted afterwards."""
-    prefix = f"test-{uuid.uuid4().hex[:10]}."
-    settings = base_settings.with_overrides(
-        data_dir=tmp_path, topic_prefix=prefix, topic_partitions=TEST_PARTITIONS
-    )
-    specs = declared_topics(TEST_PARTITIONS, prefix=prefix)
+@contextmanager
+def topics_of_its_own(settings: Settings, partitions: int, label: str) -> Iterator[Settings]:
+    """``settings`` with topics of a unique prefix and ``partitions`` partitions, deleted afterwards."""
+    prefix = f"{label}-{uuid.uuid4().hex[:10]}."
+    settings = settings.with_overrides(topic_prefix=prefix, topic_partitions=partitions)
+    specs = declared_topics(partitions, prefix=prefix)
     admin = make_admin(settings)
     try:
         ensure_topics(admin, specs)
@@ -98,3 +97,10 @@ def kafka_settings(kafka_available: str, base_settings: Settings, tmp_path: Path
         admin.delete_topics([s.name for s in specs])
     finally:
         admin.close()
+
+
+@pytest.fixture
+def kafka_settings(kafka_available: str, base_settings: Settings, tmp_path: Path) -> Iterator[Settings]:
+    """Topics of this test's own (a unique prefix, 3 partitions), deleted afterwards."""
+    with topics_of_its_own(base_settings.with_overrides(data_dir=tmp_path), TEST_PARTITIONS, "test") as s:
+        yield s

@@ -13,7 +13,6 @@ import subprocess
 import sys
 import threading
 import time
-import uuid
 from collections import Counter
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -25,16 +24,16 @@ import pytest
 from backbone.clock import ManualClock
 from backbone.consumer import TrackedConsumer
 from backbone.envelope import envelope_from_kafka
-from backbone.kafka_clients import make_admin, make_producer
+from backbone.kafka_clients import make_producer
 from backbone.settings import Settings
 from backbone.stores import build_view
-from backbone.topics import ensure_topics
 from infra.topics import declared_topics
 from services.control_tower.adapters.workload_store import PostgresWorkloadStore, SQLiteWorkloadStore
 from services.control_tower.bootstrap import build_tower_consumers, build_workload_store
 from services.decision.bootstrap import build_decision, build_decision_consumer, build_decision_relay
 from services.intake.bootstrap import build_intake, build_intake_relay
 from simulation.history import generate_history
+from tests.conftest import topics_of_its_own
 from tests.e2e.test_rebuild import every_view
 from tests.factories import codec
 from tests.kafka_reading import read_topic
@@ -57,18 +56,10 @@ ASSIGNMENT = re.compile(r"(Setting newly assigned|Revoking previously assigned) 
 @pytest.fixture
 def six_partitions(postgres_settings: Settings, kafka_available: str, tmp_path: Path) -> Iterator[Settings]:
     """Distributed settings on a database of this test's own and topics of 6 partitions, deleted after."""
-    prefix = f"rebalance-{uuid.uuid4().hex[:10]}."
-    settings = postgres_settings.with_overrides(
-        data_dir=tmp_path, topic_prefix=prefix, topic_partitions=PARTITIONS
-    )
-    specs = declared_topics(PARTITIONS, prefix=prefix)
-    admin = make_admin(settings)
-    try:
-        ensure_topics(admin, specs)
-        yield settings
-        admin.delete_topics([s.name for s in specs])
-    finally:
-        admin.close()
+    with topics_of_its_own(
+        postgres_settings.with_overrides(data_dir=tmp_path), PARTITIONS, "rebalance"
+    ) as s:
+        yield s
 
 
 class Towers:
