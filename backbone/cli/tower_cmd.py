@@ -21,7 +21,7 @@ from backbone.codec import AvroCodec
 from backbone.logs import configure_logging
 from backbone.schemas import SchemaCatalog
 from backbone.settings import Settings
-from services.control_tower.application import views
+from services.control_tower.application import flow_views, views
 from services.control_tower.bootstrap import build_workload_store
 from services.control_tower.rebuild import rebuild_views
 
@@ -79,31 +79,31 @@ VIEWS: dict[str, View] = {
     ),
     "wip": View(
         "work in progress over time: cases received and not yet decided, at the end of each week",
-        lambda store, a: views.wip_view(store, _today(a), a.weeks, a.procedure, team=a.team),
+        lambda store, a: flow_views.wip_view(store, _today(a), a.weeks, a.procedure, team=a.team),
         tower_text.wip_text,
         ("today", "weeks", "procedure", "team"),
     ),
     "throughput": View(
         "inflow (accepted) and outflow (decided) per ISO week and procedure; 4-week rates",
-        lambda store, a: views.throughput_view(store, _today(a), a.weeks, a.procedure, team=a.team),
+        lambda store, a: flow_views.throughput_view(store, _today(a), a.weeks, a.procedure, team=a.team),
         tower_text.throughput_text,
         ("today", "weeks", "procedure", "team"),
     ),
     "lead-times": View(
         "received -> decided in days: p50 / p90 / p95 per procedure and track",
-        lambda store, a: views.lead_times_view(store, a.procedure, team=a.team),
+        lambda store, a: flow_views.lead_times_view(store, a.procedure, team=a.team),
         tower_text.lead_times_text,
         ("procedure", "team"),
     ),
     "stage-times": View(
         "time spent in each stage: completed visits and their mean length in days",
-        lambda store, a: views.stage_times_view(store, a.procedure),
+        lambda store, a: flow_views.stage_times_view(store, a.procedure),
         tower_text.stage_times_text,
         ("procedure",),
     ),
     "forecast": View(
         "accepted applications for the next 12 weeks (seasonal), its held-out error, the backlog ahead",
-        lambda store, a: views.forecast_view(store, _today(a), a.procedure),
+        lambda store, a: flow_views.forecast_view(store, _today(a), a.procedure),
         tower_text.forecast_text,
         ("today", "procedure"),
         FORECAST_HELP,

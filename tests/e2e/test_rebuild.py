@@ -10,16 +10,18 @@ from typing import Any
 
 from backbone.cli.embedded import EmbeddedBackbone
 from backbone.clock import ManualClock
-from services.control_tower.application.views import (
-    aging_view,
-    case_view,
-    deadline_risk_view,
+from services.control_tower.application.flow_views import (
     forecast_view,
-    issuance_view,
     lead_times_view,
     stage_times_view,
     throughput_view,
     wip_view,
+)
+from services.control_tower.application.views import (
+    aging_view,
+    case_view,
+    deadline_risk_view,
+    issuance_view,
     workload_view,
 )
 from simulation.history import generate_history

@@ -12,17 +12,19 @@ from fastapi.responses import PlainTextResponse
 
 from backbone.clock import Clock
 from services.control_tower.adapters.workload_store import PostgresWorkloadStore, SQLiteWorkloadStore
-from services.control_tower.application.views import (
-    aging_view,
-    case_view,
-    deadline_risk_view,
+from services.control_tower.application.flow_views import (
     forecast_view,
-    freshness_view,
-    issuance_view,
     lead_times_view,
     stage_times_view,
     throughput_view,
     wip_view,
+)
+from services.control_tower.application.views import (
+    aging_view,
+    case_view,
+    deadline_risk_view,
+    freshness_view,
+    issuance_view,
     workload_view,
 )
 from services.control_tower.projections.case_facts import risk_summary

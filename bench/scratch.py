@@ -1,0 +1,48 @@
+"""Topics and a PostgreSQL database of a benchmark run's own, removed when the run ends."""
+
+from __future__ import annotations
+
+import shutil
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from tempfile import mkdtemp
+
+import psycopg
+
+from backbone.kafka_clients import make_admin
+from backbone.settings import Settings
+from backbone.stores import postgres_dsn
+from backbone.topics import ensure_topics
+from infra.topics import declared_topics
+
+PARTITIONS = 6
+
+
+@contextmanager
+def scratch() -> Iterator[Settings]:
+    """Topics of 6 partitions and a database of this run's own, both removed afterwards."""
+    prefix = f"bench-{uuid.uuid4().hex[:8]}."
+    base = Settings.from_env()
+    database = prefix.strip(".").replace("-", "_")
+    with psycopg.connect(postgres_dsn(base), autocommit=True) as connection:
+        connection.execute(f'CREATE DATABASE "{database}"')
+    settings = base.with_overrides(
+        mode="distributed",
+        postgres_dbname=database,
+        topic_prefix=prefix,
+        topic_partitions=PARTITIONS,
+        data_dir=Path(mkdtemp(prefix="bench-tower-")),
+    )
+    specs = declared_topics(PARTITIONS, prefix=prefix)
+    admin = make_admin(settings)
+    ensure_topics(admin, specs)
+    try:
+        yield settings
+    finally:
+        admin.delete_topics([s.name for s in specs])
+        admin.close()
+        with psycopg.connect(postgres_dsn(base), autocommit=True) as connection:
+            connection.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+        shutil.rmtree(settings.data_dir, ignore_errors=True)

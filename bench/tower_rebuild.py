@@ -1,0 +1,162 @@
+"""Rebuild throughput: per round, a bare KafkaConsumer, the tower's feed alone and the tower's rebuild
+read the same generated history to the end; one more rebuild runs under cProfile."""
+
+from __future__ import annotations
+
+import cProfile
+import io
+import pstats
+import statistics
+import time
+from pathlib import Path
+from typing import Any
+
+from kafka import KafkaConsumer, TopicPartition
+
+from backbone.codec import AvroCodec
+from backbone.feeds.kafka_topics import KafkaTopicsFeed
+from backbone.feeds.offset_hints import OffsetHints
+from backbone.kafka_clients import make_consumer
+from backbone.schemas import SchemaCatalog
+from backbone.settings import Settings
+from backbone.stores import build_view
+from bench.scratch import PARTITIONS, scratch
+from bench.tower_history import fill_topics
+from infra.topics import declared_topics
+from services.control_tower.adapters.workload_store import PostgresWorkloadStore, SQLiteWorkloadStore
+from services.control_tower.bootstrap import build_tower_consumers
+
+
+def rebuild(weeks: int, per_week: int, rounds: int, batch_size: int) -> dict[str, Any]:
+    codec = AvroCodec(SchemaCatalog.load())
+    with scratch() as fresh:
+        settings = fresh.with_overrides(consumer_batch_size=batch_size)
+        started = time.perf_counter()
+        events, applications = fill_topics(settings, codec, weeks, per_week)
+        if events <= 2 * batch_size:  # each reader's first batch (the group join) is not timed
+            raise SystemExit(
+                f"{events} events is too few to time with batches of {batch_size}: "
+                "more --weeks or --applications-per-week, or a smaller --batch-size"
+            )
+        fill_seconds = time.perf_counter() - started
+        runs = []
+        for n in range(rounds):
+            bare = events_per_second(bare_read(settings, events))
+            feed = events_per_second(feed_read(settings, codec, events, f"r{n}"))
+            tower = events_per_second(tower_rebuild(settings, codec, events, f"r{n}"))
+            runs.append(
+                {
+                    "bare": round(bare),
+                    "feed": round(feed),
+                    "tower": round(tower),
+                    "ratio": round(tower / bare, 3),
+                    "feed_ratio": round(feed / bare, 3),
+                }
+            )
+        profile = cProfile.Profile()
+        tower_rebuild(settings, codec, events, "profiled", profile)
+    ratio = statistics.median(r["ratio"] for r in runs)
+    return {
+        "events": events,
+        "applications": applications,
+        "partitions": PARTITIONS,
+        "batch_size": batch_size,
+        "fill_seconds": round(fill_seconds, 1),
+        "runs": runs,
+        "median_ratio": ratio,
+        "target": 0.5,
+        "met": ratio >= 0.5,
+        "profile": top_functions(profile, 22),
+    }
+
+
+def events_per_second(measured: tuple[int, float]) -> float:
+    events, seconds = measured
+    return events / seconds
+
+
+def bare_read(settings: Settings, events: int) -> tuple[int, float]:
+    """The ceiling: a bare consumer with the tower's batch size reading every partition to the end."""
+    consumer = KafkaConsumer(
+        bootstrap_servers=settings.kafka_bootstrap,
+        group_id=None,
+        enable_auto_commit=False,
+        max_poll_records=settings.consumer_batch_size,
+    )
+    partitions = [
+        TopicPartition(spec.name, p)
+        for spec in declared_topics(PARTITIONS, prefix=settings.topic_prefix)
+        for p in range(PARTITIONS)
+    ]
+    consumer.assign(partitions)
+    consumer.seek_to_beginning(*partitions)
+    first = 0
+    while not first:
+        first = sum(len(b) for b in consumer.poll(timeout_ms=1000).values())
+    read, started = first, time.perf_counter()
+    while read < events:
+        read += sum(len(b) for b in consumer.poll(timeout_ms=1000).values())
+    seconds = time.perf_counter() - started
+    consumer.close()
+    return read - first, seconds
+
+
+def feed_read(settings: Settings, codec: AvroCodec, events: int, run: str) -> tuple[int, float]:
+    """The tower's feed alone: its consumer group, Kafka fetch and envelope decoding, no store."""
+    store = build_view(f"tower_bench_feed_{run}", settings, SQLiteWorkloadStore, PostgresWorkloadStore)
+    feed = KafkaTopicsFeed(
+        upstreams={s.name: s.producer for s in declared_topics(PARTITIONS, prefix=settings.topic_prefix)},
+        consumer_factory=lambda: make_consumer(
+            settings, group_id=f"{settings.topic_prefix}feed-{run}", client_id=f"feed-{run}"
+        ),
+        codec=codec,
+        hints=OffsetHints(store),
+    )
+    batch = settings.consumer_batch_size
+    first = 0
+    while not first:
+        first = len(feed.poll(batch, 1.0))
+    read, started = first, time.perf_counter()
+    while read < events:
+        read += len(feed.poll(batch, 1.0))
+    seconds = time.perf_counter() - started
+    feed.close()
+    return read - first, seconds
+
+
+def tower_rebuild(
+    settings: Settings, codec: AvroCodec, events: int, run: str, profile: cProfile.Profile | None = None
+) -> tuple[int, float]:
+    """The tower's own consumer into a fresh schema, as a rebuild does, until every event was applied."""
+    store = build_view(f"tower_bench_{run}", settings, SQLiteWorkloadStore, PostgresWorkloadStore)
+    (consumer,) = build_tower_consumers(
+        store, settings, codec=codec, group_id=f"{settings.topic_prefix}rebuild-{run}", client_id=run
+    )
+    first = 0
+    while not first:  # joins the group and reads its first batch
+        first = consumer.step(timeout=1.0)
+    read, started = first, time.perf_counter()
+    if profile is not None:
+        profile.enable()
+    while read < events:
+        read += consumer.step(timeout=1.0)
+    if profile is not None:
+        profile.disable()
+    seconds = time.perf_counter() - started
+    consumer.feed.close()
+    applied = sum(store.event_counts().values())
+    if applied != events:
+        raise RuntimeError(f"the rebuild applied {applied} events of {events}")
+    return read - first, seconds
+
+
+def top_functions(profile: cProfile.Profile, count: int) -> list[dict[str, Any]]:
+    stats = pstats.Stats(profile, stream=io.StringIO())
+    rows = []
+    for (file, line, name), (_, calls, own, cumulative, _) in stats.stats.items():  # type: ignore[attr-defined]
+        where = file.split("site-packages/")[-1].replace(str(Path.cwd()) + "/", "")
+        rows.append(
+            {"function": f"{where}:{line}({name})", "calls": calls, "own_s": own, "cum_s": cumulative}
+        )
+    rows.sort(key=lambda r: -r["cum_s"])
+    return [{**r, "own_s": round(r["own_s"], 3), "cum_s": round(r["cum_s"], 3)} for r in rows[:count]]
