@@ -4,7 +4,7 @@ PYTHON ?= python3
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: help install demo test lint unit browser infra-up infra-down bench
+.PHONY: help install demo test lint unit browser infra-up infra-down bench bench-tower
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -44,3 +44,6 @@ infra-down: ## stop them
 
 bench: $(STAMP) ## relay and consumer throughput on the real broker (needs infra-up)
 	$(BIN)/python -m bench.throughput
+
+bench-tower: $(STAMP) ## tower rebuild rate and freshness on the real broker and PostgreSQL (needs infra-up)
+	$(BIN)/python -m bench.tower
