@@ -11,7 +11,7 @@ from typing import Any
 from services.control_tower.application.view_store import ViewStore, matches
 from services.control_tower.domain.aging import aging, waiting_documents
 from services.control_tower.domain.deadline_risk import bucket
-from services.control_tower.projections.case_facts import risk_summary
+from services.control_tower.projections.case_facts import case_clock, risk_summary
 
 WORKLOAD_GROUPS = ("team", "target_group")
 
@@ -95,11 +95,10 @@ def case_view(store: ViewStore, case_id: str, today: date) -> dict[str, Any] | N
     if found is None:
         return None
     facts, stage, is_open, timeline = found
-    deadline = facts.statutory_deadline
-    if deadline is not None and facts.suspended_since is not None and today > facts.suspended_since:
-        deadline = deadline + (today - facts.suspended_since)
+    clock = case_clock(facts)
+    deadline = clock.deadline_on(today)  # an open suspension keeps pushing it along
     undecided = facts.decided_on is None and is_open
-    remaining = (deadline - today).days if deadline is not None and undecided else None
+    remaining = clock.days_remaining(today) if undecided else None
     return {
         "case_id": case_id,
         "procedure": facts.procedure,

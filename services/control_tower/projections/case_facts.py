@@ -156,16 +156,16 @@ def merge_fact_events(rows: dict[str, CaseFacts], events: list[Envelope]) -> Fac
     return FactChanges(rows, visits)
 
 
+def case_clock(row: CaseFacts) -> CaseClock:
+    return CaseClock(
+        row.case_id,
+        row.procedure or "unknown",
+        row.statutory_deadline,
+        row.suspended_since,
+        row.notice_of_default_on,
+        row.penalty_applies,
+    )
+
+
 def risk_summary(rows: list[CaseFacts], today: date) -> RiskSummary:
-    clocks = [
-        CaseClock(
-            r.case_id,
-            r.procedure or "unknown",
-            r.statutory_deadline,
-            r.suspended_since,
-            r.notice_of_default_on,
-            r.penalty_applies,
-        )
-        for r in rows
-    ]
-    return summarise(clocks, today)
+    return summarise([case_clock(r) for r in rows], today)
