@@ -62,3 +62,12 @@ class Settings(BaseModel):
 
     def with_overrides(self, **changes: object) -> Settings:
         return self.model_validate({**self.model_dump(), **changes})
+
+    def as_environment(self) -> dict[str, str]:
+        """These settings as ``BACKBONE_*`` variables, for a child process that must use exactly them."""
+        environment = {}
+        for field, value in self.model_dump().items():
+            if isinstance(value, SecretStr):
+                value = value.get_secret_value()
+            environment[f"{SHARED_PREFIX}_{field.upper()}"] = str(value)
+        return environment

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import argparse
 import json
+import signal
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -23,7 +25,7 @@ from backbone.schemas import SchemaCatalog
 from backbone.settings import Settings
 from services.control_tower.application import flow_views, views
 from services.control_tower.bootstrap import build_workload_store
-from services.control_tower.rebuild import rebuild_views
+from services.control_tower.rebuild import rebuild_views, run_worker
 
 RISK_HELP = (
     "Buckets open, undecided cases by days to their statutory deadline (overdue, under 7 days, under 30 "
@@ -151,6 +153,14 @@ def register(commands: Any) -> None:
     rebuild.add_argument(
         "--no-swap", action="store_true", help="build the new generation but leave the live one in place"
     )
+    rebuild.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        help="distributed mode: consumers sharing the partitions, this process and worker processes (1)",
+    )
+    rebuild.add_argument("--worker-for", type=int, help=argparse.SUPPRESS)  # a worker of that generation
+    rebuild.add_argument("--group", help=argparse.SUPPRESS)  # the rebuild's consumer group
     rebuild.set_defaults(handler=_rebuild)
     for name, view in VIEWS.items():
         sub = subparsers.add_parser(name, help=view.help, description=view.description or view.help)
@@ -193,8 +203,15 @@ def _rebuild(arguments: argparse.Namespace) -> int:
     settings = Settings.from_env("control_tower")
     configure_logging(settings.log_format, settings.log_level)
     codec = AvroCodec(SchemaCatalog.load())
+    if arguments.worker_for is not None:  # started by a rebuild with --workers; stops on SIGTERM
+        stop = threading.Event()
+        signal.signal(signal.SIGTERM, lambda *_: stop.set())
+        run_worker(settings, codec=codec, generation=arguments.worker_for, group=arguments.group, stop=stop)
+        return 0
     bar = ProgressBar("rebuilding the tower's views", "events")
-    report = rebuild_views(settings, codec=codec, progress=bar, swap=not arguments.no_swap)
+    report = rebuild_views(
+        settings, codec=codec, progress=bar, swap=not arguments.no_swap, workers=arguments.workers
+    )
     if arguments.json:
         print(json.dumps(report.as_json(), indent=2))
     else:

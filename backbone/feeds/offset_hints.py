@@ -15,14 +15,16 @@ class OffsetHints:
         self._recorder = recorder
 
     def last_offset(self, stream: str) -> int | None:
-        return self._recorder.max_tracking_id(_name(stream))
+        return self._recorder.max_tracking_id(hint_name(stream))
 
     def record(self, stream: str, offset: int) -> None:
         try:
-            self._recorder.insert_tracking(Tracking(_name(stream), offset))
+            self._recorder.insert_tracking(Tracking(hint_name(stream), offset))
         except IntegrityError:
             pass  # another instance already recorded a later offset for this partition
 
 
-def _name(stream: str) -> str:
+def hint_name(stream: str) -> str:
+    """The tracking row under which a partition stream's offset hint is kept."""
     return f"{stream}@kafka-offset"
+

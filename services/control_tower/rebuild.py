@@ -8,16 +8,22 @@ swap within about a second (see ``LiveViews``) and carry on from the new generat
 
 from __future__ import annotations
 
+import os
+import signal
+import subprocess
+import sys
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
+from threading import Event
 from typing import Any
 
 from kafka import TopicPartition
 
 from backbone.codec import AvroCodec
 from backbone.consumer import TrackedConsumer
-from backbone.feeds.base import log_stream
+from backbone.feeds.base import log_stream, partition_stream
+from backbone.feeds.offset_hints import hint_name
 from backbone.kafka_clients import make_consumer
 from backbone.settings import Settings
 from backbone.stores import upstream_recorder
@@ -57,9 +63,14 @@ def rebuild_views(
     codec: AvroCodec,
     progress: Progress | None = None,
     swap: bool = True,
+    workers: int = 1,
 ) -> RebuildReport:
     """Rebuild every view into a new generation up to the streams' heads as they were when it started,
-    then (``swap``) make it the live generation."""
+    then (``swap``) make it the live generation. In distributed mode ``workers`` > 1 starts that many
+    consumers in the rebuild's group in all (this process and worker processes), which share the
+    partitions between them."""
+    if workers > 1 and settings.mode == "embedded":
+        raise ValueError("parallel workers read Kafka partitions: distributed mode only")
     generations = ViewGenerations(settings)
     try:
         replaced = generations.live()
@@ -67,22 +78,30 @@ def rebuild_views(
         generation = generations.start_next()
         store = build_workload_store(settings, generation)
         started = time.perf_counter()
+        helpers: list[subprocess.Popen[bytes]] = []
         if settings.mode == "embedded":
             consumers, done, total = _from_logs(store, settings, codec)
         else:
-            consumers, done, total = _from_kafka(store, settings, codec, generation)
+            group = f"{settings.topic_prefix}{SERVICE}-rebuild-g{generation}-{int(time.time())}"
+            consumers, done, total = _from_kafka(store, settings, codec, group)
+            helpers = [_start_worker(settings, generation, group, n) for n in range(2, workers + 1)]
+        # A log feed answers at once; a Kafka consumer needs time in poll() to join its group and fetch
+        # (polled with no time at all it never settles, and the feed's watchdog restarts it).
+        poll_timeout = 0.0 if settings.mode == "embedded" else 0.2
         try:
-            while done() < total:
-                moved = sum(consumer.step(timeout=0) for consumer in consumers)
-                if not moved:
-                    time.sleep(0.02)  # Kafka: fetches in flight; logs: nothing more yet
-                elif progress is not None:
-                    progress(min(done(), total), total)
+            reported = -1
+            while (reached := done()) < total:
+                if progress is not None and reached != reported:
+                    progress(reached, total)
+                    reported = reached
+                if not sum(consumer.step(timeout=poll_timeout) for consumer in consumers):
+                    time.sleep(0.02)  # the logs have nothing more yet, or the workers hold the partitions
             if progress is not None:
                 progress(total, total)
         finally:
             for consumer in consumers:
                 consumer.feed.close()
+            _stop_workers(helpers)
         seconds = time.perf_counter() - started
         if swap:
             generations.swap_in(generation)
@@ -90,12 +109,46 @@ def rebuild_views(
             generation=generation if swap else replaced,
             replaced=replaced if swap else generation,
             dropped=dropped,
-            events=sum(c.stats.applied + c.stats.skipped for c in consumers),
-            applied=sum(c.stats.applied for c in consumers),
+            events=total if helpers else sum(c.stats.applied + c.stats.skipped for c in consumers),
+            applied=sum(store.event_counts().values()),
             seconds=round(seconds, 3),
         )
     finally:
         generations.close()
+
+
+def run_worker(settings: Settings, *, codec: AvroCodec, generation: int, group: str, stop: Event) -> None:
+    """One more consumer in a rebuild's group, applying into its generation until told to stop."""
+    store = build_workload_store(settings, generation)
+    consumers = build_tower_consumers(
+        store, settings, codec=codec, group_id=group, client_id=f"{SERVICE}-rebuild-worker"
+    )
+    try:
+        while not stop.is_set():
+            for consumer in consumers:
+                consumer.step(timeout=0.2)
+    finally:
+        for consumer in consumers:
+            consumer.feed.close()
+
+
+def _start_worker(settings: Settings, generation: int, group: str, number: int) -> subprocess.Popen[bytes]:
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("CONTROL_TOWER_")}
+    environment.update(settings.as_environment(), BACKBONE_LOG_FORMAT="json")
+    log = (settings.data_dir / f"rebuild-g{generation}-worker{number}.log").open("wb")
+    command = [sys.executable, "-m", "backbone.cli.main", "tower", "rebuild"]
+    command += ["--worker-for", str(generation), "--group", group]
+    return subprocess.Popen(command, env=environment, stdout=log, stderr=log)
+
+
+def _stop_workers(workers: list[subprocess.Popen[bytes]]) -> None:
+    for worker in workers:
+        worker.send_signal(signal.SIGTERM)
+    for worker in workers:
+        try:
+            worker.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            worker.kill()
 
 
 def _from_logs(
@@ -113,33 +166,42 @@ def _from_logs(
 
 
 def _from_kafka(
-    store: Store, settings: Settings, codec: AvroCodec, generation: int
+    store: Store, settings: Settings, codec: AvroCodec, group: str
 ) -> tuple[list[TrackedConsumer], Callable[[], int], int]:
-    """A consumer of both topics in a group of its own; progress is the records read against the
-    records on the topics when the rebuild started."""
-    group = f"{settings.topic_prefix}{SERVICE}-rebuild-g{generation}-{int(time.time())}"
+    """A consumer of both topics in the rebuild's own group; progress is, per partition, the offset
+    reached (the hint every consumer of the group records in the store after each batch) against the
+    partition's range when the rebuild started."""
     consumers = build_tower_consumers(
         store, settings, codec=codec, group_id=group, client_id=f"{SERVICE}-rebuild"
     )
-    total = _records_on_topics(settings)
+    ranges = _partition_ranges(settings)
 
     def done() -> int:
-        return sum(c.stats.applied + c.stats.skipped for c in consumers)
+        positions = store.positions()  # one query for every partition's hint
+        reached = 0
+        for stream, (beginning, end) in ranges.items():
+            last = positions.get(hint_name(stream))
+            reached += 0 if last is None else max(0, min(end, last + 1) - beginning)
+        return reached
 
-    return consumers, done, total
+    return consumers, done, sum(end - beginning for beginning, end in ranges.values())
 
 
-def _records_on_topics(settings: Settings) -> int:
+def _partition_ranges(settings: Settings) -> dict[str, tuple[int, int]]:
+    """Per partition stream: its beginning and end offsets now."""
     probe = make_consumer(settings, group_id=None, client_id=f"{SERVICE}-rebuild-probe")
-    names = [topic_of(u, settings.topic_partitions, settings.topic_prefix).name for u in UPSTREAMS]
+    topics = {topic_of(u, settings.topic_partitions, settings.topic_prefix).name: u for u in UPSTREAMS}
     try:
         partitions = [
             TopicPartition(name, p)
-            for name in names
+            for name in topics
             for p in sorted(probe.partitions_for_topic(name) or ())
         ]
         ends = probe.end_offsets(partitions)
         beginnings = probe.beginning_offsets(partitions)
-        return sum(ends[tp] - beginnings[tp] for tp in partitions)
+        return {
+            partition_stream(topics[tp.topic], tp.partition): (beginnings[tp], ends[tp])
+            for tp in partitions
+        }
     finally:
         probe.close(autocommit=False)

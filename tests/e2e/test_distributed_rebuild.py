@@ -42,7 +42,7 @@ def _wait_until(condition: object, seconds: float, what: str) -> None:
 def test_a_rebuild_through_kafka_is_swapped_in_and_followed(distributed: Settings, tmp_path: Path) -> None:
     intake = build_intake(distributed, codec=codec(), clock=clock())
     decision = build_decision(distributed, codec=codec(), clock=clock())
-    applications = iter(sample_applications(400, seed=5, today=NOW.date()))
+    applications = iter(sample_applications(3000, seed=5, today=NOW.date()))
     for _ in range(150):
         run_sample(intake, next(applications), accept=True, today=NOW.date())
     first = build_workload_store(distributed)
@@ -52,9 +52,9 @@ def test_a_rebuild_through_kafka_is_swapped_in_and_followed(distributed: Setting
         "the live tower never caught up",
     )
 
-    env = environment(distributed)
+    env = {**environment(distributed), "BACKBONE_DATA_DIR": str(tmp_path)}
     rebuild = subprocess.Popen(
-        backbone("tower", "rebuild", "--json", env=env),
+        backbone("tower", "rebuild", "--json", "--workers", "2", env=env),
         env=env,
         stdout=subprocess.PIPE,
         stderr=(tmp_path / "rebuild.log").open("w"),
@@ -70,6 +70,8 @@ def test_a_rebuild_through_kafka_is_swapped_in_and_followed(distributed: Setting
     assert report["generation"] == 2 and report["replaced"] == 1
     assert report["applied"] >= 300  # 150 cases, 2+ events each, from both topics
     assert "rebuilding the tower's views" in (tmp_path / "rebuild.log").read_text()
+    worker_log = (tmp_path / "rebuild-g2-worker2.log").read_text()  # the second consumer, a process
+    assert "Traceback" not in worker_log and "service_failed" not in worker_log
 
     for _ in range(20):  # after the swap
         run_sample(intake, next(applications), accept=True, today=NOW.date())
