@@ -27,4 +27,3 @@ class OffsetHints:
 def hint_name(stream: str) -> str:
     """The tracking row under which a partition stream's offset hint is kept."""
     return f"{stream}@kafka-offset"
-
