@@ -57,6 +57,24 @@ UPSERT_FRESHNESS = (
     "ON CONFLICT (stream) DO UPDATE SET position = excluded.position, "
     "last_recorded_at = excluded.last_recorded_at, last_applied_at = excluded.last_applied_at"
 )
+# Every view table; the first records the tables' schema version (see workload_store.py).
+VERSION_TABLE = "tower_view_version"
+VIEW_TABLES = (
+    "tower_cases",
+    "tower_event_counts",
+    "tower_case_facts",
+    "tower_freshness",
+    "tower_stage_time",
+    "tower_timeline",
+)
+CREATE_CASES = (
+    "CREATE TABLE IF NOT EXISTS {table} (case_id TEXT PRIMARY KEY, procedure TEXT, "
+    "stage TEXT NOT NULL, is_open BOOLEAN NOT NULL, stage_rank BIGINT NOT NULL, stage_since TEXT NOT NULL)"
+)
+CREATE_COUNTS = (
+    "CREATE TABLE IF NOT EXISTS {table} (stream TEXT NOT NULL, event_type TEXT NOT NULL, "
+    "events BIGINT NOT NULL, PRIMARY KEY (stream, event_type))"
+)
 CREATE_FRESHNESS = (
     "CREATE TABLE IF NOT EXISTS {table} (stream TEXT PRIMARY KEY, position BIGINT NOT NULL, "
     "last_recorded_at TEXT NOT NULL, last_applied_at TEXT NOT NULL, behind BIGINT)"

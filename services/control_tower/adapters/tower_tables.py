@@ -14,7 +14,19 @@ from eventsourcing.persistence import IntegrityError, Tracking
 from backbone.envelope import Envelope
 from services.control_tower.adapters.case_facts_table import CaseFactsTable
 from services.control_tower.adapters.tower_sql import (
+    ADD_STAGE_TIME,
+    ADD_TIMELINE,
+    COUNT_EVENT,
     COUNTS,
+    CREATE_CASES,
+    CREATE_COUNTS,
+    CREATE_FRESHNESS,
+    CREATE_STAGE_TIME,
+    CREATE_TIMELINE,
+    UPSERT_CASE,
+    UPSERT_FRESHNESS,
+    VERSION_TABLE,
+    VIEW_TABLES,
     WORKLOAD,
     WORKLOAD_DETAIL,
     change_params,
@@ -40,24 +52,35 @@ def _record_freshness(sql: str, cursor: Any, tracking: Tracking, recorded_at: da
 
 
 class TowerTables:
-    """What both stores do with their tables; each store names the tables for its database."""
+    """What both stores do with their tables; each store says how its database names a table."""
 
     datastore: Any
-    facts: CaseFactsTable
-    positions_table: str
-    freshness_table: str
-    placeholder: str
-    _cases: str
-    _counts: str
-    _upsert: str
-    _count: str
-    _freshness_sql: str
-    _stage_time_sql: str
-    _timeline_sql: str
-    stage_time_table: str
-    timeline_table: str
-
     _insert_tracking: Callable[[Any, Tracking], None]  # the library's tracking recorder provides it
+
+    def name_tables(
+        self, qualify: Callable[[str], str], placeholder: str, positions_table: str
+    ) -> list[str]:
+        """Name every table as the store's database wants it (``qualify``: e.g. schema-qualified) and
+        prepare the statements; returns the statements that create the tables."""
+        self.placeholder, self.positions_table = placeholder, positions_table
+        self.version_tables = [qualify(VERSION_TABLE), *(qualify(name) for name in VIEW_TABLES)]
+        cases, counts, facts, freshness, stage_time, timeline = self.version_tables[1:]
+        self._cases, self._counts = cases, counts
+        self.facts = CaseFactsTable(facts, cases, placeholder)
+        self.freshness_table, self.stage_time_table, self.timeline_table = freshness, stage_time, timeline
+        self._upsert = UPSERT_CASE.format(cases=cases, p=placeholder)
+        self._count = COUNT_EVENT.format(counts=counts, p=placeholder)
+        self._freshness_sql = UPSERT_FRESHNESS.format(table=freshness, p=placeholder)
+        self._stage_time_sql = ADD_STAGE_TIME.format(table=stage_time, p=placeholder)
+        self._timeline_sql = ADD_TIMELINE.format(table=timeline, p=placeholder)
+        return [
+            CREATE_CASES.format(table=cases),
+            CREATE_COUNTS.format(table=counts),
+            self.facts.create_statement(),
+            CREATE_FRESHNESS.format(table=freshness),
+            CREATE_STAGE_TIME.format(table=stage_time),
+            CREATE_TIMELINE.format(table=timeline),
+        ]
 
     def apply(
         self,
