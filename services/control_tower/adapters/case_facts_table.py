@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from typing import Any
 
@@ -49,8 +49,7 @@ class CaseFactsTable:
         if not ids:
             return {}
         marks = ", ".join([self.p] * len(ids))
-        cursor.execute(f"SELECT {', '.join(COLUMNS)} FROM {self.table} WHERE case_id IN ({marks})", ids)
-        return {row.case_id: row for row in (_row(r) for r in cursor.fetchall())}
+        return {row.case_id: row for row in self._select(cursor, f"k.case_id IN ({marks})", ids)}
 
     def write(self, cursor: Any, rows: Iterable[CaseFacts]) -> None:
         marks = ", ".join([self.p] * len(COLUMNS))
@@ -61,39 +60,33 @@ class CaseFactsTable:
             [_params(row) for row in rows],
         )
 
+    def _select(
+        self, cursor: Any, where: str, params: Sequence[Any] = (), *, open_only: bool = False
+    ) -> list[CaseFacts]:
+        """The facts of the cases matching ``where`` (columns as ``k.<column>``); ``open_only``: of the
+        cases the workload holds open."""
+        columns = ", ".join(f"k.{c}" for c in COLUMNS)
+        source = f"{self.table} k"
+        if open_only:
+            source += f" JOIN {self.cases} c ON c.case_id = k.case_id AND c.is_open"
+        cursor.execute(f"SELECT {columns} FROM {source} WHERE {where}", params)
+        return [_row(r) for r in cursor.fetchall()]
+
     def open_case_facts(self, cursor: Any) -> list[CaseFacts]:
         """Facts of the cases still open and undecided."""
-        columns = ", ".join(f"k.{c}" for c in COLUMNS)
-        cursor.execute(
-            f"SELECT {columns} FROM {self.table} k JOIN {self.cases} c ON c.case_id = k.case_id "
-            "WHERE c.is_open AND k.decided_on IS NULL"
-        )
-        return [_row(r) for r in cursor.fetchall()]
+        return self._select(cursor, "k.decided_on IS NULL", open_only=True)
 
     def flow_facts(self, cursor: Any, since: date) -> list[CaseFacts]:
         """Facts of the cases accepted or decided since ``since``."""
-        cursor.execute(
-            f"SELECT {', '.join(COLUMNS)} FROM {self.table} "
-            f"WHERE accepted_on >= {self.p} OR decided_on >= {self.p}",
-            (since.isoformat(), since.isoformat()),
-        )
-        return [_row(r) for r in cursor.fetchall()]
+        where = f"k.accepted_on >= {self.p} OR k.decided_on >= {self.p}"
+        return self._select(cursor, where, (since.isoformat(), since.isoformat()))
 
     def open_facts(self, cursor: Any) -> list[CaseFacts]:
         """Facts of every open case, decided or not."""
-        columns = ", ".join(f"k.{c}" for c in COLUMNS)
-        cursor.execute(
-            f"SELECT {columns} FROM {self.table} k JOIN {self.cases} c ON c.case_id = k.case_id "
-            "WHERE c.is_open"
-        )
-        return [_row(r) for r in cursor.fetchall()]
+        return self._select(cursor, "TRUE", open_only=True)
 
     def waiting_documents(self, cursor: Any) -> list[CaseFacts]:
-        cursor.execute(
-            f"SELECT {', '.join(COLUMNS)} FROM {self.table} "
-            "WHERE document_ready_on IS NOT NULL AND document_issued_on IS NULL"
-        )
-        return [_row(r) for r in cursor.fetchall()]
+        return self._select(cursor, "k.document_ready_on IS NOT NULL AND k.document_issued_on IS NULL")
 
     def case(self, cursor: Any, case_id: str) -> CaseFacts | None:
         return self.read(cursor, [case_id]).get(case_id)
@@ -134,8 +127,7 @@ class CaseFactsTable:
         return sorted((str(p), date.fromisoformat(d), int(n)) for p, d, n in rows)
 
     def decided_facts(self, cursor: Any) -> list[CaseFacts]:
-        cursor.execute(f"SELECT {', '.join(COLUMNS)} FROM {self.table} WHERE decided_on IS NOT NULL")
-        return [_row(r) for r in cursor.fetchall()]
+        return self._select(cursor, "k.decided_on IS NOT NULL")
 
 
 def _params(row: CaseFacts) -> tuple[Any, ...]:
