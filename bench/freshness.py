@@ -16,7 +16,7 @@ from backbone.clock import SystemClock
 from backbone.codec import AvroCodec
 from backbone.schemas import SchemaCatalog
 from bench.paced_load import drive_intake, send_paced
-from bench.scratch import PARTITIONS, scratch
+from bench.scratch import scratch
 from bench.tower_history import prepared_events
 from services.intake.application.intake import Intake
 from services.intake.bootstrap import build_intake
@@ -33,14 +33,7 @@ def freshness(rate: int, warm_up: float, seconds: float, drivers: int, source: s
         latencies = logs / "latencies.txt"
         wanted = round(rate * (warm_up + seconds)) + rate
         prepared = prepared_events(settings, codec, wanted) if source == "kafka" else []
-        env = {
-            **os.environ,
-            "BACKBONE_MODE": "distributed",
-            "BACKBONE_POSTGRES_DBNAME": settings.postgres_dbname,
-            "BACKBONE_TOPIC_PREFIX": settings.topic_prefix,
-            "BACKBONE_TOPIC_PARTITIONS": str(PARTITIONS),
-            "BACKBONE_LOG_FORMAT": "json",
-        }
+        env = {**os.environ, **settings.as_environment(), "BACKBONE_LOG_FORMAT": "json"}
         # the timed tower runs through the CLI's hidden --worker-latencies option (bench.timed_tower)
         command = [sys.executable, "-m", "bench.tower", "--worker-latencies", str(latencies)]
         processes = [subprocess.Popen(command, env=env, stderr=(logs / "tower.log").open("w"))]

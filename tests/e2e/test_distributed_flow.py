@@ -30,15 +30,7 @@ APPLICATIONS = 300
 
 
 def environment(settings: Settings) -> dict[str, str]:
-    return {
-        **os.environ,
-        "BACKBONE_MODE": "distributed",
-        "BACKBONE_POSTGRES_DBNAME": settings.postgres_dbname,
-        "BACKBONE_KAFKA_BOOTSTRAP": settings.kafka_bootstrap,
-        "BACKBONE_TOPIC_PREFIX": settings.topic_prefix,
-        "BACKBONE_TOPIC_PARTITIONS": "3",
-        "BACKBONE_LOG_FORMAT": "json",
-    }
+    return {**os.environ, **settings.as_environment(), "BACKBONE_LOG_FORMAT": "json"}
 
 
 def backbone(*arguments: str, env: dict[str, str]) -> list[str]:

@@ -68,13 +68,7 @@ class Towers:
     def __init__(self, settings: Settings, logs: Path) -> None:
         self.env = {
             **os.environ,
-            "BACKBONE_MODE": "distributed",
-            "BACKBONE_POSTGRES_HOST": settings.postgres_host,
-            "BACKBONE_POSTGRES_PORT": str(settings.postgres_port),
-            "BACKBONE_POSTGRES_DBNAME": settings.postgres_dbname,
-            "BACKBONE_KAFKA_BOOTSTRAP": settings.kafka_bootstrap,
-            "BACKBONE_TOPIC_PREFIX": settings.topic_prefix,
-            "BACKBONE_TOPIC_PARTITIONS": str(PARTITIONS),
+            **settings.as_environment(),
             "BACKBONE_LOG_FORMAT": "json",
             "BACKBONE_LIBRARY_LOG_LEVEL": "info",  # kafka-python's assignment lines are the evidence
         }
