@@ -89,12 +89,12 @@ def envelope_from_record(
     source: str, schema: str, record: Mapping[str, Any], notification_id: int
 ) -> Envelope:
     meta = record["meta"]
-    aggregate_id = meta["aggregate_id"]
+    subject = str(meta["aggregate_id"])
     return Envelope(
-        id=event_id(aggregate_id, meta["aggregate_version"]),
+        id=event_id(subject, meta["aggregate_version"]),
         source=source,
         type=cloudevents_type(schema),
-        subject=str(aggregate_id),
+        subject=subject,
         time=meta["occurred_at"],
         sequence=meta["aggregate_version"],
         correlation_id=meta["correlation_id"],
@@ -108,20 +108,25 @@ def envelope_from_record(
 
 def envelope_from_kafka(codec: AvroCodec, headers: Iterable[tuple[str, bytes]], value: bytes) -> Envelope:
     """Decode a message; the headers must agree with what the value says."""
-    attributes = {name: raw.decode() for name, raw in headers}
+    attributes = {name: raw for name, raw in headers if name in _CHECKED_HEADERS}
     schema, record = codec.decode(value)
     try:
-        source = attributes["ce_source"]
+        source = attributes["ce_source"].decode()
         notification_id = int(attributes["ce_notificationid"])
     except (KeyError, ValueError) as error:
         raise CorruptMessageError(f"message headers lack a usable {error}") from error
     envelope = envelope_from_record(source, schema.name, record, notification_id)
-    if attributes.get("ce_id") != envelope.id or attributes.get("ce_type") != envelope.type:
+    ce_id, ce_type = attributes.get("ce_id", b"").decode(), attributes.get("ce_type", b"").decode()
+    if ce_id != envelope.id or ce_type != envelope.type:
         raise CorruptMessageError(
-            f"headers ce_id={attributes.get('ce_id')} ce_type={attributes.get('ce_type')} "
-            f"disagree with the value ({envelope.id}, {envelope.type})"
+            f"headers ce_id={ce_id} ce_type={ce_type} disagree with the value "
+            f"({envelope.id}, {envelope.type})"
         )
     return envelope
+
+
+# The headers a consumer reads; the others repeat what the value holds.
+_CHECKED_HEADERS = frozenset({"ce_source", "ce_notificationid", "ce_id", "ce_type"})
 
 
 def _rfc3339(moment: datetime) -> str:

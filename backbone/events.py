@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
+from functools import cache
 from typing import Any, ClassVar
 
 from eventsourcing.domain import Aggregate
@@ -30,6 +31,7 @@ METADATA_ATTRIBUTES = frozenset(
 )
 
 
+@cache  # a few dozen schema names; called for every event decoded
 def cloudevents_type(schema_name: str) -> str:
     """``nl.ind.intake.ApplicationSubmitted`` -> ``nl.ind.intake.application-submitted``."""
     namespace, _, record = schema_name.rpartition(".")

@@ -7,8 +7,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import signal
-import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -25,7 +23,7 @@ from backbone.schemas import SchemaCatalog
 from backbone.settings import Settings
 from services.control_tower.application import flow_views, views
 from services.control_tower.bootstrap import build_workload_store
-from services.control_tower.rebuild import rebuild_views, run_worker
+from services.control_tower.rebuild import rebuild_views
 
 RISK_HELP = (
     "Buckets open, undecided cases by days to their statutory deadline (overdue, under 7 days, under 30 "
@@ -44,11 +42,13 @@ FORECAST_HELP = (
 )
 REBUILD_HELP = (
     "Rebuilds every view of the control tower from the beginning of intake's and decision's streams "
-    "(notification logs in embedded mode, Kafka topics in distributed mode, with a consumer group of its "
-    "own) into a new generation, with a progress bar. The live views keep serving meanwhile. When the new "
-    "generation has caught up with the streams as they were at the start, it is swapped in: the running "
-    "tower and API processes open it within a second and carry on from its positions. The generation "
-    "before the previous one is deleted at the start of a rebuild."
+    "(notification logs in embedded mode; every partition of the Kafka topics in distributed mode, read "
+    "up to the end offsets they had at the start, without a consumer group) into a new generation, with "
+    "a progress bar. The live views keep serving meanwhile. The streams are folded in memory and each "
+    "table is written once, in one transaction with the positions; --workers shares the partitions "
+    "between worker processes. Then the new generation is swapped in: the running tower and API "
+    "processes open it within a second and carry on from its positions. The generation before the "
+    "previous one is deleted at the start of a rebuild."
 )
 
 
@@ -157,10 +157,8 @@ def register(commands: Any) -> None:
         "--workers",
         type=int,
         default=1,
-        help="distributed mode: consumers sharing the partitions, this process and worker processes (1)",
+        help="distributed mode: worker processes sharing the partitions (1: this process alone)",
     )
-    rebuild.add_argument("--worker-for", type=int, help=argparse.SUPPRESS)  # a worker of that generation
-    rebuild.add_argument("--group", help=argparse.SUPPRESS)  # the rebuild's consumer group
     rebuild.set_defaults(handler=_rebuild)
     for name, view in VIEWS.items():
         sub = subparsers.add_parser(name, help=view.help, description=view.description or view.help)
@@ -203,11 +201,6 @@ def _rebuild(arguments: argparse.Namespace) -> int:
     settings = Settings.from_env("control_tower")
     configure_logging(settings.log_format, settings.log_level)
     codec = AvroCodec(SchemaCatalog.load())
-    if arguments.worker_for is not None:  # started by a rebuild with --workers; stops on SIGTERM
-        stop = threading.Event()
-        signal.signal(signal.SIGTERM, lambda *_: stop.set())
-        run_worker(settings, codec=codec, generation=arguments.worker_for, group=arguments.group, stop=stop)
-        return 0
     bar = ProgressBar("rebuilding the tower's views", "events")
     report = rebuild_views(
         settings, codec=codec, progress=bar, swap=not arguments.no_swap, workers=arguments.workers

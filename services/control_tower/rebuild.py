@@ -1,43 +1,42 @@
 """A full rebuild of the tower's views from the beginning of the streams, into a new generation, while
-the live generation keeps serving; the rebuilt views are swapped in once they have caught up.
+the live generation keeps serving; the rebuilt views are swapped in once they are written.
 
-Embedded mode reads intake's and decision's notification logs; distributed mode reads their Kafka topics
-with a consumer group of its own (the live tower's group is not disturbed). The live processes follow the
-swap within about a second (see ``LiveViews``) and carry on from the new generation's tracked positions.
+The rebuild reads each stream up to its head as it was when the rebuild started: intake's and
+decision's notification logs in embedded mode, every partition of their Kafka topics in distributed
+mode (fixed offset ranges, no consumer group). It folds them in memory (``ViewFold``) and writes every
+table of the new generation once, in one transaction with the streams' positions (``BulkLoad``). With
+``workers`` > 1 this process and worker processes take the partition numbers one at a time (each one
+folded and loaded in a transaction of its own) until none is left; a case's events are all in one
+partition number of both topics (the key is the case id), so they write disjoint rows.
+
+The live processes follow the swap within about a second (see ``LiveViews``) and carry on from the new
+generation's positions: what arrived after the rebuild started is applied by them, once.
 """
 
 from __future__ import annotations
 
-import os
-import signal
-import subprocess
-import sys
 import time
 from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass
-from threading import Event
+from multiprocessing import get_context
 from typing import Any
 
-from kafka import TopicPartition
-
 from backbone.codec import AvroCodec
-from backbone.consumer import TrackedConsumer
-from backbone.feeds.base import log_stream, partition_stream
-from backbone.feeds.offset_hints import hint_name
-from backbone.kafka_clients import make_consumer
+from backbone.feeds.base import FeedItem, log_stream
+from backbone.feeds.kafka_ranges import PartitionRange, partition_ranges, read_ranges
+from backbone.feeds.notification_log import NotificationLogFeed
+from backbone.schemas import SchemaCatalog
 from backbone.settings import Settings
 from backbone.stores import upstream_recorder
 from infra.topics import topic_of
 from services.control_tower.adapters.generations import ViewGenerations
-from services.control_tower.bootstrap import (
-    SERVICE,
-    UPSTREAMS,
-    Store,
-    build_tower_consumers,
-    build_workload_store,
-)
+from services.control_tower.bootstrap import SERVICE, UPSTREAMS, build_workload_store
+from services.control_tower.projections.view_fold import ViewFold
 
 Progress = Callable[[int, int], None]
+TIMELINE_CHUNK = 20_000  # timeline rows written while the fold goes on
+LOG_PAGE = 5_000  # notifications read from a log at a time
 
 
 @dataclass(frozen=True)
@@ -48,6 +47,7 @@ class RebuildReport:
     events: int  # events read from the streams
     applied: int  # events applied (the rest were duplicates on the streams, skipped by tracking)
     seconds: float
+    workers: int = 1  # processes that read the streams
 
     @property
     def events_per_second(self) -> float:
@@ -55,6 +55,12 @@ class RebuildReport:
 
     def as_json(self) -> dict[str, Any]:
         return {**asdict(self), "events_per_second": round(self.events_per_second, 1)}
+
+
+@dataclass(frozen=True)
+class ShareReport:
+    read: int
+    folded: int
 
 
 def rebuild_views(
@@ -66,42 +72,23 @@ def rebuild_views(
     workers: int = 1,
 ) -> RebuildReport:
     """Rebuild every view into a new generation up to the streams' heads as they were when it started,
-    then (``swap``) make it the live generation. In distributed mode ``workers`` > 1 starts that many
-    consumers in the rebuild's group in all (this process and worker processes), which share the
-    partitions between them."""
+    then (``swap``) make it the live generation. In distributed mode ``workers`` > 1 shares the
+    partitions between this process and ``workers`` - 1 worker processes."""
+    if workers < 1:
+        raise ValueError(f"workers must be at least 1, not {workers}")
     if workers > 1 and settings.mode == "embedded":
-        raise ValueError("parallel workers read Kafka partitions: distributed mode only")
+        raise ValueError("parallel workers share Kafka partitions: distributed mode only")
     generations = ViewGenerations(settings)
     try:
         replaced = generations.live()
         dropped = generations.drop_unused(keep=replaced)
         generation = generations.start_next()
-        store = build_workload_store(settings, generation)
+        build_workload_store(settings, generation)  # creates the generation's tables
         started = time.perf_counter()
-        helpers: list[subprocess.Popen[bytes]] = []
         if settings.mode == "embedded":
-            consumers, done, total = _from_logs(store, settings, codec)
+            shares = [load_logs(settings, codec, generation, progress)]
         else:
-            group = f"{settings.topic_prefix}{SERVICE}-rebuild-g{generation}-{int(time.time())}"
-            consumers, done, total = _from_kafka(store, settings, codec, group)
-            helpers = [_start_worker(settings, generation, group, n) for n in range(2, workers + 1)]
-        # A log feed answers at once; a Kafka consumer needs time in poll() to join its group and fetch
-        # (polled with no time at all it never settles, and the feed's watchdog restarts it).
-        poll_timeout = 0.0 if settings.mode == "embedded" else 0.2
-        try:
-            reported = -1
-            while (reached := done()) < total:
-                if progress is not None and reached != reported:
-                    progress(reached, total)
-                    reported = reached
-                if not sum(consumer.step(timeout=poll_timeout) for consumer in consumers):
-                    time.sleep(0.02)  # the logs have nothing more yet, or the workers hold the partitions
-            if progress is not None:
-                progress(total, total)
-        finally:
-            for consumer in consumers:
-                consumer.feed.close()
-            _stop_workers(helpers)
+            shares = _load_partitions(settings, codec, generation, workers, progress)
         seconds = time.perf_counter() - started
         if swap:
             generations.swap_in(generation)
@@ -109,99 +96,174 @@ def rebuild_views(
             generation=generation if swap else replaced,
             replaced=replaced if swap else generation,
             dropped=dropped,
-            events=total if helpers else sum(c.stats.applied + c.stats.skipped for c in consumers),
-            applied=sum(store.event_counts().values()),
+            events=sum(share.read for share in shares),
+            applied=sum(share.folded for share in shares),
             seconds=round(seconds, 3),
+            workers=workers,
         )
     finally:
         generations.close()
 
 
-def run_worker(settings: Settings, *, codec: AvroCodec, generation: int, group: str, stop: Event) -> None:
-    """One more consumer in a rebuild's group, applying into its generation until told to stop."""
-    store = build_workload_store(settings, generation)
-    consumers = build_tower_consumers(
-        store, settings, codec=codec, group_id=group, client_id=f"{SERVICE}-rebuild-worker"
-    )
-    try:
-        while not stop.is_set():
-            for consumer in consumers:
-                consumer.step(timeout=0.2)
-    finally:
-        for consumer in consumers:
-            consumer.feed.close()
-
-
-def _start_worker(settings: Settings, generation: int, group: str, number: int) -> subprocess.Popen[bytes]:
-    environment = {k: v for k, v in os.environ.items() if not k.startswith("CONTROL_TOWER_")}
-    environment.update(settings.as_environment(), BACKBONE_LOG_FORMAT="json")
-    log = (settings.data_dir / f"rebuild-g{generation}-worker{number}.log").open("wb")
-    command = [sys.executable, "-m", "backbone.cli.main", "tower", "rebuild"]
-    command += ["--worker-for", str(generation), "--group", group]
-    return subprocess.Popen(command, env=environment, stdout=log, stderr=log)
-
-
-def _stop_workers(workers: list[subprocess.Popen[bytes]]) -> None:
-    for worker in workers:
-        worker.send_signal(signal.SIGTERM)
-    for worker in workers:
-        try:
-            worker.wait(timeout=60)
-        except subprocess.TimeoutExpired:
-            worker.kill()
-
-
-def _from_logs(
-    store: Store, settings: Settings, codec: AvroCodec
-) -> tuple[list[TrackedConsumer], Callable[[], int], int]:
-    """Consumers of the upstream notification logs; progress is the sum of the positions reached."""
+def load_logs(
+    settings: Settings, codec: AvroCodec, generation: int, progress: Progress | None
+) -> ShareReport:
+    """Embedded mode: both notification logs up to their heads now, into ``generation``."""
     logs = {upstream: upstream_recorder(upstream, settings) for upstream in UPSTREAMS}
-    heads = {log_stream(u): recorder.max_notification_id() or 0 for u, recorder in logs.items()}
-    consumers = build_tower_consumers(store, settings, codec=codec, logs=logs)
+    heads = {upstream: recorder.max_notification_id() or 0 for upstream, recorder in logs.items()}
+    total = sum(heads.values())
 
-    def done() -> int:
-        return sum(min(store.max_tracking_id(stream) or 0, head) for stream, head in heads.items())
+    def batches() -> Any:
+        for upstream, recorder in logs.items():
+            feed = NotificationLogFeed(
+                upstream=upstream, recorder=recorder, codec=codec, positions=lambda _: None
+            )
+            while items := feed.poll(LOG_PAGE, 0):
+                fresh = [item for item in items if item.position <= heads[upstream]]
+                if fresh:
+                    yield fresh
+                if len(fresh) < len(items):
+                    break
 
-    return consumers, done, sum(heads.values())
-
-
-def _from_kafka(
-    store: Store, settings: Settings, codec: AvroCodec, group: str
-) -> tuple[list[TrackedConsumer], Callable[[], int], int]:
-    """A consumer of both topics in the rebuild's own group; progress is, per partition, the offset
-    reached (the hint every consumer of the group records in the store after each batch) against the
-    partition's range when the rebuild started."""
-    consumers = build_tower_consumers(
-        store, settings, codec=codec, group_id=group, client_id=f"{SERVICE}-rebuild"
-    )
-    ranges = _partition_ranges(settings)
-
-    def done() -> int:
-        positions = store.positions()  # one query for every partition's hint
-        reached = 0
-        for stream, (beginning, end) in ranges.items():
-            last = positions.get(hint_name(stream))
-            reached += 0 if last is None else max(0, min(end, last + 1) - beginning)
-        return reached
-
-    return consumers, done, sum(end - beginning for beginning, end in ranges.values())
+    streams = [log_stream(upstream) for upstream in UPSTREAMS]
+    return _fold_and_load(settings, generation, streams, batches(), total, progress)
 
 
-def _partition_ranges(settings: Settings) -> dict[str, tuple[int, int]]:
-    """Per partition stream: its beginning and end offsets now."""
-    probe = make_consumer(settings, group_id=None, client_id=f"{SERVICE}-rebuild-probe")
+def _load_partitions(
+    settings: Settings, codec: AvroCodec, generation: int, workers: int, progress: Progress | None
+) -> list[ShareReport]:
     topics = {topic_of(u, settings.topic_partitions, settings.topic_prefix).name: u for u in UPSTREAMS}
-    try:
-        partitions = [
-            TopicPartition(name, p)
-            for name in topics
-            for p in sorted(probe.partitions_for_topic(name) or ())
-        ]
-        ends = probe.end_offsets(partitions)
-        beginnings = probe.beginning_offsets(partitions)
-        return {
-            partition_stream(topics[tp.topic], tp.partition): (beginnings[tp], ends[tp])
-            for tp in partitions
-        }
-    finally:
-        probe.close(autocommit=False)
+    ranges = partition_ranges(settings, topics)
+    if workers == 1:
+        streams = [r.stream for r in ranges]
+        batches = read_ranges(settings, codec, ranges, client_id=f"{SERVICE}-rebuild")
+        total = sum(r.size for r in ranges)
+        return [_fold_and_load(settings, generation, streams, batches, total, progress)]
+    units = _share_partitions(ranges, len(ranges))  # one unit per partition number, largest first
+    workers = min(workers, len(units))
+    total = sum(r.size for r in ranges)
+    context = get_context("spawn")  # no fork of a process that holds Kafka and database connections
+    shared = _Shared(context.Value("i", 0), context.Array("q", len(units), lock=False))
+
+    def report() -> None:
+        if progress is not None:
+            progress(min(total, sum(shared.read)), total)
+
+    environment = settings.as_environment()
+    with ProcessPoolExecutor(
+        workers - 1, mp_context=context, initializer=_share_state, initargs=(shared,)
+    ) as pool:  # worker processes take units as they come; this process takes them meanwhile
+        futures = [pool.submit(take_units, environment, generation, units) for _ in range(workers - 1)]
+        reports = _take_units(settings, codec, generation, units, shared, report)
+        while not all(future.done() for future in futures):
+            report()
+            time.sleep(0.2)
+        for future in futures:
+            reports += future.result()  # a worker's error is raised here
+    if progress is not None:
+        progress(total, total)
+    return reports
+
+
+def _share_partitions(ranges: list[PartitionRange], workers: int) -> list[list[PartitionRange]]:
+    """The partition numbers dealt round-robin to at most ``workers`` shares, largest first; every topic's
+    partition n goes to the same share (a case's events are all in partition n of each topic)."""
+    counts = {r.topic: 0 for r in ranges}
+    for r in ranges:
+        counts[r.topic] += 1
+    if len(set(counts.values())) > 1:
+        raise ValueError(
+            f"the topics have different partition counts ({counts}): a case's events would be in "
+            "different partition numbers, so the partitions cannot be shared between workers"
+        )
+    sizes: dict[int, int] = {}
+    for r in ranges:
+        sizes[r.partition] = sizes.get(r.partition, 0) + r.size
+    order = sorted(sizes, key=lambda p: (-sizes[p], p))
+    dealt: list[list[int]] = [[] for _ in range(min(workers, len(order)))]
+    for n, partition in enumerate(order):
+        dealt[n % len(dealt)].append(partition)
+    return [[r for r in ranges if r.partition in share] for share in dealt]
+
+
+@dataclass(frozen=True)
+class _Shared:
+    """Between a rebuild's processes: the next unit to take, and the events read of each unit."""
+
+    next_unit: Any  # multiprocessing Value("i")
+    read: Any  # multiprocessing Array("q"), one per unit
+
+
+_shared: _Shared | None = None
+
+
+def _share_state(shared: _Shared) -> None:
+    global _shared
+    _shared = shared
+
+
+def take_units(
+    environment: dict[str, str], generation: int, units: list[list[PartitionRange]]
+) -> list[ShareReport]:
+    """A worker process: units (all topics' partition n) into ``generation`` until none is left."""
+    if _shared is None:
+        raise RuntimeError("take_units runs in a rebuild's worker process")
+    settings = Settings.from_env(SERVICE, environment)
+    return _take_units(settings, AvroCodec(SchemaCatalog.load()), generation, units, _shared, None)
+
+
+def _take_units(
+    settings: Settings,
+    codec: AvroCodec,
+    generation: int,
+    units: list[list[PartitionRange]],
+    shared: _Shared,
+    report: Callable[[], None] | None,
+) -> list[ShareReport]:
+    """Take the next unit nobody has taken, fold and load it, and again: a process that starts late or
+    runs slow takes fewer, so all finish at about the same time."""
+    reports: list[ShareReport] = []
+    while True:
+        with shared.next_unit.get_lock():
+            number = shared.next_unit.value
+            shared.next_unit.value += 1
+        if number >= len(units):
+            return reports
+        unit = units[number]
+
+        def progress(reached: int, _total: int, number: int = number) -> None:
+            shared.read[number] = reached
+            if report is not None:
+                report()
+
+        batches = read_ranges(settings, codec, unit, client_id=f"{SERVICE}-rebuild-p{unit[0].partition}")
+        streams = [r.stream for r in unit]
+        size = sum(r.size for r in unit)
+        reports.append(_fold_and_load(settings, generation, streams, batches, size, progress))
+
+
+def _fold_and_load(
+    settings: Settings,
+    generation: int,
+    streams: list[str],
+    batches: Any,
+    total: int,
+    progress: Progress | None,
+) -> ShareReport:
+    store = build_workload_store(settings, generation)
+    fold = ViewFold()
+    read = 0
+    with store.bulk_load(streams) as load:
+        if progress is not None:
+            progress(0, total)
+        for batch in batches:
+            items: list[FeedItem] = batch
+            fold.add(items)
+            read += len(items)
+            if fold.timeline_pending >= TIMELINE_CHUNK:
+                load.timeline(fold.take_timeline())
+            if progress is not None:
+                progress(min(read, total), total)
+        load.timeline(fold.take_timeline())
+        load.finish(fold.rows())
+    return ShareReport(read=read, folded=fold.folded)

@@ -1,6 +1,7 @@
-"""``backbone tower rebuild`` in distributed mode: a consumer group of its own reads both Kafka topics
-from the beginning into a new PostgreSQL schema while the tower process keeps filling the live views;
-after the swap the tower process follows, and every event is in the views exactly once."""
+"""``backbone tower rebuild`` in distributed mode: two worker processes read both Kafka topics from the
+beginning to their end offsets at the start (sharing the partitions by number) into a new PostgreSQL
+schema while the tower process keeps filling the live views; after the swap the tower process follows,
+and every event is in the views exactly once."""
 
 from __future__ import annotations
 
@@ -70,8 +71,7 @@ def test_a_rebuild_through_kafka_is_swapped_in_and_followed(distributed: Setting
     assert report["generation"] == 2 and report["replaced"] == 1
     assert report["applied"] >= 300  # 150 cases, 2+ events each, from both topics
     assert "rebuilding the tower's views" in (tmp_path / "rebuild.log").read_text()
-    worker_log = (tmp_path / "rebuild-g2-worker2.log").read_text()  # the second consumer, a process
-    assert "Traceback" not in worker_log and "service_failed" not in worker_log
+    assert report["workers"] == 2  # two processes, each folding its share of the partitions
 
     for _ in range(20):  # after the swap
         run_sample(intake, next(applications), accept=True, today=NOW.date())

@@ -5,13 +5,15 @@ Each store (``workload_store.py``) names the tables for its database.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from typing import Any
 
 from eventsourcing.persistence import IntegrityError, Tracking
 
 from backbone.envelope import Envelope
+from services.control_tower.adapters.bulk_load import BulkLoad
 from services.control_tower.adapters.case_facts_table import CaseFactsTable
 from services.control_tower.adapters.tower_sql import (
     ADD_STAGE_TIME,
@@ -65,13 +67,14 @@ class TowerTables:
         self.placeholder, self.positions_table = placeholder, positions_table
         self.version_tables = [qualify(VERSION_TABLE), *(qualify(name) for name in VIEW_TABLES)]
         cases, counts, facts, freshness, stage_time, timeline = self.version_tables[1:]
-        self._cases, self._counts = cases, counts
+        self.cases_table, self.counts_table = cases, counts
         self.facts = CaseFactsTable(facts, cases, placeholder)
+        self.facts_table = facts
         self.freshness_table, self.stage_time_table, self.timeline_table = freshness, stage_time, timeline
         self._upsert = UPSERT_CASE.format(cases=cases, p=placeholder)
         self._count = COUNT_EVENT.format(counts=counts, p=placeholder)
         self._freshness_sql = UPSERT_FRESHNESS.format(table=freshness, p=placeholder)
-        self._stage_time_sql = ADD_STAGE_TIME.format(table=stage_time, p=placeholder)
+        self.stage_time_sql = ADD_STAGE_TIME.format(table=stage_time, p=placeholder)
         self._timeline_sql = ADD_TIMELINE.format(table=timeline, p=placeholder)
         return [
             CREATE_CASES.format(table=cases),
@@ -113,13 +116,25 @@ class TowerTables:
                 cursor.executemany(self._upsert, [change_params(c) for c in ordered])
             if counts:
                 cursor.executemany(self._count, [(stream, t, n) for t, n in sorted(counts.items())])
-            _apply_fact_events(self.facts, cursor, fact_events, self._stage_time_sql)
+            _apply_fact_events(self.facts, cursor, fact_events, self.stage_time_sql)
             if events:
                 rows = sorted(timeline_params(e) for e in events)  # by case and rank: key order
                 cursor.executemany(self._timeline_sql, rows)
             if last_recorded_at is not None:
                 _record_freshness(self._freshness_sql, cursor, tracking, last_recorded_at)
             self._insert_tracking(cursor, tracking)
+
+    @contextmanager
+    def bulk_load(self, streams: Sequence[str]) -> Iterator[BulkLoad]:
+        """A rebuild's one transaction writing ``streams``' share of every view (see bulk_load.py)."""
+        with self.datastore.transaction(commit=True) as cursor:
+            load = BulkLoad(self, cursor)
+            load.keep_open()
+            load.refuse_if_tracked(streams)
+            yield load
+
+    def insert_position(self, cursor: Any, tracking: Tracking) -> None:
+        self._insert_tracking(cursor, tracking)
 
     def _claim(self, cursor: Any, stream: str, first_position: int) -> None:
         lock = " FOR UPDATE" if self.placeholder == "%s" else ""  # SQLite: one writer at a time anyway
@@ -134,12 +149,12 @@ class TowerTables:
 
     def workload(self) -> list[WorkloadRow]:
         with self.datastore.transaction(commit=False) as cursor:
-            cursor.execute(WORKLOAD.format(cases=self._cases))
+            cursor.execute(WORKLOAD.format(cases=self.cases_table))
             return workload_rows([row_values(r) for r in cursor.fetchall()])
 
     def workload_detail(self) -> list[tuple[str, str, str | None, str | None, int]]:
         """Open cases by procedure, stage, team and target group, in stage order."""
-        sql = WORKLOAD_DETAIL.format(cases=self._cases, facts=self.facts.table)
+        sql = WORKLOAD_DETAIL.format(cases=self.cases_table, facts=self.facts.table)
         with self.datastore.transaction(commit=False) as cursor:
             cursor.execute(sql)
             rows = [row_values(r) for r in cursor.fetchall()]
@@ -172,7 +187,7 @@ class TowerTables:
         p = self.placeholder
         with self.datastore.transaction(commit=False) as cursor:
             facts = self.facts.case(cursor, case_id)
-            cursor.execute(f"SELECT stage, is_open FROM {self._cases} WHERE case_id = {p}", (case_id,))
+            cursor.execute(f"SELECT stage, is_open FROM {self.cases_table} WHERE case_id = {p}", (case_id,))
             stage_row = cursor.fetchone()
             cursor.execute(
                 f"SELECT occurred_at, event, detail FROM {self.timeline_table} WHERE case_id = {p} "
@@ -187,7 +202,7 @@ class TowerTables:
 
     def event_counts(self) -> dict[str, int]:
         with self.datastore.transaction(commit=False) as cursor:
-            cursor.execute(COUNTS.format(counts=self._counts))
+            cursor.execute(COUNTS.format(counts=self.counts_table))
             return {str(name): int(events) for name, events in (row_values(r) for r in cursor.fetchall())}
 
     def open_case_facts(self) -> list[CaseFacts]:
