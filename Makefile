@@ -18,7 +18,7 @@ $(STAMP): pyproject.toml
 install: $(STAMP) ## create .venv and install the project with its dev tools
 
 demo: $(STAMP) ## the main job on the embedded default: SQLite, no Kafka
-	$(BIN)/backbone demo
+	$(BIN)/backbone demo --no-serve
 
 lint: $(STAMP) ## ruff and mypy --strict
 	$(BIN)/ruff check backbone services simulation infra tests bench

@@ -29,3 +29,10 @@ class ManualClock:
     def advance(self, delta: timedelta) -> datetime:
         self._now += delta
         return self._now
+
+    def set(self, moment: datetime) -> datetime:
+        """Move to ``moment``; a simulation's clock never goes back."""
+        if moment < self._now:
+            raise ValueError(f"the clock cannot go back from {self._now} to {moment}")
+        self._now = moment
+        return self._now

@@ -14,6 +14,7 @@ from backbone.cli import (
     run_cmd,
     schemas_cmd,
     serve_cmd,
+    simulate_cmd,
     topics_cmd,
     tower_cmd,
 )
@@ -40,6 +41,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for module in (
         demo,
+        simulate_cmd,
         intake_cmd,
         decision_cmd,
         tower_cmd,

@@ -42,6 +42,11 @@ def register(commands: Any) -> None:
 def _serve(arguments: argparse.Namespace) -> int:
     settings = Settings.from_env()
     configure_logging(settings.log_format, settings.log_level)
+    return serve(settings, arguments.host, arguments.port, print_openapi=arguments.print_openapi)
+
+
+def serve(settings: Settings, host: str, port: int, *, print_openapi: bool = False) -> int:
+    """Serve the API and the dashboard of ``settings``' stores until interrupted."""
     stop = threading.Event()
     if settings.mode == "embedded":
         backbone = EmbeddedBackbone(settings)
@@ -53,11 +58,11 @@ def _serve(arguments: argparse.Namespace) -> int:
         intake, decision = build_intake(settings, codec=codec), build_decision(settings, codec=codec)
         tower = LiveViews(settings).current
     app = create_api(intake, decision, tower)
-    if arguments.print_openapi:
+    if print_openapi:
         print(json.dumps(app.openapi(), indent=2, sort_keys=True))
         return 0
     try:
-        uvicorn.run(app, host=arguments.host, port=arguments.port, log_level="warning")
+        uvicorn.run(app, host=host, port=port, log_level="warning")
     finally:
         stop.set()
     return 0

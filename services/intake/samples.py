@@ -40,16 +40,21 @@ def sample_applications(count: int, *, seed: int, today: date) -> list[dict[str,
     for _ in range(count):
         procedure = rng.choices(procedures, weights)[0]
         received_on = today - timedelta(days=rng.randrange(0, 60))
-        application = {
-            "procedure": procedure,
-            "channel": _channel(rng, procedure),
-            "received_on": received_on,
-            "applicant_ref": f"P-{rng.getrandbits(64):016x}",
-            "nationality": rng.choice(NATIONALITIES.get(procedure, DEFAULT_NATIONALITIES)),
-        }
-        application.update(_procedure_facts(rng, procedure, received_on))
-        applications.append(application)
+        applications.append(sample_application(rng, procedure, received_on))
     return applications
+
+
+def sample_application(rng: random.Random, procedure: str, received_on: date) -> dict[str, Any]:
+    """One application of ``procedure`` received on ``received_on``, drawn from ``rng``."""
+    application = {
+        "procedure": procedure,
+        "channel": _channel(rng, procedure),
+        "received_on": received_on,
+        "applicant_ref": f"P-{rng.getrandbits(64):016x}",
+        "nationality": rng.choice(NATIONALITIES.get(procedure, DEFAULT_NATIONALITIES)),
+    }
+    application.update(_procedure_facts(rng, procedure, received_on))
+    return application
 
 
 def _procedure_facts(rng: random.Random, procedure: str, received_on: date) -> dict[str, Any]:

@@ -1,0 +1,165 @@
+"""``backbone simulate``: weeks of IND work driven through the real intake and decision commands.
+
+Applications arrive per procedure as in the public figures (asylum with its August-November peak,
+knowledge migrants in summer, flat naturalisation; see simulation/inflow.py), with optional shocks;
+decision works its cases within each procedure's weekly capacity (simulation/parameters.py). Every step
+is a real command on a clock that moves with the simulation. The same arguments give the same events.
+
+Embedded mode writes SQLite files in the data directory; distributed mode writes intake's and
+decision's PostgreSQL stores and publishes to Kafka (run `backbone run tower` to watch it arrive). The
+stores must hold no events yet: a simulation starts from an empty IND.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import time
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from datetime import time as time_of_day
+from pathlib import Path
+from typing import Any
+
+from backbone.cli.progress import ProgressBar
+from backbone.clock import ManualClock
+from backbone.errors import BackboneError
+from backbone.logs import configure_logging
+from backbone.settings import Settings
+from simulation.inflow import Shock
+from simulation.services import SimulatedServices, simulated_services
+from simulation.simulator import CapacityChange, SimulationPlan, SimulationStats, Simulator
+
+
+class NotEmptyError(BackboneError):
+    """A simulation was asked to write into stores that already hold events."""
+
+
+def register(commands: Any) -> None:
+    parser = commands.add_parser(
+        "simulate",
+        help="simulate weeks of IND work through the real commands (seeded, with a progress bar)",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    add_plan_arguments(parser, weeks=52, scale=1.0)
+    parser.add_argument(
+        "--from",
+        dest="starts_on",
+        type=date.fromisoformat,
+        default=date(2021, 1, 1),
+        help="the first simulated day, YYYY-MM-DD (2021-01-01); the week it falls in is simulated whole",
+    )
+    parser.add_argument("--data-dir", type=Path, help="embedded mode: where the SQLite files go")
+    parser.add_argument("--json", action="store_true", help="print the summary as JSON")
+    parser.set_defaults(handler=_simulate)
+
+
+def add_plan_arguments(parser: argparse.ArgumentParser, *, weeks: int, scale: float) -> None:
+    parser.add_argument("--weeks", type=int, default=weeks, help=f"weeks to simulate ({weeks})")
+    parser.add_argument(
+        "--scale",
+        type=float,
+        default=scale,
+        help=f"share of the IND's real volumes and capacity; 1.0 is about 190,000 applications a year "
+        f"({scale})",
+    )
+    parser.add_argument("--seed", type=int, default=7, help="random seed (7)")
+    parser.add_argument(
+        "--shock",
+        action="append",
+        default=[],
+        metavar="PROCEDURE:DATE[:PEAK[:RISE[:DECAY]]]",
+        help="extra applications: a rise to PEAK a week (10000) over RISE weeks (4), then a fall over "
+        "DECAY weeks (8); e.g. asylum:2022-03-01 (repeatable)",
+    )
+    parser.add_argument(
+        "--capacity",
+        action="append",
+        default=[],
+        metavar="PROCEDURE:+N%[:WEEK]",
+        help="change a procedure's decision capacity from a week on, e.g. asylum:+20%%:10 or "
+        "naturalisation:x0.8 (repeatable)",
+    )
+
+
+@dataclass(frozen=True)
+class SimulationRun:
+    stats: SimulationStats
+    seconds: float
+    events: int
+
+    def as_json(self) -> dict[str, Any]:
+        return {**self.stats.as_json(), "events": self.events, "seconds": round(self.seconds, 2)}
+
+
+def plan_from(arguments: argparse.Namespace, starts_on: date) -> SimulationPlan:
+    try:
+        return SimulationPlan(
+            starts_on=starts_on,
+            weeks=arguments.weeks,
+            scale=arguments.scale,
+            seed=arguments.seed,
+            shocks=tuple(Shock.parse(s) for s in arguments.shock),
+            capacity_changes=tuple(CapacityChange.parse(c) for c in arguments.capacity),
+        )
+    except ValueError as error:
+        raise SystemExit(f"backbone: {error}") from error
+
+
+def run_simulation(
+    settings: Settings, plan: SimulationPlan, *, label: str = "simulating"
+) -> tuple[SimulatedServices, SimulationRun]:
+    """The plan run through the services of ``settings``' mode; the services are left open."""
+    clock = ManualClock(datetime.combine(plan.first_monday, time_of_day(8), tzinfo=UTC))
+    services = simulated_services(settings, clock)
+    if services.intake.recorder.max_notification_id():
+        services.close()
+        where = settings.data_dir if settings.mode == "embedded" else "intake's PostgreSQL store"
+        raise NotEmptyError(
+            f"{where} already holds events: a simulation starts from an empty IND "
+            "(give an empty --data-dir, or another BACKBONE_DATA_DIR / database)"
+        )
+    started = time.perf_counter()
+    stats = Simulator(services.intake, services.decision, clock, services.settle, plan).run(
+        ProgressBar(label, "weeks")
+    )
+    seconds = time.perf_counter() - started
+    events = (services.intake.recorder.max_notification_id() or 0) + (
+        services.decision.recorder.max_notification_id() or 0
+    )
+    return services, SimulationRun(stats, seconds, events)
+
+
+def summary_table(run: SimulationRun, plan: SimulationPlan) -> str:
+    stats = run.stats
+    last = plan.first_monday + timedelta(weeks=plan.weeks) - timedelta(days=1)
+    lines = [
+        f"Simulated {stats.weeks} weeks ({plan.first_monday} to {last}) at scale {plan.scale}, seed "
+        f"{plan.seed}: {run.events:,} events, {stats.commands:,} commands in {run.seconds:.1f} s",
+        "",
+        f"{'procedure':<24}{'inflow':>10}{'accepted':>10}{'decided':>10}",
+    ]
+    for procedure, figures in stats.per_procedure.items():
+        lines.append(f"{procedure:<24}{figures.inflow:>10,}{figures.accepted:>10,}{figures.decided:>10,}")
+    lines += [
+        f"{'total':<24}{stats.applications:>10,}{stats.accepted:>10,}{stats.decided:>10,}",
+        "",
+        f"open at the end: {stats.open_cases:,}; withdrawn {stats.withdrawn:,}, not processed "
+        f"{stats.not_processed:,}; commands refused by the services: {stats.refused:,}",
+    ]
+    return "\n".join(lines)
+
+
+def _simulate(arguments: argparse.Namespace) -> int:
+    settings = Settings.from_env()
+    level = settings.log_level if "BACKBONE_LOG_LEVEL" in os.environ else "warning"
+    configure_logging(settings.log_format, level)
+    if arguments.data_dir is not None:
+        settings = settings.with_overrides(data_dir=arguments.data_dir)
+    plan = plan_from(arguments, arguments.starts_on)
+    services, run = run_simulation(settings, plan)
+    services.close()
+    print(json.dumps(run.as_json(), indent=2) if arguments.json else summary_table(run, plan))
+    return 0

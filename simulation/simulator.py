@@ -1,0 +1,339 @@
+"""The IND workload simulator: week by week, applications arrive (``inflow.py``), intake handles them,
+and decision works its cases within each procedure's weekly capacity (``casework.py``), all through the
+real intake and decision commands with a clock that moves.
+
+Deterministic for a seed: every random choice comes from a generator seeded by the plan's seed, the
+purpose (arrivals, intake, each procedure's casework) and the week, used in a fixed order; the ids
+and correlation ids the services would otherwise draw at random are given (idempotency keys and
+correlation ids derived from the seed), so the same plan gives the same events.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+from uuid import UUID, uuid5
+
+from eventsourcing.application import AggregateNotFoundError
+
+from backbone.clock import ManualClock
+from backbone.errors import DomainRuleViolation
+from services.decision.application.decision import Decision
+from services.intake.application.intake import Intake
+from services.intake.samples import NATURALISATION_FEE_CENTS, TARGET_GROUPS, sample_application
+from simulation.casework import SimCase, WeekBudget, week_of_work
+from simulation.inflow import ANNUAL, WEEKS_PER_YEAR, InflowModel, Shock
+from simulation.parameters import PRODUCTION, CaseworkParameters
+
+Progress = Callable[[int, int], None]  # (weeks done, weeks in all)
+SIMULATION = UUID("0b7c1f0e-9a53-5d7e-8f0a-3f1f5e2d6c41")  # namespace of the simulator's ids
+# Objections have no inflow of their own: they follow rejections. Their officers' capacity is sized on
+# this yearly volume (assumption; 22,000 regular objection cases were pending at the end of 2023).
+OBJECTION_BUDGET_PER_YEAR = 15_000
+PROCEDURES = (*ANNUAL, "objection")
+WORKING_DAYS = 5
+
+
+@dataclass(frozen=True)
+class CapacityChange:
+    """From ``from_week`` (0 = the first simulated week) on, ``procedure``'s capacity times ``factor``."""
+
+    procedure: str
+    from_week: int
+    factor: float
+
+    @classmethod
+    def parse(cls, text: str) -> CapacityChange:
+        """``procedure:+20%[:from_week]`` or ``procedure:x1.2[:from_week]``, e.g. ``asylum:+20%:10``."""
+        parts = text.split(":")
+        if len(parts) not in (2, 3) or parts[0] not in PROCEDURES:
+            raise ValueError(
+                f"capacity change {text!r}: expected procedure:+N%[:from_week], procedure one of "
+                f"{sorted(PROCEDURES)}"
+            )
+        try:
+            if parts[1].endswith("%"):
+                factor = 1 + float(parts[1][:-1]) / 100
+            elif parts[1].startswith("x"):
+                factor = float(parts[1][1:])
+            else:
+                raise ValueError("the change is +N%, -N% or xF")
+            from_week = int(parts[2]) if len(parts) == 3 else 0
+        except ValueError as error:
+            raise ValueError(f"capacity change {text!r}: {error}") from error
+        if factor < 0 or from_week < 0:
+            raise ValueError(f"capacity change {text!r}: capacity and week cannot be negative")
+        return cls(parts[0], from_week, factor)
+
+
+@dataclass(frozen=True)
+class SimulationPlan:
+    starts_on: date
+    weeks: int
+    scale: float = 1.0
+    seed: int = 7
+    shocks: tuple[Shock, ...] = ()
+    capacity_changes: tuple[CapacityChange, ...] = ()
+    parameters: CaseworkParameters = field(default_factory=CaseworkParameters)
+
+    def __post_init__(self) -> None:
+        if self.weeks < 1:
+            raise ValueError(f"weeks: at least 1, not {self.weeks}")
+        if not 0 < self.scale <= 10:
+            raise ValueError(f"scale: more than 0 and at most 10, not {self.scale}")
+
+    @property
+    def first_monday(self) -> date:
+        return self.starts_on - timedelta(days=self.starts_on.weekday())
+
+    def decisions_per_week(self, procedure: str, week: int) -> float:
+        """The procedure's decision capacity in ``week`` (fractional at small scales)."""
+        yearly = OBJECTION_BUDGET_PER_YEAR if procedure == "objection" else ANNUAL[procedure]
+        capacity = PRODUCTION[procedure] * yearly / WEEKS_PER_YEAR * self.scale
+        for change in self.capacity_changes:
+            if change.procedure == procedure and week >= change.from_week:
+                capacity *= change.factor
+        return capacity
+
+
+@dataclass
+class ProcedureFigures:
+    inflow: int = 0
+    accepted: int = 0
+    decided: int = 0
+
+
+@dataclass
+class SimulationStats:
+    weeks: int = 0
+    applications: int = 0
+    accepted: int = 0
+    not_processed: int = 0
+    withdrawn: int = 0
+    decided: int = 0
+    commands: int = 0
+    refused: int = 0  # commands the services refused (each one a simulator/domain disagreement)
+    open_cases: int = 0
+    per_procedure: dict[str, ProcedureFigures] = field(default_factory=dict)
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            **{k: v for k, v in vars(self).items() if k != "per_procedure"},
+            "per_procedure": {p: vars(f) for p, f in self.per_procedure.items()},
+        }
+
+
+@dataclass
+class _Pending:
+    """An intake step that waits for the applicant: a defect remedied (or not), a withdrawal."""
+
+    due: date
+    application_id: UUID
+    procedure: str
+    action: str  # remedy, stop, withdraw
+
+
+class Simulator:
+    def __init__(
+        self,
+        intake: Intake,
+        decision: Decision,
+        clock: ManualClock,
+        settle: Callable[[], None],
+        plan: SimulationPlan,
+    ) -> None:
+        self.intake, self.decision, self.clock, self.settle, self.plan = (
+            intake,
+            decision,
+            clock,
+            settle,
+            plan,
+        )
+        self.rng = random.Random(plan.seed)  # replaced per week and purpose by _stream()
+        self.inflow = InflowModel(plan.scale, plan.shocks)
+        self.queues: dict[str, list[SimCase]] = {p: [] for p in PROCEDURES}
+        self.pending: list[_Pending] = []
+        self.carry = dict.fromkeys(PROCEDURES, 0.0)
+        self.stats = SimulationStats(per_procedure={p: ProcedureFigures() for p in PROCEDURES})
+        self._counter = 0
+
+    def run(self, progress: Progress | None = None) -> SimulationStats:
+        for week in range(self.plan.weeks):
+            monday = self.plan.first_monday + timedelta(weeks=week)
+            self._intake_week(monday)
+            self._decision_week(week, monday + timedelta(days=4))
+            self.stats.weeks = week + 1
+            if progress is not None:
+                progress(week + 1, self.plan.weeks)
+        self.settle()
+        self.stats.open_cases = sum(len(q) for q in self.queues.values())
+        return self.stats
+
+    # -- intake ----------------------------------------------------------------------------------
+
+    def _intake_week(self, monday: date) -> None:
+        self.rng = self._stream("intake", monday)
+        arrivals = self.inflow.draw(monday, self._stream("inflow", monday))
+        days: list[list[str]] = [[] for _ in range(WORKING_DAYS)]
+        for procedure, count in arrivals.items():
+            for _ in range(count):
+                days[self.rng.randrange(WORKING_DAYS)].append(procedure)
+        for offset, procedures in enumerate(days):
+            today = monday + timedelta(days=offset)
+            self._at(today, time(10))
+            self._intake_follow_ups(today)
+            for procedure in procedures:
+                self._submit(procedure, today)
+
+    def _submit(self, procedure: str, today: date) -> None:
+        parameters = self.plan.parameters
+        application = sample_application(self.rng, procedure, today)
+        key = self._next_key()
+        application_id = self.intake.submit_application(
+            application, idempotency_key=key, correlation_id=self._correlation(key)
+        )
+        self._count(procedure, "inflow")
+        self.stats.applications += 1
+        self.stats.commands += 1
+        if procedure == "naturalisation":
+            self._intake(
+                "pay_fee", application_id, {"paid_on": today, "amount_cents": NATURALISATION_FEE_CENTS}
+            )
+        if procedure == "asylum":
+            tracks = parameters.asylum_tracks
+            self._intake(
+                "classify_application",
+                application_id,
+                {
+                    "track": self.rng.choices(list(tracks), list(tracks.values()))[0],
+                    "complexity": self.rng.choice(["low", "medium", "high"]),
+                    "target_group": TARGET_GROUPS.get(application["nationality"]),
+                },
+            )
+        roll = self.rng.random()
+        if roll < parameters.withdrawn:
+            due = today + timedelta(weeks=self.rng.randint(1, 3))
+            self.pending.append(_Pending(due, application_id, procedure, "withdraw"))
+        elif roll < parameters.withdrawn + parameters.defect:
+            remedy_by = today + timedelta(days=14)
+            self._intake(
+                "notify_defect",
+                application_id,
+                {"notified_on": today, "remedy_by": remedy_by, "missing": ["passport_copy"]},
+            )
+            if self.rng.random() < parameters.defect_unremedied:
+                self.pending.append(
+                    _Pending(remedy_by + timedelta(days=1), application_id, procedure, "stop")
+                )
+            else:
+                due = today + timedelta(days=self.rng.randint(1, 13))
+                self.pending.append(_Pending(due, application_id, procedure, "remedy"))
+        else:
+            self._accept(application_id, procedure, today)
+
+    def _intake_follow_ups(self, today: date) -> None:
+        due = [p for p in self.pending if p.due <= today]
+        self.pending = [p for p in self.pending if p.due > today]
+        for step in due:
+            if step.action == "withdraw":
+                self._intake("withdraw_application", step.application_id, {"withdrawn_on": today})
+                self.stats.withdrawn += 1
+            elif step.action == "stop":
+                self._intake("stop_processing", step.application_id, {"decided_on": today})
+                self.stats.not_processed += 1
+            else:
+                self._intake("remedy_defect", step.application_id, {"remedied_on": today})
+                self._accept(step.application_id, step.procedure, today)
+
+    def _accept(self, application_id: UUID, procedure: str, today: date) -> None:
+        if self._intake("accept_application", application_id, None):
+            self.queues[procedure].append(SimCase(application_id, procedure, today))
+            self.stats.accepted += 1
+            self._count(procedure, "accepted")
+
+    def _intake(self, method: str, application_id: UUID, data: dict[str, Any] | None) -> bool:
+        key = self._next_key()
+        options = {"idempotency_key": key, "correlation_id": self._correlation(key)}
+        try:
+            if data is None:
+                getattr(self.intake, method)(application_id, **options)
+            else:
+                getattr(self.intake, method)(application_id, data, **options)
+        except DomainRuleViolation:
+            self.stats.refused += 1
+            return False
+        self.stats.commands += 1
+        return True
+
+    # -- decision --------------------------------------------------------------------------------
+
+    def _decision_week(self, week: int, friday: date) -> None:
+        self._at(friday, time(15))
+        self.settle()  # decision opens the cases intake accepted
+        parameters = self.plan.parameters
+        for procedure in PROCEDURES:
+            self.carry[procedure] += self.plan.decisions_per_week(procedure, week)
+            decisions = int(self.carry[procedure])
+            self.carry[procedure] -= decisions
+            budget = WeekBudget(decisions, round(parameters.work_in_progress * max(decisions, 1)))
+            queue = self.queues[procedure]
+            work = week_of_work(
+                queue,
+                budget,
+                friday,
+                self._stream(f"casework/{procedure}", friday),
+                parameters,
+                extension_allowed=self._sudden_rise(friday),
+            )
+            for case, (action, fields) in work.commands:
+                self._decide(case, action, fields, friday)
+            self.stats.decided += work.decided
+            self._count(procedure, "decided", work.decided)
+            self.queues[procedure] = [c for c in queue if c.phase != "closed"]
+
+    def _decide(self, case: SimCase, action: str, fields: dict[str, Any], today: date) -> None:
+        key = self._next_key()
+        try:
+            result = self.decision.execute(
+                case.case_id, (action, fields), correlation_id=self._correlation(key)
+            )
+        except (DomainRuleViolation, AggregateNotFoundError):
+            self.stats.refused += 1
+            return
+        self.stats.commands += 1
+        case.deadline, case.clock_started = result.statutory_deadline, result.clock.started_on
+        if action == "file-objection" and result.objection_case_id is not None:
+            self.queues["objection"].append(SimCase(result.objection_case_id, "objection", today))
+            self._count("objection", "inflow")
+            self._count("objection", "accepted")
+
+    def _sudden_rise(self, today: date) -> bool:
+        """An asylum shock began within the last year: the +9 months extension is lawful."""
+        return any(
+            s.procedure == "asylum" and s.starts_on <= today < s.starts_on + timedelta(weeks=52)
+            for s in self.plan.shocks
+        )
+
+    # -- helpers ---------------------------------------------------------------------------------
+
+    def _at(self, day: date, moment: time) -> None:
+        self.clock.set(datetime.combine(day, moment, tzinfo=UTC))
+
+    def _stream(self, purpose: str, day: date) -> random.Random:
+        """The random numbers of one purpose in one week: arrivals do not change when, say, capacity
+        does (a what-if compares like with like), and the same seed gives the same numbers."""
+        return random.Random(f"{self.plan.seed}/{purpose}/{day.isocalendar()[:2]}")
+
+    def _next_key(self) -> str:
+        self._counter += 1
+        return f"sim-{self.plan.seed}-{self._counter}"
+
+    def _correlation(self, key: str) -> str:
+        return str(uuid5(SIMULATION, key))
+
+    def _count(self, procedure: str, what: str, n: int = 1) -> None:
+        figures = self.stats.per_procedure[procedure]
+        setattr(figures, what, getattr(figures, what) + n)

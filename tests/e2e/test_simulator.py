@@ -1,0 +1,128 @@
+"""The simulator drives the real intake and decision commands: the same plan gives the same events,
+capacity and shocks change what happens, and the control tower agrees with what was simulated."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from datetime import UTC, date, datetime, time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from backbone.clock import ManualClock
+from simulation.inflow import Shock
+from simulation.services import EmbeddedServices
+from simulation.simulator import CapacityChange, SimulationPlan, SimulationStats, Simulator
+from tests.factories import embedded_settings
+
+PLAN = SimulationPlan(starts_on=date(2022, 8, 1), weeks=10, scale=0.01, seed=11)
+
+
+def _simulate(tmp_path: Path, plan: SimulationPlan) -> tuple[EmbeddedServices, SimulationStats]:
+    clock = ManualClock(datetime.combine(plan.first_monday, time(8), tzinfo=UTC))
+    services = EmbeddedServices(embedded_settings(tmp_path), clock)
+    stats = Simulator(services.intake, services.decision, clock, services.settle, plan).run()
+    return services, stats
+
+
+def _log(recorder: Any) -> list[tuple[int, str, bytes]]:
+    return [(n.id, n.topic, n.state) for n in recorder.select_notifications(start=1, limit=10**7)]
+
+
+def test_the_same_plan_gives_the_same_events(tmp_path: Path) -> None:
+    first, stats = _simulate(tmp_path / "a", PLAN)
+    second, again = _simulate(tmp_path / "b", PLAN)
+    assert stats == again and stats.applications > 200 and stats.decided > 50
+    for service in ("intake", "decision"):
+        one = _log(getattr(first, service).recorder)
+        other = _log(getattr(second, service).recorder)
+        assert len(one) > 300 and one == other  # ids, times, payloads: byte for byte
+    other_seed = SimulationPlan(PLAN.starts_on, PLAN.weeks, 0.01, seed=12)
+    third, _ = _simulate(tmp_path / "c", other_seed)
+    assert _log(third.intake.recorder) != _log(first.intake.recorder)
+    for services in (first, second, third):
+        services.close()
+
+
+def test_the_tower_sees_what_was_simulated_and_nothing_was_refused(tmp_path: Path) -> None:
+    services, stats = _simulate(tmp_path, PLAN)
+    tower = services.backbone.tower
+    assert stats.refused == 0  # the simulator's idea of each case agrees with the services'
+    counts = tower.event_counts()
+    assert counts["nl.ind.intake.ApplicationSubmitted"] == stats.applications
+    assert (
+        counts["nl.ind.intake.ApplicationAccepted"] == stats.accepted  # objections start in decision
+    )
+    assert counts["nl.ind.decision.ObjectionFiled"] == stats.per_procedure["objection"].inflow
+    assert counts["nl.ind.decision.DecisionTaken"] == stats.decided
+    assert counts.get("nl.ind.intake.ApplicationWithdrawn", 0) == stats.withdrawn
+    open_in_decision = sum(
+        r.open_cases for r in tower.workload() if r.stage not in ("in_intake", "waiting_on_applicant")
+    )
+    assert open_in_decision <= stats.open_cases  # cases waiting on the applicant in decision aside
+    stages = {r.stage for r in tower.workload()}
+    assert {"in_decision", "awaiting_issue"} <= stages
+    services.close()
+
+
+def test_more_capacity_decides_more_and_a_shock_brings_more(tmp_path: Path) -> None:
+    base_services, base = _simulate(tmp_path / "base", PLAN)
+    more = SimulationPlan(
+        PLAN.starts_on,
+        PLAN.weeks,
+        PLAN.scale,
+        PLAN.seed,
+        capacity_changes=(CapacityChange("asylum", 2, 3.0),),
+    )
+    more_services, boosted = _simulate(tmp_path / "more", more)
+    assert boosted.per_procedure["asylum"].decided > base.per_procedure["asylum"].decided + 10
+    assert boosted.per_procedure["asylum"].inflow == base.per_procedure["asylum"].inflow
+    shocked_plan = SimulationPlan(
+        PLAN.starts_on, PLAN.weeks, PLAN.scale, PLAN.seed, shocks=(Shock("asylum", date(2022, 8, 8), 2000),)
+    )
+    shocked_services, shocked = _simulate(tmp_path / "shock", shocked_plan)
+    assert shocked.per_procedure["asylum"].inflow > base.per_procedure["asylum"].inflow + 100
+    for services in (base_services, more_services, shocked_services):
+        services.close()
+
+
+def _cli(*arguments: str, tmp_path: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "backbone.cli.main", *arguments],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+        env={"PATH": "/usr/bin:/bin", "BACKBONE_DATA_DIR": str(tmp_path / "default")},
+    )
+
+
+def test_backbone_simulate_prints_json_and_refuses_to_write_over_events(tmp_path: Path) -> None:
+    arguments = ["simulate", "--from", "2023-01-02", "--weeks", "3", "--scale", "0.01", "--json"]
+    done = _cli(*arguments, "--data-dir", str(tmp_path / "sim"), tmp_path=tmp_path)
+    assert done.returncode == 0, done.stderr
+    summary = json.loads(done.stdout)
+    assert summary["weeks"] == 3 and summary["applications"] > 50 and summary["refused"] == 0
+    assert summary["events"] > summary["applications"] and "asylum" in summary["per_procedure"]
+    assert "simulating: 3/3 weeks" in done.stderr  # the progress bar, as lines when not a terminal
+    again = _cli(*arguments, "--data-dir", str(tmp_path / "sim"), tmp_path=tmp_path)
+    assert again.returncode != 0 and "already holds events" in again.stderr
+
+
+@pytest.mark.parametrize(
+    ("option", "message"),
+    [
+        (["--shock", "asylum:2023-02-30"], "shock 'asylum:2023-02-30'"),
+        (["--capacity", "asylum:+20"], "the change is +N%, -N% or xF"),
+        (["--scale", "0"], "scale: more than 0"),
+    ],
+)
+def test_bad_plans_are_refused_with_the_field_and_the_rule(
+    tmp_path: Path, option: list[str], message: str
+) -> None:
+    done = _cli("simulate", "--weeks", "1", *option, "--data-dir", str(tmp_path / "x"), tmp_path=tmp_path)
+    assert done.returncode != 0 and message in done.stderr
+    assert not (tmp_path / "x").exists() or not any((tmp_path / "x").iterdir())
