@@ -22,6 +22,7 @@ from backbone.logs import configure_logging
 from backbone.schemas import SchemaCatalog
 from backbone.settings import Settings
 from services.control_tower.application import flow_views, views
+from services.control_tower.application.whatif_view import ScenarioError, parse_scenario, whatif_view
 from services.control_tower.bootstrap import build_workload_store
 from services.control_tower.rebuild import rebuild_views
 
@@ -49,6 +50,15 @@ REBUILD_HELP = (
     "between worker processes. Then the new generation is swapped in: the running tower and API "
     "processes open it within a second and carry on from its positions. The generation before the "
     "previous one is deleted at the start of a rebuild."
+)
+
+
+WHATIF_HELP = (
+    "Projects the weeks ahead from the views as they are (open cases with their deadlines and notices "
+    "of default, the seasonal inflow forecast, the decision rate of the last four weeks), once as they "
+    "are and once with the changes asked for, and prints both: open cases, missed deadlines, penalty "
+    "exposure and penalties paid. Nothing is written anywhere. Changes are +N%%, -N%% or xF, from a "
+    "week on (0 is this week), for some weeks (inflow); 'all' changes every procedure."
 )
 
 
@@ -160,6 +170,31 @@ def register(commands: Any) -> None:
         help="distributed mode: worker processes sharing the partitions (1: this process alone)",
     )
     rebuild.set_defaults(handler=_rebuild)
+    whatif = subparsers.add_parser(
+        "whatif",
+        help="a scenario of capacity or inflow changes next to the baseline: backlog, deadlines, penalties",
+        description=WHATIF_HELP,
+    )
+    whatif.add_argument(
+        "--capacity",
+        action="append",
+        default=[],
+        metavar="PROCEDURE:CHANGE[:FROM_WEEK]",
+        help="decision capacity change, e.g. asylum:+20%%:10 or all:x0.9 (repeatable)",
+    )
+    whatif.add_argument(
+        "--inflow",
+        action="append",
+        default=[],
+        metavar="PROCEDURE:CHANGE[:FROM_WEEK[:WEEKS]]",
+        help="inflow change, e.g. asylum:x2:0:6 (twice the inflow for six weeks; repeatable)",
+    )
+    whatif.add_argument("--weeks", type=int, default=26, help="weeks ahead (26)")
+    whatif.add_argument("--target", type=float, help="report the week open cases first fall under this")
+    whatif.add_argument("--procedure", help="only this procedure, e.g. asylum")
+    whatif.add_argument("--today", type=date.fromisoformat, help="the day to look from (YYYY-MM-DD)")
+    whatif.add_argument("--json", action="store_true", help="print JSON for scripts")
+    whatif.set_defaults(handler=_whatif)
     for name, view in VIEWS.items():
         sub = subparsers.add_parser(name, help=view.help, description=view.description or view.help)
         if "today" in view.options:
@@ -214,6 +249,25 @@ def _rebuild(arguments: argparse.Namespace) -> int:
             f"(replaced generation {report.replaced}): {report.events} events read, {report.applied} "
             f"applied in {report.seconds:.1f} s ({report.events_per_second:,.0f} events/s)"
         )
+    return 0
+
+
+def _whatif(arguments: argparse.Namespace) -> int:
+    settings = Settings.from_env("control_tower")
+    configure_logging(settings.log_format, settings.log_level)
+    try:
+        scenario = parse_scenario(arguments.capacity, arguments.inflow)
+        document = whatif_view(
+            _store(settings),
+            _today(arguments),
+            scenario,
+            horizon=arguments.weeks,
+            target=arguments.target,
+            procedure=arguments.procedure,
+        )
+    except ScenarioError as error:
+        raise SystemExit(f"backbone tower whatif: {error}") from error
+    print(json.dumps(document, indent=2) if arguments.json else tower_text.whatif_text(document))
     return 0
 
 

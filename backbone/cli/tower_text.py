@@ -145,3 +145,46 @@ def case_text(document: dict[str, Any] | None) -> str:
     ]
     lines += [f"  {e['at'][:19]}  {e['service']:<9} {e['event']}" for e in d["timeline"]]
     return "\n".join(lines)
+
+
+def whatif_text(document: dict[str, Any]) -> str:
+    scenario = document["scenario"]
+    changes = [
+        f"capacity {c['procedure']} x{c['factor']:g} from week {c['from_week']}"
+        for c in scenario["capacity"]
+    ]
+    changes += [
+        f"inflow {c['procedure']} x{c['factor']:g} from week {c['from_week']}"
+        + ("" if c["weeks"] >= 10_000 else f" for {c['weeks']} weeks")
+        for c in scenario["inflow"]
+    ]
+    target = document["target_open_cases"] is not None
+    header = f"{'':<24}{'open at end':>24}{'missed deadlines':>22}{'exposure at end €':>24}"
+    header += f"{'penalties paid €':>24}" + (f"{'under target from':>28}" if target else "")
+    lines = [
+        f"What if {'; '.join(changes) or 'nothing changes'}: {document['horizon_weeks']} weeks from "
+        f"{document['today']}",
+        "",
+        header,
+    ]
+    rows = [("total", document["total"])] + [(p["procedure"], p) for p in document["procedures"]]
+    for name, result in rows:
+        base, new = result["baseline"]["summary"], result["scenario"]["summary"]
+        line = (
+            f"{name:<24}{_change(base, new, 'open_cases_at_end'):>24}"
+            f"{_change(base, new, 'missed_deadlines'):>22}{_change(base, new, 'exposure_at_end'):>24}"
+            f"{_change(base, new, 'penalties_paid'):>24}"
+        )
+        if target:
+            below = f"{base['below_target_from'] or '-'} -> {new['below_target_from'] or '-'}"
+            line += f"{below:>28}"
+        lines.append(line)
+    lines += [
+        "",
+        "baseline -> scenario: a fluid projection from the views as they are (docs/control-tower.md)",
+    ]
+    return "\n".join(lines)
+
+
+def _change(base: dict[str, Any], new: dict[str, Any], key: str) -> str:
+    return f"{base[key]:,.0f} -> {new[key]:,.0f}"

@@ -56,6 +56,7 @@ VIEWS = {  # the view each chart draws (the headline and freshness read several,
     "workload-target-group": "workload",
     "longest-waiting": "aging",
     "issuance": "issuance",
+    "whatif": "whatif",
 }
 PANELS = ["headline", *VIEWS, "freshness"]
 
@@ -220,6 +221,13 @@ def assert_charts_show(driver: WebDriver, tower: Tower, **query: str) -> None:
         sum(p["forecast"][i]["inflow"] for p in forecast) for i in range(len(forecast[0]["forecast"]))
     ]
     assert points == pytest.approx(expected)
+
+    projection = tower.get("/v1/tower/whatif", weeks="26", **query)
+    shown = projection["procedures"][0] if query.get("procedure") else projection["total"]
+    for side in ("baseline", "scenario"):
+        assert values(driver, f'[data-chart="whatif"] circle[data-series="{side}"]') == pytest.approx(
+            [w["open_cases"] for w in shown[side]["weeks"]]
+        )
 
 
 def test_the_dashboard_loads_without_errors_and_draws_every_view(browser: WebDriver, tower: Tower) -> None:
@@ -392,3 +400,40 @@ def test_a_case_opens_its_timeline_from_a_list_and_from_the_search_box(
     browser.find_element(By.CSS_SELECTOR, "#case-search button").click()
     wait_until(browser, lambda: drawer.get_attribute("data-state") == "not-found")
     assert "No case with id" in drawer.text
+
+
+def test_a_planner_projects_a_capacity_change_next_to_the_baseline(
+    browser: WebDriver, tower: Tower
+) -> None:
+    open_dashboard(browser, tower)
+    form = '[data-chart="whatif"] '
+    Select(browser.find_element(By.CSS_SELECTOR, form + '[data-control="whatif-for"]')).select_by_value(
+        "family"
+    )
+    for control, text in (("capacityPercent", "50"), ("capacityFrom", "2"), ("target", "1")):
+        field = browser.find_element(By.CSS_SELECTOR, form + f'[data-control="whatif-{control}"]')
+        field.clear()
+        field.send_keys(text)
+    browser.find_element(By.CSS_SELECTOR, form + '[data-control="whatif-apply"]').click()
+    expected = tower.get("/v1/tower/whatif", capacity="family:+50%:2", target="1", weeks="26")["total"]
+    scenario = [w["open_cases"] for w in expected["scenario"]["weeks"]]
+    baseline = [w["open_cases"] for w in expected["baseline"]["weeks"]]
+    assert min(s - b for s, b in zip(scenario, baseline, strict=True)) < -1  # the change shows
+    drawn = form + 'circle[data-series="scenario"]'
+    wait_until(browser, lambda: values(browser, drawn) == pytest.approx(scenario))
+    assert values(browser, form + 'circle[data-series="baseline"]') == pytest.approx(baseline)
+    for row in ("open_cases_at_end", "missed_deadlines", "penalties_paid"):
+        for side in ("baseline", "scenario"):
+            cell = form + f'td[data-row="{row}"][data-col="{side}"]'
+            assert value(browser, cell) == expected[side]["summary"][row]
+    assert (
+        expected["scenario"]["summary"]["missed_deadlines"]
+        <= expected["baseline"]["summary"]["missed_deadlines"]
+    )
+
+
+def test_a_scenario_that_cannot_be_read_is_refused_with_the_parameter_and_the_rule(tower: Tower) -> None:
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        tower.get("/v1/tower/whatif", capacity="tourism:+10%")
+    assert refused.value.code == 422
+    assert "capacity 'tourism:+10%': unknown procedure 'tourism'" in refused.value.read().decode()

@@ -184,3 +184,45 @@ def test_half_a_year_of_history_gives_a_forecast_with_its_held_out_error(tmp_pat
         expected_backlog = max(0.0, expected_backlog + week["inflow"] - busiest["decisions_per_week"])
         assert abs(point["open_cases"] - expected_backlog) <= 0.2 * 12  # rounding of the shown figures
     backbone.close()
+
+
+def test_what_if_more_capacity_against_the_baseline_in_the_api_and_the_terminal(
+    tower: tuple[TestClient, Path, date],
+) -> None:
+    api, data_dir, today = tower
+    query = {"capacity": "asylum:+50%:1", "inflow": "family:x2:0:4", "weeks": "12", "target": "50"}
+    document = api.get("/v1/tower/whatif", params={**query, "today": str(today)}).json()
+    asylum = next(p for p in document["procedures"] if p["procedure"] == "asylum")
+    family = next(p for p in document["procedures"] if p["procedure"] == "family")
+    assert asylum["open_now"] > 0 and asylum["decisions_per_week"] > 0
+    base, more = asylum["baseline"]["weeks"], asylum["scenario"]["weeks"]
+    assert base[0] == more[0]  # nothing changes before week 1
+    assert more[-1]["open_cases"] < base[-1]["open_cases"]
+    assert sum(w["decisions"] for w in more) > sum(w["decisions"] for w in base)
+    assert [w["arrivals"] for w in more] == [w["arrivals"] for w in base]  # capacity only
+    surge = [
+        s - b
+        for s, b in zip(
+            (w["arrivals"] for w in family["scenario"]["weeks"]),
+            (w["arrivals"] for w in family["baseline"]["weeks"]),
+            strict=True,
+        )
+    ]
+    assert all(d > 0 for d in surge[:4]) and all(d == 0 for d in surge[4:])  # doubled for four weeks
+    total = document["total"]["scenario"]["weeks"][-1]["open_cases"]
+    assert total == pytest.approx(
+        sum(p["scenario"]["weeks"][-1]["open_cases"] for p in document["procedures"]), abs=0.5
+    )
+    arguments = [f"--{k}={v}" for k, v in query.items() if k != "weeks"]
+    assert cli(data_dir, "whatif", *arguments, "--weeks", "12", "--today", str(today)) == document
+    text = subprocess.run(
+        [sys.executable, "-m", "backbone.cli.main", "tower", "whatif", *arguments, "--today", str(today)],
+        env={**os.environ, "BACKBONE_MODE": "embedded", "BACKBONE_DATA_DIR": str(data_dir)},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    ).stdout
+    assert "capacity asylum x1.5 from week 1" in text and "under target from" in text
+    refused = api.get("/v1/tower/whatif", params={"inflow": "asylum:twice"})
+    assert refused.status_code == 422 and "inflow 'asylum:twice'" in refused.json()["detail"]

@@ -19,6 +19,7 @@ SCRIPTS = [
     "vocabulary.js",
     "panels_flow.js",
     "panels_work.js",
+    "panels_plan.js",
     "case_timeline.js",
 ]
 JAVASCRIPT, CSS = "text/javascript; charset=utf-8", "text/css; charset=utf-8"

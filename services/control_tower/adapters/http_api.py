@@ -5,7 +5,7 @@ No ``from __future__ import annotations`` here: FastAPI reads parameter types at
 
 from collections.abc import Callable
 from datetime import UTC, date, datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, HTTPException, Query
 from fastapi.responses import PlainTextResponse
@@ -27,6 +27,7 @@ from services.control_tower.application.views import (
     issuance_view,
     workload_view,
 )
+from services.control_tower.application.whatif_view import ScenarioError, parse_scenario, whatif_view
 from services.control_tower.projections.case_facts import risk_summary
 
 Store = SQLiteWorkloadStore | PostgresWorkloadStore
@@ -124,6 +125,37 @@ def tower_router(views: Callable[[], Store], clock: Clock) -> APIRouter:
         procedure: str | None = ProcedureFilter, today: date | None = TodayFilter
     ) -> dict[str, Any]:
         return forecast_view(views(), day(today), procedure)
+
+    @router.get(
+        "/v1/tower/whatif",
+        summary="A what-if scenario next to the baseline: open cases, missed deadlines and penalties ahead",
+        responses={
+            422: {"description": "A scenario change that cannot be read: the parameter and the rule"}
+        },
+    )
+    def whatif(
+        capacity: Annotated[
+            list[str],
+            Query(description="capacity changes, procedure:+N%|-N%|xF[:from_week], e.g. asylum:+20%:10"),
+        ] = [],  # noqa: B006  # FastAPI copies the default
+        inflow: Annotated[
+            list[str],
+            Query(
+                description="inflow changes, procedure:+N%|-N%|xF[:from_week[:weeks]], e.g. asylum:x2:0:6"
+            ),
+        ] = [],  # noqa: B006
+        weeks: Annotated[int, Query(ge=1, le=156, description="weeks ahead")] = 26,
+        target: Annotated[
+            float | None, Query(ge=0, description="the week open cases first fall under this is reported")
+        ] = None,
+        procedure: str | None = ProcedureFilter,
+        today: date | None = TodayFilter,
+    ) -> dict[str, Any]:
+        try:
+            scenario = parse_scenario(capacity, inflow)
+        except ScenarioError as error:
+            raise HTTPException(status_code=422, detail=str(error)) from error
+        return whatif_view(views(), day(today), scenario, horizon=weeks, target=target, procedure=procedure)
 
     @router.get(
         "/v1/tower/cases/{case_id}",

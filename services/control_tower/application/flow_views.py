@@ -132,8 +132,8 @@ def forecast_view(
     learned from the history), its error on the last ``horizon`` weeks held out, and the backlog that
     follows if decisions continue at the mean rate of the last four complete weeks."""
     last_week = week_start(today) - timedelta(weeks=1)  # the last complete week
-    inflow = _weekly_series(store.daily_counts("accepted_on"), last_week)
-    outflow = _weekly_series(store.daily_counts("decided_on"), last_week)
+    inflow = weekly_series(store.daily_counts("accepted_on"), last_week)
+    outflow = weekly_series(store.daily_counts("decided_on"), last_week)
     wip = dict(store.work_in_progress([today]))
     result = []
     for proc in sorted(set(inflow) | set(outflow)):
@@ -184,9 +184,7 @@ def forecast_view(
     return {"today": str(today), "horizon_weeks": horizon, "procedures": result}
 
 
-def _weekly_series(
-    daily: list[tuple[str, date, int]], last_week: date
-) -> dict[str, tuple[date, list[int]]]:
+def weekly_series(daily: list[tuple[str, date, int]], last_week: date) -> dict[str, tuple[date, list[int]]]:
     """Per procedure, counts per week from its first week with any up to ``last_week`` (zeros between)."""
     per_week: dict[str, dict[date, int]] = defaultdict(lambda: defaultdict(int))
     for proc, day, count in daily:

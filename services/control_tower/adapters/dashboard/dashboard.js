@@ -7,10 +7,11 @@ import { getJson, sharedFetcher } from "./api.js";
 import { emptyState, h } from "./charts.js";
 import { showCase } from "./case_timeline.js";
 import { FLOW_PANELS } from "./panels_flow.js";
+import { PLAN_PANELS } from "./panels_plan.js";
 import { WORK_PANELS } from "./panels_work.js";
 import { procedureLabel, procedureOrder } from "./vocabulary.js";
 
-const PANELS = [...FLOW_PANELS, ...WORK_PANELS];
+const PANELS = [...FLOW_PANELS, ...PLAN_PANELS, ...WORK_PANELS];
 const FRESHNESS = PANELS.find((p) => p.chart === "freshness");
 const query = new URLSearchParams(location.search);
 const refreshSeconds = Number(query.get("refresh") ?? 2);
