@@ -1,6 +1,7 @@
-"""Rebuild throughput: per round, a bare KafkaConsumer, the tower's rebuild (one process, then two
-workers) and the live tower's tracked consumer read the same generated history to the end; one more
-rebuild runs under cProfile."""
+"""Rebuild throughput: per round, a bare KafkaConsumer (with Python's default garbage collection and with
+the rebuild's; the higher is the ceiling), the tower's rebuild (one process, then two workers) and the
+live tower's tracked consumer read the same generated history to the end; one more rebuild runs under
+cProfile."""
 
 from __future__ import annotations
 
@@ -23,7 +24,7 @@ from bench.tower_history import fill_topics
 from infra.topics import declared_topics
 from services.control_tower.adapters.workload_store import PostgresWorkloadStore, SQLiteWorkloadStore
 from services.control_tower.bootstrap import build_tower_consumers, build_workload_store
-from services.control_tower.rebuild import rebuild_views
+from services.control_tower.rebuild import fewer_collections, rebuild_views
 
 
 def rebuild(weeks: int, per_week: int, rounds: int, batch_size: int) -> dict[str, Any]:
@@ -40,13 +41,18 @@ def rebuild(weeks: int, per_week: int, rounds: int, batch_size: int) -> dict[str
         fill_seconds = time.perf_counter() - started
         runs = []
         for n in range(rounds):
-            bare = events_per_second(bare_read(settings, events))
+            bare_default = events_per_second(bare_read(settings, events))
+            with fewer_collections():  # the rebuild's GC settings, so the ceiling is the higher of both
+                bare_tuned = events_per_second(bare_read(settings, events))
+            bare = max(bare_default, bare_tuned)
             one = events_per_second(tower_rebuild(settings, codec, events, workers=1))
             two = events_per_second(tower_rebuild(settings, codec, events, workers=2))
             tracked = events_per_second(tracked_catch_up(settings, codec, events, f"r{n}"))
             runs.append(
                 {
                     "bare": round(bare),
+                    "bare_default_gc": round(bare_default),
+                    "bare_rebuild_gc": round(bare_tuned),
                     "rebuild": round(one),
                     "rebuild_2_workers": round(two),
                     "tracked": round(tracked),
@@ -68,7 +74,8 @@ def rebuild(weeks: int, per_week: int, rounds: int, batch_size: int) -> dict[str
         "median_ratio": ratio,
         "median_ratio_2_workers": statistics.median(r["ratio_2_workers"] for r in runs),
         "target": 0.5,
-        "met": ratio >= 0.5,
+        "met_in_one_process": ratio >= 0.5,
+        "met_with_2_workers": statistics.median(r["ratio_2_workers"] for r in runs) >= 0.5,
         "profile": top_functions(profile, 22),
     }
 

@@ -21,6 +21,7 @@ from backbone.settings import Settings
 # Larger fetches than a live consumer's: a rebuild wants throughput, not the latest event soonest.
 FETCH_MAX_BYTES = 64 * 1024 * 1024
 PARTITION_FETCH_BYTES = 8 * 1024 * 1024
+MAX_RECORDS = 2000
 
 
 @dataclass(frozen=True)
@@ -71,7 +72,7 @@ def read_ranges(
         client_id=f"{settings.kafka_client_id}-{client_id}",
         group_id=None,
         enable_auto_commit=False,
-        max_poll_records=max(settings.consumer_batch_size, 2000),
+        max_poll_records=MAX_RECORDS,
         fetch_max_bytes=FETCH_MAX_BYTES,
         max_partition_fetch_bytes=PARTITION_FETCH_BYTES,
     )

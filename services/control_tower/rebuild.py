@@ -15,9 +15,11 @@ generation's positions: what arrived after the rebuild started is applied by the
 
 from __future__ import annotations
 
+import gc
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from multiprocessing import get_context
 from typing import Any
@@ -37,6 +39,7 @@ from services.control_tower.projections.view_fold import ViewFold
 Progress = Callable[[int, int], None]
 TIMELINE_CHUNK = 20_000  # timeline rows written while the fold goes on
 LOG_PAGE = 5_000  # notifications read from a log at a time
+REBUILD_GC_THRESHOLDS = (50_000, 20, 100)  # see fewer_collections
 
 
 @dataclass(frozen=True)
@@ -242,6 +245,23 @@ def _take_units(
         reports.append(_fold_and_load(settings, generation, streams, batches, size, progress))
 
 
+@contextmanager
+def fewer_collections() -> Iterator[None]:
+    """Python's cyclic garbage collector, run less often while a fold builds up its rows.
+
+    A fold allocates a few dozen objects per event (decoded records, datetimes, rows) and keeps most of
+    them; with the default thresholds the collector ran every 700 allocations and rescanned the growing
+    rows, about a fifth of the rebuild's time. Reference counting still frees everything at once; only
+    the search for cycles waits longer. The thresholds are restored afterwards.
+    """
+    before = gc.get_threshold()
+    gc.set_threshold(*REBUILD_GC_THRESHOLDS)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*before)
+
+
 def _fold_and_load(
     settings: Settings,
     generation: int,
@@ -253,7 +273,7 @@ def _fold_and_load(
     store = build_workload_store(settings, generation)
     fold = ViewFold()
     read = 0
-    with store.bulk_load(streams) as load:
+    with fewer_collections(), store.bulk_load(streams) as load:
         if progress is not None:
             progress(0, total)
         for batch in batches:

@@ -12,11 +12,10 @@ from typing import Any
 
 from backbone.envelope import Envelope
 from services.control_tower.projections.workload import (
-    SERVICE_RANK,
     STAGE_ORDER,
-    VERSIONS_PER_SERVICE,
     StageChange,
     WorkloadRow,
+    event_rank,
 )
 
 UPSERT_CASE = (
@@ -115,13 +114,15 @@ def row_values(row: Any) -> tuple[Any, ...]:
 def timeline_params(envelope: Envelope) -> tuple[Any, ...]:
     """One line of a case's timeline: what happened, when, and the event's data (no personal data travels
     in events; the metadata block is left out)."""
-    service = envelope.schema.rpartition(".")[0]
-    rank = SERVICE_RANK[service] * VERSIONS_PER_SERVICE + envelope.sequence
     detail = {k: v for k, v in envelope.data.items() if k != "meta"}
     return (
         envelope.subject,
-        rank,
+        event_rank(envelope),
         envelope.time.isoformat(),
         envelope.schema,
-        json.dumps(detail, default=str, sort_keys=True),
+        _DETAIL_JSON.encode(detail),
     )
+
+
+# One encoder for every detail: json.dumps with options builds a new encoder on every call.
+_DETAIL_JSON = json.JSONEncoder(default=str, sort_keys=True)

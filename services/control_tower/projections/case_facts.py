@@ -15,7 +15,7 @@ from backbone.envelope import Envelope
 from backbone.procedures import Procedure
 from backbone.statutory.catalogue import IND_CATALOGUE
 from services.control_tower.domain.deadline_risk import CaseClock, RiskSummary, summarise
-from services.control_tower.projections.workload import SERVICE_RANK, STAGES, VERSIONS_PER_SERVICE
+from services.control_tower.projections.workload import STAGES, event_rank
 
 DEADLINE_EVENTS = {
     "nl.ind.intake.ApplicationAccepted",
@@ -107,22 +107,29 @@ def advance_stage(row: Fields, envelope: Envelope) -> StageVisit | None:
     if envelope.schema not in STAGES:
         return None
     stage, is_open = STAGES[envelope.schema]
-    service = "intake" if envelope.schema.startswith("nl.ind.intake.") else "decision"
-    previous, since = row[f"{service}_stage"], row[f"{service}_stage_since"]
+    stage_key, since_key = _STAGE_KEYS[envelope.schema.startswith("nl.ind.intake.")]
+    previous, since = row[stage_key], row[since_key]
     if previous == stage:
         return None  # still in the same stage: its clock keeps running
     visit = None
     if previous is not None and since is not None:
         seconds = max(0, int((envelope.time - since).total_seconds()))
         visit = StageVisit(row["procedure"] or "unknown", previous, seconds)
-    row[f"{service}_stage"] = stage if is_open else None
-    row[f"{service}_stage_since"] = envelope.time
+    row[stage_key] = stage if is_open else None
+    row[since_key] = envelope.time
     return visit
+
+
+# The columns of a service's stage clock, by whether the event is intake's.
+_STAGE_KEYS = {
+    True: ("intake_stage", "intake_stage_since"),
+    False: ("decision_stage", "decision_stage_since"),
+}
 
 
 def _apply_clock_fact(row: Fields, envelope: Envelope) -> None:
     data = envelope.data
-    rank = SERVICE_RANK[envelope.schema.rpartition(".")[0]] * VERSIONS_PER_SERVICE + envelope.sequence
+    rank = event_rank(envelope)
     if envelope.schema in DEADLINE_EVENTS and rank > row["deadline_rank"]:
         row["statutory_deadline"], row["deadline_rank"] = data["statutory_deadline"], rank
         if "procedure" in data:

@@ -26,7 +26,7 @@ from services.control_tower.projections.case_facts import (
     advance_stage,
     apply_fact_event,
 )
-from services.control_tower.projections.workload import FACT_EVENTS, stage_change
+from services.control_tower.projections.workload import FACT_EVENTS, STAGES, event_rank
 
 _EMPTY_FACTS = dict(vars(CaseFacts("")))
 
@@ -67,20 +67,15 @@ class ViewFold:
             key = (item.stream, envelope.schema)
             rows.counts[key] = rows.counts.get(key, 0) + 1
             rows.freshness[item.stream] = (item.position, envelope.recorded_at)
-            change = stage_change(envelope)
-            if change is not None:  # as UPSERT_CASE: only a higher rank moves the case
-                known = cases.get(change.case_id)
+            stage = STAGES.get(envelope.schema)
+            if stage is not None:  # as stage_change and UPSERT_CASE: only a higher rank moves the case
+                rank, procedure = event_rank(envelope), envelope.data.get("procedure")
+                known = cases.get(envelope.subject)
                 if known is None:
-                    cases[change.case_id] = [
-                        change.procedure,
-                        change.stage,
-                        change.is_open,
-                        change.rank,
-                        change.since,
-                    ]
-                elif change.rank > known[3]:
-                    procedure = change.procedure if change.procedure is not None else known[0]
-                    known[:] = [procedure, change.stage, change.is_open, change.rank, change.since]
+                    cases[envelope.subject] = [procedure, stage[0], stage[1], rank, envelope.time]
+                elif rank > known[3]:
+                    procedure = procedure if procedure is not None else known[0]
+                    known[:] = [procedure, stage[0], stage[1], rank, envelope.time]
             if envelope.schema in FACT_EVENTS:
                 fact_row = facts.get(envelope.subject)
                 if fact_row is None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 from typing import Protocol
 
 from eventsourcing.persistence import Tracking
@@ -105,14 +106,23 @@ class WorkloadStore(Protocol):
     def event_counts(self) -> dict[str, int]: ...
 
 
+@cache  # a few dozen schema names; asked for every event
+def rank_base(schema: str) -> int:
+    """The rank of version 0 of a case in the service that writes ``schema`` (see event_rank)."""
+    return SERVICE_RANK[schema.rpartition(".")[0]] * VERSIONS_PER_SERVICE
+
+
+def event_rank(envelope: Envelope) -> int:
+    """Orders a case's events: intake's below decision's, each service's by aggregate version."""
+    return rank_base(envelope.schema) + envelope.sequence
+
+
 def stage_change(envelope: Envelope) -> StageChange | None:
     if envelope.schema not in STAGES:
         return None
     stage, is_open = STAGES[envelope.schema]
-    service = envelope.schema.rpartition(".")[0]
-    rank = SERVICE_RANK[service] * VERSIONS_PER_SERVICE + envelope.sequence
     procedure = envelope.data.get("procedure")
-    return StageChange(envelope.subject, procedure, stage, is_open, rank, envelope.time)
+    return StageChange(envelope.subject, procedure, stage, is_open, event_rank(envelope), envelope.time)
 
 
 class WorkloadProjection:
