@@ -21,6 +21,7 @@ from eventsourcing.application import AggregateNotFoundError
 
 from backbone.clock import ManualClock
 from backbone.errors import DomainRuleViolation
+from backbone.planning import parse_change
 from services.decision.application.decision import Decision
 from services.intake.application.intake import Intake
 from services.intake.samples import NATURALISATION_FEE_CENTS, TARGET_GROUPS, sample_application
@@ -47,26 +48,9 @@ class CapacityChange:
 
     @classmethod
     def parse(cls, text: str) -> CapacityChange:
-        """``procedure:+20%[:from_week]`` or ``procedure:x1.2[:from_week]``, e.g. ``asylum:+20%:10``."""
-        parts = text.split(":")
-        if len(parts) not in (2, 3) or parts[0] not in PROCEDURES:
-            raise ValueError(
-                f"capacity change {text!r}: expected procedure:+N%[:from_week], procedure one of "
-                f"{sorted(PROCEDURES)}"
-            )
-        try:
-            if parts[1].endswith("%"):
-                factor = 1 + float(parts[1][:-1]) / 100
-            elif parts[1].startswith("x"):
-                factor = float(parts[1][1:])
-            else:
-                raise ValueError("the change is +N%, -N% or xF")
-            from_week = int(parts[2]) if len(parts) == 3 else 0
-        except ValueError as error:
-            raise ValueError(f"capacity change {text!r}: {error}") from error
-        if factor < 0 or from_week < 0:
-            raise ValueError(f"capacity change {text!r}: capacity and week cannot be negative")
-        return cls(parts[0], from_week, factor)
+        """``procedure:+N%[:from_week]`` or ``procedure:xF[:from_week]``, e.g. ``asylum:+20%:10``."""
+        change = parse_change("capacity change", text, procedures=PROCEDURES, with_weeks=False)
+        return cls(change.procedure, change.from_week, change.factor)
 
 
 @dataclass(frozen=True)

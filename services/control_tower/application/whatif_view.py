@@ -1,9 +1,9 @@
 """What-if planning as a JSON-ready document: a scenario next to the baseline, per procedure and in all,
 projected from the views as they are (``domain/whatif.py``), without touching any store.
 
-A scenario is written as changes, each ``procedure:change[:from_week[:weeks]]`` (``all`` for every
-procedure): capacity ``asylum:+20%:10`` (20% more decisions from week 10), inflow ``asylum:x2:0:6``
-(twice the inflow for six weeks from now). ``+N%``, ``-N%`` and ``xF`` are accepted.
+A scenario is written as changes (``backbone/planning.py``; ``all`` for every procedure): capacity
+``asylum:+20%:10`` (20% more decisions from week 10), inflow ``asylum:x2:0:6`` (twice the inflow for six
+weeks from now).
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from collections import defaultdict
 from datetime import date, timedelta
 from typing import Any
 
-from backbone.errors import BackboneError
+from backbone.planning import ChangeError, parse_change
 from backbone.procedures import Procedure
 from backbone.statutory.catalogue import IND_CATALOGUE
 from services.control_tower.application.flow_views import week_start, weekly_series
@@ -33,46 +33,17 @@ from services.control_tower.projections.case_facts import case_clock
 MAX_HORIZON = 156
 
 
-class ScenarioError(BackboneError):
-    """A what-if scenario that cannot be read; the message names the parameter and the rule."""
+ScenarioError = ChangeError  # a scenario that cannot be read: the parameter, the text and the rule
+PROCEDURES = {p.value for p in Procedure} | {"all"}
 
 
 def parse_scenario(capacity: list[str], inflow: list[str]) -> Scenario:
+    capacities = [parse_change("capacity", t, procedures=PROCEDURES, with_weeks=False) for t in capacity]
+    inflows = [parse_change("inflow", t, procedures=PROCEDURES, with_weeks=True) for t in inflow]
     return Scenario(
-        capacity=tuple(
-            CapacityChange(procedure, factor, from_week)
-            for procedure, factor, from_week, _ in (_change("capacity", text, 3) for text in capacity)
-        ),
-        inflow=tuple(
-            InflowChange(procedure, factor, from_week, weeks)
-            for procedure, factor, from_week, weeks in (_change("inflow", text, 4) for text in inflow)
-        ),
+        capacity=tuple(CapacityChange(c.procedure, c.factor, c.from_week) for c in capacities),
+        inflow=tuple(InflowChange(c.procedure, c.factor, c.from_week, c.weeks) for c in inflows),
     )
-
-
-def _change(parameter: str, text: str, parts_allowed: int) -> tuple[str, float, int, int]:
-    form = "procedure:+N%|-N%|xF[:from_week" + ("[:weeks]]" if parts_allowed == 4 else "]")
-    parts = text.split(":")
-    known = {p.value for p in Procedure} | {"all"}
-    if not 2 <= len(parts) <= parts_allowed:
-        raise ScenarioError(f"{parameter} {text!r}: expected {form}")
-    if parts[0] not in known:
-        raise ScenarioError(f"{parameter} {text!r}: unknown procedure {parts[0]!r}; one of {sorted(known)}")
-    change = parts[1]
-    try:
-        if change.endswith("%") and change[:1] in "+-":
-            factor = 1 + float(change[:-1]) / 100
-        elif change.startswith("x"):
-            factor = float(change[1:])
-        else:
-            raise ValueError(f"the change is +N%, -N% or xF, not {change!r}")
-        from_week = int(parts[2]) if len(parts) > 2 else 0
-        weeks = int(parts[3]) if len(parts) > 3 else 10_000
-    except ValueError as error:
-        raise ScenarioError(f"{parameter} {text!r}: {error}") from error
-    if factor < 0 or from_week < 0 or weeks < 1:
-        raise ScenarioError(f"{parameter} {text!r}: the factor and weeks cannot be negative")
-    return parts[0], factor, from_week, weeks
 
 
 def whatif_view(
