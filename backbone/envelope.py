@@ -67,22 +67,73 @@ class Envelope:
         return UUID(self.subject)
 
     def kafka_headers(self) -> list[tuple[str, bytes]]:
-        headers = [
-            ("ce_specversion", self.specversion),
-            ("ce_id", self.id),
-            ("ce_source", self.source),
-            ("ce_type", self.type),
-            ("ce_time", _rfc3339(self.time)),
-            ("ce_subject", self.subject),
-            ("content-type", CONTENT_TYPE),
-            ("ce_sequence", str(self.sequence)),
-            ("ce_correlationid", self.correlation_id),
-            ("ce_recordedtime", _rfc3339(self.recorded_at)),
-            ("ce_notificationid", str(self.notification_id)),
-        ]
-        if self.causation_id is not None:
-            headers.append(("ce_causationid", self.causation_id))
-        return [(name, value.encode()) for name, value in headers]
+        return cloudevents_headers(
+            id=self.id,
+            source=self.source,
+            type=self.type,
+            time=self.time,
+            subject=self.subject,
+            sequence=self.sequence,
+            correlation_id=self.correlation_id,
+            causation_id=self.causation_id,
+            recorded_at=self.recorded_at,
+            notification_id=self.notification_id,
+            specversion=self.specversion,
+        )
+
+
+def cloudevents_headers(
+    *,
+    id: str,  # the CloudEvents attribute's name
+    source: str,
+    type: str,
+    time: datetime,
+    subject: str,
+    sequence: int,
+    correlation_id: str,
+    causation_id: str | None,
+    recorded_at: datetime,
+    notification_id: int,
+    specversion: str = SPECVERSION,
+) -> list[tuple[str, bytes]]:
+    """The CloudEvents Kafka binding's headers (binary mode) of one event."""
+    headers = [
+        ("ce_specversion", specversion),
+        ("ce_id", id),
+        ("ce_source", source),
+        ("ce_type", type),
+        ("ce_time", _rfc3339(time)),
+        ("ce_subject", subject),
+        ("content-type", CONTENT_TYPE),
+        ("ce_sequence", str(sequence)),
+        ("ce_correlationid", correlation_id),
+        ("ce_recordedtime", _rfc3339(recorded_at)),
+        ("ce_notificationid", str(notification_id)),
+    ]
+    if causation_id is not None:
+        headers.append(("ce_causationid", causation_id))
+    return [(name, value.encode()) for name, value in headers]
+
+
+def headers_from_meta(
+    source: str, schema: str, meta: Mapping[str, Any], notification_id: int
+) -> tuple[str, list[tuple[str, bytes]]]:
+    """An event's key (its case id) and headers from its metadata alone (see ``AvroCodec.decode_meta``);
+    the same as ``envelope_from_record(...)`` would give."""
+    subject = str(meta["aggregate_id"])
+    headers = cloudevents_headers(
+        id=event_id(subject, meta["aggregate_version"]),
+        source=source,
+        type=cloudevents_type(schema),
+        time=meta["occurred_at"],
+        subject=subject,
+        sequence=meta["aggregate_version"],
+        correlation_id=meta["correlation_id"],
+        causation_id=meta["causation_id"],
+        recorded_at=meta["recorded_at"],
+        notification_id=notification_id,
+    )
+    return subject, headers
 
 
 def envelope_from_record(

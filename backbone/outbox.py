@@ -16,7 +16,7 @@ import structlog
 from eventsourcing.persistence import ApplicationRecorder, Notification, Tracking, TrackingRecorder
 
 from backbone.codec import AvroCodec
-from backbone.envelope import envelope_from_record, service_source
+from backbone.envelope import headers_from_meta, service_source
 from backbone.errors import BackboneError
 
 log = structlog.get_logger("backbone.outbox")
@@ -120,11 +120,11 @@ class OutboxRelay:
         )
 
     def _send(self, notification: Notification) -> Any:
-        record = self._codec.decode_body(notification.topic, notification.state)
-        envelope = envelope_from_record(self._source, notification.topic, record, notification.id)
+        meta = self._codec.decode_meta(notification.state)  # the headers need nothing else
+        subject, headers = headers_from_meta(self._source, notification.topic, meta, notification.id)
         return self._producer.send(
             self.topic,
-            key=envelope.subject.encode(),
+            key=subject.encode(),
             value=self._codec.frame(notification.topic, notification.state),
-            headers=envelope.kafka_headers(),
+            headers=headers,
         )

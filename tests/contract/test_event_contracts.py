@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from backbone.codec import AvroCodec
+from backbone.codec import HEADER_LENGTH, AvroCodec
+from backbone.envelope import envelope_from_record, headers_from_meta
 from backbone.event_mapper import event_from_record, record_of
 from backbone.schemas import SchemaCatalog
 from tests.contract.samples import CASE, SAMPLES
@@ -58,3 +59,15 @@ if __name__ == "__main__" and "--write" in sys.argv:
         + "\n"
     )
     print(f"wrote {GOLDEN_FILE}")
+
+
+@pytest.mark.parametrize("name", sorted(SAMPLES))
+def test_the_relay_reads_the_headers_from_the_metadata_alone(name: str) -> None:
+    """Every event record starts with its metadata, so the relay decodes only that prefix of the body;
+    the key and headers are those of the fully decoded event."""
+    body = bytes.fromhex(golden()[name])[HEADER_LENGTH:]
+    fields = CODEC.catalog.by_name(name).parsed["fields"]
+    assert fields[0]["name"] == "meta"
+    full = envelope_from_record("urn:x", name, CODEC.decode_body(name, body), 42)
+    subject, headers = headers_from_meta("urn:x", name, CODEC.decode_meta(body), 42)
+    assert (subject, headers) == (full.subject, full.kafka_headers())
