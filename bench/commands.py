@@ -1,0 +1,247 @@
+"""Intake commands against the eventsourcing library's own ceiling, and a case's reconstruction.
+
+    python -m bench.commands [--applications 2000] [--rounds 2] [--case-events 60] [--json PATH]
+
+commands      Taking turns in one run, on SQLite and on PostgreSQL:
+                intake  submit + accept for each application: two commands, each validated, recorded with
+                        its idempotency key and saved in a transaction of its own (intake's real path)
+                bare    a bare eventsourcing Application with an aggregate that records the same number of
+                        events the same way (one new aggregate saved, then read back and one more event
+                        saved), with the library's default JSON transcoder
+              Events per second each; the ratio is intake / bare per round.
+reconstruct   A decision case with ``--case-events`` events (assign, then information requests and their
+              answers), read back from the store as an auditor's replay does: the time of
+              ``Decision.get_case`` (the repository rebuilding the aggregate from its events), median of 50.
+Needs PostgreSQL for the PostgreSQL rows.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import time
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from tempfile import mkdtemp
+from typing import Any
+from uuid import UUID
+
+import psycopg
+from eventsourcing.application import Application
+from eventsourcing.domain import Aggregate, event
+
+from backbone.clock import ManualClock
+from backbone.codec import AvroCodec
+from backbone.consumer import TrackedConsumer
+from backbone.feeds.notification_log import NotificationLogFeed
+from backbone.logs import configure_logging
+from backbone.schemas import SchemaCatalog
+from backbone.settings import Settings
+from backbone.stores import postgres_dsn, store_env
+from services.decision.bootstrap import build_decision
+from services.intake.bootstrap import build_intake
+from services.intake.samples import sample_applications
+
+RESULTS = Path("bench/results")
+# Procedures whose submit and accept record one event each (no fee, no track, no flags), so that both
+# sides of the comparison save exactly two events per application.
+TWO_EVENT_PROCEDURES = ("family", "study", "research", "family_reunification", "change_of_purpose")
+
+
+class Counter(Aggregate):
+    """The bare application's aggregate: a created event, then one event per command."""
+
+    @event("Created")
+    def __init__(self, reference: str) -> None:
+        self.reference = reference
+        self.steps = 0
+
+    @event("Stepped")
+    def step(self, what: str) -> None:
+        self.steps += 1
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--applications", type=int, default=2000)
+    parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--case-events", type=int, default=60)
+    parser.add_argument("--json", type=Path, help=f"default: {RESULTS}/commands-<date>.json")
+    arguments = parser.parse_args()
+    configure_logging("console", "warning")
+    figures = {
+        "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "commands": [
+            commands(store, arguments.applications, arguments.rounds) for store in ("sqlite", "postgres")
+        ],
+        "reconstruct": reconstruct(arguments.case_events),
+    }
+    print(markdown(figures))
+    path = arguments.json or RESULTS / f"commands-{date.today().isoformat()}.json"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(figures, indent=2))
+    print(f"\nwritten to {path}")
+
+
+@dataclass
+class Scratch:
+    settings: Settings
+    database: str | None
+
+    def drop(self) -> None:
+        if self.database is not None:
+            with psycopg.connect(postgres_dsn(Settings.from_env()), autocommit=True) as connection:
+                connection.execute(f'DROP DATABASE IF EXISTS "{self.database}" WITH (FORCE)')
+
+
+def scratch(store: str) -> Scratch:
+    settings = Settings.from_env().with_overrides(data_dir=Path(mkdtemp(prefix="bench-commands-")))
+    if store == "sqlite":
+        return Scratch(settings.with_overrides(mode="embedded"), None)
+    database = f"bench_commands_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(postgres_dsn(settings), autocommit=True) as connection:
+        connection.execute(f'CREATE DATABASE "{database}"')
+    return Scratch(settings.with_overrides(mode="distributed", postgres_dbname=database), database)
+
+
+def commands(store: str, applications: int, rounds: int) -> dict[str, Any]:
+    runs = []
+    for n in range(rounds):
+        ours = scratch(store)
+        try:
+            intake_rate = intake_events_per_second(ours.settings, applications, seed=n)
+        finally:
+            ours.drop()
+        theirs = scratch(store)
+        try:
+            bare_rate = bare_events_per_second(theirs.settings, applications)
+        finally:
+            theirs.drop()
+        runs.append(
+            {
+                "intake": round(intake_rate),
+                "bare": round(bare_rate),
+                "ratio": round(intake_rate / bare_rate, 3),
+            }
+        )
+    return {
+        "store": store,
+        "applications": applications,
+        "runs": runs,
+        "median_ratio": statistics.median(r["ratio"] for r in runs),
+    }
+
+
+def intake_events_per_second(settings: Settings, applications: int, seed: int) -> float:
+    clock = ManualClock(datetime(2026, 6, 1, 9, tzinfo=UTC))
+    intake = build_intake(settings, codec=AvroCodec(SchemaCatalog.load()), clock=clock)
+    samples = [
+        a
+        for a in sample_applications(applications * 4, seed=seed, today=clock.now().date())
+        if a["procedure"] in TWO_EVENT_PROCEDURES
+    ][:applications]  # submit + accept only
+    started = time.perf_counter()
+    for number, application in enumerate(samples):
+        application_id = intake.submit_application(application, idempotency_key=f"s{number}")
+        intake.accept_application(application_id, idempotency_key=f"a{number}")
+    seconds = time.perf_counter() - started
+    events = intake.recorder.max_notification_id() or 0
+    intake.close()
+    if events != 2 * len(samples):
+        raise RuntimeError(f"intake recorded {events} events for {len(samples)} applications")
+    return events / seconds
+
+
+def bare_events_per_second(settings: Settings, applications: int) -> float:
+    environment = {**store_env("bare", settings), "IS_SNAPSHOTTING_ENABLED": "n"}
+    app: Application[UUID] = Application(env=environment)
+    started = time.perf_counter()
+    for number in range(applications):
+        counter = Counter(f"P-{number:016x}")
+        app.save(counter)
+        again: Counter = app.repository.get(counter.id)
+        again.step("accept")
+        app.save(again)
+    seconds = time.perf_counter() - started
+    events = app.recorder.max_notification_id() or 0
+    app.close()
+    return events / seconds
+
+
+def reconstruct(case_events: int) -> dict[str, Any]:
+    results = {}
+    for store in ("sqlite", "postgres"):
+        place = scratch(store)
+        try:
+            results[store] = reconstruct_on(place.settings, case_events)
+        finally:
+            place.drop()
+    return {"case_events": case_events, **results}
+
+
+def reconstruct_on(settings: Settings, case_events: int) -> dict[str, Any]:
+    """One case driven to ``case_events`` events, then read back 50 times."""
+    codec = AvroCodec(SchemaCatalog.load())
+    clock = ManualClock(datetime(2026, 1, 5, 9, tzinfo=UTC))
+    intake = build_intake(settings, codec=codec, clock=clock)
+    decision = build_decision(settings, codec=codec, clock=clock)
+    samples = sample_applications(50, seed=2, today=clock.now().date())
+    case_id = intake.submit_application(next(a for a in samples if a["procedure"] == "family"))
+    intake.accept_application(case_id)
+    # Decision opens the case from intake's event, as its consumer would (read from the log: no Kafka).
+    feed = NotificationLogFeed(
+        upstream="intake", recorder=intake.recorder, codec=codec, positions=decision.max_position
+    )
+    TrackedConsumer(feed, decision).run_until_caught_up(idle_timeout=0)
+    decision.execute(case_id, ("assign", {"team": "family-1", "officer_ref": "O-00000000000000aa"}))
+    while decision.get_case(case_id).version < case_events - 1:
+        clock.advance(timedelta(days=1))
+        today = clock.now().date()
+        due = today + timedelta(days=14)
+        request = {"requested_on": today, "due_on": due, "subject": "documents"}
+        decision.execute(case_id, ("request-information", request))
+        clock.advance(timedelta(days=1))
+        decision.execute(case_id, ("receive-information", {"received_on": clock.now().date()}))
+    times = []
+    for _ in range(50):
+        started = time.perf_counter()
+        case = decision.get_case(case_id)
+        times.append(time.perf_counter() - started)
+    result = {
+        "events": case.version,
+        "median_ms": round(statistics.median(times) * 1000, 2),
+        "p90_ms": round(sorted(times)[44] * 1000, 2),
+    }
+    intake.close()
+    decision.close()
+    return result
+
+
+def markdown(figures: dict[str, Any]) -> str:
+    lines = [
+        "| store | round | intake events/s | bare eventsourcing events/s | intake / bare |",
+        "|---|---:|---:|---:|---:|",
+    ]
+    for part in figures["commands"]:
+        for n, run in enumerate(part["runs"]):
+            lines.append(
+                f"| {part['store']} | {n + 1} | {run['intake']:,} | {run['bare']:,} | {run['ratio']} |"
+            )
+    rebuilt = figures["reconstruct"]
+    lines += [
+        "",
+        f"Reconstructing a {rebuilt['case_events']}-event case (Decision.get_case, median of 50):",
+    ]
+    for store in ("sqlite", "postgres"):
+        r = rebuilt[store]
+        lines.append(f"- {store}: {r['events']} events, median {r['median_ms']} ms, p90 {r['p90_ms']} ms")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    main()
