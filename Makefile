@@ -42,8 +42,8 @@ infra-down: ## stop them
 	-infra/kafka/kafka.sh stop
 	-infra/postgres/postgres.sh stop
 
-bench: $(STAMP) ## relay and consumer throughput on the real broker (needs infra-up)
-	$(BIN)/python -m bench.throughput
+bench: $(STAMP) ## the benchmark suite: every figure against its ceiling, markdown and JSON (needs infra-up)
+	$(BIN)/python -m bench
 
 bench-tower: $(STAMP) ## tower rebuild rate and freshness on the real broker and PostgreSQL (needs infra-up)
 	$(BIN)/python -m bench.tower
