@@ -140,9 +140,7 @@ def markdown(f: dict[str, Any]) -> str:
                 f"(achieved {r['achieved_events_per_second']})",
                 f"{r['p50_s']} / {r['p99_s']} s",
                 "p99 < 1 s at 500" if r in at_500 else "-",
-                (r["p99_s"] is not None and r["p99_s"] < TARGETS["freshness_p99_s"])
-                if r in at_500
-                else None,
+                _fresh_enough(r) if r in at_500 else None,
             )
             for r in f["freshness"]
         ),
