@@ -21,15 +21,14 @@ import argparse
 import json
 import statistics
 import time
-import uuid
-from dataclasses import dataclass
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from tempfile import mkdtemp
 from typing import Any
 from uuid import UUID
 
-import psycopg
 from eventsourcing.application import Application
 from eventsourcing.domain import Aggregate, event
 
@@ -40,7 +39,8 @@ from backbone.feeds.notification_log import NotificationLogFeed
 from backbone.logs import configure_logging
 from backbone.schemas import SchemaCatalog
 from backbone.settings import Settings
-from backbone.stores import postgres_dsn, store_env
+from backbone.stores import store_env
+from bench.scratch import scratch_database
 from services.decision.bootstrap import build_decision
 from services.intake.bootstrap import build_intake
 from services.intake.samples import sample_applications
@@ -88,40 +88,24 @@ def main() -> None:
     print(f"\nwritten to {path}")
 
 
-@dataclass
-class Scratch:
-    settings: Settings
-    database: str | None
-
-    def drop(self) -> None:
-        if self.database is not None:
-            with psycopg.connect(postgres_dsn(Settings.from_env()), autocommit=True) as connection:
-                connection.execute(f'DROP DATABASE IF EXISTS "{self.database}" WITH (FORCE)')
-
-
-def scratch(store: str) -> Scratch:
+@contextmanager
+def scratch(store: str) -> Iterator[Settings]:
+    """Settings on stores of their own: SQLite files in a new folder, or a new PostgreSQL database."""
     settings = Settings.from_env().with_overrides(data_dir=Path(mkdtemp(prefix="bench-commands-")))
     if store == "sqlite":
-        return Scratch(settings.with_overrides(mode="embedded"), None)
-    database = f"bench_commands_{uuid.uuid4().hex[:8]}"
-    with psycopg.connect(postgres_dsn(settings), autocommit=True) as connection:
-        connection.execute(f'CREATE DATABASE "{database}"')
-    return Scratch(settings.with_overrides(mode="distributed", postgres_dbname=database), database)
+        yield settings.with_overrides(mode="embedded")
+    else:
+        with scratch_database(settings) as database:
+            yield database
 
 
 def commands(store: str, applications: int, rounds: int) -> dict[str, Any]:
     runs = []
     for n in range(rounds):
-        ours = scratch(store)
-        try:
-            intake_rate = intake_events_per_second(ours.settings, applications, seed=n)
-        finally:
-            ours.drop()
-        theirs = scratch(store)
-        try:
-            bare_rate = bare_events_per_second(theirs.settings, applications)
-        finally:
-            theirs.drop()
+        with scratch(store) as ours:
+            intake_rate = intake_events_per_second(ours, applications, seed=n)
+        with scratch(store) as theirs:
+            bare_rate = bare_events_per_second(theirs, applications)
         runs.append(
             {
                 "intake": round(intake_rate),
@@ -176,11 +160,8 @@ def bare_events_per_second(settings: Settings, applications: int) -> float:
 def reconstruct(case_events: int) -> dict[str, Any]:
     results = {}
     for store in ("sqlite", "postgres"):
-        place = scratch(store)
-        try:
-            results[store] = reconstruct_on(place.settings, case_events)
-        finally:
-            place.drop()
+        with scratch(store) as place:
+            results[store] = reconstruct_on(place, case_events)
     return {"case_events": case_events, **results}
 
 

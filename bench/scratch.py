@@ -21,28 +21,32 @@ PARTITIONS = 6
 
 
 @contextmanager
-def scratch() -> Iterator[Settings]:
-    """Topics of 6 partitions and a database of this run's own, both removed afterwards."""
-    prefix = f"bench-{uuid.uuid4().hex[:8]}."
-    base = Settings.from_env()
-    database = prefix.strip(".").replace("-", "_")
-    with psycopg.connect(postgres_dsn(base), autocommit=True) as connection:
+def scratch_database(settings: Settings) -> Iterator[Settings]:
+    """``settings`` in distributed mode on a PostgreSQL database of its own, dropped afterwards."""
+    database = f"bench_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(postgres_dsn(settings), autocommit=True) as connection:
         connection.execute(f'CREATE DATABASE "{database}"')
-    settings = base.with_overrides(
-        mode="distributed",
-        postgres_dbname=database,
-        topic_prefix=prefix,
-        topic_partitions=PARTITIONS,
-        data_dir=Path(mkdtemp(prefix="bench-tower-")),
-    )
-    specs = declared_topics(PARTITIONS, prefix=prefix)
-    admin = make_admin(settings)
-    ensure_topics(admin, specs)
     try:
-        yield settings
+        yield settings.with_overrides(mode="distributed", postgres_dbname=database)
     finally:
-        admin.delete_topics([s.name for s in specs])
-        admin.close()
-        with psycopg.connect(postgres_dsn(base), autocommit=True) as connection:
+        with psycopg.connect(postgres_dsn(settings), autocommit=True) as connection:
             connection.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
-        shutil.rmtree(settings.data_dir, ignore_errors=True)
+
+
+@contextmanager
+def scratch() -> Iterator[Settings]:
+    """Topics of 6 partitions and a database of this run's own, all removed afterwards."""
+    prefix = f"bench-{uuid.uuid4().hex[:8]}."
+    data_dir = Path(mkdtemp(prefix="bench-tower-"))
+    base = Settings.from_env().with_overrides(data_dir=data_dir)
+    with scratch_database(base) as database:
+        settings = database.with_overrides(topic_prefix=prefix, topic_partitions=PARTITIONS)
+        specs = declared_topics(PARTITIONS, prefix=prefix)
+        admin = make_admin(settings)
+        ensure_topics(admin, specs)
+        try:
+            yield settings
+        finally:
+            admin.delete_topics([s.name for s in specs])
+            admin.close()
+            shutil.rmtree(data_dir, ignore_errors=True)

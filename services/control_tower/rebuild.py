@@ -17,9 +17,9 @@ from __future__ import annotations
 
 import gc
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from dataclasses import asdict, dataclass
 from multiprocessing import get_context
 from typing import Any
@@ -86,7 +86,7 @@ def rebuild_views(
         replaced = generations.live()
         dropped = generations.drop_unused(keep=replaced)
         generation = generations.start_next()
-        build_workload_store(settings, generation)  # creates the generation's tables
+        build_workload_store(settings, generation).datastore.close()  # creates the generation's tables
         started = time.perf_counter()
         if settings.mode == "embedded":
             shares = [load_logs(settings, codec, generation, progress)]
@@ -116,7 +116,7 @@ def load_logs(
     heads = {upstream: recorder.max_notification_id() or 0 for upstream, recorder in logs.items()}
     total = sum(heads.values())
 
-    def batches() -> Any:
+    def batches() -> Iterator[list[FeedItem]]:
         for upstream, recorder in logs.items():
             feed = NotificationLogFeed(
                 upstream=upstream, recorder=recorder, codec=codec, positions=lambda _: None
@@ -142,8 +142,8 @@ def _load_partitions(
         batches = read_ranges(settings, codec, ranges, client_id=f"{SERVICE}-rebuild")
         total = sum(r.size for r in ranges)
         return [_fold_and_load(settings, generation, streams, batches, total, progress)]
-    units = _share_partitions(ranges, len(ranges))  # one unit per partition number, largest first
-    workers = min(workers, len(units))
+    units = partition_units(ranges)
+    workers = min(workers, len(units))  # no more processes than units
     total = sum(r.size for r in ranges)
     context = get_context("spawn")  # no fork of a process that holds Kafka and database connections
     shared = _Shared(context.Value("i", 0), context.Array("q", len(units), lock=False))
@@ -168,9 +168,9 @@ def _load_partitions(
     return reports
 
 
-def _share_partitions(ranges: list[PartitionRange], workers: int) -> list[list[PartitionRange]]:
-    """The partition numbers dealt round-robin to at most ``workers`` shares, largest first; every topic's
-    partition n goes to the same share (a case's events are all in partition n of each topic)."""
+def partition_units(ranges: list[PartitionRange]) -> list[list[PartitionRange]]:
+    """The rebuild's units of work: per partition number, that partition of every topic (a case's events
+    are all in partition n of each topic), the largest first so the last units taken are small."""
     counts = {r.topic: 0 for r in ranges}
     for r in ranges:
         counts[r.topic] += 1
@@ -183,10 +183,7 @@ def _share_partitions(ranges: list[PartitionRange], workers: int) -> list[list[P
     for r in ranges:
         sizes[r.partition] = sizes.get(r.partition, 0) + r.size
     order = sorted(sizes, key=lambda p: (-sizes[p], p))
-    dealt: list[list[int]] = [[] for _ in range(min(workers, len(order)))]
-    for n, partition in enumerate(order):
-        dealt[n % len(dealt)].append(partition)
-    return [[r for r in ranges if r.partition in share] for share in dealt]
+    return [[r for r in ranges if r.partition == number] for number in order]
 
 
 @dataclass(frozen=True)
@@ -266,18 +263,17 @@ def _fold_and_load(
     settings: Settings,
     generation: int,
     streams: list[str],
-    batches: Any,
+    batches: Iterable[list[FeedItem]],
     total: int,
     progress: Progress | None,
 ) -> ShareReport:
     store = build_workload_store(settings, generation)
     fold = ViewFold()
     read = 0
-    with fewer_collections(), store.bulk_load(streams) as load:
+    with closing(store.datastore), fewer_collections(), store.bulk_load(streams) as load:
         if progress is not None:
             progress(0, total)
-        for batch in batches:
-            items: list[FeedItem] = batch
+        for items in batches:
             fold.add(items)
             read += len(items)
             if fold.timeline_pending >= TIMELINE_CHUNK:

@@ -20,7 +20,7 @@ from services.control_tower.adapters.bulk_load import GenerationNotEmptyError
 from services.control_tower.adapters.workload_store import PostgresWorkloadStore, SQLiteWorkloadStore
 from services.control_tower.projections.view_fold import ViewFold
 from services.control_tower.projections.workload import WorkloadProjection
-from services.control_tower.rebuild import _share_partitions
+from services.control_tower.rebuild import partition_units
 from services.decision.bootstrap import build_decision, build_decision_consumer
 from services.intake.bootstrap import build_intake
 from simulation.history import generate_history
@@ -128,22 +128,21 @@ def _range(topic: str, partition: int, size: int) -> PartitionRange:
     return PartitionRange(topic, topic.split(".")[0], partition, 0, size)
 
 
-def test_workers_share_partition_numbers_so_a_case_stays_with_one_worker() -> None:
+def test_workers_take_partition_numbers_so_a_case_stays_with_one_worker() -> None:
     ranges = [_range(t, p, 10 * (p + 1)) for t in ("intake.events", "decision.events") for p in range(6)]
-    shares = _share_partitions(ranges, 4)
-    assert len(shares) == 4
-    for share in shares:
-        numbers = {r.partition for r in share}
-        assert {(r.topic, r.partition) for r in share} == {
-            (t, p) for t in ("intake.events", "decision.events") for p in numbers
+    units = partition_units(ranges)
+    assert len(units) == 6
+    for unit in units:
+        (number,) = {r.partition for r in unit}
+        assert {(r.topic, r.partition) for r in unit} == {
+            (t, number) for t in ("intake.events", "decision.events")
         }
-    every = [r for share in shares for r in share]
+    every = [r for unit in units for r in unit]
     assert len(every) == len(ranges) and set(every) == set(ranges)
-    assert {r.partition for r in shares[0]} == {5, 1}  # the largest first, dealt round-robin
-    assert len(_share_partitions(ranges, 12)) == 6  # no more workers than partition numbers
+    assert [unit[0].partition for unit in units] == [5, 4, 3, 2, 1, 0]  # the largest first
 
 
 def test_topics_with_different_partition_counts_cannot_be_shared() -> None:
     ranges = [_range("intake.events", p, 5) for p in range(6)] + [_range("decision.events", 0, 5)]
     with pytest.raises(ValueError, match="different partition counts"):
-        _share_partitions(ranges, 2)
+        partition_units(ranges)

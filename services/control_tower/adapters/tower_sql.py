@@ -6,16 +6,13 @@ the table's name (schema-qualified in PostgreSQL).
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from typing import Any
 
-from backbone.envelope import Envelope
 from services.control_tower.projections.workload import (
     STAGE_ORDER,
     StageChange,
     WorkloadRow,
-    event_rank,
 )
 
 UPSERT_CASE = (
@@ -109,20 +106,3 @@ def change_params(change: StageChange) -> tuple[Any, ...]:
 
 def row_values(row: Any) -> tuple[Any, ...]:
     return tuple(row.values()) if isinstance(row, dict) else tuple(row)
-
-
-def timeline_params(envelope: Envelope) -> tuple[Any, ...]:
-    """One line of a case's timeline: what happened, when, and the event's data (no personal data travels
-    in events; the metadata block is left out)."""
-    detail = {k: v for k, v in envelope.data.items() if k != "meta"}
-    return (
-        envelope.subject,
-        event_rank(envelope),
-        envelope.time.isoformat(),
-        envelope.schema,
-        _DETAIL_JSON.encode(detail),
-    )
-
-
-# One encoder for every detail: json.dumps with options builds a new encoder on every call.
-_DETAIL_JSON = json.JSONEncoder(default=str, sort_keys=True)

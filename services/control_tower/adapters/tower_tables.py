@@ -33,10 +33,10 @@ from services.control_tower.adapters.tower_sql import (
     WORKLOAD_DETAIL,
     change_params,
     row_values,
-    timeline_params,
     workload_rows,
 )
 from services.control_tower.projections.case_facts import CaseFacts, merge_fact_events
+from services.control_tower.projections.timeline import timeline_row
 from services.control_tower.projections.workload import STAGE_ORDER, StageChange, WorkloadRow
 
 
@@ -118,7 +118,7 @@ class TowerTables:
                 cursor.executemany(self._count, [(stream, t, n) for t, n in sorted(counts.items())])
             _apply_fact_events(self.facts, cursor, fact_events, self.stage_time_sql)
             if events:
-                rows = sorted(timeline_params(e) for e in events)  # by case and rank: key order
+                rows = sorted(timeline_row(e) for e in events)  # by case and rank: key order
                 cursor.executemany(self._timeline_sql, rows)
             if last_recorded_at is not None:
                 _record_freshness(self._freshness_sql, cursor, tracking, last_recorded_at)

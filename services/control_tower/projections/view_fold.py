@@ -3,9 +3,10 @@ generation: the same rows the tracked projection writes batch by batch, but each
 
 A batch at a time the tracked path reads and rewrites each case's rows; a rebuild instead keeps every
 case it has seen in memory and hands the tables over when its range is read (``rows``). The rules are the
-projection's own (``stage_change``, ``apply_fact_event``, ``advance_stage``, ``timeline_params``), applied
-event by event in stream order, so the result is the same rows; ``tests/e2e/test_rebuild_swap.py`` and
-the rebuild benchmark check that it equals the live views.
+projection's own (``STAGES`` ranked by ``event_rank`` as the case upsert does, ``apply_fact_event``,
+``advance_stage``, ``timeline_row``), applied event by event in stream order, so the result is the same
+rows; ``tests/e2e/test_rebuild.py`` and ``tests/unit/test_view_fold.py`` check that it equals the live
+views.
 
 Duplicates on a stream (a relay that republished after a crash) carry a notification id at or below the
 last one folded from that stream, and are skipped, as the tracked consumer skips them.
@@ -19,13 +20,13 @@ from datetime import datetime
 from typing import Any
 
 from backbone.feeds.base import FeedItem
-from services.control_tower.adapters.tower_sql import timeline_params
 from services.control_tower.projections.case_facts import (
     CaseFacts,
     Fields,
     advance_stage,
     apply_fact_event,
 )
+from services.control_tower.projections.timeline import timeline_row
 from services.control_tower.projections.workload import FACT_EVENTS, STAGES, event_rank
 
 _EMPTY_FACTS = dict(vars(CaseFacts("")))
@@ -86,7 +87,7 @@ class ViewFold:
                     total = rows.stage_time.setdefault((visit.procedure, visit.stage), [0, 0])
                     total[0] += 1
                     total[1] += visit.seconds
-            timeline.append(timeline_params(envelope))
+            timeline.append(timeline_row(envelope))
             self.folded += 1
 
     @property
