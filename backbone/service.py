@@ -6,11 +6,22 @@ same contract the consumers read; the clock is injected, so simulations and repl
 Commands may carry a client idempotency key. The key and a fingerprint of the request are recorded as a
 tracking row *in the same transaction* as the command's events: repeating the request records nothing
 and returns the first result; reusing the key for another request is refused.
+
+Commands run one transaction each, or many in one (``batch``): inside ``with service.batch():`` every
+command is checked and carried out as usual, on the batch's own copy of each case it touches (so a
+second command sees the first's changes), and the events of all of them, with every idempotency key,
+are recorded in one transaction when the block ends. An exception that leaves the block records
+nothing; a command refused inside it (and caught there) records nothing of its own, and the batch goes
+on, unless the refused command had already changed a case: then the whole batch is refused at its end.
 """
 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass, field
 from typing import Any
 from uuid import UUID, uuid5
 
@@ -21,8 +32,9 @@ from pydantic import BaseModel
 
 from backbone.clock import Clock
 from backbone.codec import AvroCodec
-from backbone.errors import FieldProblem, InvalidCommand
+from backbone.errors import BackboneError, FieldProblem, InvalidCommand
 from backbone.event_mapper import AvroEventMapper
+from backbone.recorders import REQUEST_KEYS
 
 IDEMPOTENT_IDS = UUID("0b6c5f86-7d1e-5a39-8c77-2d6f0f3f9e41")
 
@@ -40,11 +52,83 @@ def id_for_key(key: str) -> UUID:
     return uuid5(IDEMPOTENT_IDS, key)
 
 
+class BatchRefusedError(BackboneError):
+    """A batch was not recorded: a command in it failed after it had changed a case."""
+
+
+@dataclass
+class Batch:
+    """What a batch has done so far: the cases it touched (each loaded once, changed in memory), the
+    events of its completed commands in the order they happened, and its commands' keys."""
+
+    aggregates: dict[UUID, Any] = field(default_factory=dict)
+    events: list[Any] = field(default_factory=list)
+    keys: dict[str, int] = field(default_factory=dict)  # key row name -> request fingerprint
+    commands: int = 0
+    broken: UUID | None = None  # a case a failed command left changed, seen when it was loaded again
+
+    def add(self, key: str | None, fingerprint: int, aggregates: tuple[Any, ...]) -> None:
+        """A command completed: its events are the batch's, in order."""
+        for aggregate in aggregates:
+            self.aggregates.setdefault(aggregate.id, aggregate)
+            self.events.extend(aggregate.collect_events())
+        if key is not None:
+            self.keys[_name(key)] = fingerprint
+        self.commands += 1
+
+    def touched(self, aggregate_id: UUID) -> Any:
+        """The batch's copy of a case; events still pending on it are a failed command's."""
+        aggregate = self.aggregates[aggregate_id]
+        if self.broken is None and aggregate.pending_events:
+            self.broken = aggregate_id
+        return aggregate
+
+    def unsettled(self) -> list[UUID]:
+        """Cases changed by a command that did not complete (it failed after changing them)."""
+        if self.broken is not None:
+            return [self.broken]
+        return [case_id for case_id, aggregate in self.aggregates.items() if aggregate.pending_events]
+
+
 class CaseService(Application[UUID]):
     def __init__(self, *, env: EnvType, codec: AvroCodec, clock: Clock) -> None:
         self.codec = codec
         self.clock = clock
+        self._batch: ContextVar[Batch | None] = ContextVar(f"{type(self).__name__}-batch", default=None)
         super().__init__(env=env)
+
+    @contextmanager
+    def batch(self) -> Iterator[Batch]:
+        """Record every command carried out in the block in one transaction, when the block ends."""
+        if self._batch.get() is not None:
+            raise RuntimeError("a batch is already open here: batches do not nest")
+        batch = Batch()
+        token = self._batch.set(batch)
+        try:
+            yield batch
+        finally:
+            self._batch.reset(token)
+        if unsettled := batch.unsettled():
+            raise BatchRefusedError(
+                f"batch of {batch.commands} commands not recorded: a command failed after it had "
+                f"changed case {unsettled[0]}"
+            )
+        if not batch.events and not batch.keys:
+            return
+        processing = ProcessingEvent[UUID]()
+        processing.events.extend(batch.events)  # in command order, as one command at a time would be
+        processing.saved_kwargs[REQUEST_KEYS] = [Tracking(k, fp) for k, fp in batch.keys.items()]
+        self._notify(self._record(processing))
+
+    def load(self, aggregate_id: UUID) -> Any:
+        """An aggregate as its stored events make it, or as the open batch has changed it."""
+        batch = self._batch.get()
+        if batch is not None and aggregate_id in batch.aggregates:
+            return batch.touched(aggregate_id)
+        aggregate = self.repository.get(aggregate_id, projector_func=_project)
+        if batch is not None:
+            batch.aggregates[aggregate_id] = aggregate
+        return aggregate
 
     def construct_mapper(self) -> Mapper[UUID]:
         return AvroEventMapper(self.codec)
@@ -61,7 +145,10 @@ class CaseService(Application[UUID]):
         """Whether a request with this key was carried out; refuses a key reused for another request."""
         if key is None:
             return False
-        recorded = self.process_recorder.max_tracking_id(_name(key))
+        batch = self._batch.get()
+        recorded = batch.keys.get(_name(key)) if batch is not None else None
+        if recorded is None:
+            recorded = self.process_recorder.max_tracking_id(_name(key))
         if recorded is None:
             return False
         if recorded != fingerprint:
@@ -78,7 +165,12 @@ class CaseService(Application[UUID]):
         return True
 
     def save_command(self, key: str | None, fingerprint: int, *aggregates: Any) -> None:
-        """Save the aggregates' new events, with the idempotency key in the same transaction."""
+        """Save the aggregates' new events, with the idempotency key in the same transaction (or, in
+        a batch, leave them to the batch's transaction)."""
+        batch = self._batch.get()
+        if batch is not None:
+            batch.add(key, fingerprint, aggregates)
+            return
         if key is None:
             self.save(*aggregates)
             return
@@ -91,6 +183,13 @@ class CaseService(Application[UUID]):
                 return  # the same request, carried out at the same moment by another worker
             raise
         self._notify(recordings)
+
+
+def _project(aggregate: Any, events: Any) -> Any:
+    """The library's projector without its per-event runtime Protocol check (a fifth of a load)."""
+    for event in events:
+        aggregate = event.mutate(aggregate)
+    return aggregate
 
 
 def _name(key: str) -> str:

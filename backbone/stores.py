@@ -22,6 +22,7 @@ def store_env(service: str, settings: Settings) -> dict[str, str]:
             "PERSISTENCE_MODULE": "eventsourcing.sqlite",
             "SQLITE_DBNAME": str(settings.data_dir / f"{service}.sqlite"),
             "SQLITE_LOCK_TIMEOUT": "30",
+            "PROCESS_RECORDER_TOPIC": "backbone.recorders:SQLiteCommandRecorder",
         }
     ensure_postgres_schema(settings, service)
     return {
@@ -34,6 +35,7 @@ def store_env(service: str, settings: Settings) -> dict[str, str]:
         "POSTGRES_SCHEMA": service,
         "POSTGRES_POOL_SIZE": str(settings.postgres_pool_size),
         "POSTGRES_CONNECT_TIMEOUT": "10",
+        "PROCESS_RECORDER_TOPIC": "backbone.recorders:PostgresCommandRecorder",
     }
 
 

@@ -2,6 +2,10 @@
 and decision works its cases within each procedure's weekly capacity (``casework.py``), all through the
 real intake and decision commands with a clock that moves.
 
+Commands are recorded a working day of intake, or a procedure's week of decisions, per transaction
+(``CaseService.batch``), in the order they were given, so the events are the same as with one command
+per transaction (``one_command_per_transaction``), at a fraction of the commits.
+
 Deterministic for a seed: every random choice comes from a generator seeded by the plan's seed, the
 purpose (arrivals, intake, each procedure's casework) and the week, used in a fixed order; the ids
 and correlation ids the services would otherwise draw at random are given (idempotency keys and
@@ -11,7 +15,8 @@ correlation ids derived from the seed), so the same plan gives the same events.
 from __future__ import annotations
 
 import random
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
@@ -128,6 +133,8 @@ class Simulator:
         clock: ManualClock,
         settle: Callable[[], None],
         plan: SimulationPlan,
+        *,
+        one_command_per_transaction: bool = False,
     ) -> None:
         self.intake, self.decision, self.clock, self.settle, self.plan = (
             intake,
@@ -136,6 +143,7 @@ class Simulator:
             settle,
             plan,
         )
+        self.one_command_per_transaction = one_command_per_transaction
         self.rng = random.Random(plan.seed)  # replaced per week and purpose by _stream()
         self.inflow = InflowModel(plan.scale, plan.shocks)
         self.queues: dict[str, list[SimCase]] = {p: [] for p in PROCEDURES}
@@ -168,9 +176,10 @@ class Simulator:
         for offset, procedures in enumerate(days):
             today = monday + timedelta(days=offset)
             self._at(today, time(10))
-            self._intake_follow_ups(today)
-            for procedure in procedures:
-                self._submit(procedure, today)
+            with self._transaction(self.intake):
+                self._intake_follow_ups(today)
+                for procedure in procedures:
+                    self._submit(procedure, today)
 
     def _submit(self, procedure: str, today: date) -> None:
         parameters = self.plan.parameters
@@ -272,8 +281,9 @@ class Simulator:
                 parameters,
                 extension_allowed=self._sudden_rise(friday),
             )
-            for case, (action, fields) in work.commands:
-                self._decide(case, action, fields, friday)
+            with self._transaction(self.decision):
+                for case, (action, fields) in work.commands:
+                    self._decide(case, action, fields, friday)
             self.stats.decided += work.decided
             self._count(procedure, "decided", work.decided)
             self.queues[procedure] = [c for c in queue if c.phase != "closed"]
@@ -302,6 +312,12 @@ class Simulator:
         )
 
     # -- helpers ---------------------------------------------------------------------------------
+
+    @contextmanager
+    def _transaction(self, service: Intake | Decision) -> Iterator[None]:
+        """The commands in the block recorded in one transaction (unless one per transaction)."""
+        with nullcontext() if self.one_command_per_transaction else service.batch():
+            yield
 
     def _at(self, day: date, moment: time) -> None:
         self.clock.set(datetime.combine(day, moment, tzinfo=UTC))

@@ -21,10 +21,19 @@ from tests.factories import embedded_settings
 PLAN = SimulationPlan(starts_on=date(2022, 8, 1), weeks=10, scale=0.01, seed=11)
 
 
-def _simulate(tmp_path: Path, plan: SimulationPlan) -> tuple[EmbeddedServices, SimulationStats]:
+def _simulate(
+    tmp_path: Path, plan: SimulationPlan, *, one_command_per_transaction: bool = False
+) -> tuple[EmbeddedServices, SimulationStats]:
     clock = ManualClock(datetime.combine(plan.first_monday, time(8), tzinfo=UTC))
     services = EmbeddedServices(embedded_settings(tmp_path), clock)
-    stats = Simulator(services.intake, services.decision, clock, services.settle, plan).run()
+    stats = Simulator(
+        services.intake,
+        services.decision,
+        clock,
+        services.settle,
+        plan,
+        one_command_per_transaction=one_command_per_transaction,
+    ).run()
     return services, stats
 
 
@@ -44,6 +53,16 @@ def test_the_same_plan_gives_the_same_events(tmp_path: Path) -> None:
     third, _ = _simulate(tmp_path / "c", other_seed)
     assert _log(third.intake.recorder) != _log(first.intake.recorder)
     for services in (first, second, third):
+        services.close()
+
+
+def test_batched_commands_give_the_same_events_as_one_command_per_transaction(tmp_path: Path) -> None:
+    batched, stats = _simulate(tmp_path / "batched", PLAN)
+    single, again = _simulate(tmp_path / "single", PLAN, one_command_per_transaction=True)
+    assert stats == again
+    for service in ("intake", "decision"):
+        assert _log(getattr(batched, service).recorder) == _log(getattr(single, service).recorder)
+    for services in (batched, single):
         services.close()
 
 

@@ -1,0 +1,150 @@
+"""Commands in a batch: all recorded in one transaction when the block ends, or none of them.
+
+Each command in a batch is checked and carried out as it would be alone, on the batch's copy of its case;
+its idempotency key is recorded with the batch's events. What leaves the block as an exception records
+nothing; a command refused inside it records nothing of its own; a command that failed after it had
+changed a case refuses the whole batch.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from backbone.errors import DomainRuleViolation, InvalidCommand
+from backbone.service import BatchRefusedError
+from services.decision.bootstrap import build_decision, build_decision_consumer
+from services.intake.bootstrap import build_intake
+from tests.factories import an_application, clock, codec, embedded_settings
+
+ASSIGN = ("assign", {"team": "family-zwolle", "officer_ref": "O-00000000000000b2"})
+
+
+@pytest.fixture
+def intake(tmp_path: Path) -> Any:
+    return build_intake(embedded_settings(tmp_path), codec=codec(), clock=clock())
+
+
+def stored_events(service: Any) -> int:
+    return service.recorder.max_notification_id() or 0
+
+
+def kinds(service: Any) -> list[str]:
+    notifications = service.recorder.select_notifications(start=1, limit=100)
+    return [n.topic.rsplit(".", 1)[-1] for n in notifications]
+
+
+def test_a_batch_records_nothing_until_it_ends_then_every_event_in_one_go(intake: Any) -> None:
+    with intake.batch() as batch:
+        first = intake.submit_application(an_application(), idempotency_key="b-1")
+        intake.accept_application(first, idempotency_key="b-2")
+        second = intake.submit_application(an_application(nationality="ERI"), idempotency_key="b-3")
+        assert stored_events(intake) == 0
+        assert intake.get_application(first).version == 2  # the second command saw the first's change
+    assert batch.commands == 3
+    assert kinds(intake) == ["ApplicationSubmitted", "ApplicationAccepted", "ApplicationSubmitted"]
+    assert intake.get_application(first).statutory_deadline is not None
+    assert intake.get_application(second).version == 1
+
+
+def test_the_keys_of_a_batch_are_recorded_with_it(intake: Any) -> None:
+    with intake.batch():
+        application_id = intake.submit_application(an_application(), idempotency_key="k-1")
+        intake.accept_application(application_id, idempotency_key="k-2")
+    # repeated alone, or in another batch: nothing new, the same answer
+    assert intake.submit_application(an_application(), idempotency_key="k-1") == application_id
+    with intake.batch():
+        intake.accept_application(application_id, idempotency_key="k-2")
+    assert stored_events(intake) == 2
+    with pytest.raises(InvalidCommand) as caught:
+        intake.submit_application(an_application(nationality="ERI"), idempotency_key="k-1")
+    assert caught.value.problems[0].rule == "reused_for_another_request"
+
+
+def test_a_key_reused_for_another_request_within_the_batch_is_refused(intake: Any) -> None:
+    with intake.batch():
+        intake.submit_application(an_application(), idempotency_key="same")
+        again = intake.submit_application(an_application(), idempotency_key="same")
+        with pytest.raises(InvalidCommand) as caught:
+            intake.submit_application(an_application(nationality="ERI"), idempotency_key="same")
+    assert caught.value.problems[0].field == "idempotency_key"
+    assert stored_events(intake) == 1
+    assert intake.get_application(again).version == 1
+
+
+def test_an_exception_leaving_the_block_records_nothing_not_even_the_keys(intake: Any) -> None:
+    with pytest.raises(RuntimeError, match="crash"), intake.batch():
+        application_id = intake.submit_application(an_application(), idempotency_key="c-1")
+        intake.accept_application(application_id, idempotency_key="c-2")
+        raise RuntimeError("crash before the end of the batch")
+    assert stored_events(intake) == 0
+    # nothing was recorded, so the same requests are carried out in full when they come again
+    with intake.batch():
+        assert intake.submit_application(an_application(), idempotency_key="c-1") == application_id
+        intake.accept_application(application_id, idempotency_key="c-2")
+    assert kinds(intake) == ["ApplicationSubmitted", "ApplicationAccepted"]
+
+
+def test_a_refused_command_caught_in_the_batch_records_nothing_and_the_rest_goes_on(intake: Any) -> None:
+    with intake.batch():
+        application_id = intake.submit_application(an_application())
+        intake.accept_application(application_id)
+        with pytest.raises(DomainRuleViolation):
+            intake.accept_application(application_id)  # accepted already
+        with pytest.raises(InvalidCommand):
+            intake.submit_application(an_application(nationality="syria"))
+        other = intake.submit_application(an_application(nationality="ERI"))
+    assert kinds(intake) == ["ApplicationSubmitted", "ApplicationAccepted", "ApplicationSubmitted"]
+    assert intake.get_application(other).version == 1
+
+
+def decision_with_a_case(tmp_path: Path, intake: Any) -> tuple[Any, Any]:
+    settings = embedded_settings(tmp_path)
+    application_id = intake.submit_application(an_application())
+    intake.accept_application(application_id)
+    decision = build_decision(settings, codec=codec(), clock=clock())
+    build_decision_consumer(
+        decision, settings, codec=codec(), intake_log=intake.recorder
+    ).run_until_caught_up(idle_timeout=0)
+    return decision, application_id
+
+
+def test_a_command_that_failed_after_changing_a_case_refuses_the_whole_batch(
+    tmp_path: Path, intake: Any
+) -> None:
+    decision, case_id = decision_with_a_case(tmp_path, intake)
+    before = stored_events(decision)
+
+    def crash_once(case: Any) -> None:
+        decision.before_save = None
+        raise RuntimeError("failed between changing the case and saving it")
+
+    with pytest.raises(BatchRefusedError, match=str(case_id)), decision.batch():
+        decision.before_save = crash_once
+        with pytest.raises(RuntimeError):
+            decision.execute(case_id, ASSIGN)
+        decision.execute(
+            case_id,
+            ("request-information", {"requested_on": "2026-10-30", "due_on": "2026-11-20", "subject": "x"}),
+        )
+    assert stored_events(decision) == before
+    assert decision.get_case(case_id).version == 1
+
+
+def test_an_objection_opened_in_a_batch_is_saved_with_it(tmp_path: Path, intake: Any) -> None:
+    decision, case_id = decision_with_a_case(tmp_path, intake)
+    with decision.batch():
+        decision.execute(case_id, ASSIGN)
+        decision.execute(
+            case_id, ("decide", {"decided_on": "2026-10-30", "outcome": "rejected", "grounds": ["x"]})
+        )
+        case = decision.execute(case_id, ("file-objection", {"filed_on": "2026-10-30"}))
+    assert decision.get_case(case_id).version == case.version == 4
+    assert decision.get_case(case.objection_case_id).procedure.value == "objection"
+
+
+def test_batches_do_not_nest(intake: Any) -> None:
+    with intake.batch(), pytest.raises(RuntimeError, match="do not nest"), intake.batch():
+        pass
