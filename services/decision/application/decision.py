@@ -75,7 +75,7 @@ class Decision(CaseService):
         processing.collect_events(case)
 
     def get_case(self, case_id: UUID) -> Case:
-        case: Case = self.repository.get(case_id)
+        case: Case = self.load(case_id)
         return case
 
     def execute(

@@ -148,7 +148,7 @@ class Intake(CaseService):
         log.info("application_accepted", statutory_deadline=str(application.statutory_deadline))
 
     def get_application(self, application_id: UUID) -> Application:
-        application: Application = self.repository.get(application_id)
+        application: Application = self.load(application_id)
         return application
 
     def _validated(self, command_type: type[C], data: Input | C) -> tuple[C, datetime]:
