@@ -164,6 +164,10 @@ class CaseService(Application[UUID]):
             )
         return True
 
+    def key_recorded(self, key: str) -> bool:
+        """Whether a command with this idempotency key is on record here."""
+        return self.process_recorder.max_tracking_id(_name(key)) is not None
+
     def save_command(self, key: str | None, fingerprint: int, *aggregates: Any) -> None:
         """Save the aggregates' new events, with the idempotency key in the same transaction (or, in
         a batch, leave them to the batch's transaction)."""

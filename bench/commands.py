@@ -1,13 +1,17 @@
 """Intake commands against the eventsourcing library's own ceiling, and a case's reconstruction.
 
-    python -m bench.commands [--applications 2000] [--rounds 2] [--case-events 60] [--json PATH]
+    python -m bench.commands [--applications 2000] [--rounds 2] [--batch 200] [--case-events 60]
+                             [--json PATH]
 
-commands      Taking turns in one run, on SQLite and on PostgreSQL:
-                intake  submit + accept for each application: two commands, each validated, recorded with
-                        its idempotency key and saved in a transaction of its own (intake's real path)
+commands      Taking turns in one run, on SQLite and on PostgreSQL, single and batched:
+                intake  submit + accept for each application: two commands, each validated and recorded
+                        with its idempotency key; single: each command in a transaction of its own
+                        (read the case, save its event); batched: ``--batch`` commands per transaction
+                        (``with intake.batch():``, the accept on the batch's copy of the case)
                 bare    a bare eventsourcing Application with an aggregate that records the same number of
-                        events the same way (one new aggregate saved, then read back and one more event
-                        saved), with the library's default JSON transcoder
+                        events the same way (single: one new aggregate saved, then read back and one more
+                        event saved; batched: the aggregates of ``--batch`` commands created, stepped and
+                        saved together), with the library's default JSON transcoder
               Events per second each; the ratio is intake / bare per round.
 reconstruct   A decision case with ``--case-events`` events (assign, then information requests and their
               answers), read back from the store as an auditor's replay does: the time of
@@ -22,7 +26,7 @@ import json
 import statistics
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from tempfile import mkdtemp
@@ -70,6 +74,7 @@ def main() -> None:
     )
     parser.add_argument("--applications", type=int, default=2000)
     parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--batch", type=int, default=200, help="commands per transaction when batched")
     parser.add_argument("--case-events", type=int, default=60)
     parser.add_argument("--json", type=Path, help=f"default: {RESULTS}/commands-<date>.json")
     arguments = parser.parse_args()
@@ -77,7 +82,9 @@ def main() -> None:
     figures = {
         "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "commands": [
-            commands(store, arguments.applications, arguments.rounds) for store in ("sqlite", "postgres")
+            commands(store, arguments.applications, arguments.rounds, batch)
+            for store in ("sqlite", "postgres")
+            for batch in (1, arguments.batch)
         ],
         "reconstruct": reconstruct(arguments.case_events),
     }
@@ -99,13 +106,14 @@ def scratch(store: str) -> Iterator[Settings]:
             yield database
 
 
-def commands(store: str, applications: int, rounds: int) -> dict[str, Any]:
+def commands(store: str, applications: int, rounds: int, batch: int = 1) -> dict[str, Any]:
+    """``batch`` commands per transaction (1: each command in its own)."""
     runs = []
     for n in range(rounds):
         with scratch(store) as ours:
-            intake_rate = intake_events_per_second(ours, applications, seed=n)
+            intake_rate = intake_events_per_second(ours, applications, seed=n, batch=batch)
         with scratch(store) as theirs:
-            bare_rate = bare_events_per_second(theirs, applications)
+            bare_rate = bare_events_per_second(theirs, applications, batch=batch)
         runs.append(
             {
                 "intake": round(intake_rate),
@@ -116,12 +124,13 @@ def commands(store: str, applications: int, rounds: int) -> dict[str, Any]:
     return {
         "store": store,
         "applications": applications,
+        "commands_per_transaction": batch,
         "runs": runs,
         "median_ratio": statistics.median(r["ratio"] for r in runs),
     }
 
 
-def intake_events_per_second(settings: Settings, applications: int, seed: int) -> float:
+def intake_events_per_second(settings: Settings, applications: int, seed: int, batch: int = 1) -> float:
     clock = ManualClock(datetime(2026, 6, 1, 9, tzinfo=UTC))
     intake = build_intake(settings, codec=AvroCodec(SchemaCatalog.load()), clock=clock)
     samples = [
@@ -129,10 +138,13 @@ def intake_events_per_second(settings: Settings, applications: int, seed: int) -
         for a in sample_applications(applications * 4, seed=seed, today=clock.now().date())
         if a["procedure"] in TWO_EVENT_PROCEDURES
     ][:applications]  # submit + accept only
+    per_transaction = max(batch // 2, 1)  # applications, two commands each
     started = time.perf_counter()
-    for number, application in enumerate(samples):
-        application_id = intake.submit_application(application, idempotency_key=f"s{number}")
-        intake.accept_application(application_id, idempotency_key=f"a{number}")
+    for first in range(0, len(samples), per_transaction):
+        with nullcontext() if batch == 1 else intake.batch():
+            for number in range(first, min(first + per_transaction, len(samples))):
+                application_id = intake.submit_application(samples[number], idempotency_key=f"s{number}")
+                intake.accept_application(application_id, idempotency_key=f"a{number}")
     seconds = time.perf_counter() - started
     events = intake.recorder.max_notification_id() or 0
     intake.close()
@@ -141,16 +153,27 @@ def intake_events_per_second(settings: Settings, applications: int, seed: int) -
     return events / seconds
 
 
-def bare_events_per_second(settings: Settings, applications: int) -> float:
+def bare_events_per_second(settings: Settings, applications: int, batch: int = 1) -> float:
     environment = {**store_env("bare", settings), "IS_SNAPSHOTTING_ENABLED": "n"}
     app: Application[UUID] = Application(env=environment)
+    per_transaction = max(batch // 2, 1)
     started = time.perf_counter()
-    for number in range(applications):
-        counter = Counter(f"P-{number:016x}")
-        app.save(counter)
-        again: Counter = app.repository.get(counter.id)
-        again.step("accept")
-        app.save(again)
+    if batch == 1:
+        for number in range(applications):
+            counter = Counter(f"P-{number:016x}")
+            app.save(counter)
+            again: Counter = app.repository.get(counter.id)
+            again.step("accept")
+            app.save(again)
+    else:
+        for first in range(0, applications, per_transaction):
+            counters = [
+                Counter(f"P-{number:016x}")
+                for number in range(first, min(first + per_transaction, applications))
+            ]
+            for counter in counters:
+                counter.step("accept")
+            app.save(*counters)
     seconds = time.perf_counter() - started
     events = app.recorder.max_notification_id() or 0
     app.close()
@@ -205,13 +228,15 @@ def reconstruct_on(settings: Settings, case_events: int) -> dict[str, Any]:
 
 def markdown(figures: dict[str, Any]) -> str:
     lines = [
-        "| store | round | intake events/s | bare eventsourcing events/s | intake / bare |",
-        "|---|---:|---:|---:|---:|",
+        "| store | commands per transaction | round | intake events/s | bare eventsourcing events/s "
+        "| intake / bare |",
+        "|---|---:|---:|---:|---:|---:|",
     ]
     for part in figures["commands"]:
         for n, run in enumerate(part["runs"]):
             lines.append(
-                f"| {part['store']} | {n + 1} | {run['intake']:,} | {run['bare']:,} | {run['ratio']} |"
+                f"| {part['store']} | {part['commands_per_transaction']} | {n + 1} | {run['intake']:,} "
+                f"| {run['bare']:,} | {run['ratio']} |"
             )
     rebuilt = figures["reconstruct"]
     lines += [

@@ -17,8 +17,9 @@ from __future__ import annotations
 import random
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, nullcontext
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
 from typing import Any
 from uuid import UUID, uuid5
 
@@ -31,6 +32,7 @@ from services.decision.application.decision import Decision
 from services.intake.application.intake import Intake
 from services.intake.samples import NATURALISATION_FEE_CENTS, TARGET_GROUPS, sample_application
 from simulation.casework import SimCase, WeekBudget, week_of_work
+from simulation.checkpoint import case_from_json, case_to_json, shock_from_json, write_checkpoint
 from simulation.inflow import ANNUAL, WEEKS_PER_YEAR, InflowModel, Shock
 from simulation.parameters import PRODUCTION, CaseworkParameters
 
@@ -86,6 +88,30 @@ class SimulationPlan:
             if change.procedure == procedure and week >= change.from_week:
                 capacity *= change.factor
         return capacity
+
+
+def plan_to_json(plan: SimulationPlan) -> dict[str, Any]:
+    """The plan as a checkpoint keeps it (the casework parameters are the code's own)."""
+    return {
+        "starts_on": plan.starts_on.isoformat(),
+        "weeks": plan.weeks,
+        "scale": plan.scale,
+        "seed": plan.seed,
+        "shocks": [asdict(s) for s in plan.shocks],
+        "capacity_changes": [asdict(c) for c in plan.capacity_changes],
+    }
+
+
+def plan_from_json(data: dict[str, Any], *, weeks: int | None = None) -> SimulationPlan:
+    """The checkpoint's plan, to ``weeks`` in all if given (to carry a simulation further)."""
+    return SimulationPlan(
+        starts_on=date.fromisoformat(data["starts_on"]),
+        weeks=weeks if weeks is not None else data["weeks"],
+        scale=data["scale"],
+        seed=data["seed"],
+        shocks=tuple(shock_from_json(s) for s in data["shocks"]),
+        capacity_changes=tuple(CapacityChange(**c) for c in data["capacity_changes"]),
+    )
 
 
 @dataclass
@@ -152,17 +178,54 @@ class Simulator:
         self.stats = SimulationStats(per_procedure={p: ProcedureFigures() for p in PROCEDURES})
         self._counter = 0
 
-    def run(self, progress: Progress | None = None) -> SimulationStats:
-        for week in range(self.plan.weeks):
+    def run(self, progress: Progress | None = None, checkpoint: Path | None = None) -> SimulationStats:
+        """Simulate from the week reached (0, or the restored one) to the plan's last week, writing
+        ``checkpoint`` after each week."""
+        for week in range(self.stats.weeks, self.plan.weeks):
             monday = self.plan.first_monday + timedelta(weeks=week)
             self._intake_week(monday)
             self._decision_week(week, monday + timedelta(days=4))
             self.stats.weeks = week + 1
+            if checkpoint is not None:
+                self.settle()  # what the checkpoint says was done has reached every service
+                write_checkpoint(checkpoint, plan_to_json(self.plan), self.state())
             if progress is not None:
                 progress(week + 1, self.plan.weeks)
         self.settle()
         self.stats.open_cases = sum(len(q) for q in self.queues.values())
         return self.stats
+
+    # -- checkpoints -----------------------------------------------------------------------------
+
+    def state(self) -> dict[str, Any]:
+        """Everything the simulator keeps between weeks (``simulation/checkpoint.py``)."""
+        return {
+            "weeks_done": self.stats.weeks,
+            "key_counter": self._counter,
+            "queues": {p: [case_to_json(c) for c in q] for p, q in self.queues.items()},
+            "pending": [asdict(p) for p in self.pending],
+            "carry": self.carry,
+            "stats": self.stats.as_json(),
+        }
+
+    def last_key(self) -> str | None:
+        """The idempotency key of the last command given (None before the first)."""
+        return f"sim-{self.plan.seed}-{self._counter}" if self._counter else None
+
+    def restore(self, state: dict[str, Any]) -> None:
+        self._counter = state["key_counter"]
+        self.queues = {p: [case_from_json(c) for c in q] for p, q in state["queues"].items()}
+        self.pending = [
+            _Pending(date.fromisoformat(p["due"]), UUID(p["application_id"]), p["procedure"], p["action"])
+            for p in state["pending"]
+        ]
+        self.carry = dict(state["carry"])
+        counts = dict(state["stats"])
+        per_procedure = counts.pop("per_procedure")
+        self.stats = SimulationStats(
+            **counts, per_procedure={p: ProcedureFigures(**f) for p, f in per_procedure.items()}
+        )
+        self.stats.weeks = state["weeks_done"]
 
     # -- intake ----------------------------------------------------------------------------------
 
@@ -292,7 +355,10 @@ class Simulator:
         key = self._next_key()
         try:
             result = self.decision.execute(
-                case.case_id, (action, fields), correlation_id=self._correlation(key)
+                case.case_id,
+                (action, fields),
+                correlation_id=self._correlation(key),
+                idempotency_key=key,  # a week done again after a crash is answered from the record
             )
         except (DomainRuleViolation, AggregateNotFoundError):
             self.stats.refused += 1
@@ -329,7 +395,9 @@ class Simulator:
 
     def _next_key(self) -> str:
         self._counter += 1
-        return f"sim-{self.plan.seed}-{self._counter}"
+        key = self.last_key()
+        assert key is not None
+        return key
 
     def _correlation(self, key: str) -> str:
         return str(uuid5(SIMULATION, key))

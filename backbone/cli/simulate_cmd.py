@@ -8,6 +8,15 @@ is a real command on a clock that moves with the simulation. The same arguments 
 Embedded mode writes SQLite files in the data directory; distributed mode writes intake's and
 decision's PostgreSQL stores and publishes to Kafka (run `backbone run tower` to watch it arrive). The
 stores must hold no events yet: a simulation starts from an empty IND.
+
+After every week the simulation writes a checkpoint (``--checkpoint``, by default in the data
+directory). ``--resume`` goes on from it on the same stores: after a stop or a crash (the week that was
+under way is done again, and the services answer its commands from their records), or to carry a
+finished simulation further (``--resume --weeks N``: N weeks in all). The plan comes from the
+checkpoint; only ``--weeks`` may change it.
+
+Commands are recorded a working day of intake, or a procedure's week of decisions, per transaction;
+``--one-command-per-transaction`` records each on its own (the same events, more slowly).
 """
 
 from __future__ import annotations
@@ -27,9 +36,18 @@ from backbone.clock import ManualClock
 from backbone.errors import BackboneError
 from backbone.logs import configure_logging
 from backbone.settings import Settings
+from simulation.checkpoint import CheckpointError, read_checkpoint
 from simulation.inflow import Shock
 from simulation.services import SimulatedServices, simulated_services
-from simulation.simulator import CapacityChange, SimulationPlan, SimulationStats, Simulator
+from simulation.simulator import (
+    CapacityChange,
+    SimulationPlan,
+    SimulationStats,
+    Simulator,
+    plan_from_json,
+)
+
+CHECKPOINT = "simulation-checkpoint.json"
 
 
 class NotEmptyError(BackboneError):
@@ -52,12 +70,28 @@ def register(commands: Any) -> None:
         help="the first simulated day, YYYY-MM-DD (2021-01-01); the week it falls in is simulated whole",
     )
     parser.add_argument("--data-dir", type=Path, help="embedded mode: where the SQLite files go")
+    parser.add_argument(
+        "--checkpoint",
+        type=Path,
+        help=f"the checkpoint written after every week (default: {CHECKPOINT} in the data directory)",
+    )
+    parser.add_argument(
+        "--resume",
+        action="store_true",
+        help="go on from the checkpoint, on the stores it was written with (--weeks: weeks in all)",
+    )
+    parser.add_argument(
+        "--one-command-per-transaction",
+        action="store_true",
+        help="record each command in a transaction of its own (the same events, more slowly)",
+    )
     parser.add_argument("--json", action="store_true", help="print the summary as JSON")
     parser.set_defaults(handler=_simulate)
 
 
 def add_plan_arguments(parser: argparse.ArgumentParser, *, weeks: int, scale: float) -> None:
-    parser.add_argument("--weeks", type=int, default=weeks, help=f"weeks to simulate ({weeks})")
+    parser.add_argument("--weeks", type=int, help=f"weeks to simulate ({weeks})")
+    parser.set_defaults(default_weeks=weeks)
     parser.add_argument(
         "--scale",
         type=float,
@@ -98,7 +132,7 @@ def plan_from(arguments: argparse.Namespace, starts_on: date) -> SimulationPlan:
     try:
         return SimulationPlan(
             starts_on=starts_on,
-            weeks=arguments.weeks,
+            weeks=arguments.weeks if arguments.weeks is not None else arguments.default_weeks,
             scale=arguments.scale,
             seed=arguments.seed,
             shocks=tuple(Shock.parse(s) for s in arguments.shock),
@@ -109,27 +143,63 @@ def plan_from(arguments: argparse.Namespace, starts_on: date) -> SimulationPlan:
 
 
 def run_simulation(
-    settings: Settings, plan: SimulationPlan, *, label: str = "simulating"
+    settings: Settings,
+    plan: SimulationPlan,
+    *,
+    label: str = "simulating",
+    checkpoint: Path | None = None,
+    resume_from: dict[str, Any] | None = None,
+    one_command_per_transaction: bool = False,
 ) -> tuple[SimulatedServices, SimulationRun]:
-    """The plan run through the services of ``settings``' mode; the services are left open."""
+    """The plan run through the services of ``settings``' mode, from the start or from a checkpoint's
+    state (``resume_from``); the services are left open."""
     clock = ManualClock(datetime.combine(plan.first_monday, time_of_day(8), tzinfo=UTC))
     services = simulated_services(settings, clock)
-    if services.intake.recorder.max_notification_id():
-        services.close()
-        where = settings.data_dir if settings.mode == "embedded" else "intake's PostgreSQL store"
-        raise NotEmptyError(
-            f"{where} already holds events: a simulation starts from an empty IND "
-            "(give an empty --data-dir, or another BACKBONE_DATA_DIR / database)"
-        )
-    started = time.perf_counter()
-    stats = Simulator(services.intake, services.decision, clock, services.settle, plan).run(
-        ProgressBar(label, "weeks")
+    simulator = Simulator(
+        services.intake,
+        services.decision,
+        clock,
+        services.settle,
+        plan,
+        one_command_per_transaction=one_command_per_transaction,
     )
+    try:
+        if resume_from is None:
+            _require_empty(services, settings)
+        else:
+            simulator.restore(resume_from)
+            _require_checkpoint_stores(services, simulator.last_key())
+    except BackboneError:
+        services.close()
+        raise
+    started = time.perf_counter()
+    stats = simulator.run(ProgressBar(label, "weeks"), checkpoint)
     seconds = time.perf_counter() - started
     events = (services.intake.recorder.max_notification_id() or 0) + (
         services.decision.recorder.max_notification_id() or 0
     )
     return services, SimulationRun(stats, seconds, events)
+
+
+def _require_empty(services: SimulatedServices, settings: Settings) -> None:
+    if services.intake.recorder.max_notification_id():
+        where = settings.data_dir if settings.mode == "embedded" else "intake's PostgreSQL store"
+        raise NotEmptyError(
+            f"{where} already holds events: a simulation starts from an empty IND "
+            "(give an empty --data-dir, or another BACKBONE_DATA_DIR / database; or --resume)"
+        )
+
+
+def _require_checkpoint_stores(services: SimulatedServices, last_key: str | None) -> None:
+    """The checkpoint's last command is on record in these stores: they are the ones it was written
+    with (up to that command at least)."""
+    if last_key is None:
+        return
+    if not any(service.key_recorded(last_key) for service in (services.intake, services.decision)):
+        raise CheckpointError(
+            f"the stores do not hold the checkpoint's last command ({last_key}): resume on the stores "
+            "the checkpoint was written with"
+        )
 
 
 def summary_table(run: SimulationRun, plan: SimulationPlan) -> str:
@@ -158,8 +228,23 @@ def _simulate(arguments: argparse.Namespace) -> int:
     configure_logging(settings.log_format, level)
     if arguments.data_dir is not None:
         settings = settings.with_overrides(data_dir=arguments.data_dir)
-    plan = plan_from(arguments, arguments.starts_on)
-    services, run = run_simulation(settings, plan)
+    checkpoint = arguments.checkpoint or settings.data_dir / CHECKPOINT
+    try:
+        if arguments.resume:
+            planned, state = read_checkpoint(checkpoint)
+            plan, resume_from = plan_from_json(planned, weeks=arguments.weeks), state
+        else:
+            plan, resume_from = plan_from(arguments, arguments.starts_on), None
+        checkpoint.parent.mkdir(parents=True, exist_ok=True)
+        services, run = run_simulation(
+            settings,
+            plan,
+            checkpoint=checkpoint,
+            resume_from=resume_from,
+            one_command_per_transaction=arguments.one_command_per_transaction,
+        )
+    except (CheckpointError, ValueError) as error:
+        raise SystemExit(f"backbone: {error}") from error
     services.close()
     print(json.dumps(run.as_json(), indent=2) if arguments.json else summary_table(run, plan))
     return 0

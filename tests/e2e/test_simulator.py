@@ -4,8 +4,12 @@ capacity and shocks change what happens, and the control tower agrees with what 
 from __future__ import annotations
 
 import json
+import signal
+import sqlite3
 import subprocess
 import sys
+import time as time_module
+from contextlib import closing
 from datetime import UTC, date, datetime, time
 from pathlib import Path
 from typing import Any
@@ -13,9 +17,16 @@ from typing import Any
 import pytest
 
 from backbone.clock import ManualClock
+from simulation.checkpoint import read_checkpoint
 from simulation.inflow import Shock
 from simulation.services import EmbeddedServices
-from simulation.simulator import CapacityChange, SimulationPlan, SimulationStats, Simulator
+from simulation.simulator import (
+    CapacityChange,
+    SimulationPlan,
+    SimulationStats,
+    Simulator,
+    plan_from_json,
+)
 from tests.factories import embedded_settings
 
 PLAN = SimulationPlan(starts_on=date(2022, 8, 1), weeks=10, scale=0.01, seed=11)
@@ -145,3 +156,80 @@ def test_bad_plans_are_refused_with_the_field_and_the_rule(
     done = _cli("simulate", "--weeks", "1", *option, "--data-dir", str(tmp_path / "x"), tmp_path=tmp_path)
     assert done.returncode != 0 and message in done.stderr
     assert not (tmp_path / "x").exists() or not any((tmp_path / "x").iterdir())
+
+
+class _Crash(Exception):
+    """Stands for the process dying between two of decision's transactions."""
+
+
+def test_a_simulation_crashed_mid_week_and_resumed_gives_the_events_of_one_run(tmp_path: Path) -> None:
+    straight, stats = _simulate(tmp_path / "straight", PLAN)
+    checkpoint = tmp_path / "crashed" / "checkpoint.json"
+    clock = ManualClock(datetime.combine(PLAN.first_monday, time(8), tzinfo=UTC))
+    crashed = EmbeddedServices(embedded_settings(tmp_path / "crashed"), clock)
+    simulator = Simulator(crashed.intake, crashed.decision, clock, crashed.settle, PLAN)
+    saves = 0
+
+    def die_in_week_six(case: Any) -> None:  # after intake's week and some of decision's batches
+        nonlocal saves
+        if simulator.stats.weeks == 5:
+            saves += 1
+            if saves > 20:
+                raise _Crash
+
+    crashed.decision.before_save = die_in_week_six
+    with pytest.raises(_Crash):
+        simulator.run(checkpoint=checkpoint)
+    assert simulator.stats.weeks == 5
+    crashed.close()
+
+    planned, state = read_checkpoint(checkpoint)
+    assert plan_from_json(planned) == PLAN and state["weeks_done"] == 5
+    clock = ManualClock(datetime.combine(PLAN.first_monday, time(8), tzinfo=UTC))
+    resumed = EmbeddedServices(embedded_settings(tmp_path / "crashed"), clock)
+    again = Simulator(resumed.intake, resumed.decision, clock, resumed.settle, plan_from_json(planned))
+    again.restore(state)
+    assert again.run() == stats
+    for service in ("intake", "decision"):  # nothing lost, nothing twice: byte for byte the same
+        assert _log(getattr(resumed, service).recorder) == _log(getattr(straight, service).recorder)
+    assert resumed.backbone.tower.event_counts() == straight.backbone.tower.event_counts()
+    for services in (straight, resumed):
+        services.close()
+
+
+def test_backbone_simulate_resumes_after_sigkill_and_goes_further(tmp_path: Path) -> None:
+    plan = ["--from", "2023-01-02", "--scale", "0.01", "--json"]
+    data = tmp_path / "killed"
+    env = {"PATH": "/usr/bin:/bin", "BACKBONE_DATA_DIR": str(tmp_path / "default")}
+    command = [sys.executable, "-m", "backbone.cli.main", "simulate", *plan, "--weeks", "12"]
+    process = subprocess.Popen(
+        [*command, "--data-dir", str(data)], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
+    checkpoint = data / "simulation-checkpoint.json"
+    while process.poll() is None:  # killed as soon as three weeks are behind it
+        if checkpoint.exists() and read_checkpoint(checkpoint)[1]["weeks_done"] >= 3:
+            process.send_signal(signal.SIGKILL)
+            break
+        time_module.sleep(0.05)
+    process.wait(timeout=60)
+    assert process.returncode == -signal.SIGKILL, "the simulation ended before it could be killed"
+
+    resumed = _cli("simulate", "--resume", "--data-dir", str(data), "--json", tmp_path=tmp_path)
+    assert resumed.returncode == 0, resumed.stderr
+    straight = _cli(*command[3:], "--data-dir", str(tmp_path / "straight"), tmp_path=tmp_path)
+    assert json.loads(resumed.stdout)["applications"] == json.loads(straight.stdout)["applications"]
+    for name in ("intake", "decision"):
+        assert _sqlite_log(data / f"{name}.sqlite") == _sqlite_log(tmp_path / "straight" / f"{name}.sqlite")
+
+    further = _cli(
+        "simulate", "--resume", "--weeks", "14", "--data-dir", str(data), "--json", tmp_path=tmp_path
+    )
+    assert further.returncode == 0, further.stderr
+    assert json.loads(further.stdout)["weeks"] == 14
+    elsewhere = _cli("simulate", "--resume", "--data-dir", str(tmp_path / "empty"), tmp_path=tmp_path)
+    assert elsewhere.returncode != 0 and "checkpoint" in elsewhere.stderr
+
+
+def _sqlite_log(path: Path) -> list[tuple[Any, ...]]:
+    with closing(sqlite3.connect(path)) as connection:
+        return connection.execute("SELECT rowid, topic, state FROM stored_events ORDER BY rowid").fetchall()
