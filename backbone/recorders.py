@@ -2,9 +2,11 @@
 the transaction that records the events of a batch of commands.
 
 A single command records its idempotency key as the tracking row of its recording, as the library does.
-A batch (``CaseService.batch``) carries one row per command key, passed as ``request_keys``; each is
-inserted with the same statement the library uses for tracking, in the same transaction as the events,
-so a batch records every key or none. Selected by ``PROCESS_RECORDER_TOPIC`` in ``backbone.stores``.
+A batch (``CaseService.batch``) carries one row per command key, passed as ``request_keys``. They are
+inserted at once, in the same transaction as the events, with a plain INSERT into the tracking table (one
+row per key), not the library's tracking upsert: a key that is on record already, for whatever request,
+breaks the primary key and the whole batch records nothing. Selected by ``PROCESS_RECORDER_TOPIC`` in
+``backbone.stores``.
 """
 
 from __future__ import annotations
@@ -13,32 +15,42 @@ from collections.abc import Sequence
 from typing import Any
 
 from eventsourcing.persistence import StoredEvent, Tracking
-from eventsourcing.postgres import PostgresProcessRecorder
+from eventsourcing.postgres import PostgresDatastore, PostgresProcessRecorder
 from eventsourcing.sqlite import SQLiteCursor, SQLiteProcessRecorder
 from psycopg import Cursor
 from psycopg.rows import DictRow
+from psycopg.sql import SQL, Composed, Identifier
 
 REQUEST_KEYS = "request_keys"
 
 
-def request_keys(kwargs: dict[str, Any]) -> Sequence[Tracking]:
+def request_keys(kwargs: dict[str, Any]) -> list[dict[str, Any]]:
+    """The rows of the request keys, as the tracking statements take them."""
     keys: Sequence[Tracking] = kwargs.get(REQUEST_KEYS, ())
-    return keys
+    return [{"application_name": k.application_name, "notification_id": k.notification_id} for k in keys]
 
 
 class SQLiteCommandRecorder(SQLiteProcessRecorder):
+    insert_request_keys = "INSERT INTO tracking VALUES (:application_name, :notification_id)"
+
     def _insert_events(
         self, c: SQLiteCursor, stored_events: Sequence[StoredEvent], **kwargs: Any
     ) -> Sequence[int] | None:
-        for key in request_keys(kwargs):
-            self._insert_tracking(c, key)
+        if rows := request_keys(kwargs):
+            c.executemany(self.insert_request_keys, rows)
         return super()._insert_events(c, stored_events, **kwargs)
 
 
 class PostgresCommandRecorder(PostgresProcessRecorder):
+    def __init__(self, datastore: PostgresDatastore, **kwargs: Any) -> None:
+        super().__init__(datastore, **kwargs)
+        self.insert_request_keys: Composed = SQL(
+            "INSERT INTO {0}.{1} VALUES (%(application_name)s, %(notification_id)s)"
+        ).format(Identifier(datastore.schema), Identifier(self.tracking_table_name))
+
     def _insert_events(
         self, curs: Cursor[DictRow], stored_events: Sequence[StoredEvent], **kwargs: Any
     ) -> None:
-        for key in request_keys(kwargs):
-            self._insert_tracking(curs, tracking=key)
+        if rows := request_keys(kwargs):
+            curs.executemany(self.insert_request_keys, rows)
         super()._insert_events(curs, stored_events, **kwargs)

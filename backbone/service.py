@@ -18,6 +18,7 @@ on, unless the refused command had already changed a case: then the whole batch 
 from __future__ import annotations
 
 import hashlib
+from collections import OrderedDict
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -65,6 +66,7 @@ class Batch:
     events: list[Any] = field(default_factory=list)
     keys: dict[str, int] = field(default_factory=dict)  # key row name -> request fingerprint
     commands: int = 0
+    check_keys: bool = True  # False: the caller vouches that its keys are new (see CaseService.batch)
     broken: UUID | None = None  # a case a failed command left changed, seen when it was loaded again
 
     def add(self, key: str | None, fingerprint: int, aggregates: tuple[Any, ...]) -> None:
@@ -95,19 +97,42 @@ class CaseService(Application[UUID]):
         self.codec = codec
         self.clock = clock
         self._batch: ContextVar[Batch | None] = ContextVar(f"{type(self).__name__}-batch", default=None)
+        self._kept: OrderedDict[UUID, Any] | None = None
+        self._keep = 0
         super().__init__(env=env)
 
+    def keep_cases(self, how_many: int) -> None:
+        """Keep up to ``how_many`` cases in memory from one batch to the next, for a single writer (such
+        as the simulator) that works the same cases week after week.
+
+        A kept case is used as it is, without reading the store. If another writer changed it in the
+        meantime, the batch that uses it fails at its end with a version conflict (the store refuses
+        events whose versions exist), records nothing, and forgets its cases, so that a new attempt
+        reads them fresh: stale state costs a retry, never a wrong record.
+        """
+        self._kept, self._keep = OrderedDict(), how_many
+
     @contextmanager
-    def batch(self) -> Iterator[Batch]:
-        """Record every command carried out in the block in one transaction, when the block ends."""
+    def batch(self, *, check_keys: bool = True) -> Iterator[Batch]:
+        """Record every command carried out in the block in one transaction, when the block ends.
+
+        ``check_keys=False``: the caller vouches that its idempotency keys were never used (e.g. keys
+        numbered by the only writer, past the last one it wrote). The store is then not asked about each
+        key; the keys are still recorded, and a key already on record for the same request makes the
+        whole batch fail at its end, so a wrong vouch duplicates nothing.
+        """
         if self._batch.get() is not None:
             raise RuntimeError("a batch is already open here: batches do not nest")
-        batch = Batch()
+        batch = Batch(check_keys=check_keys)
         token = self._batch.set(batch)
         try:
             yield batch
         finally:
             self._batch.reset(token)
+        self._record_batch(batch)
+        self._keep_cases_of(batch)
+
+    def _record_batch(self, batch: Batch) -> None:
         if unsettled := batch.unsettled():
             raise BatchRefusedError(
                 f"batch of {batch.commands} commands not recorded: a command failed after it had "
@@ -120,12 +145,24 @@ class CaseService(Application[UUID]):
         processing.saved_kwargs[REQUEST_KEYS] = [Tracking(k, fp) for k, fp in batch.keys.items()]
         self._notify(self._record(processing))
 
+    def _keep_cases_of(self, batch: Batch) -> None:
+        """After a batch is recorded, its cases are kept (if ``keep_cases``); the least used go first."""
+        if self._kept is None:
+            return
+        self._kept.update(batch.aggregates)
+        while len(self._kept) > self._keep:
+            self._kept.popitem(last=False)
+
     def load(self, aggregate_id: UUID) -> Any:
-        """An aggregate as its stored events make it, or as the open batch has changed it."""
+        """An aggregate as its stored events make it, or as the open batch has changed it (or as the
+        last batch left it, if cases are kept)."""
         batch = self._batch.get()
         if batch is not None and aggregate_id in batch.aggregates:
             return batch.touched(aggregate_id)
-        aggregate = self.repository.get(aggregate_id, projector_func=_project)
+        # Taken out while in use: a batch that fails does not put it back, so nothing half-changed stays.
+        aggregate = self._kept.pop(aggregate_id, None) if self._kept is not None else None
+        if aggregate is None or batch is None:
+            aggregate = self.repository.get(aggregate_id, projector_func=_project)
         if batch is not None:
             batch.aggregates[aggregate_id] = aggregate
         return aggregate
@@ -147,7 +184,7 @@ class CaseService(Application[UUID]):
             return False
         batch = self._batch.get()
         recorded = batch.keys.get(_name(key)) if batch is not None else None
-        if recorded is None:
+        if recorded is None and (batch is None or batch.check_keys):
             recorded = self.process_recorder.max_tracking_id(_name(key))
         if recorded is None:
             return False

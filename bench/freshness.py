@@ -15,6 +15,7 @@ from typing import Any
 from backbone.clock import SystemClock
 from backbone.codec import AvroCodec
 from backbone.schemas import SchemaCatalog
+from bench.memory import peak_rss_mib
 from bench.paced_load import drive_intake, send_paced
 from bench.scratch import scratch
 from bench.tower_history import prepared_events
@@ -42,14 +43,20 @@ def freshness(rate: int, warm_up: float, seconds: float, drivers: int, source: s
             processes.append(subprocess.Popen(relay, env=env, stderr=(logs / "relay.log").open("w")))
         try:
             wait_for(lambda: latencies.exists(), 60, "the tower worker joined its group", logs)
+            driver_peak = None
             if source == "intake":
-                started, lag = drive_intake(settings, rate, warm_up + seconds, drivers)
+                started, lag, driver_peak = drive_intake(settings, rate, warm_up + seconds, drivers)
                 recorded = count_events(intake)
             else:
                 started, lag, recorded = send_paced(settings, codec, prepared, rate, warm_up + seconds)
             wait_for(
                 lambda: latencies_written(latencies) >= recorded, 120, "the tower applied every event", logs
             )
+            memory = {
+                "tower": peak_rss_mib(processes[0].pid),
+                "relay": peak_rss_mib(processes[1].pid) if source == "intake" else None,
+                "intake_driver": driver_peak,
+            }
         finally:
             for process in processes:
                 process.send_signal(signal.SIGTERM)
@@ -70,6 +77,7 @@ def freshness(rate: int, warm_up: float, seconds: float, drivers: int, source: s
         "driver_max_lag_s": round(lag, 3),
         "warm_up_s": warm_up,
         "measured_s": seconds,
+        "peak_rss_mib": memory,
         **percentiles(window),
     }
 

@@ -17,6 +17,7 @@ from backbone.kafka_clients import make_producer
 from backbone.logs import configure_logging
 from backbone.schemas import SchemaCatalog
 from backbone.settings import Settings
+from bench.memory import peak_rss_mib
 from bench.scratch import PARTITIONS
 from infra.topics import declared_topics
 from services.intake.application.intake import Intake
@@ -100,17 +101,21 @@ def send_paced(
     return started, pacer.behind, sent
 
 
-def drive_intake(settings: Settings, rate: float, seconds: float, drivers: int) -> tuple[float, float]:
+def drive_intake(
+    settings: Settings, rate: float, seconds: float, drivers: int
+) -> tuple[float, float, float]:
     """Intake commands from ``drivers`` processes (like intake's API workers), each with its own share of
-    the schedule; returns when the load started and how far the drivers fell behind at worst."""
+    the schedule; returns when the load started, how far the drivers fell behind at worst and the
+    largest peak memory of a driver (MiB)."""
     spawn = multiprocessing.get_context("spawn")
-    go, lag = spawn.Event(), spawn.Value("d", 0.0)
+    go, lag, peak = spawn.Event(), spawn.Value("d", 0.0), spawn.Value("d", 0.0)
     start_at = spawn.Value("d", 0.0)
     processes = []
     for n in range(drivers):  # one after the other: building Intake concurrently races in its DDL
         ready = spawn.Event()
         process = spawn.Process(
-            target=intake_driver, args=(settings, rate / drivers, n, ready, go, start_at, seconds, lag)
+            target=intake_driver,
+            args=(settings, rate / drivers, n, ready, go, start_at, seconds, lag, peak),
         )
         process.start()
         if not ready.wait(60):
@@ -122,7 +127,7 @@ def drive_intake(settings: Settings, rate: float, seconds: float, drivers: int) 
         process.join()
         if process.exitcode != 0:
             raise RuntimeError(f"an intake driver failed with exit code {process.exitcode}")
-    return float(start_at.value), float(lag.value)
+    return float(start_at.value), float(lag.value), float(peak.value)
 
 
 def intake_driver(
@@ -134,6 +139,7 @@ def intake_driver(
     start_at: Any,
     seconds: float,
     lag: Any,
+    peak: Any,
 ) -> None:
     """One driver process: sample applications through intake at its share of the rate until the end."""
     configure_logging("console", "warning")
@@ -153,4 +159,6 @@ def intake_driver(
         batch += 1
     with lag.get_lock():
         lag.value = max(lag.value, pacer.behind)
+    with peak.get_lock():
+        peak.value = max(peak.value, peak_rss_mib() or 0.0)
     intake.close()

@@ -1,22 +1,28 @@
 """The services a simulation drives, with the simulation's clock, in either mode.
 
 Embedded: intake, decision and the tower in this process on SQLite (``EmbeddedBackbone``). Distributed:
-intake and decision on PostgreSQL in this process, each publishing through its own outbox relay to
-Kafka, and decision's consumer reading intake's topic, so that both run on the simulated clock; the
-tower runs as its own process (``backbone run tower``) and reads the topics as it always does. Do not
-run ``backbone run intake`` or ``backbone run decision`` beside a distributed simulation: their clocks
-would be the wall clock.
+intake's and decision's commands on PostgreSQL in this process, and decision's consumer of intake's
+topic too, so that all of them run on the simulated clock; the two outbox relays, which need no clock,
+run as processes of their own (``backbone run intake`` and ``backbone run decision-relay``, started and
+stopped with the simulation), so that publishing uses the second core. The tower runs as its own process
+(``backbone run tower``) and reads the topics as it always does. Do not run ``backbone run decision``
+beside a distributed simulation: it would open cases on the wall clock.
 """
 
 from __future__ import annotations
 
+import os
+import signal
+import subprocess
+import sys
 import time
 from typing import Any, Protocol
 
 from backbone.cli.embedded import EmbeddedBackbone
 from backbone.clock import ManualClock
 from backbone.codec import AvroCodec
-from backbone.kafka_clients import make_producer
+from backbone.kafka_clients import make_consumer
+from backbone.outbox import OutboxRelay
 from backbone.schemas import SchemaCatalog
 from backbone.settings import Settings
 from services.decision.bootstrap import build_decision, build_decision_consumer, build_decision_relay
@@ -31,7 +37,7 @@ class SimulatedServices(Protocol):
     intake: Any
     decision: Any
 
-    def settle(self) -> None: ...
+    def settle(self, *, published: bool = False) -> None: ...
 
     def close(self) -> None: ...
 
@@ -41,7 +47,7 @@ class EmbeddedServices:
         self.backbone = EmbeddedBackbone(settings, clock=clock)
         self.intake, self.decision = self.backbone.intake, self.backbone.decision
 
-    def settle(self) -> None:
+    def settle(self, *, published: bool = False) -> None:
         self.backbone.settle()
 
     def close(self) -> None:
@@ -53,22 +59,23 @@ class DistributedServices:
         codec = AvroCodec(SchemaCatalog.load())
         self.intake = build_intake(settings, codec=codec, clock=clock)
         self.decision = build_decision(settings, codec=codec, clock=clock)
-        self.producer = make_producer(settings, client_id="simulator")
-        self.intake_relay = build_intake_relay(self.intake, settings, codec=codec, producer=self.producer)
-        self.decision_relay = build_decision_relay(
-            self.decision, settings, codec=codec, producer=self.producer
-        )
+        # Positions only: the relays that publish are the processes below.
+        self.intake_relay = build_intake_relay(self.intake, settings, codec=codec, producer=None)
+        self.decision_relay = build_decision_relay(self.decision, settings, codec=codec, producer=None)
+        self.relays = [_relay_process(settings, name) for name in ("intake", "decision-relay")]
         self.consumer = build_decision_consumer(self.decision, settings, codec=codec)
+        self.probe = make_consumer(settings, group_id=None, client_id="simulator-offsets")
         self.partitions = settings.topic_partitions
 
-    def settle(self) -> None:
-        """Publish intake's new events, let decision apply every one of them, publish decision's."""
-        self.intake_relay.publish_pending()
+    def settle(self, *, published: bool = False) -> None:
+        """Wait until intake's relay has published every event, let decision apply every one of them,
+        and, if ``published``, wait until decision's relay has published all of its own."""
+        self._published(self.intake_relay)
         deadline = time.monotonic() + CATCH_UP_SECONDS
         while True:
             read = self.consumer.step(timeout=0.2)
             feed: Any = self.consumer.feed
-            backlog = feed.backlog()
+            backlog = feed.backlog(self.probe)
             if not read and len(backlog) == self.partitions and not any(backlog.values()):
                 break
             if time.monotonic() > deadline:
@@ -76,13 +83,37 @@ class DistributedServices:
                     f"decision did not catch up with intake's topic in {CATCH_UP_SECONDS:.0f} s "
                     f"(backlog per partition: {backlog})"
                 )
-        self.decision_relay.publish_pending()
+        if published:
+            self._published(self.decision_relay)
+
+    def _published(self, relay: OutboxRelay) -> None:
+        deadline = time.monotonic() + CATCH_UP_SECONDS
+        while relay.backlog():
+            for process in self.relays:
+                if process.poll() is not None:
+                    raise RuntimeError(f"a relay process ended with exit code {process.returncode}")
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"{relay.topic}'s relay did not catch up in {CATCH_UP_SECONDS:.0f} s")
+            time.sleep(0.02)
 
     def close(self) -> None:
+        for process in self.relays:
+            process.send_signal(signal.SIGTERM)
+        for process in self.relays:
+            process.wait(timeout=60)
         self.consumer.feed.close()
-        self.producer.close()
+        self.probe.close()
         self.intake.close()
         self.decision.close()
+
+
+def _relay_process(settings: Settings, service: str) -> subprocess.Popen[bytes]:
+    """``backbone run <service>`` with exactly these settings, logging to the data directory."""
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    environment = {**os.environ, **settings.as_environment(), "BACKBONE_LOG_FORMAT": "json"}
+    command = [sys.executable, "-m", "backbone.cli.main", "run", service, "--instance", "simulator"]
+    with (settings.data_dir / f"simulation-{service}.log").open("ab") as log:
+        return subprocess.Popen(command, env=environment, stdout=log, stderr=log)
 
 
 def simulated_services(settings: Settings, clock: ManualClock) -> SimulatedServices:

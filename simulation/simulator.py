@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager, nullcontext
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
@@ -43,6 +43,7 @@ SIMULATION = UUID("0b7c1f0e-9a53-5d7e-8f0a-3f1f5e2d6c41")  # namespace of the si
 OBJECTION_BUDGET_PER_YEAR = 15_000
 PROCEDURES = (*ANNUAL, "objection")
 WORKING_DAYS = 5
+KEPT_CASES = 400_000  # cases kept in memory between batches: the open ones at scale 1.0, with room
 
 
 @dataclass(frozen=True)
@@ -170,6 +171,11 @@ class Simulator:
             plan,
         )
         self.one_command_per_transaction = one_command_per_transaction
+        # Its keys are numbered by this simulator alone, so they are new, except in the week a resumed
+        # simulation does again: that week's are asked about (the services answer the recorded ones).
+        self.keys_checked_before_week = 0
+        for service in (intake, decision):
+            service.keep_cases(KEPT_CASES)
         self.rng = random.Random(plan.seed)  # replaced per week and purpose by _stream()
         self.inflow = InflowModel(plan.scale, plan.shocks)
         self.queues: dict[str, list[SimCase]] = {p: [] for p in PROCEDURES}
@@ -178,10 +184,17 @@ class Simulator:
         self.stats = SimulationStats(per_procedure={p: ProcedureFigures() for p in PROCEDURES})
         self._counter = 0
 
-    def run(self, progress: Progress | None = None, checkpoint: Path | None = None) -> SimulationStats:
+    def run(
+        self,
+        progress: Progress | None = None,
+        checkpoint: Path | None = None,
+        stop: Callable[[], bool] | None = None,
+    ) -> SimulationStats:
         """Simulate from the week reached (0, or the restored one) to the plan's last week, writing
-        ``checkpoint`` after each week."""
+        ``checkpoint`` after each week; ``stop`` is asked before each week whether to stop there."""
         for week in range(self.stats.weeks, self.plan.weeks):
+            if stop is not None and stop():
+                break
             monday = self.plan.first_monday + timedelta(weeks=week)
             self._intake_week(monday)
             self._decision_week(week, monday + timedelta(days=4))
@@ -220,6 +233,7 @@ class Simulator:
             for p in state["pending"]
         ]
         self.carry = dict(state["carry"])
+        self.keys_checked_before_week = state["weeks_done"] + 1
         counts = dict(state["stats"])
         per_procedure = counts.pop("per_procedure")
         self.stats = SimulationStats(
@@ -382,7 +396,10 @@ class Simulator:
     @contextmanager
     def _transaction(self, service: Intake | Decision) -> Iterator[None]:
         """The commands in the block recorded in one transaction (unless one per transaction)."""
-        with nullcontext() if self.one_command_per_transaction else service.batch():
+        if self.one_command_per_transaction:
+            yield
+            return
+        with service.batch(check_keys=self.stats.weeks < self.keys_checked_before_week):
             yield
 
     def _at(self, day: date, moment: time) -> None:

@@ -1,8 +1,10 @@
 """``backbone run``: one service's long-running loop in distributed mode (PostgreSQL and Kafka).
 
-intake    publishes intake's notification log to its topic (the outbox relay)
-decision  consumes intake's topic, opens cases, and publishes its own log
-tower     consumes both topics into the control tower's views
+intake          publishes intake's notification log to its topic (the outbox relay)
+decision        consumes intake's topic, opens cases, and publishes its own log
+decision-relay  only publishes decision's log (a relay of its own, e.g. beside a distributed simulation,
+                whose decision consumer runs on the simulated clock)
+tower           consumes both topics into the control tower's views
 
 Stops cleanly on SIGTERM or Ctrl-C, after the batch in hand.
 """
@@ -21,6 +23,7 @@ from backbone.codec import AvroCodec
 from backbone.feeds.kafka_topics import KafkaTopicsFeed
 from backbone.kafka_clients import make_producer
 from backbone.logs import configure_logging
+from backbone.outbox import OutboxRelay
 from backbone.schemas import SchemaCatalog
 from backbone.settings import Settings
 from services.control_tower.bootstrap import LiveViews, build_tower_consumers
@@ -32,7 +35,12 @@ from services.decision.bootstrap import (
 from services.intake.bootstrap import build_intake, build_intake_relay
 
 log = structlog.get_logger("backbone.run")
-SERVICES = {"intake": "intake", "decision": "decision", "tower": "control_tower"}
+SERVICES = {
+    "intake": "intake",
+    "decision": "decision",
+    "decision-relay": "decision",
+    "tower": "control_tower",
+}
 
 
 def register(commands: Any) -> None:
@@ -60,7 +68,12 @@ def _run(arguments: argparse.Namespace) -> int:
         signal.signal(signum, lambda *_: stop.set())
     codec = AvroCodec(SchemaCatalog.load())
     log.info("service_starting", kafka=settings.kafka_bootstrap)
-    loop = {"intake": _intake, "decision": _decision, "tower": _tower}[arguments.service]
+    loop = {
+        "intake": _intake,
+        "decision": _decision,
+        "decision-relay": _decision_relay,
+        "tower": _tower,
+    }[arguments.service]
     try:
         loop(settings, codec, stop, arguments)
     except Exception:
@@ -89,12 +102,21 @@ class ProgressLog:
 def _intake(settings: Settings, codec: AvroCodec, stop: threading.Event, _: Any) -> None:
     intake = build_intake(settings, codec=codec)
     with make_producer(settings, client_id="intake-relay") as producer:
-        relay = build_intake_relay(intake, settings, codec=codec, producer=producer)
-        progress = ProgressLog()
-        while not stop.is_set():
-            if not relay.publish_pending():
-                stop.wait(0.05)
-            progress.maybe(relay_position=relay.position(), published=relay.published)
+        _relay_loop(build_intake_relay(intake, settings, codec=codec, producer=producer), stop)
+
+
+def _decision_relay(settings: Settings, codec: AvroCodec, stop: threading.Event, _: Any) -> None:
+    decision = build_decision(settings, codec=codec)
+    with make_producer(settings, client_id="decision-relay") as producer:
+        _relay_loop(build_decision_relay(decision, settings, codec=codec, producer=producer), stop)
+
+
+def _relay_loop(relay: OutboxRelay, stop: threading.Event) -> None:
+    progress = ProgressLog()
+    while not stop.is_set():
+        if not relay.publish_pending():
+            stop.wait(0.05)
+        progress.maybe(relay_position=relay.position(), published=relay.published)
 
 
 def _decision(settings: Settings, codec: AvroCodec, stop: threading.Event, arguments: Any) -> None:

@@ -24,7 +24,12 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
+import signal
+import sys
+import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from datetime import time as time_of_day
@@ -123,9 +128,15 @@ class SimulationRun:
     stats: SimulationStats
     seconds: float
     events: int
+    peak_memory_mib: float = 0.0
 
     def as_json(self) -> dict[str, Any]:
-        return {**self.stats.as_json(), "events": self.events, "seconds": round(self.seconds, 2)}
+        return {
+            **self.stats.as_json(),
+            "events": self.events,
+            "seconds": round(self.seconds, 2),
+            "peak_memory_mib": self.peak_memory_mib,
+        }
 
 
 def plan_from(arguments: argparse.Namespace, starts_on: date) -> SimulationPlan:
@@ -150,6 +161,7 @@ def run_simulation(
     checkpoint: Path | None = None,
     resume_from: dict[str, Any] | None = None,
     one_command_per_transaction: bool = False,
+    stop: Callable[[], bool] | None = None,
 ) -> tuple[SimulatedServices, SimulationRun]:
     """The plan run through the services of ``settings``' mode, from the start or from a checkpoint's
     state (``resume_from``); the services are left open."""
@@ -173,12 +185,14 @@ def run_simulation(
         services.close()
         raise
     started = time.perf_counter()
-    stats = simulator.run(ProgressBar(label, "weeks"), checkpoint)
+    stats = simulator.run(ProgressBar(label, "weeks"), checkpoint, stop)
+    services.settle(published=True)  # every event on its topic before the figures are given
     seconds = time.perf_counter() - started
     events = (services.intake.recorder.max_notification_id() or 0) + (
         services.decision.recorder.max_notification_id() or 0
     )
-    return services, SimulationRun(stats, seconds, events)
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # kB on Linux
+    return services, SimulationRun(stats, seconds, events, round(peak, 1))
 
 
 def _require_empty(services: SimulatedServices, settings: Settings) -> None:
@@ -207,7 +221,8 @@ def summary_table(run: SimulationRun, plan: SimulationPlan) -> str:
     last = plan.first_monday + timedelta(weeks=plan.weeks) - timedelta(days=1)
     lines = [
         f"Simulated {stats.weeks} weeks ({plan.first_monday} to {last}) at scale {plan.scale}, seed "
-        f"{plan.seed}: {run.events:,} events, {stats.commands:,} commands in {run.seconds:.1f} s",
+        f"{plan.seed}: {run.events:,} events, {stats.commands:,} commands in {run.seconds:.1f} s, "
+        f"peak memory {run.peak_memory_mib:,.0f} MiB",
         "",
         f"{'procedure':<24}{'inflow':>10}{'accepted':>10}{'decided':>10}",
     ]
@@ -236,15 +251,26 @@ def _simulate(arguments: argparse.Namespace) -> int:
         else:
             plan, resume_from = plan_from(arguments, arguments.starts_on), None
         checkpoint.parent.mkdir(parents=True, exist_ok=True)
+        stop = threading.Event()  # SIGTERM or Ctrl-C: stop after the week under way, checkpoint written
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            signal.signal(signum, lambda *_: stop.set())
         services, run = run_simulation(
             settings,
             plan,
             checkpoint=checkpoint,
             resume_from=resume_from,
             one_command_per_transaction=arguments.one_command_per_transaction,
+            stop=stop.is_set,
         )
     except (CheckpointError, ValueError) as error:
         raise SystemExit(f"backbone: {error}") from error
     services.close()
     print(json.dumps(run.as_json(), indent=2) if arguments.json else summary_table(run, plan))
+    if run.stats.weeks < plan.weeks:
+        print(
+            f"backbone: stopped after week {run.stats.weeks} of {plan.weeks}; the checkpoint is "
+            f"{checkpoint}: `backbone simulate --resume` goes on",
+            file=sys.stderr,
+        )
+        return 3
     return 0

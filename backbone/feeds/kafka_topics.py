@@ -104,12 +104,16 @@ class KafkaTopicsFeed:
             log.warning("kafka_consumer_unsettled_restarting", topics=sorted(self._upstreams))
             self.close()
 
-    def backlog(self) -> dict[str, int]:
-        """Per assigned partition's stream: messages in Kafka beyond this consumer's position."""
+    def backlog(self, probe: KafkaConsumer | None = None) -> dict[str, int]:
+        """Per assigned partition's stream: messages in Kafka beyond this consumer's position.
+
+        ``probe``: another client to ask for the end offsets. This consumer's own connection may be
+        busy with a fetch that waits up to ``fetch.max.wait.ms`` (500 ms) for new messages, and the
+        offsets request queues behind it; someone who asks often (the simulator) passes a probe."""
         if self._consumer is None or not self._consumer.assignment():
             return {}
         partitions = sorted(self._consumer.assignment())
-        ends = self._consumer.end_offsets(partitions)
+        ends = (probe or self._consumer).end_offsets(partitions)
         return {self.stream_of(tp): max(0, ends[tp] - self._consumer.position(tp)) for tp in partitions}
 
     def acknowledge(self, items: Sequence[FeedItem]) -> None:

@@ -221,11 +221,22 @@ def test_backbone_simulate_resumes_after_sigkill_and_goes_further(tmp_path: Path
     for name in ("intake", "decision"):
         assert _sqlite_log(data / f"{name}.sqlite") == _sqlite_log(tmp_path / "straight" / f"{name}.sqlite")
 
-    further = _cli(
-        "simulate", "--resume", "--weeks", "14", "--data-dir", str(data), "--json", tmp_path=tmp_path
+    # carried further, and stopped by SIGTERM: after the week under way, with its checkpoint written
+    further = subprocess.Popen(
+        [*command[:3], "simulate", "--resume", "--weeks", "60", "--data-dir", str(data), "--json"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     )
-    assert further.returncode == 0, further.stderr
-    assert json.loads(further.stdout)["weeks"] == 14
+    while read_checkpoint(checkpoint)[1]["weeks_done"] < 13 and further.poll() is None:
+        time_module.sleep(0.05)
+    further.send_signal(signal.SIGTERM)
+    out, err = further.communicate(timeout=120)
+    assert further.returncode == 3, err
+    weeks = json.loads(out)["weeks"]
+    assert 13 <= weeks < 60 and f"stopped after week {weeks} of 60" in err
+    assert read_checkpoint(checkpoint)[1]["weeks_done"] == weeks
     elsewhere = _cli("simulate", "--resume", "--data-dir", str(tmp_path / "empty"), tmp_path=tmp_path)
     assert elsewhere.returncode != 0 and "checkpoint" in elsewhere.stderr
 

@@ -181,6 +181,19 @@ class StoreContract:
         second.apply([a], {"x": 1}, [], Tracking("intake:0", 9), first_position=9)
         assert first.event_counts() == {"x": 9} and first.positions()["intake:0"] == 9
 
+    def test_a_batch_records_its_events_and_keys_together_or_nothing(self, intake: Any) -> None:
+        start = intake.recorder.max_notification_id() or 0
+        with intake.batch():
+            first = intake.submit_application(an_application(), idempotency_key=f"{start}-a")
+            intake.accept_application(first, idempotency_key=f"{start}-b")
+        assert (intake.recorder.max_notification_id() or 0) == start + 2
+        assert intake.key_recorded(f"{start}-a") and intake.key_recorded(f"{start}-b")
+        with pytest.raises(IntegrityError), intake.batch(check_keys=False):  # a vouch that was wrong
+            intake.submit_application(an_application(nationality="ERI"), idempotency_key=f"{start}-c")
+            intake.submit_application(an_application(), idempotency_key=f"{start}-a")
+        assert (intake.recorder.max_notification_id() or 0) == start + 2
+        assert not intake.key_recorded(f"{start}-c")
+
 
 class TestSQLiteStores(StoreContract):
     @pytest.fixture(autouse=True)

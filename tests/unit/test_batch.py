@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from eventsourcing.persistence import IntegrityError, RecordConflictError
 
 from backbone.errors import DomainRuleViolation, InvalidCommand
 from backbone.service import BatchRefusedError
@@ -148,3 +149,42 @@ def test_an_objection_opened_in_a_batch_is_saved_with_it(tmp_path: Path, intake:
 def test_batches_do_not_nest(intake: Any) -> None:
     with intake.batch(), pytest.raises(RuntimeError, match="do not nest"), intake.batch():
         pass
+
+
+def test_a_key_vouched_new_but_on_record_fails_the_whole_batch(intake: Any) -> None:
+    application_id = intake.submit_application(an_application(), idempotency_key="v-1")
+    with pytest.raises(IntegrityError), intake.batch(check_keys=False):
+        intake.submit_application(an_application(nationality="ERI"), idempotency_key="v-0")
+        intake.submit_application(an_application(), idempotency_key="v-1")  # not asked: done again
+    assert kinds(intake) == ["ApplicationSubmitted"]  # nothing of the batch, nothing twice
+    assert intake.get_application(application_id).version == 1
+
+
+def test_kept_cases_skip_the_store_and_a_stale_one_costs_a_retry_not_a_wrong_record(
+    tmp_path: Path, intake: Any
+) -> None:
+    intake.keep_cases(10)
+    with intake.batch():
+        application_id = intake.submit_application(an_application())
+    other_writer = build_intake(embedded_settings(tmp_path), codec=codec(), clock=clock())
+    other_writer.accept_application(application_id)  # the kept copy is now behind the store
+
+    with pytest.raises(RecordConflictError), intake.batch():
+        intake.withdraw_application(application_id, {"withdrawn_on": "2026-10-30"})
+    assert kinds(intake) == ["ApplicationSubmitted", "ApplicationAccepted"]
+    with pytest.raises(DomainRuleViolation), intake.batch():  # read fresh: accepted, so too late
+        intake.accept_application(application_id)
+    assert intake.get_application(application_id).version == 2
+
+
+def test_kept_cases_are_used_as_the_last_batch_left_them(intake: Any) -> None:
+    intake.keep_cases(10)
+    with intake.batch():
+        application_id = intake.submit_application(an_application())
+    reads = []
+    original = intake.repository.get
+    intake.repository.get = lambda *a, **k: reads.append(a) or original(*a, **k)
+    with intake.batch():
+        intake.accept_application(application_id)
+    assert reads == []
+    assert kinds(intake) == ["ApplicationSubmitted", "ApplicationAccepted"]
