@@ -237,8 +237,13 @@ def test_backbone_simulate_resumes_after_sigkill_and_goes_further(tmp_path: Path
     weeks = json.loads(out)["weeks"]
     assert 13 <= weeks < 60 and f"stopped after week {weeks} of 60" in err
     assert read_checkpoint(checkpoint)[1]["weeks_done"] == weeks
-    elsewhere = _cli("simulate", "--resume", "--data-dir", str(tmp_path / "empty"), tmp_path=tmp_path)
-    assert elsewhere.returncode != 0 and "checkpoint" in elsewhere.stderr
+    nowhere = _cli("simulate", "--resume", "--data-dir", str(tmp_path / "none"), tmp_path=tmp_path)
+    assert nowhere.returncode != 0 and "cannot be read" in nowhere.stderr
+    other_stores = tmp_path / "other"  # the checkpoint, but not the stores it was written with
+    other_stores.mkdir()
+    (other_stores / checkpoint.name).write_bytes(checkpoint.read_bytes())
+    elsewhere = _cli("simulate", "--resume", "--data-dir", str(other_stores), tmp_path=tmp_path)
+    assert elsewhere.returncode != 0 and "do not hold the checkpoint's last command" in elsewhere.stderr
 
 
 def _sqlite_log(path: Path) -> list[tuple[Any, ...]]:
