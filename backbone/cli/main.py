@@ -7,6 +7,7 @@ import sys
 from collections.abc import Sequence
 
 from backbone.cli import (
+    audit_cmd,
     decision_cmd,
     demo,
     intake_cmd,
@@ -46,6 +47,7 @@ def build_parser() -> argparse.ArgumentParser:
         decision_cmd,
         tower_cmd,
         privacy_cmd,
+        audit_cmd,
         serve_cmd,
         run_cmd,
         topics_cmd,

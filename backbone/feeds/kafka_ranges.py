@@ -11,6 +11,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
 from kafka import KafkaConsumer, TopicPartition
+from kafka.consumer.fetcher import ConsumerRecord
 
 from backbone.codec import AvroCodec
 from backbone.envelope import envelope_from_kafka
@@ -64,6 +65,20 @@ def read_ranges(
     settings: Settings, codec: AvroCodec, ranges: list[PartitionRange], *, client_id: str
 ) -> Iterator[list[FeedItem]]:
     """The events of ``ranges``, a poll's worth at a time, in offset order per partition."""
+    for polled in read_records(settings, ranges, client_id=client_id):
+        batch: list[FeedItem] = []
+        for span, records in polled:
+            for record in records:
+                envelope = envelope_from_kafka(codec, record.headers, record.value)
+                batch.append(FeedItem(span.stream, envelope.notification_id, envelope, record.offset))
+        yield batch
+
+
+def read_records(
+    settings: Settings, ranges: list[PartitionRange], *, client_id: str
+) -> Iterator[list[tuple[PartitionRange, list[ConsumerRecord]]]]:
+    """The records of ``ranges`` as Kafka holds them (not decoded), a poll's worth at a time: per
+    partition, its range and its records in offset order."""
     wanted = {TopicPartition(r.topic, r.partition): r for r in ranges if r.size}
     if not wanted:
         return
@@ -82,19 +97,17 @@ def read_ranges(
             consumer.seek(partition, span.beginning)
         unfinished = set(wanted)
         while unfinished:
-            batch: list[FeedItem] = []
+            polled = []
             for partition, records in consumer.poll(timeout_ms=500).items():
                 span = wanted[partition]
-                for record in records:
-                    if record.offset >= span.end:
-                        break
-                    envelope = envelope_from_kafka(codec, record.headers, record.value)
-                    batch.append(FeedItem(span.stream, envelope.notification_id, envelope, record.offset))
+                if records and records[-1].offset >= span.end:
+                    records = [r for r in records if r.offset < span.end]
+                polled.append((span, records))
             for partition in list(unfinished):
                 if consumer.position(partition) >= wanted[partition].end:
                     unfinished.discard(partition)
                     consumer.pause(partition)
-            if batch:
-                yield batch
+            if polled:
+                yield polled
     finally:
         consumer.close(autocommit=False)

@@ -10,13 +10,15 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
+import psycopg
 import pytest
 
 from backbone.codec import AvroCodec
 from backbone.schemas import SchemaCatalog
 from backbone.settings import Settings
-from backbone.stores import upstream_recorder
+from backbone.stores import postgres_dsn, upstream_recorder
 from services.control_tower.bootstrap import build_workload_store
 from services.control_tower.rebuild import rebuild_views
 from tests.conftest import topics_of_its_own
@@ -61,3 +63,56 @@ def test_a_distributed_simulation_reaches_the_tower_through_kafka(simulated: Set
     objections = summary["per_procedure"]["objection"]["inflow"]  # opened by decision itself
     assert stored["nl.ind.decision.CaseOpened"] == summary["accepted"] + objections  # all consumed
     assert stored["nl.ind.decision.DecisionTaken"] == summary["decided"]
+
+    # An auditor finds every history whole: the store and the topic agree, case by case.
+    audit = _audit(environment)
+    assert audit["verified"], audit["first_findings"]
+    assert audit["events"] == summary["events"] and audit["findings"] == 0
+    assert all(s["topic_events"] == s["store_events"] for s in audit["services"])
+
+    # Someone alters a stored event (still a valid record) and deletes another case's last event.
+    altered, shortened = _tamper(simulated)
+    audit = _audit(environment, expect_verified=False)
+    found = {(f["case_id"], f["problem"].split(" ")[1]) for f in audit["first_findings"]}
+    assert (altered, "bytes") in found and (shortened, "store") in found and audit["findings"] == 2
+
+
+def _audit(environment: dict[str, str], *, expect_verified: bool = True) -> dict[str, Any]:
+    done = subprocess.run(
+        [sys.executable, "-m", "backbone.cli.main", "audit", "verify", "--json"],
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    assert done.returncode == (0 if expect_verified else 1), done.stderr[-3000:]
+    report: dict[str, Any] = json.loads(done.stdout)
+    return report
+
+
+def _tamper(settings: Settings) -> tuple[str, str]:
+    """Change a character of one decision event's correlation id (the record still decodes), and delete
+    the last event of another case; returns both cases."""
+    with psycopg.connect(postgres_dsn(settings), autocommit=True) as connection:
+        rows = connection.execute(
+            "SELECT originator_id, originator_version, state FROM decision.decision_events "
+            "ORDER BY notification_id LIMIT 2 OFFSET 10"
+        ).fetchall()
+        (altered, version, state), (other, _, _) = rows
+        meta = AvroCodec(SchemaCatalog.load()).decode_meta(state)
+        correlation = meta["correlation_id"].encode()
+        changed = state.replace(
+            correlation, correlation[:-1] + (b"0" if correlation[-1:] != b"0" else b"1")
+        )
+        connection.execute(
+            "UPDATE decision.decision_events SET state = %s "
+            "WHERE originator_id = %s AND originator_version = %s",
+            (changed, altered, version),
+        )
+        connection.execute(
+            "DELETE FROM decision.decision_events WHERE originator_id = %s AND originator_version = "
+            "(SELECT max(originator_version) FROM decision.decision_events WHERE originator_id = %s)",
+            (other, other),
+        )
+    return str(altered), str(other)
