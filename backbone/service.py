@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import OrderedDict
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
@@ -130,7 +130,7 @@ class CaseService(Application[UUID]):
         finally:
             self._batch.reset(token)
         self._record_batch(batch)
-        self._keep_cases_of(batch)
+        self.keep(batch.aggregates.values())
 
     def _record_batch(self, batch: Batch) -> None:
         if unsettled := batch.unsettled():
@@ -145,11 +145,13 @@ class CaseService(Application[UUID]):
         processing.saved_kwargs[REQUEST_KEYS] = [Tracking(k, fp) for k, fp in batch.keys.items()]
         self._notify(self._record(processing))
 
-    def _keep_cases_of(self, batch: Batch) -> None:
-        """After a batch is recorded, its cases are kept (if ``keep_cases``); the least used go first."""
+    def keep(self, recorded: Iterable[Any]) -> None:
+        """Cases just recorded (by a batch, or a consumer that opened them) are kept, if ``keep_cases``
+        was asked for; the least recently used go first."""
         if self._kept is None:
             return
-        self._kept.update(batch.aggregates)
+        for aggregate in recorded:
+            self._kept[aggregate.id] = aggregate
         while len(self._kept) > self._keep:
             self._kept.popitem(last=False)
 

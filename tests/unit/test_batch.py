@@ -188,3 +188,20 @@ def test_kept_cases_are_used_as_the_last_batch_left_them(intake: Any) -> None:
         intake.accept_application(application_id)
     assert reads == []
     assert kinds(intake) == ["ApplicationSubmitted", "ApplicationAccepted"]
+
+
+def test_cases_a_kept_decision_consumer_opens_are_kept_too(tmp_path: Path, intake: Any) -> None:
+    settings = embedded_settings(tmp_path)
+    application_id = intake.submit_application(an_application())
+    intake.accept_application(application_id)
+    decision = build_decision(settings, codec=codec(), clock=clock())
+    decision.keep_cases(10)
+    build_decision_consumer(
+        decision, settings, codec=codec(), intake_log=intake.recorder
+    ).run_until_caught_up(idle_timeout=0)
+    reads = []
+    original = decision.repository.get
+    decision.repository.get = lambda *a, **k: reads.append(a) or original(*a, **k)
+    with decision.batch():
+        decision.execute(application_id, ASSIGN)
+    assert reads == [] and decision.get_case(application_id).version == 2

@@ -50,6 +50,7 @@ class Decision(CaseService):
         for item in items:
             self.policy(item.envelope, processing)
         self._notify(self._record(processing))
+        self.keep(processing.aggregates.values())  # the cases just opened, if cases are kept
         for event in processing.events:  # logged once committed, never for a rolled-back batch
             assert isinstance(event, CaseEvent)
             with case_context(event.originator_id, event.correlation_id, event.causation_id):
