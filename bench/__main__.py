@@ -4,14 +4,16 @@ target and whether it was met, as markdown and JSON.
     python -m bench [--quick] [--json PATH] [--markdown PATH]
 
 Needs Kafka and PostgreSQL (`make infra-up`). Parts, in order:
-  commands    intake commands against a bare eventsourcing application, SQLite and PostgreSQL, and the
-              reconstruction of a 60-event case                                  (bench/commands.py)
+  commands    intake commands against a bare eventsourcing application, SQLite and PostgreSQL, one
+              and 200 per transaction, and the reconstruction of a 60-event case (bench/commands.py)
   throughput  the outbox relay against a bare producer, the tracked consumer against a bare consumer,
               SQLite and PostgreSQL                                              (bench/throughput.py)
-  rebuild     the tower rebuild against a bare consumer, one process and two    (bench/tower_rebuild.py)
+  rebuild     the tower rebuild against a bare consumer, one process and two, and against the same
+              projection in Quix Streams                 (bench/tower_rebuild.py, bench/quix_peer.py)
   freshness   intake's record to visible in the tower, p50/p99, at 100, 500 and 2,000 events/s fed from
-              Kafka, and at 100 and 500 through the whole path from intake commands (bench/freshness.py)
-Not measured yet (issue 5): batched intake commands, the Quix Streams peer, memory per process.
+              Kafka, and at 100 and 500 through the whole path from intake commands, with the peak
+              memory of the tower, the relay and the intake drivers           (bench/freshness.py)
+Each part's own module says what it measures; the rebuild part also profiles the rebuild and the peer.
 ``--quick`` runs every part small, to check the suite works; its figures are not the ones to quote.
 """
 
@@ -140,6 +142,7 @@ def markdown(f: dict[str, Any]) -> str:
             f">= {TARGETS['rebuild']}",
             two_met,
         ),
+        *_peer_rows(f["rebuild"]),
         *(
             _row(
                 f"freshness p50 / p99, {r['source']} at {r['target_events_per_second']} events/s "
@@ -149,6 +152,16 @@ def markdown(f: dict[str, Any]) -> str:
                 _fresh_enough(r) if r in at_500 else None,
             )
             for r in f["freshness"]
+        ),
+        *(
+            _row(
+                f"peak memory (RSS), {r['source']} at {r['target_events_per_second']} events/s",
+                ", ".join(f"{p} {m} MiB" for p, m in r["peak_rss_mib"].items() if m),
+                "-",
+                None,
+            )
+            for r in f["freshness"]
+            if "peak_rss_mib" in r
         ),
     ]
     quick = " (--quick: small runs, not figures to quote)" if f["quick"] else ""
@@ -160,10 +173,23 @@ def markdown(f: dict[str, Any]) -> str:
             "|---|---|---|---|",
             *rows,
             "",
-            f"relay ratios {relay}; median {statistics.median(relay)}. Not measured yet: batched intake "
-            "commands, the Quix Streams peer, memory per process (issue 5).",
+            f"relay ratios {relay}; median {statistics.median(relay)}.",
         ]
     )
+
+
+def _peer_rows(rebuild: dict[str, Any]) -> list[str]:
+    if "quix_skipped" in rebuild:
+        return [_row("tower rebuild against the Quix Streams peer", rebuild["quix_skipped"], "> 1", False)]
+    return [
+        _row(
+            "tower rebuild, 2 workers, against the same projection in Quix Streams (defaults; without "
+            "changelog topics)",
+            f"{rebuild['median_ratio_to_quix']}x; {rebuild['median_ratio_to_quix_no_changelog']}x",
+            "ahead in every round",
+            bool(rebuild["ahead_of_quix"]),
+        )
+    ]
 
 
 def _per_transaction(part: dict[str, Any]) -> str:

@@ -37,7 +37,7 @@ from typing import Any
 from backbone.logs import configure_logging
 from bench.freshness import freshness
 from bench.timed_tower import tower_worker
-from bench.tower_rebuild import rebuild
+from bench.tower_rebuild import peer_markdown, rebuild
 
 RESULTS = Path(__file__).parent / "results"
 
@@ -70,6 +70,7 @@ def main() -> None:
             arguments.weeks, arguments.applications_per_week, arguments.rounds, arguments.batch_size
         )
         print(rebuild_markdown(figures["rebuild"]))
+        print(peer_markdown(figures["rebuild"]))
     if arguments.part in ("freshness", "all"):
         rates = [int(r) for r in arguments.rates.split(",")]
         figures["freshness"] = [

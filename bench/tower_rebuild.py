@@ -1,7 +1,10 @@
 """Rebuild throughput: per round, a bare KafkaConsumer (with Python's default garbage collection and with
-the rebuild's; the higher is the ceiling), the tower's rebuild (one process, then two workers) and the
-live tower's tracked consumer read the same generated history to the end; one more rebuild runs under
-cProfile."""
+the rebuild's; the higher is the ceiling), the tower's rebuild (one process, then two workers), the same
+projection written as a Quix Streams application (``bench/quix_peer.py``: with Quix's default changelog
+topics, then without; its tables must equal those the 2-worker rebuild left live) and the live tower's
+tracked consumer read the same generated history to the end; one more rebuild and one more Quix run go
+under cProfile. The Quix peer is skipped, with the reason printed, only if quixstreams cannot be
+imported (it is in the ``bench`` extra)."""
 
 from __future__ import annotations
 
@@ -10,6 +13,7 @@ import io
 import pstats
 import statistics
 import time
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +33,9 @@ from services.control_tower.rebuild import fewer_collections, rebuild_views
 
 def rebuild(weeks: int, per_week: int, rounds: int, batch_size: int) -> dict[str, Any]:
     codec = AvroCodec(SchemaCatalog.load())
+    skipped = quix_missing()
+    if skipped:
+        print(skipped)
     with scratch() as fresh:
         settings = fresh.with_overrides(consumer_batch_size=batch_size)
         started = time.perf_counter()
@@ -47,6 +54,7 @@ def rebuild(weeks: int, per_week: int, rounds: int, batch_size: int) -> dict[str
             bare = max(bare_default, bare_tuned)
             one = events_per_second(tower_rebuild(settings, codec, events, workers=1))
             two = events_per_second(tower_rebuild(settings, codec, events, workers=2))
+            peer = {} if skipped else quix_figures(settings, codec, events, two)
             tracked = events_per_second(tracked_catch_up(settings, codec, events, f"r{n}"))
             runs.append(
                 {
@@ -55,6 +63,7 @@ def rebuild(weeks: int, per_week: int, rounds: int, batch_size: int) -> dict[str
                     "bare_rebuild_gc": round(bare_tuned),
                     "rebuild": round(one),
                     "rebuild_2_workers": round(two),
+                    **peer,
                     "tracked": round(tracked),
                     "ratio": round(one / bare, 3),
                     "ratio_2_workers": round(two / bare, 3),
@@ -63,6 +72,7 @@ def rebuild(weeks: int, per_week: int, rounds: int, batch_size: int) -> dict[str
             )
         profile = cProfile.Profile()
         tower_rebuild(settings, codec, events, workers=1, profile=profile)
+        quix_profile = None if skipped else profiled_quix_run(settings, codec, events)
     ratio = statistics.median(r["ratio"] for r in runs)
     return {
         "events": events,
@@ -77,7 +87,89 @@ def rebuild(weeks: int, per_week: int, rounds: int, batch_size: int) -> dict[str
         "met_in_one_process": ratio >= 0.5,
         "met_with_2_workers": statistics.median(r["ratio_2_workers"] for r in runs) >= 0.5,
         "profile": top_functions(profile, 22),
+        **quix_summary(runs, skipped, quix_profile),
     }
+
+
+def quix_missing() -> str | None:
+    """Why the Quix Streams peer cannot run here, or None when it can."""
+    try:
+        with warnings.catch_warnings(record=True):  # authlib, which confluent-kafka imports, warns always
+            import quixstreams  # noqa: F401
+    except ImportError as error:
+        return f"Quix Streams peer skipped: {error} (pip install -e '.[bench]' installs it)"
+    return None
+
+
+def quix_figures(settings: Settings, codec: AvroCodec, events: int, two_workers: float) -> dict[str, Any]:
+    """The peer with Quix's defaults (a changelog topic behind its state) and without changelog topics,
+    each checked to have written the tables the 2-worker rebuild just made live."""
+    from bench.quix_peer import quix_rebuild  # needs quixstreams
+    from bench.quix_tables import differences_from_live
+
+    figures: dict[str, Any] = {}
+    for name, changelog in (("quix", True), ("quix_no_changelog", False)):
+        rate = events_per_second(quix_rebuild(settings, codec, events, changelog=changelog))
+        differences = differences_from_live(settings)
+        if differences:
+            raise RuntimeError(f"the Quix peer's views differ from the rebuild's: {differences}")
+        figures[name] = round(rate)
+        figures[f"ratio_to_{name}"] = round(two_workers / rate, 3)
+    return figures
+
+
+def profiled_quix_run(settings: Settings, codec: AvroCodec, events: int) -> list[dict[str, Any]]:
+    """The peer with Quix's defaults under cProfile: its main thread's functions by own time (the
+    cumulative times are one deep chain of Quix's wrappers)."""
+    from bench.quix_peer import quix_rebuild  # needs quixstreams
+
+    profile = cProfile.Profile()
+    quix_rebuild(settings, codec, events, profile=profile)
+    return top_functions(profile, 22, by="own_s")
+
+
+def quix_summary(
+    runs: list[dict[str, Any]], skipped: str | None, profile: list[dict[str, Any]] | None
+) -> dict[str, Any]:
+    if skipped:
+        return {"quix_skipped": skipped}
+    return {
+        "median_ratio_to_quix": statistics.median(r["ratio_to_quix"] for r in runs),
+        "median_ratio_to_quix_no_changelog": statistics.median(
+            r["ratio_to_quix_no_changelog"] for r in runs
+        ),
+        "ahead_of_quix": all(r["ratio_to_quix_no_changelog"] > 1 and r["ratio_to_quix"] > 1 for r in runs),
+        "quix_profile": profile,
+    }
+
+
+def peer_markdown(f: dict[str, Any]) -> str:
+    """The Quix peer's figures, for ``bench.tower``'s report."""
+    if "quix_skipped" in f:
+        return str(f["quix_skipped"])
+    return "\n".join(
+        [
+            "| round | rebuild, 2 workers events/s | Quix peer events/s | Quix, no changelog events/s "
+            "| 2 workers / Quix | 2 workers / Quix, no changelog |",
+            "|---|---:|---:|---:|---:|---:|",
+            *(
+                f"| {n + 1} | {r['rebuild_2_workers']:,} | {r['quix']:,} | {r['quix_no_changelog']:,} "
+                f"| {r['ratio_to_quix']} | {r['ratio_to_quix_no_changelog']} |"
+                for n, r in enumerate(f["runs"])
+            ),
+            "",
+            f"median **{f['median_ratio_to_quix']}** times the Quix peer, "
+            f"**{f['median_ratio_to_quix_no_changelog']}** times it without changelog topics "
+            f"(target > 1 in every round: {'met' if f['ahead_of_quix'] else 'not met'})",
+            "",
+            "| profiled Quix peer: function | calls | own s | cumulative s |",
+            "|---|---:|---:|---:|",
+            *(
+                f"| `{p['function']}` | {p['calls']} | {p['own_s']} | {p['cum_s']} |"
+                for p in f["quix_profile"]
+            ),
+        ]
+    )
 
 
 def events_per_second(measured: tuple[int, float]) -> float:
@@ -152,7 +244,7 @@ def tracked_catch_up(settings: Settings, codec: AvroCodec, events: int, run: str
     return read - first, seconds
 
 
-def top_functions(profile: cProfile.Profile, count: int) -> list[dict[str, Any]]:
+def top_functions(profile: cProfile.Profile, count: int, by: str = "cum_s") -> list[dict[str, Any]]:
     stats = pstats.Stats(profile, stream=io.StringIO())
     rows = []
     for (file, line, name), (_, calls, own, cumulative, _) in stats.stats.items():  # type: ignore[attr-defined]
@@ -160,5 +252,5 @@ def top_functions(profile: cProfile.Profile, count: int) -> list[dict[str, Any]]
         rows.append(
             {"function": f"{where}:{line}({name})", "calls": calls, "own_s": own, "cum_s": cumulative}
         )
-    rows.sort(key=lambda r: -r["cum_s"])
+    rows.sort(key=lambda r: -r[by])
     return [{**r, "own_s": round(r["own_s"], 3), "cum_s": round(r["cum_s"], 3)} for r in rows[:count]]

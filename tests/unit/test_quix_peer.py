@@ -11,19 +11,17 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
+from quixstreams.models import serializers
 
 from backbone.clock import ManualClock
 from backbone.feeds.base import FeedItem
 from backbone.feeds.notification_log import NotificationLogFeed
+from bench import quix_peer as peer
 from services.control_tower.projections.view_fold import ViewFold
 from services.decision.bootstrap import build_decision, build_decision_consumer
 from services.intake.bootstrap import build_intake
 from simulation.history import generate_history
 from tests.factories import codec, embedded_settings
-
-NEEDS = "the Quix Streams peer needs the bench extra: pip install -e '.[bench]'"
-peer = pytest.importorskip("bench.quix_peer", reason=NEEDS)
-serializers = pytest.importorskip("quixstreams.models.serializers", reason=NEEDS)
 
 TOPICS = {"intake": "ind.intake.applications.v1", "decision": "ind.decision.cases.v1"}
 
