@@ -5,11 +5,13 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
+from uuid import UUID
 
 from backbone.clock import ManualClock
 from backbone.codec import AvroCodec
 from backbone.schemas import SchemaCatalog
 from backbone.settings import Settings
+from services.decision.bootstrap import build_decision, build_decision_consumer
 
 NOW = datetime(2026, 11, 2, 9, 30, tzinfo=UTC)
 
@@ -36,3 +38,17 @@ def an_application(**overrides: Any) -> dict[str, Any]:
     }
     application.update(overrides)
     return application
+
+
+def a_decision_with_a_case(tmp_path: Path, intake: Any, *, keep_cases: int = 0) -> tuple[Any, UUID]:
+    """Decision, with the case its consumer opened for a newly accepted application in ``intake``."""
+    settings = embedded_settings(tmp_path)
+    application_id: UUID = intake.submit_application(an_application())
+    intake.accept_application(application_id)
+    decision = build_decision(settings, codec=codec(), clock=clock())
+    if keep_cases:
+        decision.keep_cases(keep_cases)
+    build_decision_consumer(
+        decision, settings, codec=codec(), intake_log=intake.recorder
+    ).run_until_caught_up(idle_timeout=0)
+    return decision, application_id

@@ -16,9 +16,8 @@ from eventsourcing.persistence import IntegrityError, RecordConflictError
 
 from backbone.errors import DomainRuleViolation, InvalidCommand
 from backbone.service import BatchRefusedError
-from services.decision.bootstrap import build_decision, build_decision_consumer
 from services.intake.bootstrap import build_intake
-from tests.factories import an_application, clock, codec, embedded_settings
+from tests.factories import a_decision_with_a_case, an_application, clock, codec, embedded_settings
 
 ASSIGN = ("assign", {"team": "family-zwolle", "officer_ref": "O-00000000000000b2"})
 
@@ -101,21 +100,10 @@ def test_a_refused_command_caught_in_the_batch_records_nothing_and_the_rest_goes
     assert intake.get_application(other).version == 1
 
 
-def decision_with_a_case(tmp_path: Path, intake: Any) -> tuple[Any, Any]:
-    settings = embedded_settings(tmp_path)
-    application_id = intake.submit_application(an_application())
-    intake.accept_application(application_id)
-    decision = build_decision(settings, codec=codec(), clock=clock())
-    build_decision_consumer(
-        decision, settings, codec=codec(), intake_log=intake.recorder
-    ).run_until_caught_up(idle_timeout=0)
-    return decision, application_id
-
-
 def test_a_command_that_failed_after_changing_a_case_refuses_the_whole_batch(
     tmp_path: Path, intake: Any
 ) -> None:
-    decision, case_id = decision_with_a_case(tmp_path, intake)
+    decision, case_id = a_decision_with_a_case(tmp_path, intake)
     before = stored_events(decision)
 
     def crash_once(case: Any) -> None:
@@ -135,7 +123,7 @@ def test_a_command_that_failed_after_changing_a_case_refuses_the_whole_batch(
 
 
 def test_an_objection_opened_in_a_batch_is_saved_with_it(tmp_path: Path, intake: Any) -> None:
-    decision, case_id = decision_with_a_case(tmp_path, intake)
+    decision, case_id = a_decision_with_a_case(tmp_path, intake)
     with decision.batch():
         decision.execute(case_id, ASSIGN)
         decision.execute(
@@ -191,14 +179,7 @@ def test_kept_cases_are_used_as_the_last_batch_left_them(intake: Any) -> None:
 
 
 def test_cases_a_kept_decision_consumer_opens_are_kept_too(tmp_path: Path, intake: Any) -> None:
-    settings = embedded_settings(tmp_path)
-    application_id = intake.submit_application(an_application())
-    intake.accept_application(application_id)
-    decision = build_decision(settings, codec=codec(), clock=clock())
-    decision.keep_cases(10)
-    build_decision_consumer(
-        decision, settings, codec=codec(), intake_log=intake.recorder
-    ).run_until_caught_up(idle_timeout=0)
+    decision, application_id = a_decision_with_a_case(tmp_path, intake, keep_cases=10)
     reads = []
     original = decision.repository.get
     decision.repository.get = lambda *a, **k: reads.append(a) or original(*a, **k)

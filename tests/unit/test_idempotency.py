@@ -8,9 +8,8 @@ from typing import Any
 import pytest
 
 from backbone.errors import InvalidCommand
-from services.decision.bootstrap import build_decision, build_decision_consumer
 from services.intake.bootstrap import build_intake
-from tests.factories import an_application, clock, codec, embedded_settings
+from tests.factories import a_decision_with_a_case, an_application, clock, codec, embedded_settings
 
 
 @pytest.fixture
@@ -46,13 +45,7 @@ def test_repeated_changes_and_acceptances_record_once(intake: Any) -> None:
 
 
 def test_a_repeated_decision_command_records_once(tmp_path: Path, intake: Any) -> None:
-    settings = embedded_settings(tmp_path)
-    application_id = intake.submit_application(an_application())
-    intake.accept_application(application_id)
-    decision = build_decision(settings, codec=codec(), clock=clock())
-    build_decision_consumer(
-        decision, settings, codec=codec(), intake_log=intake.recorder
-    ).run_until_caught_up(idle_timeout=0)
+    decision, application_id = a_decision_with_a_case(tmp_path, intake)
     command = ("assign", {"team": "family-zwolle", "officer_ref": "O-00000000000000b2"})
     for _ in range(3):
         case = decision.execute(application_id, command, idempotency_key="assign-1")
