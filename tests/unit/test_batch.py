@@ -169,9 +169,7 @@ def test_kept_cases_are_used_as_the_last_batch_left_them(intake: Any) -> None:
     intake.keep_cases(10)
     with intake.batch():
         application_id = intake.submit_application(an_application())
-    reads = []
-    original = intake.repository.get
-    intake.repository.get = lambda *a, **k: reads.append(a) or original(*a, **k)
+    reads = counted_reads(intake)
     with intake.batch():
         intake.accept_application(application_id)
     assert reads == []
@@ -180,9 +178,20 @@ def test_kept_cases_are_used_as_the_last_batch_left_them(intake: Any) -> None:
 
 def test_cases_a_kept_decision_consumer_opens_are_kept_too(tmp_path: Path, intake: Any) -> None:
     decision, application_id = a_decision_with_a_case(tmp_path, intake, keep_cases=10)
-    reads = []
-    original = decision.repository.get
-    decision.repository.get = lambda *a, **k: reads.append(a) or original(*a, **k)
+    reads = counted_reads(decision)
     with decision.batch():
         decision.execute(application_id, ASSIGN)
     assert reads == [] and decision.get_case(application_id).version == 2
+
+
+def counted_reads(service: Any) -> list[Any]:
+    """The aggregates the service reads from its store from now on."""
+    reads: list[Any] = []
+    original = service.repository.get
+
+    def get(aggregate_id: Any, **options: Any) -> Any:
+        reads.append(aggregate_id)
+        return original(aggregate_id, **options)
+
+    service.repository.get = get
+    return reads
