@@ -126,7 +126,7 @@ def commands(store: str, applications: int, rounds: int, batch: int = 1) -> dict
         "applications": applications,
         "commands_per_transaction": batch,
         "runs": runs,
-        "median_ratio": statistics.median(r["ratio"] for r in runs),
+        "median_ratio": round(statistics.median(r["ratio"] for r in runs), 3),
     }
 
 
