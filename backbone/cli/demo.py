@@ -17,7 +17,13 @@ from typing import Any
 
 from backbone.cli.render import workload_json, workload_table
 from backbone.cli.serve_cmd import serve
-from backbone.cli.simulate_cmd import add_plan_arguments, plan_from, run_simulation, summary_table
+from backbone.cli.simulate_cmd import (
+    add_plan_arguments,
+    plan_from,
+    planned_weeks,
+    run_simulation,
+    summary_table,
+)
 from backbone.logs import configure_logging
 from backbone.settings import Settings
 from simulation.services import EmbeddedServices
@@ -53,7 +59,7 @@ def run(arguments: argparse.Namespace) -> int:
     data_dir = arguments.data_dir or Path(tempfile.mkdtemp(prefix="backbone-demo-"))
     settings = settings.with_overrides(mode="embedded", data_dir=data_dir)
     this_week = datetime.now(UTC).date()
-    plan = plan_from(arguments, this_week - timedelta(weeks=arguments.weeks - 1))
+    plan = plan_from(arguments, this_week - timedelta(weeks=planned_weeks(arguments) - 1))
     try:
         services, simulated = run_simulation(settings, plan, label="simulating a year of IND work")
         assert isinstance(services, EmbeddedServices)  # the demo runs embedded

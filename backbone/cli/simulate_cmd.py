@@ -139,11 +139,18 @@ class SimulationRun:
         }
 
 
+def planned_weeks(arguments: argparse.Namespace) -> int:
+    """``--weeks`` if given, else the command's default (None is kept apart: ``--resume`` needs to
+    know whether the weeks were asked for)."""
+    weeks: int = arguments.weeks if arguments.weeks is not None else arguments.default_weeks
+    return weeks
+
+
 def plan_from(arguments: argparse.Namespace, starts_on: date) -> SimulationPlan:
     try:
         return SimulationPlan(
             starts_on=starts_on,
-            weeks=arguments.weeks if arguments.weeks is not None else arguments.default_weeks,
+            weeks=planned_weeks(arguments),
             scale=arguments.scale,
             seed=arguments.seed,
             shocks=tuple(Shock.parse(s) for s in arguments.shock),
