@@ -46,6 +46,10 @@ def configure_logging(fmt: Literal["auto", "json", "console"] = "auto", level: s
         format="%(asctime)s %(levelname)s %(name)s %(message)s",
         force=True,
     )
+    # kafka-python's I/O loop warns whenever the main thread held the interpreter for 0.1 s, which a
+    # rebuild or a verify, decoding and folding, does all the time; nothing for an operator to act on.
+    if library_level == "WARNING":
+        logging.getLogger("kafka.net.selector").setLevel(logging.ERROR)
     _configured = True
 
 
