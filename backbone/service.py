@@ -108,9 +108,10 @@ class CaseService(Application[UUID]):
         A kept case is used as it is, without reading the store. If another writer changed it in the
         meantime, the batch that uses it fails at its end with a version conflict (the store refuses
         events whose versions exist), records nothing, and forgets its cases, so that a new attempt
-        reads them fresh: stale state costs a retry, never a wrong record.
+        reads them fresh: stale state costs a retry, never a wrong record. ``keep_cases(0)`` forgets
+        them and keeps none from then on.
         """
-        self._kept, self._keep = OrderedDict(), how_many
+        self._kept, self._keep = (OrderedDict(), how_many) if how_many > 0 else (None, 0)
 
     @contextmanager
     def batch(self, *, check_keys: bool = True) -> Iterator[Batch]:

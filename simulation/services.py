@@ -11,6 +11,7 @@ beside a distributed simulation: it would open cases on the wall clock.
 
 from __future__ import annotations
 
+import ctypes
 import os
 import signal
 import subprocess
@@ -29,6 +30,7 @@ from services.decision.bootstrap import build_decision, build_decision_consumer,
 from services.intake.bootstrap import build_intake, build_intake_relay
 
 CATCH_UP_SECONDS = 120.0
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
 
 
 class SimulatedServices(Protocol):
@@ -113,7 +115,16 @@ def _relay_process(settings: Settings, service: str) -> subprocess.Popen[bytes]:
     environment = {**os.environ, **settings.as_environment(), "BACKBONE_LOG_FORMAT": "json"}
     command = [sys.executable, "-m", "backbone.cli.main", "run", service, "--instance", "simulator"]
     with (settings.data_dir / f"simulation-{service}.log").open("ab") as log:
-        return subprocess.Popen(command, env=environment, stdout=log, stderr=log)
+        return subprocess.Popen(
+            command, env=environment, stdout=log, stderr=log, preexec_fn=terminate_with_parent
+        )
+
+
+def terminate_with_parent() -> None:
+    """In the relay process, before it runs: SIGTERM when the simulator dies, even by SIGKILL (Linux's
+    PR_SET_PDEATHSIG), so that no relay outlives its simulation and a resumed one does not find two."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
 
 
 def simulated_services(settings: Settings, clock: ManualClock) -> SimulatedServices:

@@ -205,6 +205,8 @@ class Simulator:
             if progress is not None:
                 progress(week + 1, self.plan.weeks)
         self.settle()
+        for service in (self.intake, self.decision):
+            service.keep_cases(0)  # the services may serve other writers next (the demo's API)
         self.stats.open_cases = sum(len(q) for q in self.queues.values())
         return self.stats
 

@@ -192,8 +192,12 @@ def run_simulation(
         services.close()
         raise
     started = time.perf_counter()
-    stats = simulator.run(ProgressBar(label, "weeks"), checkpoint, stop)
-    services.settle(published=True)  # every event on its topic before the figures are given
+    try:
+        stats = simulator.run(ProgressBar(label, "weeks"), checkpoint, stop)
+        services.settle(published=True)  # every event on its topic before the figures are given
+    except BaseException:
+        services.close()  # the relay processes stop with it; the checkpoint says where to resume
+        raise
     seconds = time.perf_counter() - started
     events = (services.intake.recorder.max_notification_id() or 0) + (
         services.decision.recorder.max_notification_id() or 0
