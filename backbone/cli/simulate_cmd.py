@@ -259,6 +259,11 @@ def _simulate(arguments: argparse.Namespace) -> int:
         if arguments.resume:
             planned, state = read_checkpoint(checkpoint)
             plan, resume_from = plan_from_json(planned, weeks=arguments.weeks), state
+            if plan.weeks <= state["weeks_done"]:
+                raise ValueError(
+                    f"weeks: {plan.weeks} in all is not more than the {state['weeks_done']} weeks "
+                    "the checkpoint has done; give more with --weeks"
+                )
         else:
             plan, resume_from = plan_from(arguments, arguments.starts_on), None
         checkpoint.parent.mkdir(parents=True, exist_ok=True)

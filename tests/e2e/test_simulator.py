@@ -237,6 +237,8 @@ def test_backbone_simulate_resumes_after_sigkill_and_goes_further(tmp_path: Path
     weeks = json.loads(out)["weeks"]
     assert 13 <= weeks < 60 and f"stopped after week {weeks} of 60" in err
     assert read_checkpoint(checkpoint)[1]["weeks_done"] == weeks
+    done_already = _cli("simulate", "--resume", "--weeks", "5", "--data-dir", str(data), tmp_path=tmp_path)
+    assert done_already.returncode != 0 and f"is not more than the {weeks} weeks" in done_already.stderr
     nowhere = _cli("simulate", "--resume", "--data-dir", str(tmp_path / "none"), tmp_path=tmp_path)
     assert nowhere.returncode != 0 and "cannot be read" in nowhere.stderr
     other_stores = tmp_path / "other"  # the checkpoint, but not the stores it was written with
