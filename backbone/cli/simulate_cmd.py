@@ -43,14 +43,9 @@ from backbone.logs import configure_logging
 from backbone.settings import Settings
 from simulation.checkpoint import CheckpointError, read_checkpoint
 from simulation.inflow import Shock
+from simulation.plan import CapacityChange, SimulationPlan, plan_from_json
 from simulation.services import SimulatedServices, simulated_services
-from simulation.simulator import (
-    CapacityChange,
-    SimulationPlan,
-    SimulationStats,
-    Simulator,
-    plan_from_json,
-)
+from simulation.simulator import SimulationStats, Simulator
 
 CHECKPOINT = "simulation-checkpoint.json"
 

@@ -19,14 +19,9 @@ import pytest
 from backbone.clock import ManualClock
 from simulation.checkpoint import read_checkpoint
 from simulation.inflow import Shock
+from simulation.plan import CapacityChange, SimulationPlan, plan_from_json
 from simulation.services import EmbeddedServices
-from simulation.simulator import (
-    CapacityChange,
-    SimulationPlan,
-    SimulationStats,
-    Simulator,
-    plan_from_json,
-)
+from simulation.simulator import SimulationStats, Simulator
 from tests.factories import embedded_settings
 
 PLAN = SimulationPlan(starts_on=date(2022, 8, 1), weeks=10, scale=0.01, seed=11)

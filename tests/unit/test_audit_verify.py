@@ -18,8 +18,9 @@ from backbone.codec import AvroCodec
 from backbone.schemas import SchemaCatalog
 from services.audit.chains import CaseChains, Findings
 from services.audit.verify import verify
+from simulation.plan import SimulationPlan
 from simulation.services import EmbeddedServices
-from simulation.simulator import SimulationPlan, Simulator
+from simulation.simulator import Simulator
 from tests.factories import embedded_settings
 
 PLAN = SimulationPlan(starts_on=date(2024, 3, 4), weeks=3, scale=0.01, seed=5)
