@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 from uuid import UUID, uuid5
 
+import structlog
 from eventsourcing.application import AggregateNotFoundError
 
 from backbone.clock import ManualClock
@@ -35,6 +36,7 @@ from simulation.checkpoint import case_from_json, case_to_json, write_checkpoint
 from simulation.inflow import InflowModel
 from simulation.plan import PROCEDURES, SimulationPlan, plan_to_json
 
+log = structlog.get_logger("simulation")
 Progress = Callable[[int, int], None]  # (weeks done, weeks in all)
 SIMULATION = UUID("0b7c1f0e-9a53-5d7e-8f0a-3f1f5e2d6c41")  # namespace of the simulator's ids
 WORKING_DAYS = 5
@@ -260,8 +262,8 @@ class Simulator:
                 getattr(self.intake, method)(application_id, **options)
             else:
                 getattr(self.intake, method)(application_id, data, **options)
-        except DomainRuleViolation:
-            self.stats.refused += 1
+        except DomainRuleViolation as refusal:
+            self._refused("intake", method, application_id, refusal)
             return False
         self.stats.commands += 1
         return True
@@ -302,8 +304,8 @@ class Simulator:
                 correlation_id=self._correlation(key),
                 idempotency_key=key,  # a week done again after a crash is answered from the record
             )
-        except (DomainRuleViolation, AggregateNotFoundError):
-            self.stats.refused += 1
+        except (DomainRuleViolation, AggregateNotFoundError) as refusal:
+            self._refused("decision", action, case.case_id, refusal)
             return
         self.stats.commands += 1
         case.deadline, case.clock_started = result.statutory_deadline, result.clock.started_on
@@ -320,6 +322,20 @@ class Simulator:
         )
 
     # -- helpers ---------------------------------------------------------------------------------
+
+    def _refused(self, service: str, command: str, case_id: UUID, refusal: Exception) -> None:
+        """A command the service refused: the simulator's idea of the case disagreed with the service's.
+        Counted, and logged with the service's reason, so that the disagreement can be found."""
+        self.stats.refused += 1
+        log.warning(
+            "simulated_command_refused",
+            service=service,
+            command=command,
+            case_id=str(case_id),
+            week=self.stats.weeks,
+            on=str(self.clock.now().date()),
+            reason=str(refusal),
+        )
 
     @contextmanager
     def _transaction(self, service: Intake | Decision) -> Iterator[None]:
