@@ -91,14 +91,16 @@ def _applicant_moves(
     case: SimCase, today: date, rng: random.Random, parameters: CaseworkParameters
 ) -> list[Command]:
     moves: list[Command] = []
+    deadline_known = True
     if case.suspended_until is not None and today >= case.suspended_until:
         moves.append(("receive-information", {"received_on": today}))
         case.suspended_until = None
+        deadline_known = False  # the clock runs again, later by the days it stood still: known after
     responds = case.response_on is not None and today >= case.response_on
     if case.phase == "intended" and responds and not case.responded:
         moves.append(("receive-response", {"received_on": today}))
         case.responded = True
-    overdue = case.deadline is not None and today > case.deadline
+    overdue = deadline_known and case.deadline is not None and today > case.deadline
     if case.undecided and overdue and not case.notice and rng.random() < parameters.notice_of_default:
         moves.append(("receive-notice-of-default", {"received_on": today}))
         case.notice = True
