@@ -25,6 +25,11 @@ log = structlog.get_logger("backbone.outbox")
 MAX_BATCHES_IN_FLIGHT = 4
 
 
+def relay_tracking_name(topic: str) -> str:
+    """The tracking row that holds how far the relay of ``topic`` has published (acknowledged)."""
+    return f"relay:{topic}"
+
+
 class RelayPublishError(BackboneError):
     """The broker did not acknowledge every message of a batch; the position was not moved."""
 
@@ -45,7 +50,7 @@ class OutboxRelay:
     ) -> None:
         self.service = service
         self.topic = topic
-        self.tracking_name = f"relay:{topic}"
+        self.tracking_name = relay_tracking_name(topic)
         self.batch_size = batch_size
         self.published = 0
         self._recorder = recorder

@@ -32,7 +32,7 @@ from backbone.kafka_clients import make_admin, make_consumer
 from backbone.logs import configure_logging
 from backbone.schemas import SchemaCatalog
 from backbone.settings import Settings
-from backbone.stores import postgres_dsn
+from backbone.stores import postgres_dsn, upstream_recorder
 from infra.topics import topic_of
 from services.audit.verify import verify
 from services.control_tower.rebuild import rebuild_views
@@ -74,7 +74,7 @@ def stored(settings: Settings) -> dict[str, Any]:
     result = {}
     with psycopg.connect(postgres_dsn(settings)) as connection:
         for service in SERVICES:
-            events_table, tracking_table = f"{service}.{service}_events", f"{service}.{service}_tracking"
+            events_table, tracking_table = _tables(service, settings)
             events = _one(connection, f"SELECT count(*) FROM {events_table}")
             events_bytes = _one(connection, f"SELECT pg_total_relation_size('{events_table}')")
             keys = _one(connection, f"SELECT count(*) FROM {tracking_table}")
@@ -116,6 +116,17 @@ def on_kafka(settings: Settings) -> dict[str, Any]:
     finally:
         probe.close()
     return result
+
+
+def _tables(service: str, settings: Settings) -> tuple[str, str]:
+    """The service's events and tracking tables, as its recorder names them."""
+    recorder = upstream_recorder(service, settings)
+    try:
+        schema = recorder.datastore.schema
+        tracking = recorder.factory.tracking_recorder()
+        return f"{schema}.{recorder.events_table_name}", f"{schema}.{tracking.tracking_table_name}"
+    finally:
+        recorder.factory.close()
 
 
 def _one(connection: psycopg.Connection[Any], query: str) -> int:

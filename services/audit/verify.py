@@ -27,6 +27,7 @@ from eventsourcing.persistence import Notification
 from backbone.codec import AvroCodec
 from backbone.errors import CorruptMessageError
 from backbone.feeds.kafka_ranges import partition_ranges, read_records
+from backbone.outbox import relay_tracking_name
 from backbone.settings import Settings
 from backbone.stores import upstream_recorder
 from infra.topics import topic_of
@@ -105,7 +106,7 @@ def _verify_service(
     if settings.mode == "embedded":
         up_to = head
     else:
-        up_to = recorder.factory.tracking_recorder().max_tracking_id(f"relay:{topic}") or 0
+        up_to = recorder.factory.tracking_recorder().max_tracking_id(relay_tracking_name(topic)) or 0
     result = ServiceReport(service, up_to, not_yet_published=head - up_to)
     store = CaseChains(f"{service} store", report.findings)
     for notification in _log(recorder, up_to, progress):
