@@ -17,7 +17,6 @@ from backbone.schemas import Schema, SchemaCatalog
 
 MARKER = b"\xc3\x01"
 HEADER_LENGTH = len(MARKER) + 8
-META = "nl.ind.shared.EventMetadata"  # the first field of every event record (tests/unit/test_codec.py)
 
 
 class AvroCodec:
@@ -55,19 +54,6 @@ class AvroCodec:
 
     def decode_body(self, name: str, body: bytes) -> dict[str, Any]:
         return self._read(self.catalog.by_name(name), body)
-
-    def decode_meta(self, body: bytes) -> dict[str, Any]:
-        """Only the metadata of an event's body. Every event record starts with its ``meta`` field, and
-        Avro writes fields in order, so the body begins with the metadata: read it and stop (the relay
-        needs no more than this for the message's headers)."""
-        schema = self.catalog.by_name(META)
-        try:
-            record = schemaless_reader(io.BytesIO(body), schema.parsed, None)
-        except (EOFError, StopIteration, IndexError, ValueError, UnicodeDecodeError) as error:
-            raise CorruptMessageError(f"corrupt event metadata: {type(error).__name__}: {error}") from error
-        if not isinstance(record, dict):
-            raise CorruptMessageError(f"schema {META} does not describe a record")
-        return record
 
     def _read(self, schema: Schema, body: bytes) -> dict[str, Any]:
         buffer = io.BytesIO(body)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from hashlib import sha1
 from typing import Any
 from uuid import UUID
@@ -17,20 +17,29 @@ from uuid import UUID
 from backbone.codec import AvroCodec
 from backbone.errors import CorruptMessageError
 from backbone.events import cloudevents_type
+from backbone.meta_prefix import read_meta_prefix
 
 SPECVERSION = "1.0"
 CONTENT_TYPE = "application/avro"
 # Event ids are derived from (aggregate, version), so a republished event keeps its id.
+Headers = list[tuple[str, bytes]]
 EVENT_ID_NAMESPACE = UUID("6f1b6a3e-3c1d-5b7e-9a43-1d2c0e8b7f10")
 
 
-_NAMESPACE_BYTES = EVENT_ID_NAMESPACE.bytes
+_NAMESPACE_HASH = sha1(EVENT_ID_NAMESPACE.bytes)
+_EPOCH = datetime(1970, 1, 1)
 
 
 def event_id(aggregate_id: UUID | str, version: int) -> str:
     """``str(uuid5(EVENT_ID_NAMESPACE, f"{aggregate_id}/{version}"))``, without building three UUID
     objects per event (it was a tenth of a consumer's time)."""
-    digest = bytearray(sha1(_NAMESPACE_BYTES + f"{aggregate_id}/{version}".encode()).digest()[:16])
+    return _uuid5(f"{aggregate_id}/{version}".encode())
+
+
+def _uuid5(name: bytes) -> str:
+    hashed = _NAMESPACE_HASH.copy()
+    hashed.update(name)
+    digest = bytearray(hashed.digest()[:16])
     digest[6] = (digest[6] & 0x0F) | 0x50  # version 5
     digest[8] = (digest[8] & 0x3F) | 0x80  # RFC 4122 variant
     h = digest.hex()
@@ -66,7 +75,7 @@ class Envelope:
     def case_id(self) -> UUID:
         return UUID(self.subject)
 
-    def kafka_headers(self) -> list[tuple[str, bytes]]:
+    def kafka_headers(self) -> Headers:
         return cloudevents_headers(
             id=self.id,
             source=self.source,
@@ -95,7 +104,7 @@ def cloudevents_headers(
     recorded_at: datetime,
     notification_id: int,
     specversion: str = SPECVERSION,
-) -> list[tuple[str, bytes]]:
+) -> Headers:
     """The CloudEvents Kafka binding's headers (binary mode) of one event."""
     headers = [
         ("ce_specversion", specversion),
@@ -115,25 +124,33 @@ def cloudevents_headers(
     return [(name, value.encode()) for name, value in headers]
 
 
-def headers_from_meta(
-    source: str, schema: str, meta: Mapping[str, Any], notification_id: int
-) -> tuple[str, list[tuple[str, bytes]]]:
-    """An event's key (its case id) and headers from its metadata alone (see ``AvroCodec.decode_meta``);
-    the same as ``envelope_from_record(...)`` would give."""
-    subject = str(meta["aggregate_id"])
-    headers = cloudevents_headers(
-        id=event_id(subject, meta["aggregate_version"]),
-        source=source,
-        type=cloudevents_type(schema),
-        time=meta["occurred_at"],
-        subject=subject,
-        sequence=meta["aggregate_version"],
-        correlation_id=meta["correlation_id"],
-        causation_id=meta["causation_id"],
-        recorded_at=meta["recorded_at"],
-        notification_id=notification_id,
-    )
+def relay_headers(source: bytes, schema: str, body: bytes, notification_id: int) -> tuple[bytes, Headers]:
+    """An event's key (its case id) and headers, from the metadata at the front of its stored Avro body
+    (see ``backbone.meta_prefix``); the same as ``envelope_from_record(...)`` would give, read in about a
+    third of the time, because the relay sends every event it stores."""
+    meta = read_meta_prefix(body)
+    subject, version = meta.aggregate_id, meta.aggregate_version
+    sequence = str(version).encode()
+    headers = [
+        ("ce_specversion", _SPECVERSION),
+        ("ce_id", _uuid5(subject + b"/" + sequence).encode()),
+        ("ce_source", source),
+        ("ce_type", cloudevents_type(schema).encode()),
+        ("ce_time", _rfc3339_micros(meta.occurred_at_micros)),
+        ("ce_subject", subject),
+        ("content-type", _CONTENT_TYPE),
+        ("ce_sequence", sequence),
+        ("ce_correlationid", meta.correlation_id),
+        ("ce_recordedtime", _rfc3339_micros(meta.recorded_at_micros)),
+        ("ce_notificationid", str(notification_id).encode()),
+    ]
+    if meta.causation_id is not None:
+        headers.append(("ce_causationid", meta.causation_id))
     return subject, headers
+
+
+_SPECVERSION = SPECVERSION.encode()
+_CONTENT_TYPE = CONTENT_TYPE.encode()
 
 
 def envelope_from_record(
@@ -182,3 +199,8 @@ _CHECKED_HEADERS = frozenset({"ce_source", "ce_notificationid", "ce_id", "ce_typ
 
 def _rfc3339(moment: datetime) -> str:
     return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
+
+
+def _rfc3339_micros(micros: int) -> bytes:
+    """``_rfc3339`` of an Avro ``timestamp-micros``, as bytes, without a timezone-aware datetime."""
+    return (_EPOCH + timedelta(microseconds=micros)).isoformat().encode() + b"Z"

@@ -16,7 +16,7 @@ import structlog
 from eventsourcing.persistence import ApplicationRecorder, Notification, Tracking, TrackingRecorder
 
 from backbone.codec import AvroCodec
-from backbone.envelope import headers_from_meta, service_source
+from backbone.envelope import relay_headers, service_source
 from backbone.errors import BackboneError
 
 log = structlog.get_logger("backbone.outbox")
@@ -58,7 +58,7 @@ class OutboxRelay:
         self._codec = codec
         self._producer = producer
         self._send_timeout = send_timeout
-        self._source = service_source(service)
+        self._source = service_source(service).encode()
         # A hook between "broker acknowledged" and "position recorded", where a crash hurts most.
         self._after_publish = after_publish
 
@@ -125,11 +125,10 @@ class OutboxRelay:
         )
 
     def _send(self, notification: Notification) -> Any:
-        meta = self._codec.decode_meta(notification.state)  # the headers need nothing else
-        subject, headers = headers_from_meta(self._source, notification.topic, meta, notification.id)
+        key, headers = relay_headers(self._source, notification.topic, notification.state, notification.id)
         return self._producer.send(
             self.topic,
-            key=subject.encode(),
+            key=key,
             value=self._codec.frame(notification.topic, notification.state),
             headers=headers,
         )

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from backbone.codec import HEADER_LENGTH, AvroCodec
-from backbone.envelope import envelope_from_record, headers_from_meta
+from backbone.envelope import envelope_from_record, relay_headers
 from backbone.event_mapper import event_from_record, record_of
 from backbone.schemas import SchemaCatalog
 from tests.contract.samples import CASE, SAMPLES
@@ -69,5 +69,5 @@ def test_the_relay_reads_the_headers_from_the_metadata_alone(name: str) -> None:
     fields = CODEC.catalog.by_name(name).parsed["fields"]
     assert fields[0]["name"] == "meta"
     full = envelope_from_record("urn:x", name, CODEC.decode_body(name, body), 42)
-    subject, headers = headers_from_meta("urn:x", name, CODEC.decode_meta(body), 42)
-    assert (subject, headers) == (full.subject, full.kafka_headers())
+    key, headers = relay_headers(b"urn:x", name, body, 42)
+    assert (key, headers) == (full.subject.encode(), full.kafka_headers())

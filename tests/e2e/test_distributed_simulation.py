@@ -16,6 +16,7 @@ import psycopg
 import pytest
 
 from backbone.codec import AvroCodec
+from backbone.meta_prefix import read_meta_prefix
 from backbone.schemas import SchemaCatalog
 from backbone.settings import Settings
 from backbone.stores import postgres_dsn, upstream_recorder
@@ -100,8 +101,7 @@ def _tamper(settings: Settings) -> tuple[str, str]:
             "ORDER BY notification_id LIMIT 2 OFFSET 10"
         ).fetchall()
         (altered, version, state), (other, _, _) = rows
-        meta = AvroCodec(SchemaCatalog.load()).decode_meta(state)
-        correlation = meta["correlation_id"].encode()
+        correlation = read_meta_prefix(state).correlation_id
         changed = state.replace(
             correlation, correlation[:-1] + (b"0" if correlation[-1:] != b"0" else b"1")
         )
