@@ -7,7 +7,9 @@ from kafka import KafkaAdminClient, KafkaConsumer, KafkaProducer
 from backbone.settings import Settings
 
 
-def make_producer(settings: Settings, *, client_id: str) -> KafkaProducer:
+def make_producer(settings: Settings, *, client_id: str, compression: str | None = None) -> KafkaProducer:
+    """A producer with the relays' settings; ``compression`` overrides ``settings.kafka_compression``."""
+    compression = compression or settings.kafka_compression
     return KafkaProducer(
         bootstrap_servers=settings.kafka_bootstrap,
         client_id=f"{settings.kafka_client_id}-{client_id}",
@@ -16,6 +18,7 @@ def make_producer(settings: Settings, *, client_id: str) -> KafkaProducer:
         linger_ms=5,
         batch_size=256 * 1024,
         max_request_size=4 * 1024 * 1024,
+        compression_type=None if compression == "none" else compression,
     )
 
 

@@ -31,6 +31,11 @@ class Settings(BaseModel):
     postgres_pool_size: int = 5
     kafka_bootstrap: str = "127.0.0.1:9092"
     kafka_client_id: str = "backbone"
+    kafka_compression: Literal["none", "gzip", "lz4", "zstd"] = Field(
+        default="zstd",
+        description="the relays' record batches; zstd stores a record in about a sixth of the bytes "
+        "(docs/scale-run.md, bench/compression.py)",
+    )
     topic_partitions: int = Field(default=6, ge=1)
     topic_prefix: str = Field(default="", description="prepended to every topic name, e.g. test-1.")
     relay_batch_size: int = Field(default=500, ge=1)

@@ -26,3 +26,8 @@ def test_an_invalid_value_names_the_variable() -> None:
 def test_the_password_is_not_printed() -> None:
     settings = Settings.from_env("intake", {"BACKBONE_POSTGRES_PASSWORD": "s3cret"})
     assert "s3cret" not in repr(settings)
+
+
+def test_an_unknown_compression_names_the_variable_and_the_choices() -> None:
+    with pytest.raises(ConfigurationError, match="BACKBONE_KAFKA_COMPRESSION: .*'lz4' or 'zstd'"):
+        Settings.from_env("intake", {"BACKBONE_KAFKA_COMPRESSION": "brotli"})
