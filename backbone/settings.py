@@ -28,18 +28,20 @@ class Settings(BaseModel):
     postgres_user: str = "backbone"
     postgres_password: SecretStr = SecretStr("backbone")
     postgres_dbname: str = "backbone"
-    postgres_pool_size: int = 5
+    postgres_pool_size: int = Field(default=5, description="connections per service (distributed mode)")
     kafka_bootstrap: str = "127.0.0.1:9092"
-    kafka_client_id: str = "backbone"
+    kafka_client_id: str = Field(default="backbone", description="the start of every Kafka client id")
     kafka_compression: Literal["none", "gzip", "lz4", "zstd"] = Field(
-        default="zstd",
-        description="the relays' record batches; zstd stores a record in about a sixth of the bytes "
-        "(docs/scale-run.md, bench/compression.py)",
+        default="zstd", description="of the relays' record batches (docs/scale-run.md)"
     )
-    topic_partitions: int = Field(default=6, ge=1)
+    topic_partitions: int = Field(
+        default=6, ge=1, description="of the topics `backbone topics create` makes"
+    )
     topic_prefix: str = Field(default="", description="prepended to every topic name, e.g. test-1.")
-    relay_batch_size: int = Field(default=500, ge=1)
-    consumer_batch_size: int = Field(default=500, ge=1)
+    relay_batch_size: int = Field(default=500, ge=1, description="events a relay reads and sends at once")
+    consumer_batch_size: int = Field(
+        default=500, ge=1, description="events a consumer applies per transaction"
+    )
     log_format: Literal["auto", "json", "console"] = "auto"
     log_level: Literal["debug", "info", "warning", "error"] = "info"
 

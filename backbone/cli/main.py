@@ -5,6 +5,9 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from typing import Literal, get_args, get_origin
+
+from pydantic import SecretStr
 
 from backbone.cli import (
     audit_cmd,
@@ -20,6 +23,7 @@ from backbone.cli import (
     tower_cmd,
 )
 from backbone.errors import BackboneError
+from backbone.settings import Settings
 
 DESCRIPTION = """\
 The event-sourced case backbone of the IND: intake receives applications, decision runs cases to a
@@ -27,16 +31,32 @@ decision, and the control tower (verkeerstoren) shows the workload, all through 
 
 Modes: embedded (default; one SQLite file per service, no Kafka) or distributed (PostgreSQL and
 Kafka), chosen with BACKBONE_MODE=embedded|distributed. Every setting is an environment variable:
-BACKBONE_<SETTING>, or <SERVICE>_<SETTING> for one service (e.g. INTAKE_POSTGRES_HOST). Settings:
-mode, data_dir, postgres_host/port/user/password/dbname, kafka_bootstrap, topic_partitions,
-relay_batch_size, consumer_batch_size, log_format (auto|json|console), log_level.
+BACKBONE_<SETTING>, or <SERVICE>_<SETTING> for one service (e.g. INTAKE_POSTGRES_HOST).
+
+Settings, with their defaults:
 """
+
+
+def settings_help() -> str:
+    """Every setting with its default (and its choices), from ``Settings`` itself, so none is left out."""
+    lines = []
+    for name, field in Settings.model_fields.items():
+        default = field.get_default()
+        shown = "***" if isinstance(default, SecretStr) else repr(default) if default == "" else default
+        choices = get_args(field.annotation) if get_origin(field.annotation) is Literal else ()
+        described = f"  {name.upper():<22} {shown}"
+        if choices:
+            described += f"  ({'|'.join(choices)})"
+        if field.description:
+            described += f"  {field.description}"
+        lines.append(described)
+    return "\n".join(lines)
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="backbone",
-        description=DESCRIPTION,
+        description=DESCRIPTION + settings_help(),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")

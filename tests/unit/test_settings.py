@@ -31,3 +31,13 @@ def test_the_password_is_not_printed() -> None:
 def test_an_unknown_compression_names_the_variable_and_the_choices() -> None:
     with pytest.raises(ConfigurationError, match="BACKBONE_KAFKA_COMPRESSION: .*'lz4' or 'zstd'"):
         Settings.from_env("intake", {"BACKBONE_KAFKA_COMPRESSION": "brotli"})
+
+
+def test_backbone_help_lists_every_setting_with_its_default() -> None:
+    from backbone.cli.main import build_parser
+
+    text = build_parser().format_help()
+    for name in Settings.model_fields:
+        assert f"  {name.upper()} " in text
+    assert "KAFKA_COMPRESSION      zstd  (none|gzip|lz4|zstd)" in text
+    assert "backbone" in text and "***" in text  # the password's default is not printed
