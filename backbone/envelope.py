@@ -21,8 +21,8 @@ from backbone.meta_prefix import read_meta_prefix
 
 SPECVERSION = "1.0"
 CONTENT_TYPE = "application/avro"
-# Event ids are derived from (aggregate, version), so a republished event keeps its id.
 Headers = list[tuple[str, bytes]]
+# Event ids are derived from (aggregate, version), so a republished event keeps its id.
 EVENT_ID_NAMESPACE = UUID("6f1b6a3e-3c1d-5b7e-9a43-1d2c0e8b7f10")
 
 
@@ -126,8 +126,8 @@ def cloudevents_headers(
 
 def relay_headers(source: bytes, schema: str, body: bytes, notification_id: int) -> tuple[bytes, Headers]:
     """An event's key (its case id) and headers, from the metadata at the front of its stored Avro body
-    (see ``backbone.meta_prefix``); the same as ``envelope_from_record(...)`` would give, read in about a
-    third of the time, because the relay sends every event it stores."""
+    (see ``backbone.meta_prefix``); the same as ``envelope_from_record(...)`` would give, in less than half
+    the time of decoding the metadata with fastavro, because the relay sends every event it stores."""
     meta = read_meta_prefix(body)
     subject, version = meta.aggregate_id, meta.aggregate_version
     sequence = str(version).encode()
