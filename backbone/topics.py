@@ -5,7 +5,7 @@ The services never rely on the broker's auto-creation.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -61,3 +61,14 @@ def ensure_topics(admin: Any, specs: Sequence[TopicSpec]) -> list[TopicReport]:
             else:
                 reports.append(TopicReport(spec.name, "mismatch", actual, f"declared {spec.partitions}"))
     return reports
+
+
+def log_bytes(admin: Any, names: Collection[str]) -> dict[str, int]:
+    """The size of each named topic's partition logs, as the brokers report them (DescribeLogDirs)."""
+    sizes = dict.fromkeys(names, 0)
+    for broker in admin.describe_log_dirs():
+        for log_dir in broker["log_dirs"]:
+            for topic in log_dir["topics"]:
+                if topic["name"] in sizes:
+                    sizes[topic["name"]] += sum(p["partition_size"] for p in topic["partitions"])
+    return sizes

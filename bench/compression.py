@@ -27,7 +27,7 @@ from kafka.codec import has_lz4, has_zstd
 from backbone.kafka_clients import make_admin, make_producer
 from backbone.logs import configure_logging
 from backbone.settings import Settings
-from backbone.topics import TopicSpec, ensure_topics
+from backbone.topics import TopicSpec, ensure_topics, log_bytes
 from infra.topics import topic_of
 
 SERVICES = ("intake", "decision")
@@ -67,12 +67,18 @@ def run(settings: Settings, records: int) -> dict[str, Any]:
     return figures
 
 
-def read_sample(settings: Settings, topic: str, records: int) -> list[Record]:
+def from_the_start(settings: Settings, topic: str) -> KafkaConsumer:
+    """A consumer of every partition of ``topic``, from its first record, in no group."""
     consumer = KafkaConsumer(bootstrap_servers=settings.kafka_bootstrap, enable_auto_commit=False)
+    partitions = [TopicPartition(topic, p) for p in sorted(consumer.partitions_for_topic(topic) or ())]
+    consumer.assign(partitions)
+    consumer.seek_to_beginning(*partitions)
+    return consumer
+
+
+def read_sample(settings: Settings, topic: str, records: int) -> list[Record]:
+    consumer = from_the_start(settings, topic)
     try:
-        partitions = [TopicPartition(topic, p) for p in sorted(consumer.partitions_for_topic(topic) or ())]
-        consumer.assign(partitions)
-        consumer.seek_to_beginning(*partitions)
         sample: list[Record] = []
         while len(sample) < records:
             batches = consumer.poll(timeout_ms=2000, max_records=5000)
@@ -93,7 +99,7 @@ def compare(settings: Settings, sample: list[Record], *, partitions: int) -> dic
     try:
         send_seconds = {codec: send(settings, topic, codec, sample) for codec, topic in topics.items()}
         read_seconds = {codec: read(settings, topic, len(sample)) for codec, topic in topics.items()}
-        sizes = log_sizes(admin, set(topics.values()))
+        sizes = log_bytes(admin, topics.values())
     finally:
         admin.delete_topics(list(topics.values()))
         admin.close()
@@ -129,11 +135,8 @@ def send(settings: Settings, topic: str, codec: str, sample: list[Record]) -> fl
 
 
 def read(settings: Settings, topic: str, records: int) -> float:
-    consumer = KafkaConsumer(bootstrap_servers=settings.kafka_bootstrap, enable_auto_commit=False)
+    consumer = from_the_start(settings, topic)
     try:
-        partitions = [TopicPartition(topic, p) for p in sorted(consumer.partitions_for_topic(topic) or ())]
-        consumer.assign(partitions)
-        consumer.seek_to_beginning(*partitions)
         started = time.perf_counter()
         seen = 0
         while seen < records:
@@ -141,16 +144,6 @@ def read(settings: Settings, topic: str, records: int) -> float:
         return time.perf_counter() - started
     finally:
         consumer.close()
-
-
-def log_sizes(admin: Any, names: set[str]) -> dict[str, int]:
-    sizes = dict.fromkeys(names, 0)
-    for broker in admin.describe_log_dirs():
-        for log_dir in broker["log_dirs"]:
-            for topic in log_dir["topics"]:
-                if topic["name"] in sizes:
-                    sizes[topic["name"]] += sum(p["partition_size"] for p in topic["partitions"])
-    return sizes
 
 
 if __name__ == "__main__":

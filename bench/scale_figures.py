@@ -33,6 +33,7 @@ from backbone.logs import configure_logging
 from backbone.schemas import SchemaCatalog
 from backbone.settings import Settings
 from backbone.stores import postgres_dsn, upstream_recorder
+from backbone.topics import log_bytes
 from infra.topics import topic_of
 from services.audit.verify import verify
 from services.control_tower.rebuild import rebuild_views
@@ -93,12 +94,7 @@ def on_kafka(settings: Settings) -> dict[str, Any]:
     names = [topic_of(s, settings.topic_partitions, settings.topic_prefix).name for s in SERVICES]
     admin = make_admin(settings)
     try:
-        sizes: dict[str, int] = dict.fromkeys(names, 0)
-        for broker in admin.describe_log_dirs():
-            for log_dir in broker["log_dirs"]:
-                for topic in log_dir["topics"]:
-                    if topic["name"] in sizes:
-                        sizes[topic["name"]] += sum(p["partition_size"] for p in topic["partitions"])
+        sizes = log_bytes(admin, names)
     finally:
         admin.close()
     probe = make_consumer(settings, group_id=None, client_id="scale-figures")

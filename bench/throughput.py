@@ -33,14 +33,14 @@ from backbone.feeds.kafka_topics import KafkaTopicsFeed
 from backbone.feeds.offset_hints import OffsetHints
 from backbone.kafka_clients import make_admin, make_consumer, make_producer
 from backbone.logs import configure_logging
-from backbone.outbox import OutboxRelay
 from backbone.schemas import SchemaCatalog
 from backbone.settings import Settings
 from backbone.stores import postgres_dsn
 from backbone.topics import TopicSpec, ensure_topics
+from infra.topics import topic_of
 from services.control_tower.bootstrap import build_workload_store
 from services.control_tower.projections.workload import WorkloadProjection
-from services.intake.bootstrap import build_intake
+from services.intake.bootstrap import build_intake, build_intake_relay
 from services.intake.samples import run_sample, sample_applications
 
 
@@ -78,8 +78,12 @@ def run(applications: int, partitions: int, store: str, *, rounds: int = 3) -> d
     codec = AvroCodec(SchemaCatalog.load())
     clock = ManualClock(datetime(2026, 6, 1, tzinfo=UTC))
     intake = build_intake(settings, codec=codec, clock=clock)
-    topic = f"{prefix}ind.intake.applications.v1"
-    relay_topics = [topic] + [f"{prefix}relay-{r}" for r in range(1, rounds)]
+    # Each round's relay publishes to a topic (and records a position) of its own: round r under prefix r.
+    round_settings = [settings] + [
+        settings.with_overrides(topic_prefix=f"{prefix}r{r}.") for r in range(1, rounds)
+    ]
+    relay_topics = [topic_of("intake", partitions, s.topic_prefix).name for s in round_settings]
+    topic = relay_topics[0]  # the one the consumer reads afterwards
     bare_topics = [f"{prefix}bare-{r}" for r in range(rounds)]
     admin = make_admin(settings)
     topics = (*relay_topics, *bare_topics, f"{prefix}warm-up")
@@ -100,17 +104,9 @@ def run(applications: int, partitions: int, store: str, *, rounds: int = 3) -> d
     gc.collect()
     gc.freeze()
     relay_seconds, bare_producer_seconds = [], []
-    for relay_topic, bare_topic in zip(relay_topics, bare_topics, strict=True):
+    for each_round, bare_topic in zip(round_settings, bare_topics, strict=True):
         with make_producer(settings, client_id="bench-relay") as producer:
-            relay = OutboxRelay(
-                service="intake",
-                recorder=intake.recorder,
-                positions=intake.factory.tracking_recorder(),
-                codec=codec,
-                topic=relay_topic,
-                producer=producer,
-                batch_size=settings.relay_batch_size,
-            )
+            relay = build_intake_relay(intake, each_round, codec=codec, producer=producer)
             started = time.perf_counter()
             assert relay.publish_pending() == events
             relay_seconds.append(time.perf_counter() - started)
