@@ -64,7 +64,7 @@ def main() -> None:
         report = rebuild_views(settings, codec=codec, workers=arguments.workers, swap=True)
         figures["rebuild"] = {"workers": arguments.workers, **report.as_json()}
     if not arguments.skip_verify:
-        figures["verify"] = verify(settings, codec, ProgressBar("verifying", "notifications")).as_json()
+        figures["verify"] = verify(settings, codec, ProgressBar).as_json()
     text = json.dumps(figures, indent=2)
     print(text)
     if arguments.json is not None:

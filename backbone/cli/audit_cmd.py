@@ -44,7 +44,7 @@ def _verify(arguments: argparse.Namespace) -> int:
     settings = Settings.from_env()
     level = settings.log_level if "BACKBONE_LOG_LEVEL" in os.environ else "warning"
     configure_logging(settings.log_format, level)
-    report = verify(settings, AvroCodec(SchemaCatalog.load()), ProgressBar("verifying", "notifications"))
+    report = verify(settings, AvroCodec(SchemaCatalog.load()), ProgressBar)
     print(json.dumps(report.as_json(), indent=2) if arguments.json else summary(report))
     return 0 if report.verified else 1
 

@@ -35,7 +35,8 @@ from services.audit.chains import CaseChains, Finding, Findings, compare
 
 SERVICES = ("intake", "decision")
 PAGE = 5000
-Progress = Callable[[int, int], None]  # (events read, events to read)
+Progress = Callable[[int, int], None]  # (done, to do)
+ProgressFor = Callable[[str, str], Progress]  # (what is being read, its unit) -> a progress for that phase
 
 
 @dataclass
@@ -80,7 +81,8 @@ class VerifyReport:
         }
 
 
-def verify(settings: Settings, codec: AvroCodec, progress: Progress | None = None) -> VerifyReport:
+def verify(settings: Settings, codec: AvroCodec, progress: ProgressFor | None = None) -> VerifyReport:
+    """``progress``, when given, makes a progress for each phase: each service's store, then its topic."""
     started = time.perf_counter()
     report = VerifyReport(settings.mode)
     for service in SERVICES:
@@ -99,7 +101,7 @@ def _verify_service(
     settings: Settings,
     codec: AvroCodec,
     report: VerifyReport,
-    progress: Progress | None,
+    progress: ProgressFor | None,
 ) -> ServiceReport:
     head = recorder.max_notification_id() or 0
     topic = topic_of(service, settings.topic_partitions, settings.topic_prefix).name
@@ -109,12 +111,14 @@ def _verify_service(
         up_to = recorder.factory.tracking_recorder().max_tracking_id(relay_tracking_name(topic)) or 0
     result = ServiceReport(service, up_to, not_yet_published=head - up_to)
     store = CaseChains(f"{service} store", report.findings)
-    for notification in _log(recorder, up_to, progress):
+    store_progress = progress(f"verifying {service}'s store", "notifications") if progress else None
+    for notification in _log(recorder, up_to, store_progress):
         _check_stored(notification, codec, store, report.findings)
     result.store_events, result.cases = store.events, len(store.digests)
     if settings.mode == "distributed":
         published = CaseChains(f"{service} topic", report.findings, republishes=True)
-        _fold_topic(settings, topic, service, up_to, published)
+        topic_progress = progress(f"comparing with {topic}", "records") if progress else None
+        _fold_topic(settings, topic, service, up_to, published, topic_progress)
         result.topic_events, result.topic_repeated = published.events, published.repeated
         compare(store, published, report.findings)
     return result
@@ -154,12 +158,21 @@ def _check_stored(
     store.add(case_id, version, codec.frame(notification.topic, notification.state))
 
 
-def _fold_topic(settings: Settings, topic: str, service: str, up_to: int, chains: CaseChains) -> None:
+def _fold_topic(
+    settings: Settings,
+    topic: str,
+    service: str,
+    up_to: int,
+    chains: CaseChains,
+    progress: Progress | None = None,
+) -> None:
     """The topic's events up to the store's position, per case in offset order (a case keeps to one
     partition, so that is its version order)."""
     ranges = partition_ranges(settings, {topic: service})
+    total, read, reported = sum(r.size for r in ranges), 0, 0
     for polled in read_records(settings, ranges, client_id="audit"):
         for _, records in polled:
+            read += len(records)
             for record in records:
                 headers = dict(record.headers)
                 try:
@@ -172,3 +185,6 @@ def _fold_topic(settings: Settings, topic: str, service: str, up_to: int, chains
                     continue
                 if position <= up_to:
                     chains.add(case_id, version, record.value)
+        if progress is not None and (read - reported >= PAGE or read >= total):
+            progress(read, total)
+            reported = read

@@ -20,6 +20,7 @@ from backbone.meta_prefix import read_meta_prefix
 from backbone.schemas import SchemaCatalog
 from backbone.settings import Settings
 from backbone.stores import postgres_dsn, upstream_recorder
+from infra.topics import topic_of
 from services.control_tower.bootstrap import build_workload_store
 from services.control_tower.rebuild import rebuild_views
 from tests.conftest import topics_of_its_own
@@ -70,6 +71,10 @@ def test_a_distributed_simulation_reaches_the_tower_through_kafka(simulated: Set
     assert audit["verified"], audit["first_findings"]
     assert audit["events"] == summary["events"] and audit["findings"] == 0
     assert all(s["topic_events"] == s["store_events"] for s in audit["services"])
+    for service in ("intake", "decision"):  # each phase shows its progress, the topic's too
+        topic = topic_of(service, simulated.topic_partitions, simulated.topic_prefix).name
+        assert f"verifying {service}'s store" in audit["progress"]
+        assert f"comparing with {topic}: " in audit["progress"]
 
     # Someone alters a stored event (still a valid record) and deletes another case's last event.
     altered, shortened = _tamper(simulated)
@@ -89,6 +94,7 @@ def _audit(environment: dict[str, str], *, expect_verified: bool = True) -> dict
     )
     assert done.returncode == (0 if expect_verified else 1), done.stderr[-3000:]
     report: dict[str, Any] = json.loads(done.stdout)
+    report["progress"] = done.stderr
     return report
 
 

@@ -48,6 +48,24 @@ def test_a_simulated_ind_verifies(simulated: Path, tmp_path: Path) -> None:
     assert report.as_json()["cases"] == sum(s.cases for s in report.services) > 100
 
 
+def test_verify_reports_its_progress_per_service(simulated: Path, tmp_path: Path) -> None:
+    phases: dict[str, list[tuple[int, int]]] = {}
+
+    def progress_for(label: str, unit: str) -> Callable[[int, int], None]:
+        steps = phases.setdefault(f"{label} ({unit})", [])
+        return lambda done, total: steps.append((done, total))
+
+    report = verify(
+        embedded_settings(copy_of(simulated, tmp_path)), AvroCodec(SchemaCatalog.load()), progress_for
+    )
+    assert list(phases) == [
+        "verifying intake's store (notifications)",
+        "verifying decision's store (notifications)",
+    ]  # embedded: no topic to compare with
+    for steps, service in zip(phases.values(), report.services, strict=True):
+        assert steps[-1] == (service.verified_up_to, service.verified_up_to)
+
+
 def _second_event(connection: sqlite3.Connection) -> tuple[str, int]:
     row = connection.execute(
         "SELECT originator_id, originator_version FROM stored_events WHERE originator_version = 2 "
