@@ -130,9 +130,14 @@ def commands(store: str, applications: int, rounds: int, batch: int = 1) -> dict
     }
 
 
-def intake_events_per_second(settings: Settings, applications: int, seed: int, batch: int = 1) -> float:
+def intake_events_per_second(
+    settings: Settings, applications: int, seed: int, batch: int = 1, keys: str = ""
+) -> float:
+    """Events per second recorded by submit + accept of ``applications``; ``keys`` prefixes the
+    idempotency keys, for a store that already holds a run's."""
     clock = ManualClock(datetime(2026, 6, 1, 9, tzinfo=UTC))
     intake = build_intake(settings, codec=AvroCodec(SchemaCatalog.load()), clock=clock)
+    before = intake.recorder.max_notification_id() or 0
     samples = [
         a
         for a in sample_applications(applications * 4, seed=seed, today=clock.now().date())
@@ -143,10 +148,10 @@ def intake_events_per_second(settings: Settings, applications: int, seed: int, b
     for first in range(0, len(samples), per_transaction):
         with nullcontext() if batch == 1 else intake.batch():
             for number in range(first, min(first + per_transaction, len(samples))):
-                application_id = intake.submit_application(samples[number], idempotency_key=f"s{number}")
-                intake.accept_application(application_id, idempotency_key=f"a{number}")
+                submitted = intake.submit_application(samples[number], idempotency_key=f"{keys}s{number}")
+                intake.accept_application(submitted, idempotency_key=f"{keys}a{number}")
     seconds = time.perf_counter() - started
-    events = intake.recorder.max_notification_id() or 0
+    events = (intake.recorder.max_notification_id() or 0) - before
     intake.close()
     if events != 2 * len(samples):
         raise RuntimeError(f"intake recorded {events} events for {len(samples)} applications")

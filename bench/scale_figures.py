@@ -61,7 +61,8 @@ def main() -> None:
         "kafka": on_kafka(settings),
     }
     if not arguments.skip_rebuild:
-        report = rebuild_views(settings, codec=codec, workers=arguments.workers, swap=True)
+        bar = ProgressBar("rebuilding the tower's views", "events")
+        report = rebuild_views(settings, codec=codec, progress=bar, workers=arguments.workers, swap=True)
         figures["rebuild"] = {"workers": arguments.workers, **report.as_json()}
     if not arguments.skip_verify:
         figures["verify"] = verify(settings, codec, ProgressBar).as_json()
@@ -75,7 +76,7 @@ def stored(settings: Settings) -> dict[str, Any]:
     result = {}
     with psycopg.connect(postgres_dsn(settings)) as connection:
         for service in SERVICES:
-            events_table, tracking_table = _tables(service, settings)
+            events_table, tracking_table = tables_of(service, settings)
             events = _one(connection, f"SELECT count(*) FROM {events_table}")
             events_bytes = _one(connection, f"SELECT pg_total_relation_size('{events_table}')")
             keys = _one(connection, f"SELECT count(*) FROM {tracking_table}")
@@ -114,7 +115,7 @@ def on_kafka(settings: Settings) -> dict[str, Any]:
     return result
 
 
-def _tables(service: str, settings: Settings) -> tuple[str, str]:
+def tables_of(service: str, settings: Settings) -> tuple[str, str]:
     """The service's events and tracking tables, as its recorder names them."""
     recorder = upstream_recorder(service, settings)
     try:

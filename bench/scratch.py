@@ -21,11 +21,15 @@ PARTITIONS = 6
 
 
 @contextmanager
-def scratch_database(settings: Settings) -> Iterator[Settings]:
-    """``settings`` in distributed mode on a PostgreSQL database of its own, dropped afterwards."""
+def scratch_database(settings: Settings, template: str | None = None) -> Iterator[Settings]:
+    """``settings`` in distributed mode on a PostgreSQL database of its own, dropped afterwards: new and
+    empty, or a copy of ``template`` (which nobody may be connected to meanwhile)."""
     database = f"bench_{uuid.uuid4().hex[:8]}"
-    with psycopg.connect(postgres_dsn(settings), autocommit=True) as connection:
-        connection.execute(f'CREATE DATABASE "{database}"')
+    copy_of = f' TEMPLATE "{template}"' if template else ""
+    with psycopg.connect(
+        postgres_dsn(settings.with_overrides(postgres_dbname="postgres")), autocommit=True
+    ) as connection:
+        connection.execute(f'CREATE DATABASE "{database}"{copy_of}')
     try:
         yield settings.with_overrides(mode="distributed", postgres_dbname=database)
     finally:
