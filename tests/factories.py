@@ -52,3 +52,10 @@ def a_decision_with_a_case(tmp_path: Path, intake: Any, *, keep_cases: int = 0) 
         decision, settings, codec=codec(), intake_log=intake.recorder
     ).run_until_caught_up(idle_timeout=0)
     return decision, application_id
+
+
+def copy_of(stores: Path, tmp_path: Path) -> Path:
+    """The embedded stores in ``stores`` copied into ``tmp_path``, to change without touching them."""
+    for name in ("intake.sqlite", "decision.sqlite"):
+        (tmp_path / name).write_bytes((stores / name).read_bytes())
+    return tmp_path

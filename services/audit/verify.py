@@ -18,11 +18,10 @@ Events recorded after the relay's position are not compared yet; the report coun
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from eventsourcing.persistence import Notification
+from eventsourcing.persistence import StoredEvent
 
 from backbone.codec import AvroCodec
 from backbone.errors import CorruptMessageError
@@ -32,11 +31,10 @@ from backbone.settings import Settings
 from backbone.stores import upstream_recorder
 from infra.topics import topic_of
 from services.audit.chains import CaseChains, Finding, Findings, compare
+from services.audit.logs import Progress, ProgressFor, read_log
 
 SERVICES = ("intake", "decision")
-PAGE = 5000
-Progress = Callable[[int, int], None]  # (done, to do)
-ProgressFor = Callable[[str, str], Progress]  # (what is being read, its unit) -> a progress for that phase
+PAGE = 5000  # topic records between progress reports
 
 
 @dataclass
@@ -112,8 +110,8 @@ def _verify_service(
     result = ServiceReport(service, up_to, not_yet_published=head - up_to)
     store = CaseChains(f"{service} store", report.findings)
     store_progress = progress(f"verifying {service}'s store", "notifications") if progress else None
-    for notification in _log(recorder, up_to, store_progress):
-        _check_stored(notification, codec, store, report.findings)
+    for notification in read_log(recorder, up_to, store_progress):
+        check_stored(notification, codec, store, report.findings)
     result.store_events, result.cases = store.events, len(store.digests)
     if settings.mode == "distributed":
         published = CaseChains(f"{service} topic", report.findings, republishes=True)
@@ -124,27 +122,20 @@ def _verify_service(
     return result
 
 
-def _log(recorder: Any, up_to: int, progress: Progress | None) -> Iterator[Notification]:
-    start, read = 0, 0
-    while start < up_to:
-        page = recorder.select_notifications(start=start, limit=PAGE, stop=up_to, inclusive_of_start=False)
-        if not page:
-            break
-        yield from page
-        start, read = page[-1].id, read + len(page)
-        if progress is not None:
-            progress(min(start, up_to), up_to)
-
-
-def _check_stored(
-    notification: Notification, codec: AvroCodec, store: CaseChains, findings: Findings
-) -> None:
-    case_id, version = str(notification.originator_id), notification.originator_version
+def check_stored(
+    event: StoredEvent, codec: AvroCodec, store: CaseChains, findings: Findings
+) -> dict[str, Any] | None:
+    """Check one stored event and fold it into its case's chain; returns the decoded event, or None
+    when it does not decode (a finding says so)."""
+    case_id, version = str(event.originator_id), event.originator_version
     where = store.where
+    decoded: dict[str, Any] | None = None
     try:
-        meta = codec.decode_body(notification.topic, notification.state)["meta"]
+        decoded = codec.decode_body(event.topic, event.state)
+        meta = decoded["meta"]
     except (CorruptMessageError, KeyError) as error:
         findings.add(Finding(where, case_id, version, f"the body does not decode: {error}"))
+        decoded = None
     else:
         if str(meta["aggregate_id"]) != case_id or meta["aggregate_version"] != version:
             findings.add(
@@ -155,7 +146,8 @@ def _check_stored(
                     f"the event says it is case {meta['aggregate_id']} version {meta['aggregate_version']}",
                 )
             )
-    store.add(case_id, version, codec.frame(notification.topic, notification.state))
+    store.add(case_id, version, codec.frame(event.topic, event.state))
+    return decoded
 
 
 def _fold_topic(

@@ -8,47 +8,24 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable
 from contextlib import closing
-from datetime import UTC, date, datetime, time
 from pathlib import Path
 
 import pytest
 
-from backbone.clock import ManualClock
 from backbone.codec import AvroCodec
 from backbone.schemas import SchemaCatalog
 from services.audit.chains import CaseChains, Findings
 from services.audit.verify import verify
-from simulation.plan import SimulationPlan
-from simulation.services import EmbeddedServices
-from simulation.simulator import Simulator
-from tests.factories import embedded_settings
-
-PLAN = SimulationPlan(starts_on=date(2024, 3, 4), weeks=3, scale=0.01, seed=5)
+from tests.factories import copy_of, embedded_settings
 
 
-@pytest.fixture(scope="module")
-def simulated(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    data = tmp_path_factory.mktemp("audited")
-    clock = ManualClock(datetime.combine(PLAN.first_monday, time(8), tzinfo=UTC))
-    services = EmbeddedServices(embedded_settings(data), clock)
-    Simulator(services.intake, services.decision, clock, services.settle, PLAN).run()
-    services.close()
-    return data
-
-
-def copy_of(simulated: Path, tmp_path: Path) -> Path:
-    for name in ("intake.sqlite", "decision.sqlite"):
-        (tmp_path / name).write_bytes((simulated / name).read_bytes())
-    return tmp_path
-
-
-def test_a_simulated_ind_verifies(simulated: Path, tmp_path: Path) -> None:
-    report = verify(embedded_settings(copy_of(simulated, tmp_path)), AvroCodec(SchemaCatalog.load()))
+def test_a_simulated_ind_verifies(simulated_ind: Path, tmp_path: Path) -> None:
+    report = verify(embedded_settings(copy_of(simulated_ind, tmp_path)), AvroCodec(SchemaCatalog.load()))
     assert report.verified and report.events > 300
     assert report.as_json()["cases"] == sum(s.cases for s in report.services) > 100
 
 
-def test_verify_reports_its_progress_per_service(simulated: Path, tmp_path: Path) -> None:
+def test_verify_reports_its_progress_per_service(simulated_ind: Path, tmp_path: Path) -> None:
     phases: dict[str, list[tuple[int, int]]] = {}
 
     def progress_for(label: str, unit: str) -> Callable[[int, int], None]:
@@ -56,7 +33,7 @@ def test_verify_reports_its_progress_per_service(simulated: Path, tmp_path: Path
         return lambda done, total: steps.append((done, total))
 
     report = verify(
-        embedded_settings(copy_of(simulated, tmp_path)), AvroCodec(SchemaCatalog.load()), progress_for
+        embedded_settings(copy_of(simulated_ind, tmp_path)), AvroCodec(SchemaCatalog.load()), progress_for
     )
     assert list(phases) == [
         "verifying intake's store (notifications)",
@@ -108,9 +85,9 @@ def _move(c: sqlite3.Connection, case: str) -> None:  # re-filed as the next ver
     ],
 )
 def test_tampering_is_found_and_named(
-    simulated: Path, tmp_path: Path, tamper: Callable[[sqlite3.Connection, str], None], problem: str
+    simulated_ind: Path, tmp_path: Path, tamper: Callable[[sqlite3.Connection, str], None], problem: str
 ) -> None:
-    data = copy_of(simulated, tmp_path)
+    data = copy_of(simulated_ind, tmp_path)
     with closing(sqlite3.connect(data / "decision.sqlite")) as connection, connection:
         case, _ = _second_event(connection)
         tamper(connection, case)
