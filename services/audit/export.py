@@ -29,9 +29,8 @@ from backbone.events import cloudevents_type
 from backbone.meta_prefix import read_meta_prefix
 from backbone.settings import Settings
 from backbone.stores import upstream_recorder
-from services.audit.logs import ProgressFor, read_log
+from services.audit.logs import SERVICES, ProgressFor, read_log
 
-SERVICES = ("intake", "decision")
 COLUMNS = (
     "case_id",
     "activity",

@@ -20,7 +20,8 @@ from backbone.events import cloudevents_type
 from backbone.settings import Settings
 from backbone.stores import upstream_recorder
 from services.audit.chains import CaseChains, Findings
-from services.audit.verify import SERVICES, check_stored
+from services.audit.logs import SERVICES
+from services.audit.verify import check_stored
 
 
 @dataclass(frozen=True)

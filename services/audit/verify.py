@@ -31,9 +31,8 @@ from backbone.settings import Settings
 from backbone.stores import upstream_recorder
 from infra.topics import topic_of
 from services.audit.chains import CaseChains, Finding, Findings, compare
-from services.audit.logs import Progress, ProgressFor, read_log
+from services.audit.logs import SERVICES, Progress, ProgressFor, read_log
 
-SERVICES = ("intake", "decision")
 PAGE = 5000  # topic records between progress reports
 
 

@@ -76,6 +76,27 @@ def test_a_distributed_simulation_reaches_the_tower_through_kafka(simulated: Set
         assert f"verifying {service}'s store" in audit["progress"]
         assert f"comparing with {topic}: " in audit["progress"]
 
+    # The same history as a process-mining event log, from PostgreSQL: every event a row.
+    exported = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "backbone.cli.main",
+            "audit",
+            "export",
+            "--out",
+            str(simulated.data_dir / "log.csv"),
+            "--json",
+        ],
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    assert exported.returncode == 0, exported.stderr[-3000:]
+    assert json.loads(exported.stdout)["rows"] == summary["events"]
+
     # Someone alters a stored event (still a valid record) and deletes another case's last event.
     altered, shortened = _tamper(simulated)
     audit = _audit(environment, expect_verified=False)
