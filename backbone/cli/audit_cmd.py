@@ -22,6 +22,7 @@ import argparse
 import json
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 from uuid import UUID
@@ -44,38 +45,34 @@ def register(commands: Any) -> None:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
-    check = actions.add_parser(
-        "verify",
-        help="check that every case's history is whole and unaltered (store against topic)",
-        description=__doc__,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
+    check = _action(actions, "verify", "check that every case's history is whole and unaltered", _verify)
     check.add_argument("--json", action="store_true", help="print the report as JSON")
-    check.set_defaults(handler=_verify)
-    case = actions.add_parser(
-        "case",
-        help="replay one case's recorded history, checked, with its digest chains",
-        description=__doc__,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
+    case = _action(actions, "case", "replay one case's recorded history, checked, with its chains", _case)
     case.add_argument("case_id", type=_case_id, help="the case's id (the application id), a UUID")
     case.add_argument("--json", action="store_true", help="print the history as JSON")
-    case.set_defaults(handler=_case)
-    export = actions.add_parser(
-        "export",
-        help="every event as a process-mining event log (CSV: case, activity, timestamp, ...)",
-        description=__doc__,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
+    export = _action(actions, "export", "every event as a process-mining event log (CSV)", _export)
     export.add_argument("--out", type=Path, help="the CSV file to write (default: standard output)")
     export.add_argument("--json", action="store_true", help="print a summary as JSON (needs --out)")
-    export.set_defaults(handler=_export)
 
 
-def _verify(arguments: argparse.Namespace) -> int:
+def _action(actions: Any, name: str, help: str, handler: Callable[[argparse.Namespace], int]) -> Any:
+    action = actions.add_parser(
+        name, help=help, description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    action.set_defaults(handler=handler)
+    return action
+
+
+def _settings() -> Settings:
+    """The settings from the environment, with logs quiet unless BACKBONE_LOG_LEVEL asks otherwise."""
     settings = Settings.from_env()
     level = settings.log_level if "BACKBONE_LOG_LEVEL" in os.environ else "warning"
     configure_logging(settings.log_format, level)
+    return settings
+
+
+def _verify(arguments: argparse.Namespace) -> int:
+    settings = _settings()
     report = verify(settings, AvroCodec(SchemaCatalog.load()), ProgressBar)
     print(json.dumps(report.as_json(), indent=2) if arguments.json else summary(report))
     return 0 if report.verified else 1
@@ -89,9 +86,7 @@ def _case_id(text: str) -> UUID:
 
 
 def _case(arguments: argparse.Namespace) -> int:
-    settings = Settings.from_env()
-    level = settings.log_level if "BACKBONE_LOG_LEVEL" in os.environ else "warning"
-    configure_logging(settings.log_format, level)
+    settings = _settings()
     history = replay_case(settings, AvroCodec(SchemaCatalog.load()), arguments.case_id)
     if not history.events and history.verified:
         print(f"backbone audit case: no events are recorded for case {arguments.case_id}", file=sys.stderr)
@@ -114,9 +109,7 @@ def case_text(history: CaseHistory) -> str:
 def _export(arguments: argparse.Namespace) -> int:
     if arguments.json and arguments.out is None:
         raise SystemExit("backbone audit export: --json needs --out (the CSV goes to standard output)")
-    settings = Settings.from_env()
-    level = settings.log_level if "BACKBONE_LOG_LEVEL" in os.environ else "warning"
-    configure_logging(settings.log_format, level)
+    settings = _settings()
     if arguments.out is None:
         export_event_log(settings, sys.stdout, ProgressBar)
         return 0

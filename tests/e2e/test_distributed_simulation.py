@@ -45,14 +45,7 @@ def _events_per_type(settings: Settings) -> dict[str, int]:
 
 def test_a_distributed_simulation_reaches_the_tower_through_kafka(simulated: Settings) -> None:
     environment = {**os.environ, **simulated.as_environment(), "BACKBONE_LOG_FORMAT": "json"}
-    done = subprocess.run(
-        [sys.executable, "-m", "backbone.cli.main", "simulate", *PLAN],
-        env=environment,
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-    )
+    done = _backbone(environment, "simulate", *PLAN)
     assert done.returncode == 0, done.stderr[-3000:]
     summary = json.loads(done.stdout)
     assert summary["applications"] > 50 and summary["refused"] == 0 and summary["decided"] > 0
@@ -77,22 +70,8 @@ def test_a_distributed_simulation_reaches_the_tower_through_kafka(simulated: Set
         assert f"comparing with {topic}: " in audit["progress"]
 
     # The same history as a process-mining event log, from PostgreSQL: every event a row.
-    exported = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "backbone.cli.main",
-            "audit",
-            "export",
-            "--out",
-            str(simulated.data_dir / "log.csv"),
-            "--json",
-        ],
-        env=environment,
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
+    exported = _backbone(
+        environment, "audit", "export", "--out", str(simulated.data_dir / "log.csv"), "--json"
     )
     assert exported.returncode == 0, exported.stderr[-3000:]
     assert json.loads(exported.stdout)["rows"] == summary["events"]
@@ -104,15 +83,19 @@ def test_a_distributed_simulation_reaches_the_tower_through_kafka(simulated: Set
     assert (altered, "bytes") in found and (shortened, "store") in found and audit["findings"] == 2
 
 
-def _audit(environment: dict[str, str], *, expect_verified: bool = True) -> dict[str, Any]:
-    done = subprocess.run(
-        [sys.executable, "-m", "backbone.cli.main", "audit", "verify", "--json"],
+def _backbone(environment: dict[str, str], *arguments: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "backbone.cli.main", *arguments],
         env=environment,
         capture_output=True,
         text=True,
         timeout=600,
         check=False,
     )
+
+
+def _audit(environment: dict[str, str], *, expect_verified: bool = True) -> dict[str, Any]:
+    done = _backbone(environment, "audit", "verify", "--json")
     assert done.returncode == (0 if expect_verified else 1), done.stderr[-3000:]
     report: dict[str, Any] = json.loads(done.stdout)
     report["progress"] = done.stderr
