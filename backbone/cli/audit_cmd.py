@@ -13,7 +13,7 @@ export    every recorded event as a process-mining event log, CSV: case_id, acti
           (occurred), recorded_at, service, version, event_type, correlation_id, causation_id. One
           trace per case from submission to decision; only the events' metadata (pseudonymous ids,
           types, times), nothing from their bodies. ``--out FILE`` (default: standard output);
-          ``--json`` prints a summary (rows, cases, activities) on standard output.
+          ``--json`` prints a summary (rows and cases per service, activities).
 """
 
 from __future__ import annotations
@@ -114,16 +114,18 @@ def _export(arguments: argparse.Namespace) -> int:
         export_event_log(settings, sys.stdout, ProgressBar)
         return 0
     partial = arguments.out.with_name(arguments.out.name + ".partial")
-    with partial.open("w", newline="", encoding="utf-8") as out:
-        report = export_event_log(settings, out, ProgressBar)
-    partial.replace(arguments.out)  # a complete file, or none: an interrupted export leaves no half log
+    try:
+        with partial.open("w", newline="", encoding="utf-8") as out:
+            report = export_event_log(settings, out, ProgressBar)
+    except BaseException:  # interrupted or failed: no half log, at either name
+        partial.unlink(missing_ok=True)
+        raise
+    partial.replace(arguments.out)
     if arguments.json:
         print(json.dumps({"out": str(arguments.out), **report.as_json()}, indent=2))
     else:
-        print(
-            f"{report.rows:,} events of {report.cases:,} cases written to {arguments.out} "
-            f"in {report.seconds:.1f} s"
-        )
+        services = ", ".join(f"{n:,} from {service}" for service, n in report.per_service.items())
+        print(f"{report.rows:,} events ({services}) written to {arguments.out} in {report.seconds:.1f} s")
     return 0
 
 

@@ -48,7 +48,8 @@ def test_every_event_is_a_row_and_each_trace_runs_in_order(simulated_ind: Path, 
         datetime.fromisoformat(row["timestamp"]), datetime.fromisoformat(row["recorded_at"])
         assert row["event_type"].endswith("." + row["activity"])
     assert all(v == list(range(1, len(v) + 1)) for v in versions.values())  # whole, in version order
-    assert report.cases == len({case for case, _ in versions})
+    for service in ("intake", "decision"):  # each case whose history begins here, counted once
+        assert report.cases[service] == len({case for case, s in versions if s == service})
 
     traces: dict[str, list[str]] = defaultdict(list)
     for row in sorted(rows, key=lambda r: (r["timestamp"], r["recorded_at"])):
@@ -100,7 +101,7 @@ def test_the_command_writes_the_file_whole_and_prints_a_summary(
     )
     assert done.returncode == 0, done.stderr
     summary = json.loads(done.stdout)
-    assert summary["rows"] == len(out.read_text().splitlines()) - 1 and summary["cases"] > 50
+    assert summary["rows"] == len(out.read_text().splitlines()) - 1 and summary["cases"]["intake"] > 50
     assert "exporting decision's events" in done.stderr  # the progress
     assert not list(tmp_path.glob("*.partial"))
 
@@ -108,3 +109,16 @@ def test_the_command_writes_the_file_whole_and_prints_a_summary(
         [*command, "--json"], env=environment, capture_output=True, text=True, check=False
     )
     assert refused.returncode != 0 and "--json needs --out" in refused.stderr
+
+
+def test_an_export_that_fails_leaves_no_file(simulated_ind: Path, tmp_path: Path) -> None:
+    (tmp_path / "stores").mkdir()
+    data = copy_of(simulated_ind, tmp_path / "stores")
+    with closing(sqlite3.connect(data / "decision.sqlite")) as connection, connection:
+        connection.execute("UPDATE stored_events SET state = x'08' WHERE rowid = 7")
+    environment = {**os.environ, **embedded_settings(data).as_environment()}
+    out = tmp_path / "event-log.csv"
+    command = [sys.executable, "-m", "backbone.cli.main", "audit", "export", "--out", str(out)]
+    done = subprocess.run(command, env=environment, capture_output=True, text=True, check=False)
+    assert done.returncode == 2 and "does not decode" in done.stderr
+    assert list(tmp_path.iterdir()) == [tmp_path / "stores"]  # neither the log nor its .partial
