@@ -136,12 +136,12 @@ def relay_headers(source: bytes, schema: str, body: bytes, notification_id: int)
         ("ce_id", _uuid5(subject + b"/" + sequence).encode()),
         ("ce_source", source),
         ("ce_type", cloudevents_type(schema).encode()),
-        ("ce_time", _rfc3339_micros(meta.occurred_at_micros)),
+        ("ce_time", rfc3339_micros(meta.occurred_at_micros)),
         ("ce_subject", subject),
         ("content-type", _CONTENT_TYPE),
         ("ce_sequence", sequence),
         ("ce_correlationid", meta.correlation_id),
-        ("ce_recordedtime", _rfc3339_micros(meta.recorded_at_micros)),
+        ("ce_recordedtime", rfc3339_micros(meta.recorded_at_micros)),
         ("ce_notificationid", str(notification_id).encode()),
     ]
     if meta.causation_id is not None:
@@ -201,6 +201,6 @@ def _rfc3339(moment: datetime) -> str:
     return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
 
 
-def _rfc3339_micros(micros: int) -> bytes:
+def rfc3339_micros(micros: int) -> bytes:
     """``_rfc3339`` of an Avro ``timestamp-micros``, as bytes, without a timezone-aware datetime."""
     return (_EPOCH + timedelta(microseconds=micros)).isoformat().encode() + b"Z"

@@ -19,11 +19,11 @@ import csv
 import time
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
 from typing import Any, TextIO
 
 from eventsourcing.persistence import Notification
 
+from backbone.envelope import rfc3339_micros
 from backbone.errors import CorruptMessageError
 from backbone.events import cloudevents_type
 from backbone.meta_prefix import read_meta_prefix
@@ -42,7 +42,6 @@ COLUMNS = (
     "correlation_id",
     "causation_id",
 )
-_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 @dataclass
@@ -78,9 +77,10 @@ def export_event_log(settings: Settings, out: TextIO, progress: ProgressFor | No
             bar = progress(f"exporting {service}'s events", "notifications") if progress else None
             written = begun = 0
             for notification in read_log(recorder, head, bar):
-                _write_row(writer, service, notification)
+                activity = _activity(notification.topic)
+                _write_row(writer, service, activity, notification)
                 begun += notification.originator_version == 1
-                report.activities[_activity(notification.topic)] += 1
+                report.activities[activity] += 1
                 written += 1
             report.per_service[service], report.cases[service] = written, begun
             report.rows += written
@@ -90,7 +90,7 @@ def export_event_log(settings: Settings, out: TextIO, progress: ProgressFor | No
     return report
 
 
-def _write_row(writer: Any, service: str, notification: Notification) -> None:
+def _write_row(writer: Any, service: str, activity: str, notification: Notification) -> None:
     try:
         meta = read_meta_prefix(notification.state)
     except CorruptMessageError as error:
@@ -101,9 +101,9 @@ def _write_row(writer: Any, service: str, notification: Notification) -> None:
     writer.writerow(
         (
             meta.aggregate_id.decode(),
-            _activity(notification.topic),
-            _iso(meta.occurred_at_micros),
-            _iso(meta.recorded_at_micros),
+            activity,
+            rfc3339_micros(meta.occurred_at_micros).decode(),
+            rfc3339_micros(meta.recorded_at_micros).decode(),
             service,
             meta.aggregate_version,
             cloudevents_type(notification.topic),
@@ -116,7 +116,3 @@ def _write_row(writer: Any, service: str, notification: Notification) -> None:
 def _activity(schema_name: str) -> str:
     """``nl.ind.intake.ApplicationSubmitted`` -> ``application-submitted``."""
     return cloudevents_type(schema_name).rpartition(".")[2]
-
-
-def _iso(micros: int) -> str:
-    return (_EPOCH + timedelta(microseconds=micros)).isoformat().replace("+00:00", "Z")

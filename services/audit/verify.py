@@ -33,7 +33,7 @@ from infra.topics import topic_of
 from services.audit.chains import CaseChains, Finding, Findings, compare
 from services.audit.logs import SERVICES, Progress, ProgressFor, read_log
 
-PAGE = 5000  # topic records between progress reports
+PROGRESS_EVERY = 5000  # topic records between progress reports
 
 
 @dataclass
@@ -176,6 +176,6 @@ def _fold_topic(
                     continue
                 if position <= up_to:
                     chains.add(case_id, version, record.value)
-        if progress is not None and (read - reported >= PAGE or read >= total):
+        if progress is not None and (read - reported >= PROGRESS_EVERY or read >= total):
             progress(read, total)
             reported = read

@@ -12,7 +12,7 @@ from uuid import UUID
 import pytest
 from fastavro import parse_schema, schemaless_writer
 
-from backbone.envelope import _rfc3339, _rfc3339_micros
+from backbone.envelope import _rfc3339, rfc3339_micros
 from backbone.errors import CorruptMessageError
 from backbone.meta_prefix import LAYOUT, MetaPrefix, read_meta_prefix
 
@@ -64,7 +64,7 @@ def test_it_reads_what_fastavro_writes(seed: int) -> None:
 
 @pytest.mark.parametrize("micros", [0, 1, 999_999, 1_000_000, 1_780_000_000_123_456, -1, -86_400_000_001])
 def test_times_are_written_as_the_envelope_writes_them(micros: int) -> None:
-    assert _rfc3339_micros(micros).decode() == _rfc3339(EPOCH + timedelta(microseconds=micros))
+    assert rfc3339_micros(micros).decode() == _rfc3339(EPOCH + timedelta(microseconds=micros))
 
 
 def test_a_body_cut_short_anywhere_in_the_metadata_is_corruption() -> None:
