@@ -20,10 +20,11 @@ install: $(STAMP) ## create .venv and install the project with its dev tools
 demo: $(STAMP) ## the main job on the embedded default: SQLite, no Kafka
 	$(BIN)/backbone demo --no-serve
 
-lint: $(STAMP) ## ruff and mypy --strict
-	$(BIN)/ruff check backbone services simulation infra tests bench
-	$(BIN)/ruff format --check backbone services simulation infra tests bench
+lint: $(STAMP) ## ruff, mypy --strict and the import contract (the layers)
+	$(BIN)/ruff check backbone ind services simulation composition tests bench
+	$(BIN)/ruff format --check backbone ind services simulation composition tests bench
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 unit: $(STAMP) ## unit tests only (no Kafka, no PostgreSQL)
 	$(BIN)/python -m pytest tests/unit

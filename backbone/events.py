@@ -31,7 +31,6 @@ METADATA_ATTRIBUTES = frozenset(
 )
 
 
-@cache  # a few dozen schema names; called for every event decoded
 @cache  # one per schema; it is asked for every event a relay sends or a consumer reads
 def cloudevents_type(schema_name: str) -> str:
     """``nl.ind.intake.ApplicationSubmitted`` -> ``nl.ind.intake.application-submitted``."""

@@ -95,15 +95,6 @@ class OutboxRelay:
             if drained:
                 return sent
 
-    def publish_batch(self) -> int:
-        """Publish at most one batch and record its position; returns how many were sent."""
-        notifications = self._recorder.select_notifications(
-            start=self.position(), limit=self.batch_size, inclusive_of_start=False
-        )
-        if notifications:
-            self._settle(notifications, [self._send(n) for n in notifications])
-        return len(notifications)
-
     def _settle(self, notifications: Sequence[Notification], futures: list[Any]) -> None:
         if not all(f.is_done for f in futures):
             self._producer.flush(timeout=self._send_timeout)

@@ -1,4 +1,4 @@
-"""Topics are declared as code (``infra/topics.py``) and created by ``backbone topics create``.
+"""Topics are declared as code (``services/topics.py``) and created by ``backbone topics create``.
 
 The services never rely on the broker's auto-creation.
 """

@@ -45,8 +45,7 @@ from backbone.schemas import SchemaCatalog
 from backbone.settings import Settings
 from backbone.stores import store_env
 from bench.scratch import scratch_database
-from services.decision.bootstrap import build_decision
-from services.intake.bootstrap import build_intake
+from composition.parts import build_decision, build_intake
 from services.intake.samples import sample_applications
 
 RESULTS = Path("bench/results")

@@ -28,7 +28,7 @@ from backbone.kafka_clients import make_admin, make_producer
 from backbone.logs import configure_logging
 from backbone.settings import Settings
 from backbone.topics import TopicSpec, ensure_topics, log_bytes
-from infra.topics import topic_of
+from services.topics import topic_of
 
 SERVICES = ("intake", "decision")
 Record = tuple[int, bytes | None, bytes | None, list[tuple[str, bytes]]]

@@ -19,8 +19,8 @@ from bench.memory import peak_rss_mib
 from bench.paced_load import drive_intake, send_paced
 from bench.scratch import scratch
 from bench.tower_history import prepared_events
+from composition.parts import build_intake
 from services.intake.application.intake import Intake
-from services.intake.bootstrap import build_intake
 
 
 def freshness(rate: int, warm_up: float, seconds: float, drivers: int, source: str) -> dict[str, Any]:
@@ -39,7 +39,7 @@ def freshness(rate: int, warm_up: float, seconds: float, drivers: int, source: s
         command = [sys.executable, "-m", "bench.tower", "--worker-latencies", str(latencies)]
         processes = [subprocess.Popen(command, env=env, stderr=(logs / "tower.log").open("w"))]
         if source == "intake":
-            relay = [sys.executable, "-m", "backbone.cli.main", "run", "intake"]
+            relay = [sys.executable, "-m", "composition.cli.main", "run", "intake"]
             processes.append(subprocess.Popen(relay, env=env, stderr=(logs / "relay.log").open("w")))
         try:
             wait_for(lambda: latencies.exists(), 60, "the tower worker joined its group", logs)

@@ -19,10 +19,10 @@ from backbone.schemas import SchemaCatalog
 from backbone.settings import Settings
 from bench.memory import peak_rss_mib
 from bench.scratch import PARTITIONS
-from infra.topics import declared_topics
+from composition.parts import build_intake
 from services.intake.application.intake import Intake
-from services.intake.bootstrap import build_intake
 from services.intake.samples import run_sample, sample_applications
+from services.topics import declared_topics
 
 
 class Pacer:

@@ -47,7 +47,6 @@ from backbone.kafka_clients import make_admin
 from backbone.settings import Settings
 from backbone.stores import postgres_dsn
 from bench.quix_tables import PEER_COLUMNS, copy_rows, create_peer_tables, fact_values
-from infra.topics import declared_topics
 from services.control_tower.projections.case_facts import (
     CaseFacts,
     StageVisit,
@@ -56,6 +55,7 @@ from services.control_tower.projections.case_facts import (
 )
 from services.control_tower.projections.timeline import timeline_row
 from services.control_tower.projections.workload import FACT_EVENTS, STAGES, event_rank
+from services.topics import declared_topics
 
 STATE_KEY = "case"
 STALL_SECONDS = 60.0  # a run that reads nothing this long stops, and fails its count check

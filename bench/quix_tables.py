@@ -15,6 +15,7 @@ from backbone.stores import postgres_dsn
 from services.control_tower.adapters.bulk_load import CASE_COLUMNS, TIMELINE_COLUMNS
 from services.control_tower.adapters.case_facts_table import SCHEMA as FACT_SCHEMA
 from services.control_tower.adapters.case_facts_table import CaseFactsTable
+from services.control_tower.adapters.live_views import build_workload_store
 from services.control_tower.adapters.tower_sql import (
     CREATE_CASES,
     CREATE_COUNTS,
@@ -22,7 +23,6 @@ from services.control_tower.adapters.tower_sql import (
     CREATE_STAGE_TIME,
     CREATE_TIMELINE,
 )
-from services.control_tower.bootstrap import build_workload_store
 
 PEER_SCHEMA = "quix_peer"
 DATE_KINDS = ("date", "datetime")

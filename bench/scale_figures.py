@@ -26,7 +26,6 @@ from typing import Any
 import psycopg
 from kafka import TopicPartition
 
-from backbone.cli.progress import ProgressBar
 from backbone.codec import AvroCodec
 from backbone.kafka_clients import make_admin, make_consumer
 from backbone.logs import configure_logging
@@ -34,9 +33,10 @@ from backbone.schemas import SchemaCatalog
 from backbone.settings import Settings
 from backbone.stores import postgres_dsn, upstream_recorder
 from backbone.topics import log_bytes
-from infra.topics import topic_of
+from composition.cli.progress import ProgressBar
 from services.audit.verify import verify
 from services.control_tower.rebuild import rebuild_views
+from services.topics import topic_of
 
 SERVICES = ("intake", "decision")
 

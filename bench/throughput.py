@@ -37,11 +37,11 @@ from backbone.schemas import SchemaCatalog
 from backbone.settings import Settings
 from backbone.stores import postgres_dsn
 from backbone.topics import TopicSpec, ensure_topics
-from infra.topics import topic_of
-from services.control_tower.bootstrap import build_workload_store
+from composition.parts import build_intake, build_intake_relay
+from services.control_tower.adapters.live_views import build_workload_store
 from services.control_tower.projections.workload import WorkloadProjection
-from services.intake.bootstrap import build_intake, build_intake_relay
 from services.intake.samples import run_sample, sample_applications
+from services.topics import topic_of
 
 
 def main() -> None:

@@ -18,7 +18,8 @@ from backbone.feeds.base import FeedItem
 from backbone.logs import configure_logging
 from backbone.schemas import SchemaCatalog
 from backbone.settings import Settings
-from services.control_tower.bootstrap import build_tower_consumers, build_workload_store
+from composition.parts import build_tower_consumers
+from services.control_tower.adapters.live_views import build_workload_store
 
 
 class TimedProjection:

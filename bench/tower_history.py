@@ -10,8 +10,13 @@ from backbone.clock import ManualClock, SystemClock
 from backbone.codec import AvroCodec
 from backbone.kafka_clients import make_producer
 from backbone.settings import Settings
-from services.decision.bootstrap import build_decision, build_decision_consumer, build_decision_relay
-from services.intake.bootstrap import build_intake, build_intake_relay
+from composition.parts import (
+    build_decision,
+    build_decision_consumer,
+    build_decision_relay,
+    build_intake,
+    build_intake_relay,
+)
 from services.intake.samples import run_sample, sample_applications
 from simulation.history import generate_history
 

@@ -25,10 +25,11 @@ from backbone.settings import Settings
 from backbone.stores import build_view
 from bench.scratch import PARTITIONS, scratch
 from bench.tower_history import fill_topics
-from infra.topics import declared_topics
+from composition.parts import build_tower_consumers
+from services.control_tower.adapters.live_views import build_workload_store
 from services.control_tower.adapters.workload_store import PostgresWorkloadStore, SQLiteWorkloadStore
-from services.control_tower.bootstrap import build_tower_consumers, build_workload_store
 from services.control_tower.rebuild import fewer_collections, rebuild_views
+from services.topics import declared_topics
 
 
 def rebuild(weeks: int, per_week: int, rounds: int, batch_size: int) -> dict[str, Any]:

@@ -15,8 +15,8 @@ from datetime import date, timedelta
 from typing import Any
 from uuid import UUID
 
-from backbone.procedures import Procedure
-from backbone.statutory.catalogue import IND_CATALOGUE, Review
+from ind.procedures import Procedure
+from ind.statutory.catalogue import IND_CATALOGUE, Review
 from simulation.parameters import CaseworkParameters, grant_rate
 
 Command = tuple[str, dict[str, Any]]

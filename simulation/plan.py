@@ -7,7 +7,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from backbone.planning import parse_change
+from ind.planning import CapacityChange
 from simulation.checkpoint import shock_from_json
 from simulation.inflow import ANNUAL, WEEKS_PER_YEAR, Shock
 from simulation.parameters import PRODUCTION, CaseworkParameters
@@ -16,21 +16,6 @@ from simulation.parameters import PRODUCTION, CaseworkParameters
 # this yearly volume (assumption; 22,000 regular objection cases were pending at the end of 2023).
 OBJECTION_BUDGET_PER_YEAR = 15_000
 PROCEDURES = (*ANNUAL, "objection")
-
-
-@dataclass(frozen=True)
-class CapacityChange:
-    """From ``from_week`` (0 = the first simulated week) on, ``procedure``'s capacity times ``factor``."""
-
-    procedure: str
-    from_week: int
-    factor: float
-
-    @classmethod
-    def parse(cls, text: str) -> CapacityChange:
-        """``procedure:+N%[:from_week]`` or ``procedure:xF[:from_week]``, e.g. ``asylum:+20%:10``."""
-        change = parse_change("capacity change", text, procedures=PROCEDURES, with_weeks=False)
-        return cls(change.procedure, change.from_week, change.factor)
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ from backbone.kafka_clients import make_admin
 from backbone.settings import Settings
 from backbone.stores import postgres_dsn
 from backbone.topics import ensure_topics
-from infra.topics import declared_topics
+from services.topics import declared_topics
 
 TEST_PARTITIONS = 3
 

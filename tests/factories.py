@@ -11,7 +11,7 @@ from backbone.clock import ManualClock
 from backbone.codec import AvroCodec
 from backbone.schemas import SchemaCatalog
 from backbone.settings import Settings
-from services.decision.bootstrap import build_decision, build_decision_consumer
+from composition.parts import build_decision, build_decision_consumer
 
 NOW = datetime(2026, 11, 2, 9, 30, tzinfo=UTC)
 

@@ -8,7 +8,9 @@ from typing import Any
 
 from eventsourcing.persistence import Notification
 
-SERVICES = ("intake", "decision")  # the services whose stores hold the cases' histories
+from services.topics import PRODUCERS
+
+SERVICES = PRODUCERS  # the services whose stores hold the cases' histories
 PAGE = 5000
 Progress = Callable[[int, int], None]  # (done, to do)
 ProgressFor = Callable[[str, str], Progress]  # (what is being read, its unit) -> a progress for that phase

@@ -26,12 +26,12 @@ from eventsourcing.persistence import StoredEvent
 from backbone.codec import AvroCodec
 from backbone.errors import CorruptMessageError
 from backbone.feeds.kafka_ranges import partition_ranges, read_records
-from backbone.outbox import relay_tracking_name
+from backbone.runtime import runtime_for
 from backbone.settings import Settings
 from backbone.stores import upstream_recorder
-from infra.topics import topic_of
 from services.audit.chains import CaseChains, Finding, Findings, compare
 from services.audit.logs import SERVICES, Progress, ProgressFor, read_log
+from services.topics import topic_of
 
 PROGRESS_EVERY = 5000  # topic records between progress reports
 
@@ -102,17 +102,15 @@ def _verify_service(
 ) -> ServiceReport:
     head = recorder.max_notification_id() or 0
     topic = topic_of(service, settings.topic_partitions, settings.topic_prefix).name
-    if settings.mode == "embedded":
-        up_to = head
-    else:
-        up_to = recorder.factory.tracking_recorder().max_tracking_id(relay_tracking_name(topic)) or 0
+    runtime = runtime_for(settings)
+    up_to = runtime.published_up_to(topic, recorder.factory.tracking_recorder(), head)
     result = ServiceReport(service, up_to, not_yet_published=head - up_to)
     store = CaseChains(f"{service} store", report.findings)
     store_progress = progress(f"verifying {service}'s store", "notifications") if progress else None
     for notification in read_log(recorder, up_to, store_progress):
         check_stored(notification, codec, store, report.findings)
     result.store_events, result.cases = store.events, len(store.digests)
-    if settings.mode == "distributed":
+    if runtime.publishes:
         published = CaseChains(f"{service} topic", report.findings, republishes=True)
         topic_progress = progress(f"comparing with {topic}", "records") if progress else None
         _fold_topic(settings, topic, service, up_to, published, topic_progress)

@@ -28,13 +28,14 @@ from backbone.codec import AvroCodec
 from backbone.feeds.base import FeedItem, log_stream
 from backbone.feeds.kafka_ranges import PartitionRange, partition_ranges, read_ranges
 from backbone.feeds.notification_log import NotificationLogFeed
+from backbone.runtime import runtime_for
 from backbone.schemas import SchemaCatalog
 from backbone.settings import Settings
 from backbone.stores import upstream_recorder
-from infra.topics import topic_of
 from services.control_tower.adapters.generations import ViewGenerations
-from services.control_tower.bootstrap import SERVICE, UPSTREAMS, build_workload_store
+from services.control_tower.adapters.live_views import SERVICE, build_workload_store
 from services.control_tower.projections.view_fold import ViewFold
+from services.topics import PRODUCERS, topic_of
 
 Progress = Callable[[int, int], None]
 TIMELINE_CHUNK = 20_000  # timeline rows written while the fold goes on
@@ -79,7 +80,8 @@ def rebuild_views(
     partitions between this process and ``workers`` - 1 worker processes."""
     if workers < 1:
         raise ValueError(f"workers must be at least 1, not {workers}")
-    if workers > 1 and settings.mode == "embedded":
+    reads_topics = runtime_for(settings).publishes  # the topics when there are, else the logs
+    if workers > 1 and not reads_topics:
         raise ValueError("parallel workers share Kafka partitions: distributed mode only")
     generations = ViewGenerations(settings)
     try:
@@ -88,10 +90,10 @@ def rebuild_views(
         generation = generations.start_next()
         build_workload_store(settings, generation).datastore.close()  # creates the generation's tables
         started = time.perf_counter()
-        if settings.mode == "embedded":
-            shares = [load_logs(settings, codec, generation, progress)]
-        else:
+        if reads_topics:
             shares = _load_partitions(settings, codec, generation, workers, progress)
+        else:
+            shares = [load_logs(settings, codec, generation, progress)]
         seconds = time.perf_counter() - started
         if swap:
             generations.swap_in(generation)
@@ -112,7 +114,7 @@ def load_logs(
     settings: Settings, codec: AvroCodec, generation: int, progress: Progress | None
 ) -> ShareReport:
     """Embedded mode: both notification logs up to their heads now, into ``generation``."""
-    logs = {upstream: upstream_recorder(upstream, settings) for upstream in UPSTREAMS}
+    logs = {upstream: upstream_recorder(upstream, settings) for upstream in PRODUCERS}
     heads = {upstream: recorder.max_notification_id() or 0 for upstream, recorder in logs.items()}
     total = sum(heads.values())
 
@@ -128,14 +130,14 @@ def load_logs(
                 if len(fresh) < len(items):
                     break
 
-    streams = [log_stream(upstream) for upstream in UPSTREAMS]
+    streams = [log_stream(upstream) for upstream in PRODUCERS]
     return _fold_and_load(settings, generation, streams, batches(), total, progress)
 
 
 def _load_partitions(
     settings: Settings, codec: AvroCodec, generation: int, workers: int, progress: Progress | None
 ) -> list[ShareReport]:
-    topics = {topic_of(u, settings.topic_partitions, settings.topic_prefix).name: u for u in UPSTREAMS}
+    topics = {topic_of(u, settings.topic_partitions, settings.topic_prefix).name: u for u in PRODUCERS}
     ranges = partition_ranges(settings, topics)
     if workers == 1:
         streams = [r.stream for r in ranges]

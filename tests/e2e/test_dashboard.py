@@ -32,9 +32,9 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
 from selenium.webdriver.support.ui import Select
 
-from backbone.cli.api_app import create_api
-from backbone.cli.embedded import EmbeddedBackbone
 from backbone.clock import ManualClock
+from composition.embedded import EmbeddedBackbone
+from composition.http_app import create_api
 from simulation.history import generate_history
 from tests.browser import by_x, console_entries, marks, start_chromium, value, values, wait_until
 from tests.factories import an_application, embedded_settings

@@ -9,7 +9,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from backbone.cli.embedded import EmbeddedBackbone
+from composition.embedded import EmbeddedBackbone
 from services.control_tower.projections.case_facts import risk_summary
 from tests.factories import NOW, an_application, clock, embedded_settings
 
@@ -81,7 +81,7 @@ def test_the_tower_shows_deadline_risk_notices_and_penalty_exposure(tmp_path: Pa
 
 def test_backbone_tower_risk_prints_json(tmp_path: Path) -> None:
     result = subprocess.run(
-        [sys.executable, "-m", "backbone.cli.main", "tower", "risk", "--json"],
+        [sys.executable, "-m", "composition.cli.main", "tower", "risk", "--json"],
         capture_output=True,
         text=True,
         timeout=60,

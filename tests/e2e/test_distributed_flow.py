@@ -18,9 +18,8 @@ import pytest
 from eventsourcing.application import AggregateNotFoundError
 
 from backbone.settings import Settings
-from services.control_tower.bootstrap import build_workload_store
-from services.decision.bootstrap import build_decision
-from services.intake.bootstrap import build_intake
+from composition.parts import build_decision, build_intake
+from services.control_tower.adapters.live_views import build_workload_store
 from services.intake.samples import run_sample, sample_applications
 from tests.e2e.scenarios import EXPECTED_WORKLOAD, gap_events, run_scenarios
 from tests.factories import NOW, clock, codec
@@ -34,7 +33,7 @@ def environment(settings: Settings) -> dict[str, str]:
 
 
 def backbone(*arguments: str, env: dict[str, str]) -> list[str]:
-    return [sys.executable, "-m", "backbone.cli.main", *arguments]
+    return [sys.executable, "-m", "composition.cli.main", *arguments]
 
 
 @pytest.fixture

@@ -13,10 +13,9 @@ from pathlib import Path
 import pytest
 
 from backbone.settings import Settings
+from composition.parts import build_decision, build_intake
 from services.control_tower.adapters.generations import ViewGenerations
-from services.control_tower.bootstrap import build_workload_store
-from services.decision.bootstrap import build_decision
-from services.intake.bootstrap import build_intake
+from services.control_tower.adapters.live_views import build_workload_store
 from services.intake.samples import run_sample, sample_applications
 from tests.e2e.test_distributed_flow import backbone, distributed, environment
 from tests.factories import NOW, clock, codec

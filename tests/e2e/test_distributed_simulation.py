@@ -20,9 +20,9 @@ from backbone.meta_prefix import read_meta_prefix
 from backbone.schemas import SchemaCatalog
 from backbone.settings import Settings
 from backbone.stores import postgres_dsn, upstream_recorder
-from infra.topics import topic_of
-from services.control_tower.bootstrap import build_workload_store
+from services.control_tower.adapters.live_views import build_workload_store
 from services.control_tower.rebuild import rebuild_views
+from services.topics import topic_of
 from tests.conftest import topics_of_its_own
 
 pytestmark = [pytest.mark.kafka, pytest.mark.postgres]
@@ -85,7 +85,7 @@ def test_a_distributed_simulation_reaches_the_tower_through_kafka(simulated: Set
 
 def _backbone(environment: dict[str, str], *arguments: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "backbone.cli.main", *arguments],
+        [sys.executable, "-m", "composition.cli.main", *arguments],
         env=environment,
         capture_output=True,
         text=True,

@@ -10,7 +10,7 @@ from collections import Counter
 from pathlib import Path
 from uuid import UUID
 
-from backbone.cli.embedded import EmbeddedBackbone
+from composition.embedded import EmbeddedBackbone
 from services.intake.samples import run_sample, sample_applications
 from tests.e2e.scenarios import EXPECTED_WORKLOAD, gap_events, run_scenarios
 from tests.factories import NOW, clock, embedded_settings
@@ -46,7 +46,7 @@ def test_the_tower_catches_up_after_a_restart(tmp_path: Path) -> None:
 
 def test_backbone_demo_exits_zero_and_prints_the_table() -> None:
     result = subprocess.run(
-        [sys.executable, "-m", "backbone.cli.main", "demo", "--no-serve", "--weeks", "8"],
+        [sys.executable, "-m", "composition.cli.main", "demo", "--no-serve", "--weeks", "8"],
         capture_output=True,
         text=True,
         timeout=180,
@@ -61,7 +61,7 @@ def test_backbone_demo_exits_zero_and_prints_the_table() -> None:
 
 def test_backbone_demo_json_is_machine_readable() -> None:
     result = subprocess.run(
-        [sys.executable, "-m", "backbone.cli.main", "demo", "--no-serve", "--weeks", "4", "--json"],
+        [sys.executable, "-m", "composition.cli.main", "demo", "--no-serve", "--weeks", "4", "--json"],
         capture_output=True,
         text=True,
         timeout=180,
@@ -77,7 +77,7 @@ def test_submitting_bad_input_from_the_command_line_names_the_field(tmp_path: Pa
         [
             sys.executable,
             "-m",
-            "backbone.cli.main",
+            "composition.cli.main",
             "intake",
             "submit",
             "--procedure",
@@ -105,7 +105,7 @@ def test_an_asylum_case_scripted_from_the_command_line(tmp_path: Path) -> None:
 
     def backbone(*arguments: str) -> str:
         result = subprocess.run(
-            [sys.executable, "-m", "backbone.cli.main", *arguments],
+            [sys.executable, "-m", "composition.cli.main", *arguments],
             capture_output=True,
             text=True,
             timeout=60,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 from pathlib import Path
 
-from backbone.cli.embedded import EmbeddedBackbone
+from composition.embedded import EmbeddedBackbone
 from services.control_tower.domain.flow import lead_times, weekly_flow
 from tests.factories import an_application, clock, embedded_settings
 

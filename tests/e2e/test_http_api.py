@@ -14,8 +14,8 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from backbone.cli.api_app import create_api
-from backbone.cli.embedded import EmbeddedBackbone
+from composition.embedded import EmbeddedBackbone
+from composition.http_app import create_api
 from tests.factories import an_application, clock, embedded_settings
 
 OPENAPI = Path(__file__).parents[2] / "docs" / "openapi.json"
@@ -110,7 +110,7 @@ def test_backbone_serve_answers_over_real_http(tmp_path: Path) -> None:
         port = probe.getsockname()[1]
     env = {"BACKBONE_DATA_DIR": str(tmp_path), "PATH": "/usr/bin:/bin", "BACKBONE_LOG_FORMAT": "json"}
     server = subprocess.Popen(
-        [sys.executable, "-m", "backbone.cli.main", "serve", "--port", str(port)],
+        [sys.executable, "-m", "composition.cli.main", "serve", "--port", str(port)],
         env=env,
         stderr=subprocess.DEVNULL,
     )

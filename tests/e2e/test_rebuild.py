@@ -8,8 +8,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from backbone.cli.embedded import EmbeddedBackbone
 from backbone.clock import ManualClock
+from composition.embedded import EmbeddedBackbone
+from services.control_tower.adapters.live_views import build_workload_store
 from services.control_tower.application.flow_views import (
     forecast_view,
     lead_times_view,
@@ -24,7 +25,6 @@ from services.control_tower.application.views import (
     issuance_view,
     workload_view,
 )
-from services.control_tower.bootstrap import build_workload_store
 from services.control_tower.rebuild import rebuild_views
 from simulation.history import generate_history
 from tests.factories import embedded_settings

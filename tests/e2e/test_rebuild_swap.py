@@ -14,11 +14,12 @@ from typing import Any
 
 from fastapi.testclient import TestClient
 
-from backbone.cli.api_app import create_api
-from backbone.cli.embedded import EmbeddedBackbone
 from backbone.clock import ManualClock
+from composition.embedded import EmbeddedBackbone
+from composition.http_app import create_api
+from composition.parts import build_tower_consumers
 from services.control_tower.adapters.generations import ViewGenerations
-from services.control_tower.bootstrap import build_tower_consumers, build_workload_store
+from services.control_tower.adapters.live_views import build_workload_store
 from services.control_tower.rebuild import rebuild_views
 from services.intake.samples import run_sample, sample_applications
 from simulation.history import generate_history
@@ -37,7 +38,7 @@ def test_a_rebuild_is_swapped_in_while_the_views_keep_serving(tmp_path: Path) ->
     assert live.live_views.generation == 1
 
     rebuild = subprocess.Popen(
-        [sys.executable, "-m", "backbone.cli.main", "tower", "rebuild", "--json"],
+        [sys.executable, "-m", "composition.cli.main", "tower", "rebuild", "--json"],
         env={**os.environ, "BACKBONE_MODE": "embedded", "BACKBONE_DATA_DIR": str(tmp_path)},
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,

@@ -17,10 +17,11 @@ from typing import Any
 import pytest
 
 from backbone.clock import ManualClock
+from composition.simulated import EmbeddedServices
+from ind.planning import CapacityChange
 from simulation.checkpoint import read_checkpoint
 from simulation.inflow import Shock
-from simulation.plan import CapacityChange, SimulationPlan, plan_from_json
-from simulation.services import EmbeddedServices
+from simulation.plan import SimulationPlan, plan_from_json
 from simulation.simulator import SimulationStats, Simulator
 from tests.factories import embedded_settings
 
@@ -100,7 +101,7 @@ def test_more_capacity_decides_more_and_a_shock_brings_more(tmp_path: Path) -> N
         PLAN.weeks,
         PLAN.scale,
         PLAN.seed,
-        capacity_changes=(CapacityChange("asylum", 2, 3.0),),
+        capacity_changes=(CapacityChange("asylum", factor=3.0, from_week=2),),
     )
     more_services, boosted = _simulate(tmp_path / "more", more)
     assert boosted.per_procedure["asylum"].decided > base.per_procedure["asylum"].decided + 10
@@ -116,7 +117,7 @@ def test_more_capacity_decides_more_and_a_shock_brings_more(tmp_path: Path) -> N
 
 def _cli(*arguments: str, tmp_path: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "backbone.cli.main", *arguments],
+        [sys.executable, "-m", "composition.cli.main", *arguments],
         capture_output=True,
         text=True,
         timeout=300,
@@ -196,7 +197,7 @@ def test_backbone_simulate_resumes_after_sigkill_and_goes_further(tmp_path: Path
     plan = ["--from", "2023-01-02", "--scale", "0.01", "--json"]
     data = tmp_path / "killed"
     env = {"PATH": "/usr/bin:/bin", "BACKBONE_DATA_DIR": str(tmp_path / "default")}
-    command = [sys.executable, "-m", "backbone.cli.main", "simulate", *plan, "--weeks", "12"]
+    command = [sys.executable, "-m", "composition.cli.main", "simulate", *plan, "--weeks", "12"]
     process = subprocess.Popen(
         [*command, "--data-dir", str(data)], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE
     )

@@ -18,9 +18,9 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from backbone.cli.api_app import create_api
-from backbone.cli.embedded import EmbeddedBackbone
 from backbone.clock import ManualClock
+from composition.embedded import EmbeddedBackbone
+from composition.http_app import create_api
 from services.control_tower.domain.forecast import held_out_error
 from simulation.history import generate_history
 from tests.factories import embedded_settings
@@ -50,7 +50,7 @@ def tower(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[TestClient
 
 def cli(data_dir: Path, *arguments: str) -> Any:
     done = subprocess.run(
-        [sys.executable, "-m", "backbone.cli.main", "tower", *arguments, "--json"],
+        [sys.executable, "-m", "composition.cli.main", "tower", *arguments, "--json"],
         env={**os.environ, "BACKBONE_MODE": "embedded", "BACKBONE_DATA_DIR": str(data_dir)},
         capture_output=True,
         text=True,
@@ -216,7 +216,16 @@ def test_what_if_more_capacity_against_the_baseline_in_the_api_and_the_terminal(
     arguments = [f"--{k}={v}" for k, v in query.items() if k != "weeks"]
     assert cli(data_dir, "whatif", *arguments, "--weeks", "12", "--today", str(today)) == document
     text = subprocess.run(
-        [sys.executable, "-m", "backbone.cli.main", "tower", "whatif", *arguments, "--today", str(today)],
+        [
+            sys.executable,
+            "-m",
+            "composition.cli.main",
+            "tower",
+            "whatif",
+            *arguments,
+            "--today",
+            str(today),
+        ],
         env={**os.environ, "BACKBONE_MODE": "embedded", "BACKBONE_DATA_DIR": str(data_dir)},
         capture_output=True,
         text=True,

@@ -27,11 +27,17 @@ from backbone.envelope import envelope_from_kafka
 from backbone.kafka_clients import make_producer
 from backbone.settings import Settings
 from backbone.stores import build_view
-from infra.topics import declared_topics
+from composition.parts import (
+    build_decision,
+    build_decision_consumer,
+    build_decision_relay,
+    build_intake,
+    build_intake_relay,
+    build_tower_consumers,
+)
+from services.control_tower.adapters.live_views import build_workload_store
 from services.control_tower.adapters.workload_store import PostgresWorkloadStore, SQLiteWorkloadStore
-from services.control_tower.bootstrap import build_tower_consumers, build_workload_store
-from services.decision.bootstrap import build_decision, build_decision_consumer, build_decision_relay
-from services.intake.bootstrap import build_intake, build_intake_relay
+from services.topics import declared_topics
 from simulation.history import generate_history
 from tests.conftest import topics_of_its_own
 from tests.e2e.test_rebuild import every_view
@@ -77,7 +83,7 @@ class Towers:
         self.killed: set[str] = set()
 
     def start(self, instance: str) -> None:
-        command = [sys.executable, "-m", "backbone.cli.main", "run", "tower", "--instance", instance]
+        command = [sys.executable, "-m", "composition.cli.main", "run", "tower", "--instance", instance]
         log = self.log_path(instance).open("w")  # a file: a pipe nobody reads would block the process
         self.processes[instance] = subprocess.Popen(command, env=self.env, stderr=log, text=True)
 

@@ -15,13 +15,13 @@ from backbone.feeds.offset_hints import OffsetHints
 from backbone.kafka_clients import make_consumer, make_producer
 from backbone.settings import Settings
 from backbone.stores import build_view
-from infra.topics import topic_of
+from composition.parts import build_intake, build_intake_relay
 from services.control_tower.adapters.workload_store import (
     PostgresWorkloadStore,
     SQLiteWorkloadStore,
 )
 from services.control_tower.projections.workload import WorkloadProjection
-from services.intake.bootstrap import build_intake, build_intake_relay
+from services.topics import topic_of
 from tests.factories import an_application, clock, codec
 from tests.kafka_reading import message_count
 

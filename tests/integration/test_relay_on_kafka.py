@@ -12,8 +12,8 @@ from backbone.envelope import envelope_from_kafka
 from backbone.kafka_clients import make_admin, make_producer
 from backbone.settings import Settings
 from backbone.topics import log_bytes
-from infra.topics import topic_of
-from services.intake.bootstrap import build_intake, build_intake_relay
+from composition.parts import build_intake, build_intake_relay
+from services.topics import topic_of
 from tests.factories import an_application, clock, codec
 from tests.kafka_reading import headers, read_topic
 

@@ -11,16 +11,15 @@ import pytest
 from eventsourcing.application import ProcessingEvent
 from eventsourcing.persistence import IntegrityError, Tracking
 
-from backbone.procedures import Procedure
 from backbone.settings import Settings
+from composition.parts import build_decision, build_intake
+from ind.procedures import Procedure
 from services.control_tower.adapters import workload_store
-from services.control_tower.bootstrap import build_workload_store
+from services.control_tower.adapters.live_views import build_workload_store
 from services.control_tower.projections.workload import StageChange
 from services.decision.application.commands import AssignCase, ScheduleHearing
-from services.decision.bootstrap import build_decision
 from services.decision.domain.case import Case
 from services.decision.domain.vocabulary import HearingKind
-from services.intake.bootstrap import build_intake
 from services.intake.domain.personal_data import PersonalDataErased
 from tests.factories import NOW, an_application, clock, codec, embedded_settings
 

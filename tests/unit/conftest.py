@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from backbone.clock import ManualClock
+from composition.simulated import EmbeddedServices
 from simulation.plan import SimulationPlan
-from simulation.services import EmbeddedServices
 from simulation.simulator import Simulator
 from tests.factories import embedded_settings
 

@@ -32,7 +32,7 @@ def _a_decided_case(settings: Settings) -> UUID:
 
 def _audit_case(settings: Settings, *arguments: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "backbone.cli.main", "audit", "case", *arguments],
+        [sys.executable, "-m", "composition.cli.main", "audit", "case", *arguments],
         env={**os.environ, **settings.as_environment()},
         capture_output=True,
         text=True,

@@ -91,7 +91,7 @@ def test_the_command_writes_the_file_whole_and_prints_a_summary(
     data = copy_of(simulated_ind, tmp_path / "stores")
     environment = {**os.environ, **embedded_settings(data).as_environment()}
     out = tmp_path / "event-log.csv"
-    command = [sys.executable, "-m", "backbone.cli.main", "audit", "export"]
+    command = [sys.executable, "-m", "composition.cli.main", "audit", "export"]
     done = subprocess.run(
         [*command, "--out", str(out), "--json"],
         env=environment,
@@ -118,7 +118,7 @@ def test_an_export_that_fails_leaves_no_file(simulated_ind: Path, tmp_path: Path
         connection.execute("UPDATE stored_events SET state = x'08' WHERE rowid = 7")
     environment = {**os.environ, **embedded_settings(data).as_environment()}
     out = tmp_path / "event-log.csv"
-    command = [sys.executable, "-m", "backbone.cli.main", "audit", "export", "--out", str(out)]
+    command = [sys.executable, "-m", "composition.cli.main", "audit", "export", "--out", str(out)]
     done = subprocess.run(command, env=environment, capture_output=True, text=True, check=False)
     assert done.returncode == 2 and "does not decode" in done.stderr
     assert list(tmp_path.iterdir()) == [tmp_path / "stores"]  # neither the log nor its .partial

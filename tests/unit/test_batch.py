@@ -16,7 +16,7 @@ from eventsourcing.persistence import IntegrityError, RecordConflictError
 
 from backbone.errors import DomainRuleViolation, InvalidCommand
 from backbone.service import BatchRefusedError
-from services.intake.bootstrap import build_intake
+from composition.parts import build_intake
 from tests.factories import a_decision_with_a_case, an_application, clock, codec, embedded_settings
 
 ASSIGN = ("assign", {"team": "family-zwolle", "officer_ref": "O-00000000000000b2"})

@@ -8,9 +8,9 @@ from uuid import uuid4
 
 import pytest
 
-from backbone.procedures import Procedure
-from backbone.statutory.clock import StatutoryClock
-from backbone.statutory.periods import Period
+from ind.procedures import Procedure
+from ind.statutory.clock import StatutoryClock
+from ind.statutory.periods import Period
 from services.decision.domain.case import Case, CaseRuleViolation
 from services.decision.domain.events import (
     DecisionTaken,

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from backbone.cli.main import build_parser
-from backbone.cli.simulate_cmd import plan_from, planned_weeks
+from composition.cli.main import build_parser
+from composition.cli.simulate_cmd import plan_from, planned_weeks
 
 
 def test_demo_and_simulate_default_to_a_year() -> None:

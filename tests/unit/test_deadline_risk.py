@@ -5,7 +5,7 @@ from datetime import date, timedelta
 from hypothesis import given
 from hypothesis import strategies as st
 
-from backbone.statutory.penalties import CAP_EUROS, penalty_owed
+from ind.statutory.penalties import CAP_EUROS, penalty_owed
 from services.control_tower.domain.deadline_risk import CaseClock, bucket, summarise
 
 NOTICE = date(2026, 3, 2)  # two weeks pass on 16 March; the penalty runs from 17 March

@@ -7,7 +7,7 @@ import pytest
 from backbone.envelope import envelope_from_kafka, event_id
 from backbone.errors import CorruptMessageError
 from backbone.feeds.notification_log import NotificationLogFeed
-from services.intake.bootstrap import build_intake
+from composition.parts import build_intake
 from tests.factories import NOW, an_application, clock, codec, embedded_settings
 
 

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from backbone.errors import InvalidCommand
-from services.intake.bootstrap import build_intake
+from composition.parts import build_intake
 from tests.factories import a_decision_with_a_case, an_application, clock, codec, embedded_settings
 
 

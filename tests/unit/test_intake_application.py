@@ -8,7 +8,7 @@ from uuid import uuid4
 
 import pytest
 
-from backbone.procedures import Procedure
+from ind.procedures import Procedure
 from services.intake.domain.application import Application, ApplicationRuleViolation
 from services.intake.domain.events import (
     ApplicationAccepted,

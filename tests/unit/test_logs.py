@@ -7,7 +7,7 @@ import pytest
 import structlog
 
 from backbone.logs import configure_logging
-from services.intake.bootstrap import build_intake
+from composition.parts import build_intake
 from tests.factories import an_application, clock, codec, embedded_settings
 
 

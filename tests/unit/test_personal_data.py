@@ -10,9 +10,9 @@ from typing import Any
 import pytest
 import structlog
 
-from backbone.cli.embedded import EmbeddedBackbone
 from backbone.errors import InvalidCommand
 from backbone.logs import configure_logging
+from composition.embedded import EmbeddedBackbone
 from services.intake.domain.personal_data import PersonalDataErased
 from tests.factories import an_application, clock, embedded_settings
 

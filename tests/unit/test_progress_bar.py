@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import io
 
-from backbone.cli.progress import ProgressBar
+from composition.cli.progress import ProgressBar
 
 
 class Terminal(io.StringIO):

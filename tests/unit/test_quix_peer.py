@@ -17,9 +17,8 @@ from backbone.clock import ManualClock
 from backbone.feeds.base import FeedItem
 from backbone.feeds.notification_log import NotificationLogFeed
 from bench import quix_peer as peer
+from composition.parts import build_decision, build_decision_consumer, build_intake
 from services.control_tower.projections.view_fold import ViewFold
-from services.decision.bootstrap import build_decision, build_decision_consumer
-from services.intake.bootstrap import build_intake
 from simulation.history import generate_history
 from tests.factories import codec, embedded_settings
 

@@ -34,7 +34,7 @@ def test_an_unknown_compression_names_the_variable_and_the_choices() -> None:
 
 
 def test_backbone_help_lists_every_setting_with_its_default() -> None:
-    from backbone.cli.main import build_parser
+    from composition.cli.main import build_parser
 
     text = build_parser().format_help()
     for name in Settings.model_fields:

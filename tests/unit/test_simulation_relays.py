@@ -12,7 +12,7 @@ from pathlib import Path
 
 PARENT = """
 import subprocess, sys, time
-from simulation.services import terminate_with_parent
+from composition.simulated import terminate_with_parent
 sleeper = [sys.executable, "-c", "import time; time.sleep(60)"]
 child = subprocess.Popen(sleeper, preexec_fn=terminate_with_parent)
 print(child.pid, flush=True)

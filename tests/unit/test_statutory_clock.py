@@ -6,11 +6,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from backbone.procedures import Procedure
-from backbone.statutory.catalogue import IND_CATALOGUE
-from backbone.statutory.clock import ClockRuleViolation, StatutoryClock
-from backbone.statutory.periods import Period
-from backbone.statutory.working_days import WorkingDayCalendar
+from ind.procedures import Procedure
+from ind.statutory.catalogue import IND_CATALOGUE
+from ind.statutory.clock import ClockRuleViolation, StatutoryClock
+from ind.statutory.periods import Period
+from ind.statutory.working_days import WorkingDayCalendar
 
 STARTS = st.dates(min_value=date(2021, 1, 1), max_value=date(2030, 12, 31))
 PROCEDURES = st.sampled_from(list(Procedure))

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from backbone.errors import InvalidCommand
-from services.intake.bootstrap import build_intake
+from composition.parts import build_intake
 from tests.factories import an_application, clock, codec, embedded_settings
 
 

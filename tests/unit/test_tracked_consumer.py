@@ -12,13 +12,12 @@ from backbone.consumer import TrackedConsumer
 from backbone.feeds.base import FeedItem
 from backbone.feeds.notification_log import NotificationLogFeed
 from backbone.stores import build_view
+from composition.parts import build_decision, build_decision_consumer, build_intake
 from services.control_tower.adapters.workload_store import (
     PostgresWorkloadStore,
     SQLiteWorkloadStore,
 )
 from services.control_tower.projections.workload import WorkloadProjection
-from services.decision.bootstrap import build_decision, build_decision_consumer
-from services.intake.bootstrap import build_intake
 from tests.factories import an_application, clock, codec, embedded_settings
 
 

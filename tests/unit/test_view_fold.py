@@ -16,13 +16,12 @@ from backbone.feeds.base import FeedItem
 from backbone.feeds.kafka_ranges import PartitionRange
 from backbone.feeds.notification_log import NotificationLogFeed
 from backbone.stores import build_view
+from composition.parts import build_decision, build_decision_consumer, build_intake
 from services.control_tower.adapters.bulk_load import GenerationNotEmptyError
 from services.control_tower.adapters.workload_store import PostgresWorkloadStore, SQLiteWorkloadStore
 from services.control_tower.projections.view_fold import ViewFold
 from services.control_tower.projections.workload import WorkloadProjection
 from services.control_tower.rebuild import partition_units
-from services.decision.bootstrap import build_decision, build_decision_consumer
-from services.intake.bootstrap import build_intake
 from simulation.history import generate_history
 from tests.factories import codec, embedded_settings
 

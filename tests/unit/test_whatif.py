@@ -7,11 +7,10 @@ from datetime import date, timedelta
 
 import pytest
 
-from backbone.statutory.penalties import penalty_owed
+from ind.planning import CapacityChange, InflowChange
+from ind.statutory.penalties import penalty_owed
 from services.control_tower.application.whatif_view import ScenarioError, parse_scenario
 from services.control_tower.domain.whatif import (
-    CapacityChange,
-    InflowChange,
     OpenCase,
     ProcedureOutlook,
     Scenario,

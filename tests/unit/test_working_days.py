@@ -5,7 +5,7 @@ from datetime import date, timedelta
 from hypothesis import given
 from hypothesis import strategies as st
 
-from backbone.statutory.working_days import WorkingDayCalendar, easter_sunday, public_holidays
+from ind.statutory.working_days import WorkingDayCalendar, easter_sunday, public_holidays
 
 DAYS = st.dates(min_value=date(2000, 1, 1), max_value=date(2060, 12, 31))
 

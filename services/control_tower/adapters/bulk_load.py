@@ -19,6 +19,7 @@ from eventsourcing.persistence import Tracking
 
 from backbone.errors import BackboneError
 from backbone.feeds.offset_hints import hint_name
+from backbone.sql_dialect import SqlDialect
 from services.control_tower.adapters.case_facts_table import COLUMNS as FACT_COLUMNS
 from services.control_tower.adapters.case_facts_table import SCHEMA as FACT_SCHEMA
 from services.control_tower.adapters.tower_sql import row_values
@@ -33,6 +34,7 @@ class LoadTarget(Protocol):
     """The table names and statements a loader needs (``TowerTables`` provides them)."""
 
     datastore: Any
+    dialect: SqlDialect
     placeholder: str
     positions_table: str
     timeline_table: str
@@ -53,7 +55,7 @@ class GenerationNotEmptyError(BackboneError):
 class BulkLoad:
     def __init__(self, target: LoadTarget, cursor: Any) -> None:
         self.target, self.cursor = target, cursor
-        self.copy = target.placeholder == "%s"  # PostgreSQL
+        self.copy = target.dialect.bulk_copy
 
     def keep_open(self) -> None:
         """The transaction waits while the streams are read: PostgreSQL must not end it as idle."""

@@ -11,18 +11,14 @@ is lost or applied twice (positions and effects are in the same store, in the sa
 
 from __future__ import annotations
 
-import sqlite3
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
-import psycopg
-
+from backbone.runtime import runtime_for
 from backbone.settings import Settings
-from backbone.stores import ensure_postgres_schema, postgres_dsn
 
 HOME = "control_tower"
 LIVE, BUILDING, RETIRED = "live", "building", "retired"
@@ -40,49 +36,24 @@ def generation_place(generation: int) -> str:
 class ViewGenerations:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
+        self.runtime = runtime_for(settings)
         self._lock = threading.Lock()
         self._connection: Any = None
-        if settings.mode == "embedded":
-            self._table, self._p = "view_generations", "?"
-        else:
-            self._table, self._p = f'"{HOME}".view_generations', "%s"
+        self._table = self.runtime.dialect.table(HOME, "view_generations")
+        self._p = self.runtime.dialect.placeholder
 
     @contextmanager
     def _transaction(self) -> Iterator[Any]:
         with self._lock:
             if self._connection is None:
                 self._connection = self._connect()
-            connection = self._connection
-            try:
-                if self.settings.mode == "embedded":
-                    connection.execute("BEGIN IMMEDIATE")
-                    cursor = connection.cursor()
-                    yield cursor
-                    connection.commit()
-                else:
-                    with connection.transaction(), connection.cursor() as cursor:
-                        cursor.execute(f"LOCK TABLE {self._table} IN EXCLUSIVE MODE")
-                        yield cursor
-            except BaseException:
-                if self.settings.mode == "embedded":
-                    connection.rollback()
-                else:
-                    self._drop_connection()
-                raise
+            with self.runtime.dialect.exclusive(
+                self._connection, self._table, self._drop_connection
+            ) as cursor:
+                yield cursor
 
     def _connect(self) -> Any:
-        connection: Any
-        if self.settings.mode == "embedded":
-            self.settings.data_dir.mkdir(parents=True, exist_ok=True)
-            connection = sqlite3.connect(
-                self.settings.data_dir / f"{HOME}.sqlite",
-                timeout=30,
-                isolation_level=None,
-                check_same_thread=False,  # used under self._lock, from any thread
-            )
-        else:
-            ensure_postgres_schema(self.settings, HOME)
-            connection = psycopg.connect(postgres_dsn(self.settings), autocommit=True)
+        connection = self.runtime.connect(HOME)
         connection.execute(_CREATE.format(table=self._table))
         return connection
 
@@ -152,15 +123,7 @@ class ViewGenerations:
         return dropped
 
     def _drop_place(self, generation: int) -> None:
-        place = generation_place(generation)
-        if self.settings.mode == "embedded":
-            for path in Path(self.settings.data_dir).glob(f"{place}.sqlite*"):
-                path.unlink(missing_ok=True)
-            return
-        with psycopg.connect(postgres_dsn(self.settings), autocommit=True) as connection:
-            connection.execute(
-                psycopg.sql.SQL("DROP SCHEMA IF EXISTS {} CASCADE").format(psycopg.sql.Identifier(place))
-            )
+        self.runtime.drop_store(generation_place(generation))
 
     def _next(self, cursor: Any) -> int:
         cursor.execute(f"SELECT MAX(generation) FROM {self._table}")

@@ -13,6 +13,7 @@ from typing import Any
 from eventsourcing.persistence import IntegrityError, Tracking
 
 from backbone.envelope import Envelope
+from backbone.sql_dialect import SqlDialect
 from services.control_tower.adapters.bulk_load import BulkLoad
 from services.control_tower.adapters.case_facts_table import CaseFactsTable
 from services.control_tower.adapters.tower_sql import (
@@ -57,6 +58,7 @@ class TowerTables:
     """What both stores do with their tables; each store says how its database names a table."""
 
     datastore: Any
+    dialect: SqlDialect  # each store's class says which
     _insert_tracking: Callable[[Any, Tracking], None]  # the library's tracking recorder provides it
 
     def name_tables(
@@ -137,7 +139,7 @@ class TowerTables:
         self._insert_tracking(cursor, tracking)
 
     def _claim(self, cursor: Any, stream: str, first_position: int) -> None:
-        lock = " FOR UPDATE" if self.placeholder == "%s" else ""  # SQLite: one writer at a time anyway
+        lock = self.dialect.lock_for_update
         where = f"application_name = {self.placeholder}"
         cursor.execute(f"SELECT notification_id FROM {self.positions_table} WHERE {where}{lock}", (stream,))
         row = cursor.fetchone()

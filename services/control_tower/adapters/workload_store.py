@@ -12,6 +12,7 @@ from eventsourcing.postgres import PostgresDatastore, PostgresTrackingRecorder
 from eventsourcing.sqlite import SQLiteDatastore, SQLiteTrackingRecorder
 from psycopg.sql import SQL, Identifier
 
+from backbone.sql_dialect import POSTGRES, SQLITE
 from services.control_tower.adapters.tower_tables import TowerTables
 
 # Bump when the tower's tables change: a store finding another version drops its tables and its
@@ -36,6 +37,8 @@ def _reset_if_outdated(cursor: Any, tables: list[str], p: str, tracking: str) ->
 
 
 class SQLiteWorkloadStore(TowerTables, SQLiteTrackingRecorder):
+    dialect = SQLITE
+
     def __init__(self, datastore: SQLiteDatastore, **kwargs: Any) -> None:
         super().__init__(datastore, **kwargs)
         self.create_table_statements.extend(self.name_tables(lambda name: name, "?", "tracking"))
@@ -49,6 +52,8 @@ class SQLiteWorkloadStore(TowerTables, SQLiteTrackingRecorder):
 
 
 class PostgresWorkloadStore(TowerTables, PostgresTrackingRecorder):
+    dialect = POSTGRES
+
     def __init__(self, datastore: PostgresDatastore, **kwargs: Any) -> None:
         super().__init__(datastore, **kwargs)
         schema = Identifier(self.datastore.schema)

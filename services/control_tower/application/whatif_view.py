@@ -1,7 +1,7 @@
 """What-if planning as a JSON-ready document: a scenario next to the baseline, per procedure and in all,
 projected from the views as they are (``domain/whatif.py``), without touching any store.
 
-A scenario is written as changes (``backbone/planning.py``; ``all`` for every procedure): capacity
+A scenario is written as changes (``ind/planning.py``; ``all`` for every procedure): capacity
 ``asylum:+20%:10`` (20% more decisions from week 10), inflow ``asylum:x2:0:6`` (twice the inflow for six
 weeks from now).
 """
@@ -12,15 +12,13 @@ from collections import defaultdict
 from datetime import date, timedelta
 from typing import Any
 
-from backbone.planning import ChangeError, parse_change
-from backbone.procedures import Procedure
-from backbone.statutory.catalogue import IND_CATALOGUE
+from ind.planning import CapacityChange, ChangeError, InflowChange
+from ind.procedures import Procedure
+from ind.statutory.catalogue import IND_CATALOGUE
 from services.control_tower.application.flow_views import week_start, weekly_series
 from services.control_tower.application.view_store import ViewStore
 from services.control_tower.domain.forecast import forecast_inflow
 from services.control_tower.domain.whatif import (
-    CapacityChange,
-    InflowChange,
     OpenCase,
     ProcedureOutlook,
     Projection,
@@ -38,11 +36,9 @@ PROCEDURES = {p.value for p in Procedure} | {"all"}
 
 
 def parse_scenario(capacity: list[str], inflow: list[str]) -> Scenario:
-    capacities = [parse_change("capacity", t, procedures=PROCEDURES, with_weeks=False) for t in capacity]
-    inflows = [parse_change("inflow", t, procedures=PROCEDURES, with_weeks=True) for t in inflow]
     return Scenario(
-        capacity=tuple(CapacityChange(c.procedure, c.factor, c.from_week) for c in capacities),
-        inflow=tuple(InflowChange(c.procedure, c.factor, c.from_week, c.weeks) for c in inflows),
+        capacity=tuple(CapacityChange.parse(t, procedures=PROCEDURES) for t in capacity),
+        inflow=tuple(InflowChange.parse(t, procedures=PROCEDURES) for t in inflow),
     )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from backbone.statutory.penalties import penalty_owed
+from ind.statutory.penalties import penalty_owed
 
 BUCKETS = ("overdue", "under_7_days", "under_30_days", "later", "no_deadline_yet")
 PROJECTION_DAYS = 28

@@ -19,28 +19,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from backbone.statutory.penalties import penalty_owed
+from ind.planning import CapacityChange, InflowChange
+from ind.statutory.penalties import penalty_owed
 
 NOTICE_RATE = 0.15  # a week, per overdue case without a notice (simulation/parameters.py)
-
-
-@dataclass(frozen=True)
-class CapacityChange:
-    """``procedure``'s decisions a week times ``factor`` from week ``from_week`` (0 = this week)."""
-
-    procedure: str
-    factor: float
-    from_week: int = 0
-
-
-@dataclass(frozen=True)
-class InflowChange:
-    """``procedure``'s inflow times ``factor`` for ``weeks`` weeks from ``from_week``."""
-
-    procedure: str
-    factor: float
-    from_week: int = 0
-    weeks: int = 10_000
 
 
 @dataclass(frozen=True)
@@ -165,10 +147,6 @@ def project(
             )
         )
     return projection
-
-
-def _exposure(cohorts: list[_Cohort], on: date) -> float:
-    return sum(c.count * penalty_owed(c.notice_on, on) for c in cohorts if c.notice_on and c.penalty)
 
 
 def _cohorts(open_cases: Sequence[OpenCase]) -> list[_Cohort]:

@@ -12,8 +12,8 @@ from datetime import date, datetime
 from typing import Any
 
 from backbone.envelope import Envelope
-from backbone.procedures import Procedure
-from backbone.statutory.catalogue import IND_CATALOGUE
+from ind.procedures import Procedure
+from ind.statutory.catalogue import IND_CATALOGUE
 from services.control_tower.domain.deadline_risk import CaseClock, RiskSummary, summarise
 from services.control_tower.projections.workload import STAGES, event_rank
 

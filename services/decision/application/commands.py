@@ -8,8 +8,8 @@ from typing import Any, ClassVar
 
 from pydantic import Field
 
-from backbone.statutory.periods import Period
 from backbone.validation import MethodCommand
+from ind.statutory.periods import Period
 from services.decision.domain.vocabulary import HearingKind, IssueChannel, Outcome
 
 OFFICER_REF_PATTERN = r"^O-[0-9a-f]{16}$"

@@ -23,9 +23,9 @@ from backbone.errors import FieldProblem, InvalidCommand
 from backbone.events import CaseEvent
 from backbone.feeds.base import FeedItem
 from backbone.logs import case_context
-from backbone.procedures import Procedure
 from backbone.service import CaseService, request_fingerprint
 from backbone.validation import future_dates, parse_command
+from ind.procedures import Procedure
 from services.decision.application.commands import COMMANDS, CaseCommand, FileObjection
 from services.decision.domain.case import Case
 

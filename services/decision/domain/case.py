@@ -14,11 +14,11 @@ from eventsourcing.domain import Aggregate
 
 from backbone.errors import DomainRuleViolation
 from backbone.events import CaseEvent
-from backbone.procedures import Procedure
-from backbone.statutory.catalogue import RequiredSteps, Review
-from backbone.statutory.clock import ClockRuleViolation, StatutoryClock
-from backbone.statutory.penalties import accrues_from
-from backbone.statutory.periods import Period
+from ind.procedures import Procedure
+from ind.statutory.catalogue import RequiredSteps, Review
+from ind.statutory.clock import ClockRuleViolation, StatutoryClock
+from ind.statutory.penalties import accrues_from
+from ind.statutory.periods import Period
 from services.decision.domain.events import (
     AppealLodged,
     CaseAssigned,

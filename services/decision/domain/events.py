@@ -8,9 +8,9 @@ from typing import Any
 from uuid import UUID
 
 from backbone.events import CaseCreated, CaseEvent
-from backbone.procedures import Procedure
-from backbone.statutory.clock import StatutoryClock
-from backbone.statutory.periods import Period
+from ind.procedures import Procedure
+from ind.statutory.clock import StatutoryClock
+from ind.statutory.periods import Period
 from services.decision.domain.vocabulary import HearingKind, IssueChannel, Outcome
 
 

@@ -15,32 +15,30 @@ from uuid import UUID
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
+from backbone.sql_dialect import SqlDialect
 from services.intake.domain.personal_data import PersonalData, PersonalDataErased
 
 NONCE_BYTES = 12
 
 
 class PersonalDataVault:
-    def __init__(self, datastore: Any, *, placeholder: str, schema: str | None = None) -> None:
+    def __init__(self, datastore: Any, *, dialect: SqlDialect, schema: str) -> None:
         self._datastore = datastore
-        self._p = placeholder
-        prefix = f'"{schema}".' if schema else ""
-        self._keys, self._records = f"{prefix}applicant_keys", f"{prefix}applicant_personal_data"
+        self._dialect = dialect
+        self._p = dialect.placeholder
+        self._keys = dialect.table(schema, "applicant_keys")
+        self._records = dialect.table(schema, "applicant_personal_data")
 
     def create_tables(self) -> None:
         with self._datastore.transaction(commit=True) as cursor:
             cursor.execute(
                 f"CREATE TABLE IF NOT EXISTS {self._keys} "
-                f"(applicant_ref TEXT PRIMARY KEY, key {self._blob})"
+                f"(applicant_ref TEXT PRIMARY KEY, key {self._dialect.blob})"
             )
             cursor.execute(
                 f"CREATE TABLE IF NOT EXISTS {self._records} (application_id TEXT PRIMARY KEY, "
-                f"applicant_ref TEXT NOT NULL, ciphertext {self._blob} NOT NULL)"
+                f"applicant_ref TEXT NOT NULL, ciphertext {self._dialect.blob} NOT NULL)"
             )
-
-    @property
-    def _blob(self) -> str:
-        return "BLOB" if self._p == "?" else "BYTEA"
 
     def store(self, applicant_ref: str, application_id: UUID, data: PersonalData) -> None:
         p = self._p
@@ -95,8 +93,8 @@ class PersonalDataVault:
     def forget(self, applicant_ref: str) -> bool:
         """Destroy the applicant's key; returns whether there was one."""
         with self._datastore.transaction(commit=True) as cursor:
-            if self._p == "?":
-                cursor.execute("PRAGMA secure_delete = ON")  # overwrite the key's bytes on disk
+            if self._dialect.secure_delete:
+                cursor.execute(self._dialect.secure_delete)  # overwrite the key's bytes on disk
             cursor.execute(f"SELECT 1 FROM {self._keys} WHERE applicant_ref = {self._p}", (applicant_ref,))
             existed = cursor.fetchone() is not None
             cursor.execute(f"DELETE FROM {self._keys} WHERE applicant_ref = {self._p}", (applicant_ref,))

@@ -8,8 +8,8 @@ from datetime import date
 from pydantic import Field, field_validator
 
 from backbone.errors import FieldProblem
-from backbone.procedures import Procedure
 from backbone.validation import Command, MethodCommand
+from ind.procedures import Procedure
 from services.intake.domain.personal_data import PersonalData
 from services.intake.domain.vocabulary import (
     PURPOSE_OF_PROCEDURE,

@@ -10,9 +10,9 @@ from eventsourcing.domain import Aggregate
 
 from backbone.errors import DomainRuleViolation
 from backbone.events import CaseEvent
-from backbone.procedures import Procedure
-from backbone.statutory.catalogue import IND_CATALOGUE, ClockStart, RequiredSteps
-from backbone.statutory.clock import StatutoryClock
+from ind.procedures import Procedure
+from ind.statutory.catalogue import IND_CATALOGUE, ClockStart, RequiredSteps
+from ind.statutory.clock import StatutoryClock
 from services.intake.domain.events import (
     ApplicationAccepted,
     ApplicationClassified,
@@ -40,9 +40,6 @@ SUSPENSION_BASIS = "Awb 4:5; Awb 4:15(1)(a)"  # a defect notice suspends the sta
 
 class ApplicationRuleViolation(DomainRuleViolation):
     """The application's state does not allow this; nothing was recorded."""
-
-
-ApplicationNotAcceptable = FeeNotAcceptable = ApplicationRuleViolation
 
 
 class Application(Aggregate):

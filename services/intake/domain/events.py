@@ -10,7 +10,7 @@ from datetime import date
 from typing import Any
 
 from backbone.events import CaseCreated, CaseEvent
-from backbone.procedures import Procedure
+from ind.procedures import Procedure
 from services.intake.domain.vocabulary import (
     ApplicationStatus,
     AsylumTrack,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from backbone.procedures import Procedure
+from ind.procedures import Procedure
 
 
 class Channel(StrEnum):

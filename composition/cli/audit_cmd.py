@@ -27,11 +27,10 @@ from pathlib import Path
 from typing import Any
 from uuid import UUID
 
-from backbone.cli.progress import ProgressBar
-from backbone.codec import AvroCodec
 from backbone.logs import configure_logging
-from backbone.schemas import SchemaCatalog
 from backbone.settings import Settings
+from composition.cli.progress import ProgressBar
+from composition.system import System
 from services.audit.export import export_event_log
 from services.audit.replay import CaseHistory, replay_case
 from services.audit.verify import VerifyReport, verify
@@ -73,7 +72,7 @@ def _settings() -> Settings:
 
 def _verify(arguments: argparse.Namespace) -> int:
     settings = _settings()
-    report = verify(settings, AvroCodec(SchemaCatalog.load()), ProgressBar)
+    report = verify(settings, System(settings).codec, ProgressBar)
     print(json.dumps(report.as_json(), indent=2) if arguments.json else summary(report))
     return 0 if report.verified else 1
 
@@ -87,7 +86,7 @@ def _case_id(text: str) -> UUID:
 
 def _case(arguments: argparse.Namespace) -> int:
     settings = _settings()
-    history = replay_case(settings, AvroCodec(SchemaCatalog.load()), arguments.case_id)
+    history = replay_case(settings, System(settings).codec, arguments.case_id)
     if not history.events and history.verified:
         print(f"backbone audit case: no events are recorded for case {arguments.case_id}", file=sys.stderr)
         return 1

@@ -13,8 +13,8 @@ from dataclasses import dataclass, replace
 from datetime import date
 from enum import StrEnum
 
-from backbone.procedures import Procedure
-from backbone.statutory.periods import Period
+from ind.procedures import Procedure
+from ind.statutory.periods import Period
 
 
 class ClockStart(StrEnum):

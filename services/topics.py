@@ -1,4 +1,5 @@
-"""The topics of the backbone, declared as code. ``backbone topics create`` makes them on the broker.
+"""The services that publish, and their topics, declared as code once: the services, the control
+tower, the audit and ``backbone topics create`` all read them here.
 
 One topic per producing service and aggregate, keyed by case id so that a case's events stay in one
 partition, in order. Retention is unlimited: the topics are the history every consumer rebuilds from.
@@ -9,6 +10,8 @@ from __future__ import annotations
 from backbone.topics import TopicSpec
 
 KEEP_FOREVER = -1
+# The services that own cases and publish every change: their stores hold the cases' histories.
+PRODUCERS = ("intake", "decision")
 
 
 def declared_topics(partitions: int = 6, replication_factor: int = 1, prefix: str = "") -> list[TopicSpec]:

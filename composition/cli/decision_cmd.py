@@ -10,15 +10,11 @@ import json
 from typing import Any
 from uuid import UUID
 
-from backbone.cli.embedded import EmbeddedBackbone
-from backbone.cli.model_options import add_model_options, model_values
-from backbone.codec import AvroCodec
 from backbone.logs import configure_logging
-from backbone.schemas import SchemaCatalog
-from backbone.settings import Settings
+from composition.cli.model_options import add_model_options, model_values
+from composition.opened import Backbone, open_backbone
+from composition.system import System
 from services.decision.application.commands import COMMANDS
-from services.decision.application.decision import Decision
-from services.decision.bootstrap import build_decision
 from services.decision.domain.case import Case
 
 
@@ -37,29 +33,26 @@ def register(commands_parser: Any) -> None:
         sub.set_defaults(handler=_act, model=model)
 
 
-def _decision(settings: Settings) -> tuple[Decision, EmbeddedBackbone | None]:
+def _backbone() -> Backbone:
+    system = System.from_env()
+    settings = system.settings_for("decision")
     configure_logging(settings.log_format, settings.log_level)
-    if settings.mode == "embedded":
-        backbone = EmbeddedBackbone(settings)
-        backbone.settle()
-        return backbone.decision, backbone
-    return build_decision(settings, codec=AvroCodec(SchemaCatalog.load())), None
+    backbone = open_backbone(system)
+    backbone.settle()
+    return backbone
 
 
 def _act(arguments: argparse.Namespace) -> int:
-    settings = Settings.from_env("decision")
-    decision, backbone = _decision(settings)
+    backbone = _backbone()
     command = arguments.model.model_validate(model_values(arguments, arguments.model))
-    case = decision.execute(arguments.case_id, command, idempotency_key=arguments.idempotency_key)
-    if backbone is not None:
-        backbone.settle()
+    case = backbone.decision.execute(arguments.case_id, command, idempotency_key=arguments.idempotency_key)
+    backbone.settle()
     _print(case, arguments.json)
     return 0
 
 
 def _show(arguments: argparse.Namespace) -> int:
-    decision, _ = _decision(Settings.from_env("decision"))
-    _print(decision.get_case(arguments.case_id), arguments.json)
+    _print(_backbone().decision.get_case(arguments.case_id), arguments.json)
     return 0
 
 

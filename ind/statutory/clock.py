@@ -14,10 +14,10 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 from backbone.errors import DomainRuleViolation
-from backbone.procedures import Procedure
-from backbone.statutory.catalogue import IND_CATALOGUE, ProcedureCatalogue, ProcedureRules
-from backbone.statutory.periods import Period
-from backbone.statutory.working_days import WorkingDayCalendar
+from ind.procedures import Procedure
+from ind.statutory.catalogue import IND_CATALOGUE, ProcedureCatalogue, ProcedureRules
+from ind.statutory.periods import Period
+from ind.statutory.working_days import WorkingDayCalendar
 
 DEFAULT_CALENDAR = WorkingDayCalendar()
 

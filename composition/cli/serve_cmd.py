@@ -10,20 +10,15 @@ from __future__ import annotations
 import argparse
 import json
 import threading
-from collections.abc import Callable
 from typing import Any
 
 import uvicorn
 
-from backbone.cli.api_app import create_api
-from backbone.cli.embedded import EmbeddedBackbone
-from backbone.codec import AvroCodec
 from backbone.logs import configure_logging
-from backbone.schemas import SchemaCatalog
 from backbone.settings import Settings
-from services.control_tower.bootstrap import LiveViews, Store
-from services.decision.bootstrap import build_decision
-from services.intake.bootstrap import build_intake
+from composition.http_app import create_api
+from composition.opened import Backbone, open_backbone
+from composition.system import System
 
 
 def register(commands: Any) -> None:
@@ -48,16 +43,10 @@ def _serve(arguments: argparse.Namespace) -> int:
 def serve(settings: Settings, host: str, port: int, *, print_openapi: bool = False) -> int:
     """Serve the API and the dashboard of ``settings``' stores until interrupted."""
     stop = threading.Event()
-    if settings.mode == "embedded":
-        backbone = EmbeddedBackbone(settings)
-        intake, decision = backbone.intake, backbone.decision
-        tower: Callable[[], Store] = lambda: backbone.tower  # noqa: E731
+    backbone = open_backbone(System(settings))
+    if backbone.system.runtime.one_process:  # the consumers run here, beside the API
         threading.Thread(target=_keep_settling, args=(backbone, stop), daemon=True).start()
-    else:
-        codec = AvroCodec(SchemaCatalog.load())
-        intake, decision = build_intake(settings, codec=codec), build_decision(settings, codec=codec)
-        tower = LiveViews(settings).current
-    app = create_api(intake, decision, tower)
+    app = create_api(backbone.intake, backbone.decision, lambda: backbone.tower)
     if print_openapi:
         print(json.dumps(app.openapi(), indent=2, sort_keys=True))
         return 0
@@ -68,6 +57,6 @@ def serve(settings: Settings, host: str, port: int, *, print_openapi: bool = Fal
     return 0
 
 
-def _keep_settling(backbone: EmbeddedBackbone, stop: threading.Event) -> None:
+def _keep_settling(backbone: Backbone, stop: threading.Event) -> None:
     while not stop.wait(0.2):
         backbone.settle()

@@ -20,20 +20,11 @@ from typing import Any
 
 import structlog
 
-from backbone.codec import AvroCodec
 from backbone.feeds.kafka_topics import KafkaTopicsFeed
 from backbone.kafka_clients import make_producer
 from backbone.logs import configure_logging
 from backbone.outbox import OutboxRelay
-from backbone.schemas import SchemaCatalog
-from backbone.settings import Settings
-from services.control_tower.bootstrap import LiveViews, build_tower_consumers
-from services.decision.bootstrap import (
-    build_decision,
-    build_decision_consumer,
-    build_decision_relay,
-)
-from services.intake.bootstrap import build_intake, build_intake_relay
+from composition.system import System
 
 log = structlog.get_logger("backbone.run")
 SERVICES = {
@@ -61,13 +52,13 @@ def register(commands: Any) -> None:
 
 def _run(arguments: argparse.Namespace) -> int:
     service = SERVICES[arguments.service]
-    settings = Settings.from_env(service).with_overrides(mode="distributed")
+    system = System.from_env(mode="distributed")
+    settings = system.settings_for(service)
     configure_logging(settings.log_format, settings.log_level)
     structlog.contextvars.bind_contextvars(service=service, instance=arguments.instance)
     stop = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: stop.set())
-    codec = AvroCodec(SchemaCatalog.load())
     log.info("service_starting", kafka=settings.kafka_bootstrap)
     loop = {
         "intake": _intake,
@@ -76,11 +67,13 @@ def _run(arguments: argparse.Namespace) -> int:
         "tower": _tower,
     }[arguments.service]
     try:
-        loop(settings, codec, stop, arguments)
+        loop(system, stop, arguments)
     except Exception:
         # Nothing is lost: positions were recorded with the effects. A supervisor restarts us.
         log.exception("service_failed")
         return 1
+    finally:
+        system.close()
     log.info("service_stopped")
     return 0
 
@@ -109,16 +102,14 @@ class ProgressLog:
         return True
 
 
-def _intake(settings: Settings, codec: AvroCodec, stop: threading.Event, _: Any) -> None:
-    intake = build_intake(settings, codec=codec)
-    with make_producer(settings, client_id="intake-relay") as producer:
-        _relay_loop(build_intake_relay(intake, settings, codec=codec, producer=producer), stop)
+def _intake(system: System, stop: threading.Event, _: Any) -> None:
+    with make_producer(system.settings_for("intake"), client_id="intake-relay") as producer:
+        _relay_loop(system.relay("intake", producer), stop)
 
 
-def _decision_relay(settings: Settings, codec: AvroCodec, stop: threading.Event, _: Any) -> None:
-    decision = build_decision(settings, codec=codec)
-    with make_producer(settings, client_id="decision-relay") as producer:
-        _relay_loop(build_decision_relay(decision, settings, codec=codec, producer=producer), stop)
+def _decision_relay(system: System, stop: threading.Event, _: Any) -> None:
+    with make_producer(system.settings_for("decision"), client_id="decision-relay") as producer:
+        _relay_loop(system.relay("decision", producer), stop)
 
 
 def _relay_loop(relay: OutboxRelay, stop: threading.Event) -> None:
@@ -130,46 +121,34 @@ def _relay_loop(relay: OutboxRelay, stop: threading.Event) -> None:
         progress.maybe(relay_position=relay.position(), published=relay.published)
 
 
-def _decision(settings: Settings, codec: AvroCodec, stop: threading.Event, arguments: Any) -> None:
-    decision = build_decision(settings, codec=codec)
-    consumer = build_decision_consumer(
-        decision, settings, codec=codec, group_id=arguments.group or f"{settings.topic_prefix}decision"
-    )
+def _decision(system: System, stop: threading.Event, arguments: Any) -> None:
+    settings = system.settings_for("decision")
+    consumer = system.decision_consumer(group_id=arguments.group or f"{settings.topic_prefix}decision")
     with make_producer(settings, client_id="decision-relay") as producer:
-        relay = build_decision_relay(decision, settings, codec=codec, producer=producer)
+        relay = system.relay("decision", producer)
         progress = ProgressLog()
         _freeze_start_up_objects()
-        try:
-            while not stop.is_set():
-                consumer.step(timeout=0.1)
-                relay.publish_pending()
-                progress.maybe(consumer=consumer.stats, relay_position=relay.position())
-        finally:
-            consumer.feed.close()
+        while not stop.is_set():
+            consumer.step(timeout=0.1)
+            relay.publish_pending()
+            progress.maybe(consumer=consumer.stats, relay_position=relay.position())
 
 
-def _tower(settings: Settings, codec: AvroCodec, stop: threading.Event, arguments: Any) -> None:
+def _tower(system: System, stop: threading.Event, arguments: Any) -> None:
     """Fill the live generation of the views; follow a rebuild's swap (``backbone tower rebuild``)."""
-    live = LiveViews(
-        settings,
-        lambda store: build_tower_consumers(
-            store,
-            settings,
-            codec=codec,
-            group_id=arguments.group or f"{settings.topic_prefix}control_tower",
-            client_id=f"control_tower-{arguments.instance}",
-        ),
+    settings = system.settings_for("control_tower")
+    live = system.live_views(
+        consuming=True,
+        group_id=arguments.group or f"{settings.topic_prefix}control_tower",
+        client_id=f"control_tower-{arguments.instance}",
     )
     progress = ProgressLog()
     _freeze_start_up_objects()
-    try:
-        while not stop.is_set():
-            live.follow_swap()
-            (consumer,) = live.consumers
-            consumer.step(timeout=0.2)
-            if progress.maybe(consumer=consumer.stats, generation=live.generation) and isinstance(
-                consumer.feed, KafkaTopicsFeed
-            ):
-                live.store.record_backlog(consumer.feed.backlog())
-    finally:
-        live.close()
+    while not stop.is_set():
+        live.follow_swap()
+        (consumer,) = live.consumers
+        consumer.step(timeout=0.2)
+        if progress.maybe(consumer=consumer.stats, generation=live.generation) and isinstance(
+            consumer.feed, KafkaTopicsFeed
+        ):
+            live.store.record_backlog(consumer.feed.backlog())

@@ -12,18 +12,16 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
-from backbone.cli import tower_text
-from backbone.cli.embedded import EmbeddedBackbone
-from backbone.cli.progress import ProgressBar
-from backbone.cli.render import workload_json, workload_table
 from backbone.clock import SystemClock
-from backbone.codec import AvroCodec
 from backbone.logs import configure_logging
-from backbone.schemas import SchemaCatalog
 from backbone.settings import Settings
+from composition.cli import tower_text
+from composition.cli.progress import ProgressBar
+from composition.cli.render import workload_json, workload_table
+from composition.opened import open_backbone
+from composition.system import System
 from services.control_tower.application import flow_views, views
 from services.control_tower.application.whatif_view import ScenarioError, parse_scenario, whatif_view
-from services.control_tower.bootstrap import build_workload_store
 from services.control_tower.rebuild import rebuild_views
 
 RISK_HELP = (
@@ -216,11 +214,10 @@ def register(commands: Any) -> None:
 
 
 def _store(settings: Settings) -> Any:
-    if settings.mode == "embedded":
-        backbone = EmbeddedBackbone(settings)
-        backbone.settle()
-        return backbone.tower
-    return build_workload_store(settings)
+    """The live views, caught up first where the consumers run in this process."""
+    backbone = open_backbone(System(settings))
+    backbone.settle()
+    return backbone.tower
 
 
 def _show(arguments: argparse.Namespace) -> int:
@@ -235,7 +232,7 @@ def _show(arguments: argparse.Namespace) -> int:
 def _rebuild(arguments: argparse.Namespace) -> int:
     settings = Settings.from_env("control_tower")
     configure_logging(settings.log_format, settings.log_level)
-    codec = AvroCodec(SchemaCatalog.load())
+    codec = System(settings).codec
     bar = ProgressBar("rebuilding the tower's views", "events")
     report = rebuild_views(
         settings, codec=codec, progress=bar, swap=not arguments.no_swap, workers=arguments.workers

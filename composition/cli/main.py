@@ -9,7 +9,9 @@ from typing import Literal, get_args, get_origin
 
 from pydantic import SecretStr
 
-from backbone.cli import (
+from backbone.errors import BackboneError
+from backbone.settings import Settings
+from composition.cli import (
     audit_cmd,
     decision_cmd,
     demo,
@@ -22,8 +24,6 @@ from backbone.cli import (
     topics_cmd,
     tower_cmd,
 )
-from backbone.errors import BackboneError
-from backbone.settings import Settings
 
 DESCRIPTION = """\
 The event-sourced case backbone of the IND: intake receives applications, decision runs cases to a

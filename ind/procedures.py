@@ -1,6 +1,6 @@
 """The procedures of the IND: the shared vocabulary of intake, decision and the control tower.
 
-Their statutory periods, extension rules and legal bases are data in ``backbone.statutory.catalogue``.
+Their statutory periods, extension rules and legal bases are data in ``ind.statutory.catalogue``.
 """
 
 from __future__ import annotations

@@ -15,18 +15,18 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from backbone.cli.render import workload_json, workload_table
-from backbone.cli.serve_cmd import serve
-from backbone.cli.simulate_cmd import (
+from backbone.logs import configure_logging
+from backbone.settings import Settings
+from composition.cli.render import workload_json, workload_table
+from composition.cli.serve_cmd import serve
+from composition.cli.simulate_cmd import (
     add_plan_arguments,
     plan_from,
     planned_weeks,
     run_simulation,
     summary_table,
 )
-from backbone.logs import configure_logging
-from backbone.settings import Settings
-from simulation.services import EmbeddedServices
+from composition.simulated import EmbeddedServices
 
 DEMO_SCALE = 0.012  # about 2,300 applications a year: under a minute on 2 cores
 

@@ -36,15 +36,17 @@ from datetime import time as time_of_day
 from pathlib import Path
 from typing import Any
 
-from backbone.cli.progress import ProgressBar
 from backbone.clock import ManualClock
 from backbone.errors import BackboneError
 from backbone.logs import configure_logging
+from backbone.runtime import runtime_for
 from backbone.settings import Settings
+from composition.cli.progress import ProgressBar
+from composition.simulated import SimulatedServices, simulated_services
+from ind.planning import CapacityChange
 from simulation.checkpoint import CheckpointError, read_checkpoint
 from simulation.inflow import Shock
-from simulation.plan import CapacityChange, SimulationPlan, plan_from_json
-from simulation.services import SimulatedServices, simulated_services
+from simulation.plan import PROCEDURES, SimulationPlan, plan_from_json
 from simulation.simulator import SimulationStats, Simulator
 
 CHECKPOINT = "simulation-checkpoint.json"
@@ -149,7 +151,10 @@ def plan_from(arguments: argparse.Namespace, starts_on: date) -> SimulationPlan:
             scale=arguments.scale,
             seed=arguments.seed,
             shocks=tuple(Shock.parse(s) for s in arguments.shock),
-            capacity_changes=tuple(CapacityChange.parse(c) for c in arguments.capacity),
+            capacity_changes=tuple(
+                CapacityChange.parse(c, procedures=PROCEDURES, parameter="capacity change")
+                for c in arguments.capacity
+            ),
         )
     except ValueError as error:
         raise SystemExit(f"backbone: {error}") from error
@@ -203,7 +208,7 @@ def run_simulation(
 
 def _require_empty(services: SimulatedServices, settings: Settings) -> None:
     if services.intake.recorder.max_notification_id():
-        where = settings.data_dir if settings.mode == "embedded" else "intake's PostgreSQL store"
+        where = runtime_for(settings).where("intake")
         raise NotEmptyError(
             f"{where} already holds events: a simulation starts from an empty IND "
             "(give an empty --data-dir, or another BACKBONE_DATA_DIR / database; or --resume)"

@@ -9,11 +9,11 @@ from typing import Any
 from backbone.kafka_clients import make_admin
 from backbone.settings import Settings
 from backbone.topics import ensure_topics
-from infra.topics import declared_topics
+from services.topics import declared_topics
 
 
 def register(commands: Any) -> None:
-    parser = commands.add_parser("topics", help="the Kafka topics declared in infra/topics.py")
+    parser = commands.add_parser("topics", help="the Kafka topics declared in services/topics.py")
     actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
     create = actions.add_parser("create", help="create missing topics; report mismatches")
     create.add_argument("--partitions", type=int, help="partitions per topic (BACKBONE_TOPIC_PARTITIONS)")

@@ -7,12 +7,9 @@ import json
 from typing import Any
 from uuid import UUID
 
-from backbone.codec import AvroCodec
 from backbone.logs import configure_logging
-from backbone.schemas import SchemaCatalog
-from backbone.settings import Settings
+from composition.system import System
 from services.intake.application.intake import Intake
-from services.intake.bootstrap import build_intake
 
 
 def register(commands: Any) -> None:
@@ -32,9 +29,10 @@ def register(commands: Any) -> None:
 
 
 def _intake() -> Intake:
-    settings = Settings.from_env("intake")
+    system = System.from_env()
+    settings = system.settings_for("intake")
     configure_logging(settings.log_format, settings.log_level)
-    return build_intake(settings, codec=AvroCodec(SchemaCatalog.load()))
+    return system.intake
 
 
 def _forget(arguments: argparse.Namespace) -> int:

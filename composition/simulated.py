@@ -19,15 +19,13 @@ import sys
 import time
 from typing import Any, Protocol
 
-from backbone.cli.embedded import EmbeddedBackbone
 from backbone.clock import ManualClock
-from backbone.codec import AvroCodec
 from backbone.kafka_clients import make_consumer
 from backbone.outbox import OutboxRelay
-from backbone.schemas import SchemaCatalog
+from backbone.runtime import runtime_for
 from backbone.settings import Settings
-from services.decision.bootstrap import build_decision, build_decision_consumer, build_decision_relay
-from services.intake.bootstrap import build_intake, build_intake_relay
+from composition.embedded import EmbeddedBackbone
+from composition.system import System
 
 CATCH_UP_SECONDS = 120.0
 PR_SET_PDEATHSIG = 1  # linux/prctl.h
@@ -58,14 +56,13 @@ class EmbeddedServices:
 
 class DistributedServices:
     def __init__(self, settings: Settings, clock: ManualClock) -> None:
-        codec = AvroCodec(SchemaCatalog.load())
-        self.intake = build_intake(settings, codec=codec, clock=clock)
-        self.decision = build_decision(settings, codec=codec, clock=clock)
+        self.system = System(settings, clock=clock)
+        self.intake, self.decision = self.system.intake, self.system.decision
         # Positions only: the relays that publish are the processes below.
-        self.intake_relay = build_intake_relay(self.intake, settings, codec=codec, producer=None)
-        self.decision_relay = build_decision_relay(self.decision, settings, codec=codec, producer=None)
+        self.intake_relay = self.system.relay("intake", producer=None)
+        self.decision_relay = self.system.relay("decision", producer=None)
         self.relays = [_relay_process(settings, name) for name in ("intake", "decision-relay")]
-        self.consumer = build_decision_consumer(self.decision, settings, codec=codec)
+        self.consumer = self.system.decision_consumer()
         self.probe = make_consumer(settings, group_id=None, client_id="simulator-offsets")
         self.partitions = settings.topic_partitions
 
@@ -103,17 +100,15 @@ class DistributedServices:
             process.send_signal(signal.SIGTERM)
         for process in self.relays:
             process.wait(timeout=60)
-        self.consumer.feed.close()
         self.probe.close()
-        self.intake.close()
-        self.decision.close()
+        self.system.close()
 
 
 def _relay_process(settings: Settings, service: str) -> subprocess.Popen[bytes]:
     """``backbone run <service>`` with exactly these settings, logging to the data directory."""
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     environment = {**os.environ, **settings.as_environment(), "BACKBONE_LOG_FORMAT": "json"}
-    command = [sys.executable, "-m", "backbone.cli.main", "run", service, "--instance", "simulator"]
+    command = [sys.executable, "-m", "composition.cli.main", "run", service, "--instance", "simulator"]
     with (settings.data_dir / f"simulation-{service}.log").open("ab") as log:
         return subprocess.Popen(
             command, env=environment, stdout=log, stderr=log, preexec_fn=terminate_with_parent
@@ -128,6 +123,6 @@ def terminate_with_parent() -> None:
 
 
 def simulated_services(settings: Settings, clock: ManualClock) -> SimulatedServices:
-    if settings.mode == "embedded":
+    if runtime_for(settings).one_process:
         return EmbeddedServices(settings, clock)
     return DistributedServices(settings, clock)

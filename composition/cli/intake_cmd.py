@@ -7,15 +7,12 @@ import json
 from typing import Any
 from uuid import UUID
 
-from backbone.cli.model_options import add_model_options, model_values
-from backbone.codec import AvroCodec
 from backbone.logs import configure_logging
-from backbone.schemas import SchemaCatalog
-from backbone.settings import Settings
 from backbone.validation import MethodCommand
+from composition.cli.model_options import add_model_options, model_values
+from composition.system import System
 from services.intake.application import commands
 from services.intake.application.intake import Intake
-from services.intake.bootstrap import build_intake
 
 # action -> (help, command)
 ACTIONS: dict[str, tuple[str, type[MethodCommand]]] = {
@@ -56,9 +53,10 @@ def register(commands_parser: Any) -> None:
 
 
 def _intake() -> Intake:
-    settings = Settings.from_env("intake")
+    system = System.from_env()
+    settings = system.settings_for("intake")
     configure_logging(settings.log_format, settings.log_level)
-    return build_intake(settings, codec=AvroCodec(SchemaCatalog.load()))
+    return system.intake
 
 
 def _submit(arguments: argparse.Namespace) -> int:

@@ -1,8 +1,8 @@
-"""How planners write a change to capacity or inflow, shared by the simulator (``backbone simulate
+"""Planners' changes to decision capacity or inflow, shared by the simulator (``backbone simulate
 --capacity``) and the control tower's what-if (``backbone tower whatif``, ``/v1/tower/whatif``).
 
-A change is ``procedure:change[:from_week[:weeks]]``: the change is ``+N%``, ``-N%`` or ``xF``, week 0 is
-the first week, and ``weeks`` (where allowed) limits how long it lasts.
+A change is written ``procedure:change[:from_week[:weeks]]``: the change is ``+N%``, ``-N%`` or ``xF``,
+week 0 is the first week, and ``weeks`` (inflow only) limits how long it lasts.
 """
 
 from __future__ import annotations
@@ -20,15 +20,38 @@ class ChangeError(BackboneError, ValueError):
 
 
 @dataclass(frozen=True)
-class Change:
+class CapacityChange:
+    """``procedure``'s decisions a week times ``factor`` from week ``from_week`` (0 = the first week)."""
+
+    procedure: str
+    factor: float
+    from_week: int = 0
+
+    @classmethod
+    def parse(cls, text: str, *, procedures: Iterable[str], parameter: str = "capacity") -> CapacityChange:
+        """``procedure:+N%[:from_week]`` or ``procedure:xF[:from_week]``, e.g. ``asylum:+20%:10``."""
+        procedure, factor, from_week, _ = _parse(parameter, text, procedures, with_weeks=False)
+        return cls(procedure, factor, from_week)
+
+
+@dataclass(frozen=True)
+class InflowChange:
+    """``procedure``'s inflow times ``factor`` for ``weeks`` weeks from ``from_week``."""
+
     procedure: str
     factor: float
     from_week: int = 0
     weeks: int = FOREVER
 
+    @classmethod
+    def parse(cls, text: str, *, procedures: Iterable[str], parameter: str = "inflow") -> InflowChange:
+        """``procedure:+N%|-N%|xF[:from_week[:weeks]]``, e.g. ``asylum:x2:0:6``."""
+        return cls(*_parse(parameter, text, procedures, with_weeks=True))
 
-def parse_change(parameter: str, text: str, *, procedures: Iterable[str], with_weeks: bool) -> Change:
-    """``text`` read as a change of ``parameter`` (e.g. "capacity") for one of ``procedures``."""
+
+def _parse(
+    parameter: str, text: str, procedures: Iterable[str], *, with_weeks: bool
+) -> tuple[str, float, int, int]:
     form = "procedure:+N%|-N%|xF[:from_week" + ("[:weeks]]" if with_weeks else "]")
     parts = text.split(":")
     known = sorted(procedures)
@@ -50,4 +73,4 @@ def parse_change(parameter: str, text: str, *, procedures: Iterable[str], with_w
         raise ChangeError(f"{parameter} {text!r}: {error}") from error
     if factor < 0 or from_week < 0 or weeks < 1:
         raise ChangeError(f"{parameter} {text!r}: the factor and weeks cannot be negative")
-    return Change(parts[0], factor, from_week, weeks)
+    return parts[0], factor, from_week, weeks

@@ -1,0 +1,228 @@
+"""The mode, decided once: where each service keeps its store, which SQL dialect it speaks, how a
+consumer reads its upstreams, and whether the outbox is published.
+
+Embedded (the default): one SQLite file per store in the data directory, and a consumer reads each
+upstream's notification log directly. Distributed: one PostgreSQL schema per store, and a consumer
+reads the upstreams' Kafka topics, which outbox relays fill. Everything else is one code path; a part
+that differs between the modes asks the runtime instead of looking at the mode.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
+from typing import Any, TypeVar, cast
+
+import psycopg
+from eventsourcing.persistence import ApplicationRecorder, InfrastructureFactory, TrackingRecorder
+from eventsourcing.utils import Environment
+
+from backbone.codec import AvroCodec
+from backbone.feeds.base import Feed, PositionLookup
+from backbone.feeds.kafka_topics import KafkaTopicsFeed
+from backbone.feeds.notification_log import NotificationLogFeed
+from backbone.feeds.offset_hints import OffsetHints
+from backbone.kafka_clients import make_consumer
+from backbone.outbox import relay_tracking_name
+from backbone.settings import Settings
+from backbone.sql_dialect import POSTGRES, SQLITE, SqlDialect
+
+View = TypeVar("View", bound=TrackingRecorder)
+LogOf = Callable[[str], ApplicationRecorder]  # a producing service -> its notification log
+
+
+class Runtime(ABC):
+    mode: str
+    dialect: SqlDialect
+    publishes: bool  # whether outboxes are relayed to topics (and topics are there to compare with)
+    one_process: bool  # whether every service and consumer runs in the process that serves
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+
+    @abstractmethod
+    def store_env(self, store: str) -> dict[str, str]:
+        """The eventsourcing environment of ``store`` (a service's, or a view's)."""
+
+    @abstractmethod
+    def where(self, store: str) -> str:
+        """Where ``store`` is, for a person reading a message."""
+
+    @abstractmethod
+    def connect(self, store: str) -> Any:
+        """A plain autocommit connection to ``store``, for a small table of its own."""
+
+    @abstractmethod
+    def drop_store(self, store: str) -> None:
+        """Delete ``store`` and everything in it."""
+
+    @abstractmethod
+    def feeds(
+        self,
+        upstreams: Mapping[str, str],
+        *,
+        codec: AvroCodec,
+        tracking: TrackingRecorder,
+        logs: LogOf,
+        group_id: str,
+        client_id: str,
+        only: Sequence[str] = (),
+    ) -> list[Feed]:
+        """What a consumer whose positions are in ``tracking`` reads of ``upstreams`` (producing service
+        -> its topic): embedded, each upstream's log (``logs``; only the event types ``only``, if given);
+        distributed, one consumer of every upstream topic in ``group_id``."""
+
+    @abstractmethod
+    def published_up_to(self, topic: str, tracking: TrackingRecorder, head: int) -> int:
+        """How far a log whose head is ``head`` has been published to ``topic``."""
+
+    def tracking_store(self, store: str, classes: Mapping[str, type[Any]]) -> Any:
+        """A tracking recorder with tables of its own in ``store``: ``classes`` by dialect name."""
+        factory = InfrastructureFactory.construct(Environment(store, self.store_env(store)))
+        view = factory.tracking_recorder(classes[self.dialect.name])
+        view.factory = factory  # type: ignore[attr-defined]  # keep the pool alive with the view
+        return view
+
+    def log_reader(self, service: str) -> ApplicationRecorder:
+        """A reader of ``service``'s notification log, apart from the service itself."""
+        factory = InfrastructureFactory.construct(Environment(service, self.store_env(service)))
+        recorder = factory.application_recorder()
+        recorder.factory = factory  # type: ignore[attr-defined]  # keep the pool alive with it
+        return recorder
+
+
+class EmbeddedRuntime(Runtime):
+    mode, dialect, publishes, one_process = "embedded", SQLITE, False, True
+
+    def store_env(self, store: str) -> dict[str, str]:
+        self.settings.data_dir.mkdir(parents=True, exist_ok=True)
+        return {
+            "PERSISTENCE_MODULE": "eventsourcing.sqlite",
+            "SQLITE_DBNAME": str(self._file(store)),
+            "SQLITE_LOCK_TIMEOUT": "30",
+            "PROCESS_RECORDER_TOPIC": "backbone.recorders:SQLiteCommandRecorder",
+        }
+
+    def where(self, store: str) -> str:
+        return str(self.settings.data_dir)
+
+    def connect(self, store: str) -> Any:
+        self.settings.data_dir.mkdir(parents=True, exist_ok=True)
+        return sqlite3.connect(
+            self._file(store),
+            timeout=30,
+            isolation_level=None,
+            check_same_thread=False,  # the caller serialises its use, from any thread
+        )
+
+    def drop_store(self, store: str) -> None:
+        for path in Path(self.settings.data_dir).glob(f"{store}.sqlite*"):
+            path.unlink(missing_ok=True)
+
+    def feeds(
+        self,
+        upstreams: Mapping[str, str],
+        *,
+        codec: AvroCodec,
+        tracking: TrackingRecorder,
+        logs: LogOf,
+        group_id: str,
+        client_id: str,
+        only: Sequence[str] = (),
+    ) -> list[Feed]:
+        positions: PositionLookup = tracking.max_tracking_id
+        return [
+            NotificationLogFeed(
+                upstream=service, recorder=logs(service), codec=codec, positions=positions, topics=only
+            )
+            for service in upstreams
+        ]
+
+    def published_up_to(self, topic: str, tracking: TrackingRecorder, head: int) -> int:
+        return head  # nothing is relayed: the log is what consumers read
+
+    def _file(self, store: str) -> Path:
+        return self.settings.data_dir / f"{store}.sqlite"
+
+
+class DistributedRuntime(Runtime):
+    mode, dialect, publishes, one_process = "distributed", POSTGRES, True, False
+
+    def store_env(self, store: str) -> dict[str, str]:
+        ensure_postgres_schema(self.settings, store)
+        settings = self.settings
+        return {
+            "PERSISTENCE_MODULE": "eventsourcing.postgres",
+            "POSTGRES_DBNAME": settings.postgres_dbname,
+            "POSTGRES_HOST": settings.postgres_host,
+            "POSTGRES_PORT": str(settings.postgres_port),
+            "POSTGRES_USER": settings.postgres_user,
+            "POSTGRES_PASSWORD": settings.postgres_password.get_secret_value(),
+            "POSTGRES_SCHEMA": store,
+            "POSTGRES_POOL_SIZE": str(settings.postgres_pool_size),
+            "POSTGRES_CONNECT_TIMEOUT": "10",
+            "PROCESS_RECORDER_TOPIC": "backbone.recorders:PostgresCommandRecorder",
+        }
+
+    def where(self, store: str) -> str:
+        return f"{store}'s PostgreSQL store"
+
+    def connect(self, store: str) -> Any:
+        ensure_postgres_schema(self.settings, store)
+        return psycopg.connect(postgres_dsn(self.settings), autocommit=True)
+
+    def drop_store(self, store: str) -> None:
+        with psycopg.connect(postgres_dsn(self.settings), autocommit=True) as connection:
+            connection.execute(
+                psycopg.sql.SQL("DROP SCHEMA IF EXISTS {} CASCADE").format(psycopg.sql.Identifier(store))
+            )
+
+    def feeds(
+        self,
+        upstreams: Mapping[str, str],
+        *,
+        codec: AvroCodec,
+        tracking: TrackingRecorder,
+        logs: LogOf,
+        group_id: str,
+        client_id: str,
+        only: Sequence[str] = (),
+    ) -> list[Feed]:
+        settings = self.settings
+        return [
+            KafkaTopicsFeed(
+                upstreams={topic: service for service, topic in upstreams.items()},
+                consumer_factory=lambda: make_consumer(settings, group_id=group_id, client_id=client_id),
+                codec=codec,
+                hints=OffsetHints(tracking),
+            )
+        ]
+
+    def published_up_to(self, topic: str, tracking: TrackingRecorder, head: int) -> int:
+        return tracking.max_tracking_id(relay_tracking_name(topic)) or 0
+
+
+def runtime_for(settings: Settings) -> Runtime:
+    """The runtime of ``settings.mode``: the one place the mode is looked at."""
+    runtime_class = EmbeddedRuntime if settings.mode == "embedded" else DistributedRuntime
+    return cast(Runtime, runtime_class(settings))
+
+
+def postgres_dsn(settings: Settings) -> str:
+    return (
+        f"host={settings.postgres_host} port={settings.postgres_port} "
+        f"user={settings.postgres_user} dbname={settings.postgres_dbname} "
+        f"password={settings.postgres_password.get_secret_value()} connect_timeout=10"
+    )
+
+
+def ensure_postgres_schema(settings: Settings, schema: str) -> None:
+    with psycopg.connect(postgres_dsn(settings), autocommit=True) as connection:
+        try:
+            connection.execute(
+                psycopg.sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(psycopg.sql.Identifier(schema))
+            )
+        except psycopg.errors.UniqueViolation:
+            pass  # another process created it at the same moment

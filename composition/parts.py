@@ -1,0 +1,122 @@
+"""Each service's parts, built from a runtime: its application on its store, what it consumes, and its
+outbox relay. ``System`` (``system.py``) puts them together; nothing connects before it is called."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from backbone.clock import Clock, SystemClock
+from backbone.codec import AvroCodec
+from backbone.consumer import TrackedConsumer
+from backbone.outbox import OutboxRelay
+from backbone.runtime import LogOf, runtime_for
+from backbone.settings import Settings
+from services.control_tower.adapters.live_views import Store
+from services.control_tower.projections.workload import WorkloadProjection
+from services.decision.application.decision import APPLICATION_ACCEPTED, Decision
+from services.intake.adapters.personal_data_vault import PersonalDataVault
+from services.intake.application.intake import Intake
+from services.topics import PRODUCERS, topic_of
+
+INTAKE, DECISION, TOWER = "intake", "decision", "control_tower"
+
+
+def build_intake(settings: Settings, *, codec: AvroCodec, clock: Clock | None = None) -> Intake:
+    runtime = runtime_for(settings)
+    intake = Intake(env=runtime.store_env(INTAKE), codec=codec, clock=clock or SystemClock())
+    datastore = intake.factory.datastore  # type: ignore[attr-defined]
+    intake.vault = PersonalDataVault(datastore, dialect=runtime.dialect, schema=INTAKE)
+    intake.vault.create_tables()
+    return intake
+
+
+def build_decision(settings: Settings, *, codec: AvroCodec, clock: Clock | None = None) -> Decision:
+    return Decision(
+        env=runtime_for(settings).store_env(DECISION), codec=codec, clock=clock or SystemClock()
+    )
+
+
+def build_relay(
+    service: str, application: Any, settings: Settings, *, codec: AvroCodec, producer: Any, **options: Any
+) -> OutboxRelay:
+    """``service``'s outbox relay: its notification log to its topic, positions in its own store."""
+    return OutboxRelay(
+        service=service,
+        recorder=application.recorder,
+        positions=application.factory.tracking_recorder(),
+        codec=codec,
+        topic=topic_name(service, settings),
+        producer=producer,
+        batch_size=settings.relay_batch_size,
+        **options,
+    )
+
+
+def build_intake_relay(
+    intake: Intake, settings: Settings, *, codec: AvroCodec, producer: Any, **options: Any
+) -> OutboxRelay:
+    return build_relay(INTAKE, intake, settings, codec=codec, producer=producer, **options)
+
+
+def build_decision_relay(
+    decision: Decision, settings: Settings, *, codec: AvroCodec, producer: Any, **options: Any
+) -> OutboxRelay:
+    return build_relay(DECISION, decision, settings, codec=codec, producer=producer, **options)
+
+
+def build_decision_consumer(
+    decision: Decision,
+    settings: Settings,
+    *,
+    codec: AvroCodec,
+    intake_log: Any = None,
+    logs: LogOf | None = None,
+    group_id: str | None = None,
+) -> TrackedConsumer:
+    """Decision reads intake's accepted applications (its log, or its topic) and opens their cases."""
+    (feed,) = runtime_for(settings).feeds(
+        {INTAKE: topic_name(INTAKE, settings)},
+        codec=codec,
+        tracking=decision.process_recorder,
+        logs=logs or _given_logs({INTAKE: intake_log}),
+        group_id=group_id or f"{settings.topic_prefix}{DECISION}",
+        client_id=DECISION,
+        only=[APPLICATION_ACCEPTED],
+    )
+    return TrackedConsumer(feed, decision, batch_size=settings.consumer_batch_size)
+
+
+def build_tower_consumers(
+    store: Store,
+    settings: Settings,
+    *,
+    codec: AvroCodec,
+    logs: Mapping[str, Any] | LogOf | None = None,
+    group_id: str | None = None,
+    client_id: str = TOWER,
+) -> list[TrackedConsumer]:
+    """The consumers that fill the tower's views from every producing service."""
+    projection = WorkloadProjection(store)
+    feeds = runtime_for(settings).feeds(
+        {service: topic_name(service, settings) for service in PRODUCERS},
+        codec=codec,
+        tracking=store,
+        logs=logs if callable(logs) else _given_logs(logs or {}),
+        group_id=group_id or f"{settings.topic_prefix}{TOWER}",
+        client_id=client_id,
+    )
+    return [TrackedConsumer(feed, projection, batch_size=settings.consumer_batch_size) for feed in feeds]
+
+
+def topic_name(service: str, settings: Settings) -> str:
+    return topic_of(service, settings.topic_partitions, settings.topic_prefix).name
+
+
+def _given_logs(logs: Mapping[str, Any]) -> LogOf:
+    def log_of(service: str) -> Any:
+        if logs.get(service) is None:
+            raise ValueError(f"embedded mode reads {service}'s notification log: pass it")
+        return logs[service]
+
+    return log_of

@@ -1,0 +1,131 @@
+"""The whole backbone for one mode and one clock, built in one place: the codec once, each service on
+its store, what each consumes, the outbox relays and the control tower's live views. The ``backbone``
+command, the HTTP app, the long-running loops, the simulator, the benchmarks and the tests all build
+it here. A part is built when it is first asked for, so a command that needs intake opens intake's
+store alone; nothing connects before then."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import cached_property
+from typing import Any
+
+from eventsourcing.persistence import ApplicationRecorder
+
+from backbone.clock import Clock, SystemClock
+from backbone.codec import AvroCodec
+from backbone.consumer import TrackedConsumer
+from backbone.outbox import OutboxRelay
+from backbone.runtime import Runtime, runtime_for
+from backbone.schemas import SchemaCatalog
+from backbone.settings import SHARED_PREFIX, Settings
+from composition.parts import (
+    DECISION,
+    INTAKE,
+    TOWER,
+    build_decision,
+    build_decision_consumer,
+    build_intake,
+    build_relay,
+    build_tower_consumers,
+)
+from services.control_tower.adapters.live_views import LiveViews, Store
+from services.decision.application.decision import Decision
+from services.intake.application.intake import Intake
+
+
+class System:
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        clock: Clock | None = None,
+        settings_of: Callable[[str], Settings] | None = None,
+    ) -> None:
+        """``settings_of``: a service's own settings (``INTAKE_*`` before ``BACKBONE_*``); by default
+        every service has ``settings``. The mode is ``settings``' for all of them."""
+        self.settings = settings
+        self.runtime: Runtime = runtime_for(settings)
+        self.clock = clock or SystemClock()
+        self.codec = AvroCodec(SchemaCatalog.load())
+        self._settings_of = settings_of or (lambda _service: settings)
+        self._closers: list[Callable[[], None]] = []
+
+    @classmethod
+    def from_env(cls, *, clock: Clock | None = None, mode: str | None = None) -> System:
+        """The system the environment describes (``mode`` overrides ``BACKBONE_MODE``)."""
+
+        def settings_of(service: str) -> Settings:
+            settings = Settings.from_env(service)
+            return settings.with_overrides(mode=mode) if mode else settings
+
+        return cls(settings_of(SHARED_PREFIX), clock=clock, settings_of=settings_of)
+
+    def settings_for(self, service: str) -> Settings:
+        return self._settings_of(service).with_overrides(mode=self.settings.mode)
+
+    @cached_property
+    def intake(self) -> Intake:
+        intake = build_intake(self.settings_for(INTAKE), codec=self.codec, clock=self.clock)
+        self._closers.append(intake.close)
+        return intake
+
+    @cached_property
+    def decision(self) -> Decision:
+        decision = build_decision(self.settings_for(DECISION), codec=self.codec, clock=self.clock)
+        self._closers.append(decision.close)
+        return decision
+
+    def log_of(self, service: str) -> ApplicationRecorder:
+        """A producing service's notification log, as this process's service holds it."""
+        application: Intake | Decision = self.intake if service == INTAKE else self.decision
+        return application.recorder
+
+    def decision_consumer(self, *, group_id: str | None = None) -> TrackedConsumer:
+        """Decision's consumer of intake's accepted applications (closed with the system)."""
+        consumer = build_decision_consumer(
+            self.decision,
+            self.settings_for(DECISION),
+            codec=self.codec,
+            logs=self.log_of,
+            group_id=group_id,
+        )
+        self._closers.insert(0, consumer.feed.close)
+        return consumer
+
+    def tower_consumers(
+        self, store: Store, *, group_id: str | None = None, client_id: str = TOWER
+    ) -> list[TrackedConsumer]:
+        return build_tower_consumers(
+            store,
+            self.settings_for(TOWER),
+            codec=self.codec,
+            logs=self.log_of,
+            group_id=group_id,
+            client_id=client_id,
+        )
+
+    def live_views(
+        self, *, consuming: bool = False, group_id: str | None = None, client_id: str = TOWER
+    ) -> LiveViews:
+        """The tower's live views; ``consuming``: with the consumers that fill them (closed with the
+        system)."""
+
+        def consumers(store: Store) -> list[TrackedConsumer]:
+            return self.tower_consumers(store, group_id=group_id, client_id=client_id)
+
+        live = LiveViews(self.settings_for(TOWER), consumers if consuming else None)
+        self._closers.insert(0, live.close)
+        return live
+
+    def relay(self, service: str, producer: Any, **options: Any) -> OutboxRelay:
+        """``service``'s outbox relay through ``producer`` (``None``: positions only, nothing sent)."""
+        application = self.intake if service == INTAKE else self.decision
+        settings = self.settings_for(service)
+        return build_relay(service, application, settings, codec=self.codec, producer=producer, **options)
+
+    def close(self) -> None:
+        """Close what was built, consumers first, then the stores."""
+        closers, self._closers = self._closers, []
+        for close in closers:
+            close()
