@@ -13,8 +13,10 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from backbone.clock import SystemClock
+from backbone.errors import NotFound
 from backbone.logs import configure_logging
 from backbone.settings import Settings
+from composition.cli.failures import UsageError
 from composition.cli.progress import ProgressBar
 from composition.opened import open_backbone
 from composition.system import System
@@ -71,6 +73,13 @@ class View:
 
 def _today(arguments: argparse.Namespace) -> date:
     return arguments.today or SystemClock().now().date()
+
+
+def _case(store: Any, arguments: argparse.Namespace) -> dict[str, Any]:
+    found = views.case_view(store, arguments.case_id, _today(arguments))
+    if found is None:
+        raise NotFound("case", arguments.case_id)
+    return found
 
 
 VIEWS: dict[str, View] = {
@@ -132,7 +141,7 @@ VIEWS: dict[str, View] = {
     ),
     "case": View(
         "one case as the tower knows it: stage, team, statutory clock and timeline",
-        lambda store, a: views.case_view(store, a.case_id, _today(a)),
+        _case,
         views_text.case_text,
         ("today", "case_id"),
     ),
@@ -263,7 +272,7 @@ def _whatif(arguments: argparse.Namespace) -> int:
             procedure=arguments.procedure,
         )
     except ScenarioError as error:
-        raise SystemExit(f"backbone tower whatif: {error}") from error
+        raise UsageError(f"tower whatif: {error}") from error
     print(json.dumps(document, indent=2) if arguments.json else views_text.whatif_text(document))
     return 0
 

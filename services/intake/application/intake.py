@@ -38,6 +38,7 @@ Input = Mapping[str, Any]
 
 class Intake(CaseService):
     name = "intake"
+    aggregate_kind = "application"
     vault: PersonalDataVault | None = None  # set by the composition root
 
     def personal_data(self, application_id: UUID) -> PersonalData | None:
