@@ -118,30 +118,6 @@ const throughput = {
   },
 };
 
-// All procedures: points and backlogs add up; the band's half-widths add as independent errors do
-// (square root of the sum of squares), which is narrower than adding the bounds and closer to the truth.
-function combineForecasts(list) {
-  // Per week_start, the sum of `value(item)` over every procedure's `field`.
-  const add = (field, value) => {
-    const totals = new Map();
-    for (const p of list) {
-      for (const item of p[field]) totals.set(item.week_start, (totals.get(item.week_start) || 0) + value(item));
-    }
-    return [...totals.entries()].sort(([a], [b]) => a.localeCompare(b));
-  };
-  const down = new Map(add("forecast", (w) => (w.inflow - w.low) ** 2));
-  const up = new Map(add("forecast", (w) => (w.high - w.inflow) ** 2));
-  return {
-    procedure: "all",
-    history: add("history", (w) => w.inflow).map(([week_start, inflow]) => ({ week_start, inflow })),
-    forecast: add("forecast", (w) => w.inflow).map(([week_start, inflow]) => ({ week_start, inflow,
-      low: Math.max(0, inflow - Math.sqrt(down.get(week_start))), high: inflow + Math.sqrt(up.get(week_start)) })),
-    backlog: add("backlog", (b) => b.open_cases).map(([week_start, open_cases]) => ({ week_start, open_cases })),
-    decisions_per_week: sum(list, (p) => p.decisions_per_week), open_now: sum(list, (p) => p.open_now),
-    held_out: null,
-  };
-}
-
 const forecast = {
   chart: "forecast",
   endpoint: "/v1/tower/forecast",
@@ -155,7 +131,7 @@ const forecast = {
       ...list.map((p) => h("option", { value: p.procedure, text: procedureLabel(p.procedure) }))]);
     select.value = choice;
     select.addEventListener("change", () => { local.procedure = select.value; reload(); });
-    const p = choice === "all" ? combineForecasts(list) : list.find((x) => x.procedure === choice);
+    const p = choice === "all" ? data.all : list.find((x) => x.procedure === choice);
     const accuracy = p.held_out
       ? `held-out check over ${p.held_out.weeks} weeks: mean error ${fmt(p.held_out.mae)} a week${
         p.held_out.mape === null ? "" : ` (${fmt(Math.round(p.held_out.mape * 100))}%)`}`

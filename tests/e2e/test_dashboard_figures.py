@@ -1,0 +1,80 @@
+"""What an operations lead reads on the dashboard, over a year of simulated IND work (the real simulator,
+objections included, decision capacity cut for two procedures so that penalties accrue), served by the
+real API to real headless Chromium: the figures agree with each other and say what they count, cases are
+whole, a latency is never negative, the page fits a 1024-pixel screen, and numbers read the Dutch way
+unless English is chosen.
+
+The simulation runs up to the end of next week, as ``backbone demo`` runs up to this week: the events are
+recorded on the simulated clock, ahead of the wall clock the tower applies them by.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
+
+import pytest
+from selenium.webdriver.remote.webdriver import WebDriver
+
+from backbone.cli.api_app import create_api
+from backbone.clock import ManualClock
+from simulation.plan import CapacityChange, SimulationPlan
+from simulation.services import EmbeddedServices
+from simulation.simulator import Simulator
+from tests.browser import by_x, start_chromium
+from tests.e2e.served_tower import Served, open_page, serving
+from tests.factories import embedded_settings
+
+WEEKS = 52
+SLOWER = (CapacityChange("family", 8, 0.3), CapacityChange("naturalisation", 8, 0.3))
+
+
+@pytest.fixture(scope="module")
+def tower(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
+    next_week = date.today() + timedelta(weeks=1)
+    plan = SimulationPlan(
+        next_week - timedelta(weeks=WEEKS - 1), WEEKS, scale=0.02, seed=11, capacity_changes=SLOWER
+    )
+    clock = ManualClock(datetime.combine(plan.first_monday, time(8), tzinfo=UTC))
+    services = EmbeddedServices(embedded_settings(Path(tmp_path_factory.mktemp("ind"))), clock)
+    Simulator(services.intake, services.decision, clock, services.settle, plan).run()
+    with serving(create_api(services.intake, services.decision, services.backbone.tower)) as served:
+        yield served
+    services.close()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[WebDriver]:
+    driver = start_chromium()
+    yield driver
+    driver.quit()
+
+
+def monday(day: str) -> str:
+    today = date.fromisoformat(day)
+    return str(today - timedelta(days=today.weekday()))
+
+
+def test_all_procedures_are_forecast_together_by_the_api_on_the_same_weeks(
+    browser: WebDriver, tower: Served
+) -> None:
+    forecast = tower.get("/v1/tower/forecast")
+    combined = forecast["all"]
+    weeks = [w["week_start"] for w in combined["forecast"]]
+    assert weeks[0] == monday(forecast["today"]) and len(weeks) == 12
+    procedures = {p["procedure"]: p for p in forecast["procedures"]}
+    assert procedures["objection"]["history"], "objections have an inflow of their own"
+    for p in procedures.values():
+        assert [w["week_start"] for w in p["forecast"]] == weeks, p["procedure"]
+    for i, week in enumerate(combined["forecast"]):
+        assert week["inflow"] == pytest.approx(
+            sum(p["forecast"][i]["inflow"] for p in procedures.values()), abs=0.05 * len(procedures)
+        )
+        assert week["low"] <= week["inflow"] <= week["high"]
+    assert combined["open_now"] == sum(p["open_now"] for p in procedures.values())
+
+    open_page(browser, tower)
+    drawn = by_x(browser, '[data-chart="forecast"] circle[data-series="forecast"]')
+    assert drawn == {w["week_start"]: w["inflow"] for w in combined["forecast"]}  # as given
+    assert min(drawn) == weeks[0] and min(drawn.values()) > 0  # no week before this one, at 0
