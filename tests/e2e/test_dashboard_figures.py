@@ -15,6 +15,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
 import pytest
+from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
 
 from backbone.cli.api_app import create_api
@@ -22,8 +23,8 @@ from backbone.clock import ManualClock
 from simulation.plan import CapacityChange, SimulationPlan
 from simulation.services import EmbeddedServices
 from simulation.simulator import Simulator
-from tests.browser import by_x, start_chromium
-from tests.e2e.served_tower import Served, open_page, serving
+from tests.browser import by_x, marks, start_chromium, value
+from tests.e2e.served_tower import Served, open_page, serving, text
 from tests.factories import embedded_settings
 
 WEEKS = 52
@@ -78,3 +79,32 @@ def test_all_procedures_are_forecast_together_by_the_api_on_the_same_weeks(
     drawn = by_x(browser, '[data-chart="forecast"] circle[data-series="forecast"]')
     assert drawn == {w["week_start"]: w["inflow"] for w in combined["forecast"]}  # as given
     assert min(drawn) == weeks[0] and min(drawn.values()) > 0  # no week before this one, at 0
+
+
+def test_the_open_totals_agree_and_the_page_says_what_each_counts(
+    browser: WebDriver, tower: Served
+) -> None:
+    risk = tower.get("/v1/tower/deadline-risk")
+    before_a_decision = sum(risk["buckets"].values())
+    today = tower.get("/v1/tower/wip", weeks="1")["weeks"]
+    assert sum(w["open_cases"] for w in today) == before_a_decision
+    assert any(w["procedure"] == "objection" and w["open_cases"] for w in today)
+    assert tower.get("/v1/tower/forecast")["all"]["open_now"] == before_a_decision
+    open_cases = sum(r["open_cases"] for r in tower.get("/v1/tower/workload"))
+    assert open_cases > before_a_decision  # decided cases wait for their documents
+
+    open_page(browser, tower)
+    assert value(browser, '[data-chart="wip"] [data-part="open-now"]') == before_a_decision
+    assert value(browser, '[data-chart="forecast"] [data-part="open-now"]') == before_a_decision
+    assert value(browser, '[data-kpi="open-cases"]') == open_cases
+    [split] = marks(browser, '[data-kpi="open-cases"] [data-part="open-split"]')
+    assert int(split["beforeDecision"]) == before_a_decision
+    assert int(split["awaitingIssue"]) == open_cases - before_a_decision
+    explained = [
+        '[data-kpi="open-cases"]',
+        '[data-chart="wip"] [data-part="open-now"]',
+        '[data-chart="forecast"] [data-part="open-now"]',
+    ]
+    tips = [browser.find_element(By.CSS_SELECTOR, s).get_attribute("data-tip") or "" for s in explained]
+    assert "awaiting document issue" in tips[0] and all("not yet decided" in t for t in tips[1:])
+    assert "before a decision" in text(browser, '[data-chart="wip"] [data-part="open-now"]')
