@@ -17,14 +17,15 @@ from pathlib import Path
 import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
+from selenium.webdriver.support.ui import Select
 
 from backbone.cli.api_app import create_api
 from backbone.clock import ManualClock
 from simulation.plan import CapacityChange, SimulationPlan
 from simulation.services import EmbeddedServices
 from simulation.simulator import Simulator
-from tests.browser import by_x, marks, start_chromium, value
-from tests.e2e.served_tower import Served, open_page, serving, text
+from tests.browser import by_x, marks, start_chromium, value, wait_until
+from tests.e2e.served_tower import Served, open_page, panels_settled, serving, text
 from tests.factories import embedded_settings
 
 WEEKS = 52
@@ -108,3 +109,36 @@ def test_the_open_totals_agree_and_the_page_says_what_each_counts(
     tips = [browser.find_element(By.CSS_SELECTOR, s).get_attribute("data-tip") or "" for s in explained]
     assert "awaiting document issue" in tips[0] and all("not yet decided" in t for t in tips[1:])
     assert "before a decision" in text(browser, '[data-chart="wip"] [data-part="open-now"]')
+
+
+def amount(n: int, thousands: str) -> str:
+    return "€ " + f"{n:,}".replace(",", thousands)
+
+
+def test_numbers_read_the_dutch_way_unless_english_is_chosen_and_the_choice_is_kept(
+    browser: WebDriver, tower: Served
+) -> None:
+    exposure = tower.get("/v1/tower/deadline-risk")["exposure_eur"]["today"]
+    net = tower.get("/v1/tower/throughput", weeks="12")["rolling_4_weeks"]
+    assert exposure >= 1000
+    tile = '[data-kpi="exposure-today"] .kpi-value'
+    open_page(browser, tower)
+    browser.execute_script("localStorage.clear()")
+    open_page(browser, tower)
+    assert text(browser, tile) == amount(exposure, ".")
+    assert Select(browser.find_element(By.ID, "number-format")).first_selected_option.text.startswith(
+        "Nederlands"
+    )
+    in_per_week = sum(r["inflow"] for r in net.values())
+    if in_per_week != round(in_per_week):  # a decimal comma too
+        assert "," in text(browser, '[data-chart="throughput"] .chart-foot .note')
+
+    Select(browser.find_element(By.ID, "number-format")).select_by_value("en")
+    wait_until(browser, lambda: text(browser, tile) == amount(exposure, ","))
+    assert "numbers=en" in browser.current_url
+    open_page(browser, tower)  # no choice in the URL: this browser's last choice
+    assert text(browser, tile) == amount(exposure, ",")
+    open_page(browser, tower, "&numbers=nl")  # a shared link's choice wins
+    assert text(browser, tile) == amount(exposure, ".")
+    assert panels_settled(browser)
+    browser.execute_script("localStorage.clear()")

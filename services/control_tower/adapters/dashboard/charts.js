@@ -1,20 +1,11 @@
 // SVG charts drawn by hand: no library, nothing fetched from elsewhere. Every mark carries the number it
 // shows in `data-value` (and what it is in other data-* attributes), so a test reads what was drawn.
 
-const SVG_NS = "http://www.w3.org/2000/svg";
-const NUMBER = new Intl.NumberFormat("en-GB", { maximumFractionDigits: 1 });
-const WHOLE = new Intl.NumberFormat("en-GB", { maximumFractionDigits: 0 });
+import { duration, euro, fmt, whole } from "./numbers.js";
 
-export const fmt = (n) => (n === null || n === undefined || Number.isNaN(n) ? "—" : NUMBER.format(n));
-// Seconds as the unit a reader takes in at a glance: 42 s, 12 min, 5 h, 223 d.
-export function duration(seconds) {
-  if (seconds === null || seconds === undefined) return "—";
-  if (seconds < 120) return `${fmt(Math.round(seconds * 10) / 10)} s`;
-  if (seconds < 7200) return `${fmt(Math.round(seconds / 60))} min`;
-  if (seconds < 172800) return `${fmt(Math.round(seconds / 3600))} h`;
-  return `${fmt(Math.round(seconds / 86400))} d`;
-}
-export const euro = (n) => (n === null || n === undefined ? "—" : `€ ${WHOLE.format(n)}`);
+export { duration, euro, fmt, whole };
+
+const SVG_NS = "http://www.w3.org/2000/svg";
 
 export function svg(tag, attrs = {}, children = []) {
   const node = document.createElementNS(SVG_NS, tag);
