@@ -10,6 +10,8 @@ recorded on the simulated clock, ahead of the wall clock the tower applies them 
 
 from __future__ import annotations
 
+import math
+import re
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
@@ -109,6 +111,26 @@ def test_the_open_totals_agree_and_the_page_says_what_each_counts(
     tips = [browser.find_element(By.CSS_SELECTOR, s).get_attribute("data-tip") or "" for s in explained]
     assert "awaiting document issue" in tips[0] and all("not yet decided" in t for t in tips[1:])
     assert "before a decision" in text(browser, '[data-chart="wip"] [data-part="open-now"]')
+
+
+WHOLE_DUTCH = re.compile(r"^-?\d{1,3}(\.\d{3})*$")
+
+
+def test_what_if_shows_whole_cases(browser: WebDriver, tower: Served) -> None:
+    projection = tower.get("/v1/tower/whatif", weeks="26")["total"]
+    expected = [projection[side]["summary"]["missed_deadlines"] for side in ("baseline", "scenario")]
+    expected += [w["open_cases"] for w in projection["baseline"]["weeks"]]
+    assert any(v != round(v) for v in expected), "the fluid model's counts are fractional"
+
+    open_page(browser, tower)
+    for row in ("open_cases_at_end", "missed_deadlines"):
+        for side in ("baseline", "scenario"):
+            cell = f'[data-chart="whatif"] td[data-row="{row}"][data-col="{side}"]'
+            shown = text(browser, cell)
+            assert WHOLE_DUTCH.match(shown), f"{row} {side}: {shown!r}"
+            assert int(shown.replace(".", "")) == math.floor(projection[side]["summary"][row] + 0.5)
+    for mark in marks(browser, '[data-chart="whatif"] circle[data-series]'):
+        assert WHOLE_DUTCH.match(mark["tip"].rpartition(": ")[2]), mark["tip"]
 
 
 def amount(n: int, thousands: str) -> str:

@@ -331,7 +331,7 @@ export function forecastLine(container, { history, forecast, yLabel, xLabel, tit
 }
 
 // Plain lines over categories (e.g. the projected backlog).
-export function lines(container, { keys, labels, ticks = labels, series, yLabel, xLabel, title, height = 250 }) {
+export function lines(container, { keys, labels, ticks = labels, series, yLabel, xLabel, title, height = 250, format = fmt }) {
   const f = frame(container, { height, title });
   const dom = niceDomain(0, Math.max(1, ...series.flatMap((s) => s.values)));
   const y = linear([dom.lo, dom.hi], [f.ih, 0]);
@@ -342,7 +342,7 @@ export function lines(container, { keys, labels, ticks = labels, series, yLabel,
       class: "series-line", stroke: s.color, "stroke-dasharray": s.dashed ? "5 4" : null }));
     s.values.forEach((v, i) => f.plot.append(svg("circle", {
       cx: x(i), cy: y(v), r: 3, fill: s.color, class: "dot", "data-series": s.key, "data-x": keys[i],
-      "data-value": v, "data-tip": `${labels[i]}\n${s.label}: ${fmt(v)}`,
+      "data-value": v, "data-tip": `${labels[i]}\n${s.label}: ${format(v)}`,
     })));
   }
   xAxis(f, keys.map((_, i) => ({ x: x(i), text: ticks[i] })), xLabel, 7);
