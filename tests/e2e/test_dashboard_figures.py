@@ -133,6 +133,25 @@ def test_what_if_shows_whole_cases(browser: WebDriver, tower: Served) -> None:
         assert WHOLE_DUTCH.match(mark["tip"].rpartition(": ")[2]), mark["tip"]
 
 
+def test_a_latency_is_never_shown_negative_and_says_why_when_the_clocks_differ(
+    browser: WebDriver, tower: Served
+) -> None:
+    rows = tower.get("/v1/tower/freshness")
+    for row in rows:
+        assert row["last_latency_seconds"] < 0  # recorded on the simulated clock, ahead of the wall clock
+        assert row["latency"]["seconds"] is None
+        assert "different clocks" in row["latency"]["not_measurable"]
+
+    open_page(browser, tower)
+    shown = [cell.text for cell in browser.find_elements(By.CSS_SELECTOR, '[data-chart="freshness"] td')]
+    assert not [s for s in shown if s.startswith(("-", "\N{MINUS SIGN}"))]
+    for row in rows:
+        cell = f'[data-chart="freshness"] tr[data-stream="{row["stream"]}"] [data-series="latency"]'
+        assert text(browser, cell) == "n/a"
+        tip = browser.find_element(By.CSS_SELECTOR, cell).get_attribute("data-tip") or ""
+        assert "different clocks" in tip
+
+
 def amount(n: int, thousands: str) -> str:
     return "€ " + f"{n:,}".replace(",", thousands)
 

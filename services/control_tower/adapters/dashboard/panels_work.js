@@ -159,6 +159,14 @@ const issuance = {
   empty: "No residence document is waiting for issue.",
 };
 
+// A time between two clocks is shown only when it is one clock's: never negative; "n/a" says why not.
+function onOneClock(seconds, reason) {
+  if (seconds === null || seconds === undefined || seconds < 0) {
+    return { text: "n/a", title: reason, "data-tip": reason, "data-not-measurable": "true" };
+  }
+  return { text: duration(seconds) };
+}
+
 function drawFreshness(body, rows) {
   if (!rows.length) return false;
   body.append(h("table", { class: "list-table" }, [
@@ -170,12 +178,13 @@ function drawFreshness(body, rows) {
         text: r.events_behind ? "behind" : "live" }), h("span", { text: ` ${r.stream}` })]),
       h("td", { class: "num", "data-series": "position", "data-value": r.position, text: fmt(r.position) }),
       h("td", { class: "num", "data-series": "events_behind", "data-value": r.events_behind ?? "", text: fmt(r.events_behind) }),
-      h("td", { class: "num", "data-series": "seconds_behind", "data-value": r.seconds_behind, text: duration(r.seconds_behind) }),
-      h("td", { class: "num", "data-series": "last_latency_seconds", "data-value": r.last_latency_seconds,
-        text: duration(r.last_latency_seconds) })]))),
+      h("td", { class: "num", "data-series": "seconds_behind", "data-value": r.seconds_behind, ...onOneClock(r.seconds_behind,
+        "not measurable: the last applied event was recorded after now by the wall clock, on another clock (a simulation's?)") }),
+      h("td", { class: "num", "data-series": "latency", "data-value": r.latency.seconds ?? "",
+        ...onOneClock(r.latency.seconds, r.latency.not_measurable) })]))),
   ]));
   const last = rows.map((r) => r.last_applied_at).sort().pop();
-  body.append(h("p", { class: "note", text: `Last event applied ${last.slice(0, 19).replace("T", " ")} UTC; latency is from recording upstream to applying here.` }));
+  body.append(h("p", { class: "note", text: `Last event applied ${last.slice(0, 19).replace("T", " ")} UTC; latency is from recording upstream (the service's clock) to applying here (the wall clock), shown when both are one clock.` }));
   return true;
 }
 
