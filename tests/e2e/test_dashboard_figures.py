@@ -152,6 +152,37 @@ def test_a_latency_is_never_shown_negative_and_says_why_when_the_clocks_differ(
         assert "different clocks" in tip
 
 
+OVERFLOWING_TILES = """return [...document.querySelectorAll('.kpi')].flatMap((tile) => {
+  const box = tile.getBoundingClientRect();
+  return [tile, ...tile.children].filter((e) => {
+    const r = e.getBoundingClientRect();
+    return e.scrollWidth > e.clientWidth + 1 || r.left < box.left - 1 || r.right > box.right + 1;
+  }).map((e) => `${tile.dataset.kpi}: ${e.className} "${e.textContent}"`);
+})"""
+OVERLAP = """const [a, b] = [arguments[0], arguments[1]]
+  .map((s) => document.querySelector(s).getBoundingClientRect());
+return !(a.right <= b.left || b.right <= a.left || a.bottom <= b.top || b.bottom <= a.top)"""
+
+
+@pytest.mark.parametrize("width", [1024, 1400])
+def test_the_headline_and_the_top_bar_fit_the_window(browser: WebDriver, tower: Served, width: int) -> None:
+    browser.set_window_size(width, 900)
+    try:
+        open_page(browser, tower)
+        assert browser.execute_script("return window.innerWidth") == width
+        assert browser.execute_script(OVERFLOWING_TILES) == []
+        live = browser.find_element(By.ID, "live")
+        assert live.is_displayed()
+        for other in ("#case-id", "#number-format", "#filter-team", ".case-search button"):
+            assert not browser.execute_script(OVERLAP, "#live", other), f"the Live badge covers {other}"
+        assert not browser.execute_script(OVERLAP, ".filters", ".status")
+        assert browser.execute_script(
+            "return document.documentElement.scrollWidth <= document.documentElement.clientWidth"
+        )
+    finally:
+        browser.set_window_size(1400, 900)
+
+
 def amount(n: int, thousands: str) -> str:
     return "€ " + f"{n:,}".replace(",", thousands)
 
