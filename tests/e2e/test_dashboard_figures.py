@@ -183,6 +183,23 @@ def test_the_headline_and_the_top_bar_fit_the_window(browser: WebDriver, tower: 
         browser.set_window_size(1400, 900)
 
 
+def test_no_penalty_exposure_is_said_in_words_instead_of_an_empty_chart(
+    browser: WebDriver, tower: Served
+) -> None:
+    asylum = tower.get("/v1/tower/deadline-risk", procedure="asylum")["exposure_eur"]
+    assert asylum == {"today": 0, "in_4_weeks": 0}  # no penalty is owed on an asylum decision
+    open_page(browser, tower, "&procedure=asylum")
+    panel = '[data-chart="exposure"] '
+    assert "No penalty exposure" in text(browser, panel + '[data-part="no-exposure"]')
+    assert browser.find_elements(By.CSS_SELECTOR, panel + "svg") == []
+
+    everyone = tower.get("/v1/tower/deadline-risk")["exposure_eur"]
+    assert everyone["today"] > 0
+    open_page(browser, tower)
+    assert value(browser, panel + 'rect[data-series="today"]') == everyone["today"]
+    assert browser.find_elements(By.CSS_SELECTOR, panel + '[data-part="no-exposure"]') == []
+
+
 def amount(n: int, thousands: str) -> str:
     return "€ " + f"{n:,}".replace(",", thousands)
 

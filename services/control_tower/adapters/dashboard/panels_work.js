@@ -59,12 +59,18 @@ const exposure = {
   endpoint: "/v1/tower/deadline-risk",
   load: (api, q) => api("/v1/tower/deadline-risk", q),
   draw(body, risk) {
-    columns(body, {
-      bars: [{ key: "today", label: "Today", value: risk.exposure_eur.today, color: COLOURS.backlog },
-        { key: "in_4_weeks", label: "In 4 weeks", value: risk.exposure_eur.in_4_weeks, color: COLOURS.outflow }],
-      yLabel: "Euro", xLabel: "Late-decision penalty (dwangsom) accrued", title: "Penalty exposure", format: euro,
-      height: 210,
-    });
+    const { today, in_4_weeks: later } = risk.exposure_eur;
+    if (!today && !later) {
+      body.append(h("p", { class: "empty", "data-part": "no-exposure", "data-value": 0,
+        text: "No penalty exposure: no open case owes a late-decision penalty, today or in 4 weeks." }));
+    } else {
+      columns(body, {
+        bars: [{ key: "today", label: "Today", value: today, color: COLOURS.backlog },
+          { key: "in_4_weeks", label: "In 4 weeks", value: later, color: COLOURS.outflow }],
+        yLabel: "Euro", xLabel: "Late-decision penalty (dwangsom) accrued", title: "Penalty exposure", format: euro,
+        height: 210,
+      });
+    }
     body.append(h("p", { class: "note", "data-value": risk.notices_of_default },
       `${fmt(risk.notices_of_default)} open cases with a notice of default; a penalty accrues two weeks after one.`));
     return true;
