@@ -138,7 +138,7 @@ def test_a_latency_is_never_shown_negative_and_says_why_when_the_clocks_differ(
 ) -> None:
     rows = tower.get("/v1/tower/freshness")
     for row in rows:
-        assert row["last_latency_seconds"] < 0  # recorded on the simulated clock, ahead of the wall clock
+        assert row["last_latency_seconds"] is None  # recorded on the simulated clock, ahead of the wall
         assert row["latency"]["seconds"] is None
         assert "different clocks" in row["latency"]["not_measurable"]
 

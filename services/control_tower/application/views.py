@@ -141,7 +141,7 @@ def freshness_view(store: ViewStore, now: datetime) -> list[dict[str, Any]]:
     applied event was recorded upstream: an upper bound on the age of the oldest event still waiting.
     ``latency`` is how long the last applied event took from being recorded to being applied, when the
     two times are on one clock, else why not (``domain/freshness.py``); ``last_latency_seconds`` is the
-    plain difference of the two times, whatever their clocks (the terminal's column).
+    same seconds, null when they cannot be measured on one clock (never negative).
     """
     rows = []
     for stream, position, recorded_at, applied_at, behind in sorted(store.freshness()):
@@ -153,7 +153,7 @@ def freshness_view(store: ViewStore, now: datetime) -> list[dict[str, Any]]:
                 "position": position,
                 "events_behind": behind,
                 "seconds_behind": round((now - recorded_at).total_seconds(), 3) if waiting else 0.0,
-                "last_latency_seconds": round((applied_at - recorded_at).total_seconds(), 3),
+                "last_latency_seconds": latency.seconds,
                 "latency": {"seconds": latency.seconds, "not_measurable": latency.reason},
                 "last_recorded_at": recorded_at.isoformat(),
                 "last_applied_at": applied_at.isoformat(),
