@@ -1,4 +1,5 @@
-"""``backbone tower``: the control tower's views in the terminal (``--json`` for scripts).
+"""``backbone tower``: the control tower's views in the terminal (``--json`` for scripts): one command per
+view of the catalogue (``services/control_tower/application/catalogue.py``), plus status and rebuild.
 
 In embedded mode the consumers first catch up with intake and decision.
 """
@@ -7,40 +8,22 @@ from __future__ import annotations
 
 import argparse
 import json
-from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
 from backbone.clock import SystemClock
-from backbone.errors import NotFound
 from backbone.logs import configure_logging
 from backbone.settings import Settings
 from composition.cli.failures import UsageError
 from composition.cli.progress import ProgressBar
 from composition.opened import open_backbone
 from composition.system import System
-from services.control_tower.adapters.terminal import views_text
+from services.control_tower.adapters.terminal.views_text import TEXT
 from services.control_tower.adapters.terminal.workload_table import workload_json, workload_table
-from services.control_tower.application import flow_views, views
-from services.control_tower.application.whatif_view import ScenarioError, parse_scenario, whatif_view
+from services.control_tower.application.catalogue import CATALOGUE, Parameter, View, ViewRequest
+from services.control_tower.application.whatif_view import ScenarioError
 from services.control_tower.rebuild import rebuild_views
 
-RISK_HELP = (
-    "Buckets open, undecided cases by days to their statutory deadline (overdue, under 7 days, under 30 "
-    "days, later), counts notices of default and sums the dwangsom exposure in euros (EUR 23/35/45 a day "
-    "from the day after two weeks, at most EUR 1,442 a case, never for asylum), today and four weeks "
-    "ahead if nothing is decided."
-)
-
-
-FORECAST_HELP = (
-    "Forecasts accepted applications per procedure for the next 12 weeks: with a year or more of history, "
-    "a 52-week seasonal profile times the recent level; with less, the recent level. The band is the "
-    "10th-90th percentile of past forecast errors. The held-out error forecasts the last 12 weeks from "
-    "the weeks before them and compares. The backlog ahead assumes decisions continue at the mean of the "
-    "last four complete weeks."
-)
 REBUILD_HELP = (
     "Rebuilds every view of the control tower from the beginning of intake's and decision's streams "
     "(notification logs in embedded mode; every partition of the Kafka topics in distributed mode, read "
@@ -53,104 +36,11 @@ REBUILD_HELP = (
 )
 
 
-WHATIF_HELP = (
-    "Projects the weeks ahead from the views as they are (open cases with their deadlines and notices "
-    "of default, the seasonal inflow forecast, the decision rate of the last four weeks), once as they "
-    "are and once with the changes asked for, and prints both: open cases, missed deadlines, penalty "
-    "exposure and penalties paid. Nothing is written anywhere. Changes are +N%%, -N%% or xF, from a "
-    "week on (0 is this week), for some weeks (inflow); 'all' changes every procedure."
-)
-
-
-@dataclass(frozen=True)
-class View:
-    help: str
-    compute: Callable[[Any, argparse.Namespace], Any]
-    render: Callable[[Any], str]
-    options: tuple[str, ...] = ()  # "today", "weeks", "procedure", "team", "by", "case_id"
-    description: str | None = None
+OPTION_NAMES = {"group_by": ("--group-by", "--by")}  # --by: the command's older spelling
 
 
 def _today(arguments: argparse.Namespace) -> date:
-    return arguments.today or SystemClock().now().date()
-
-
-def _case(store: Any, arguments: argparse.Namespace) -> dict[str, Any]:
-    found = views.case_view(store, arguments.case_id, _today(arguments))
-    if found is None:
-        raise NotFound("case", arguments.case_id)
-    return found
-
-
-VIEWS: dict[str, View] = {
-    "risk": View(
-        "open cases against their statutory deadlines; notices of default; penalty exposure",
-        lambda store, a: views.deadline_risk_view(store, _today(a), a.procedure, team=a.team),
-        views_text.risk_text,
-        ("today", "procedure", "team"),
-        RISK_HELP,
-    ),
-    "teams": View(
-        "open cases by procedure, team (or --by target_group) and stage",
-        lambda store, a: views.workload_view(store, a.procedure, team=a.team, group_by=a.by),
-        views_text.teams_text,
-        ("procedure", "team", "by"),
-    ),
-    "wip": View(
-        "work in progress over time: cases received and not yet decided, at the end of each week",
-        lambda store, a: flow_views.wip_view(store, _today(a), a.weeks, a.procedure, team=a.team),
-        views_text.wip_text,
-        ("today", "weeks", "procedure", "team"),
-    ),
-    "throughput": View(
-        "inflow (accepted) and outflow (decided) per ISO week and procedure; 4-week rates",
-        lambda store, a: flow_views.throughput_view(store, _today(a), a.weeks, a.procedure, team=a.team),
-        views_text.throughput_text,
-        ("today", "weeks", "procedure", "team"),
-    ),
-    "lead-times": View(
-        "received -> decided in days: p50 / p90 / p95 per procedure and track",
-        lambda store, a: flow_views.lead_times_view(store, a.procedure, team=a.team),
-        views_text.lead_times_text,
-        ("procedure", "team"),
-    ),
-    "stage-times": View(
-        "time spent in each stage: completed visits and their mean length in days",
-        lambda store, a: flow_views.stage_times_view(store, a.procedure),
-        views_text.stage_times_text,
-        ("procedure",),
-    ),
-    "forecast": View(
-        "accepted applications for the next 12 weeks (seasonal), its held-out error, the backlog ahead",
-        lambda store, a: flow_views.forecast_view(store, _today(a), a.procedure),
-        views_text.forecast_text,
-        ("today", "procedure"),
-        FORECAST_HELP,
-    ),
-    "aging": View(
-        "open cases by age band; the longest waiting; waiting on the applicant",
-        lambda store, a: views.aging_view(store, _today(a), a.procedure, team=a.team),
-        views_text.aging_text,
-        ("today", "procedure", "team"),
-    ),
-    "issuance": View(
-        "residence documents ready and waiting, per channel, with their age",
-        lambda store, a: views.issuance_view(store, _today(a), a.procedure, team=a.team),
-        views_text.issuance_text,
-        ("today", "procedure", "team"),
-    ),
-    "case": View(
-        "one case as the tower knows it: stage, team, statutory clock and timeline",
-        _case,
-        views_text.case_text,
-        ("today", "case_id"),
-    ),
-    "freshness": View(
-        "per feed: how far the tower is behind (events and seconds)",
-        lambda store, a: views.freshness_view(store, datetime.now(UTC)),
-        views_text.freshness_text,
-    ),
-}
+    return getattr(arguments, "today", None) or SystemClock().now().date()
 
 
 def register(commands: Any) -> None:
@@ -177,49 +67,37 @@ def register(commands: Any) -> None:
         help="distributed mode: worker processes sharing the partitions (1: this process alone)",
     )
     rebuild.set_defaults(handler=_rebuild)
-    whatif = subparsers.add_parser(
-        "whatif",
-        help="a scenario of capacity or inflow changes next to the baseline: backlog, deadlines, penalties",
-        description=WHATIF_HELP,
+    for view in CATALOGUE:
+        for name, preset in {view.name: {}, **view.aliases}.items():
+            presets = "".join(f" --{k.replace('_', '-')} {v}" for k, v in preset.items())
+            summary = view.summary if name == view.name else f"{view.summary} (`{view.name}{presets}`)"
+            sub = subparsers.add_parser(name, help=summary, description=view.description or summary)
+            for parameter in view.parameters:
+                _add_option(sub, parameter, preset.get(parameter.name, parameter.default))
+            sub.add_argument("--json", action="store_true", help="print JSON for scripts")
+            sub.set_defaults(handler=_show, view_spec=view)
+
+
+def _add_option(parser: argparse.ArgumentParser, parameter: Parameter, default: Any) -> None:
+    """A view's parameter as the command's option (or positional argument, for a case id)."""
+    if parameter.in_path:
+        parser.add_argument(parameter.name, help=parameter.description)
+        return
+    names = OPTION_NAMES.get(parameter.name, (f"--{parameter.name.replace('_', '-')}",))
+    described = parameter.description.replace("%", "%%")
+    if parameter.kind is list:
+        parser.add_argument(*names, dest=parameter.name, action="append", default=[], help=described)
+        return
+    kind = date.fromisoformat if parameter.kind is date else parameter.kind
+    shown = f" ({default})" if default is not None else ""
+    parser.add_argument(
+        *names,
+        dest=parameter.name,
+        type=kind,
+        default=default,
+        choices=parameter.choices or None,
+        help=described + shown,
     )
-    whatif.add_argument(
-        "--capacity",
-        action="append",
-        default=[],
-        metavar="PROCEDURE:CHANGE[:FROM_WEEK]",
-        help="decision capacity change, e.g. asylum:+20%%:10 or all:x0.9 (repeatable)",
-    )
-    whatif.add_argument(
-        "--inflow",
-        action="append",
-        default=[],
-        metavar="PROCEDURE:CHANGE[:FROM_WEEK[:WEEKS]]",
-        help="inflow change, e.g. asylum:x2:0:6 (twice the inflow for six weeks; repeatable)",
-    )
-    whatif.add_argument("--weeks", type=int, default=26, help="weeks ahead (26)")
-    whatif.add_argument("--target", type=float, help="report the week open cases first fall under this")
-    whatif.add_argument("--procedure", help="only this procedure, e.g. asylum")
-    whatif.add_argument("--today", type=date.fromisoformat, help="the day to look from (YYYY-MM-DD)")
-    whatif.add_argument("--json", action="store_true", help="print JSON for scripts")
-    whatif.set_defaults(handler=_whatif)
-    for name, view in VIEWS.items():
-        sub = subparsers.add_parser(name, help=view.help, description=view.description or view.help)
-        if "today" in view.options:
-            sub.add_argument("--today", type=date.fromisoformat, help="the day to look from (YYYY-MM-DD)")
-        if "weeks" in view.options:
-            sub.add_argument("--weeks", type=int, default=12, help="how many weeks back (12)")
-        if "procedure" in view.options:
-            sub.add_argument("--procedure", help="only this procedure, e.g. asylum")
-        if "team" in view.options:
-            sub.add_argument("--team", help="only the cases assigned to this team")
-        if "by" in view.options:
-            sub.add_argument(
-                "--by", choices=("team", "target_group"), default="team", help="break down by (team)"
-            )
-        if "case_id" in view.options:
-            sub.add_argument("case_id", help="the case (application) id")
-        sub.add_argument("--json", action="store_true", help="print JSON for scripts")
-        sub.set_defaults(handler=_show, view_spec=view)
 
 
 def _store(settings: Settings) -> Any:
@@ -233,8 +111,13 @@ def _show(arguments: argparse.Namespace) -> int:
     settings = Settings.from_env("control_tower")
     configure_logging(settings.log_format, settings.log_level)
     view: View = arguments.view_spec
-    document = view.compute(_store(settings), arguments)
-    print(json.dumps(document, indent=2) if arguments.json else view.render(document))
+    values = {p.name: getattr(arguments, p.name) for p in view.parameters if p.name != "today"}
+    request = ViewRequest(today=_today(arguments), now=datetime.now(UTC), values=values)
+    try:
+        document = view.compute(_store(settings), request)
+    except ScenarioError as error:
+        raise UsageError(f"tower {view.name}: {error}") from error
+    print(json.dumps(document, indent=2) if arguments.json else TEXT[view.name](document))
     return 0
 
 
@@ -255,25 +138,6 @@ def _rebuild(arguments: argparse.Namespace) -> int:
             f"(replaced generation {report.replaced}): {report.events} events read, {report.applied} "
             f"applied in {report.seconds:.1f} s ({report.events_per_second:,.0f} events/s)"
         )
-    return 0
-
-
-def _whatif(arguments: argparse.Namespace) -> int:
-    settings = Settings.from_env("control_tower")
-    configure_logging(settings.log_format, settings.log_level)
-    try:
-        scenario = parse_scenario(arguments.capacity, arguments.inflow)
-        document = whatif_view(
-            _store(settings),
-            _today(arguments),
-            scenario,
-            horizon=arguments.weeks,
-            target=arguments.target,
-            procedure=arguments.procedure,
-        )
-    except ScenarioError as error:
-        raise UsageError(f"tower whatif: {error}") from error
-    print(json.dumps(document, indent=2) if arguments.json else views_text.whatif_text(document))
     return 0
 
 

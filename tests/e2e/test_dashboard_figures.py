@@ -21,17 +21,21 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
 from selenium.webdriver.support.ui import Select
 
-from backbone.cli.api_app import create_api
 from backbone.clock import ManualClock
-from simulation.plan import CapacityChange, SimulationPlan
-from simulation.services import EmbeddedServices
+from composition.http_app import create_api
+from composition.simulated import EmbeddedServices
+from ind.planning import CapacityChange
+from simulation.plan import SimulationPlan
 from simulation.simulator import Simulator
 from tests.browser import by_x, marks, start_chromium, value, wait_until
 from tests.e2e.served_tower import Served, open_page, panels_settled, serving, text
 from tests.factories import embedded_settings
 
 WEEKS = 52
-SLOWER = (CapacityChange("family", 8, 0.3), CapacityChange("naturalisation", 8, 0.3))
+SLOWER = (
+    CapacityChange("family", factor=0.3, from_week=8),
+    CapacityChange("naturalisation", factor=0.3, from_week=8),
+)
 
 
 @pytest.fixture(scope="module")

@@ -26,7 +26,7 @@ const state = {
   signature: null,
   busy: false,
   failedRetriedAt: Date.now(),
-  teamFilters: null, // the views that take a team filter, from the API's OpenAPI document
+  teamFilters: null, // the views that take a team filter, from the API's catalogue of views
 };
 
 const $ = (selector) => document.querySelector(selector);
@@ -229,11 +229,12 @@ function showTooltip(event) {
   tip.style.transform = `translate(${x}px, ${y}px)`;
 }
 
+// The catalogue of views (/v1/tower/views) says which of them take a team filter.
 async function readTeamFilters() {
   try {
-    const paths = (await getJson("/v1/openapi.json")).paths;
-    state.teamFilters = new Set(Object.entries(paths)
-      .filter(([, item]) => (item.get?.parameters || []).some((p) => p.name === "team")).map(([path]) => path));
+    const catalogue = await getJson("/v1/tower/views");
+    state.teamFilters = new Set(catalogue
+      .filter((view) => view.parameters.some((p) => p.name === "team")).map((view) => view.path));
   } catch {
     state.teamFilters = null; // no notes then; the panels still draw
   }

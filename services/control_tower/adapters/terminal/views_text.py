@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 
@@ -82,7 +83,12 @@ def freshness_text(rows: list[dict[str, Any]]) -> str:
 
 
 def teams_text(rows: list[dict[str, Any]]) -> str:
-    key = "team" if rows and "team" in rows[0] else "target_group"
+    """The workload, broken down by team or target group when it is."""
+    if not rows or not {"team", "target_group"} & set(rows[0]):
+        lines = [f"{'procedure':<24} {'stage':<22} {'open':>6}"]
+        lines += [f"{r['procedure']:<24} {r['stage']:<22} {r['open_cases']:>6}" for r in rows]
+        return "\n".join(lines)
+    key = "team" if "team" in rows[0] else "target_group"
     lines = [f"{'procedure':<24} {key.replace('_', ' '):<26} {'stage':<22} {'open':>6}"]
     lines += [
         f"{r['procedure']:<24} {r[key] or '(none yet)':<26} {r['stage']:<22} {r['open_cases']:>6}"
@@ -193,3 +199,20 @@ def whatif_text(document: dict[str, Any]) -> str:
 
 def _change(base: dict[str, Any], new: dict[str, Any], key: str) -> str:
     return f"{base[key]:,.0f} -> {new[key]:,.0f}"
+
+
+# Each view of the catalogue (application/catalogue.py) as the terminal shows it.
+TEXT: dict[str, Callable[[Any], str]] = {
+    "workload": teams_text,
+    "wip": wip_text,
+    "deadline-risk": risk_text,
+    "throughput": throughput_text,
+    "lead-times": lead_times_text,
+    "stage-times": stage_times_text,
+    "aging": aging_text,
+    "issuance": issuance_text,
+    "forecast": forecast_text,
+    "whatif": whatif_text,
+    "case": case_text,
+    "freshness": freshness_text,
+}
