@@ -13,6 +13,7 @@ from backbone.kafka_clients import make_admin, make_producer
 from backbone.settings import Settings
 from backbone.topics import log_bytes
 from composition.parts import build_intake, build_intake_relay
+from services.intake.application.commands import AcceptApplication
 from services.topics import topic_of
 from tests.factories import an_application, clock, codec
 from tests.kafka_reading import headers, read_topic
@@ -39,7 +40,7 @@ def intake_with_events(settings: Settings) -> Any:
     intake = build_intake(settings.with_overrides(mode="embedded"), codec=codec(), clock=clock())
     for n in range(APPLICATIONS):
         application_id = intake.submit_application(an_application(applicant_ref=f"P-{n:016x}"))
-        intake.accept_application(application_id)
+        intake.execute(application_id, AcceptApplication())
     return intake
 
 
@@ -127,7 +128,7 @@ def test_no_personal_value_ever_reaches_kafka(kafka_settings: Settings) -> None:
                 applicant_ref=f"P-{n:016x}", applicant={**PERSON, "family_name": f"Haddad{n:03d}"}
             )
         )
-        intake.accept_application(application_id)
+        intake.execute(application_id, AcceptApplication())
     topic = topic_of("intake", 3, kafka_settings.topic_prefix).name
     with make_producer(kafka_settings, client_id="test-relay") as producer:
         build_intake_relay(intake, kafka_settings, codec=codec(), producer=producer).publish_pending()

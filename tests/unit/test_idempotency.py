@@ -9,6 +9,8 @@ import pytest
 
 from backbone.errors import InvalidCommand
 from composition.parts import build_intake
+from services.decision.application.commands import parse_case_command
+from services.intake.application.commands import AcceptApplication, parse_application_command
 from tests.factories import a_decision_with_a_case, an_application, clock, codec, embedded_settings
 
 
@@ -37,16 +39,18 @@ def test_a_key_reused_for_another_request_is_refused(intake: Any) -> None:
 def test_repeated_changes_and_acceptances_record_once(intake: Any) -> None:
     application_id = intake.submit_application(an_application(procedure="naturalisation"))
     for _ in range(2):
-        intake.pay_fee(
-            application_id, {"paid_on": "2026-10-31", "amount_cents": 100}, idempotency_key="fee-1"
+        intake.execute(
+            application_id,
+            parse_application_command("pay-fee", {"paid_on": "2026-10-31", "amount_cents": 100}),
+            idempotency_key="fee-1",
         )
-        intake.accept_application(application_id, idempotency_key="accept-1")
+        intake.execute(application_id, AcceptApplication(), idempotency_key="accept-1")
     assert intake.get_application(application_id).version == 3
 
 
 def test_a_repeated_decision_command_records_once(tmp_path: Path, intake: Any) -> None:
     decision, application_id = a_decision_with_a_case(tmp_path, intake)
-    command = ("assign", {"team": "family-zwolle", "officer_ref": "O-00000000000000b2"})
+    command = parse_case_command("assign", {"team": "family-zwolle", "officer_ref": "O-00000000000000b2"})
     for _ in range(3):
         case = decision.execute(application_id, command, idempotency_key="assign-1")
     assert case.version == 2

@@ -8,6 +8,7 @@ import structlog
 
 from backbone.logs import configure_logging
 from composition.parts import build_intake
+from services.intake.application.commands import AcceptApplication
 from tests.factories import an_application, clock, codec, embedded_settings
 
 
@@ -34,5 +35,5 @@ def test_the_applicant_reference_is_not_logged(
     tmp_path: Path, json_logs: None, capsys: pytest.CaptureFixture[str]
 ) -> None:
     intake = build_intake(embedded_settings(tmp_path), codec=codec(), clock=clock())
-    intake.accept_application(intake.submit_application(an_application()))
+    intake.execute(intake.submit_application(an_application()), AcceptApplication())
     assert "P-00000000000000a1" not in capsys.readouterr().err

@@ -13,6 +13,7 @@ import structlog
 from backbone.errors import InvalidCommand
 from backbone.logs import configure_logging
 from composition.embedded import EmbeddedBackbone
+from services.intake.application.commands import AcceptApplication
 from services.intake.domain.personal_data import PersonalDataErased
 from tests.factories import an_application, clock, embedded_settings
 
@@ -44,7 +45,7 @@ def backbone(tmp_path: Path) -> Any:
 
 def submit_with_personal_data(backbone: Any) -> Any:
     application_id = backbone.intake.submit_application(an_application(applicant=JAN))
-    backbone.intake.accept_application(application_id)
+    backbone.intake.execute(application_id, AcceptApplication())
     backbone.settle()
     return application_id
 

@@ -7,6 +7,7 @@ import pytest
 
 from backbone.errors import InvalidCommand
 from composition.parts import build_intake
+from services.intake.application.commands import parse_application_command
 from tests.factories import an_application, clock, codec, embedded_settings
 
 
@@ -73,9 +74,15 @@ def test_an_objection_cannot_be_submitted_to_intake(intake) -> None:
 def test_a_fee_payment_names_its_broken_fields_and_records_nothing(intake) -> None:
     application_id = intake.submit_application(an_application(procedure="naturalisation"))
     with pytest.raises(InvalidCommand) as caught:
-        intake.pay_fee(application_id, {"paid_on": "2027-01-01", "amount_cents": 0})
+        intake.execute(
+            application_id,
+            parse_application_command("pay-fee", {"paid_on": "2027-01-01", "amount_cents": 0}),
+        )
     assert [(p.field, p.rule) for p in caught.value.problems] == [("amount_cents", "greater_than")]
     with pytest.raises(InvalidCommand) as caught:
-        intake.pay_fee(application_id, {"paid_on": "2027-01-01", "amount_cents": 5})
+        intake.execute(
+            application_id,
+            parse_application_command("pay-fee", {"paid_on": "2027-01-01", "amount_cents": 5}),
+        )
     assert [(p.field, p.rule) for p in caught.value.problems] == [("paid_on", "not_in_future")]
     assert intake.recorder.max_notification_id() == 1

@@ -18,6 +18,7 @@ from services.control_tower.adapters.workload_store import (
     SQLiteWorkloadStore,
 )
 from services.control_tower.projections.workload import WorkloadProjection
+from services.intake.application.commands import AcceptApplication
 from tests.factories import an_application, clock, codec, embedded_settings
 
 
@@ -61,7 +62,7 @@ def intake(tmp_path: Path):
     intake = build_intake(embedded_settings(tmp_path), codec=codec(), clock=clock())
     for n in range(20):
         application_id = intake.submit_application(an_application(applicant_ref=f"P-{n:016x}"))
-        intake.accept_application(application_id)
+        intake.execute(application_id, AcceptApplication())
     return intake
 
 
