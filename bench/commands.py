@@ -47,7 +47,7 @@ from backbone.stores import store_env
 from bench.scratch import scratch_database
 from composition.parts import build_decision, build_intake
 from services.decision.application.commands import AssignCase, ReceiveInformation, RequestInformation
-from services.intake.application.commands import AcceptApplication
+from services.intake.application.commands import AcceptApplication, parse_submission
 from services.intake.samples import sample_applications
 
 RESULTS = Path("bench/results")
@@ -149,7 +149,9 @@ def intake_events_per_second(
     for first in range(0, len(samples), per_transaction):
         with nullcontext() if batch == 1 else intake.batch():
             for number in range(first, min(first + per_transaction, len(samples))):
-                submitted = intake.submit_application(samples[number], idempotency_key=f"{keys}s{number}")
+                submitted = intake.submit_application(
+                    parse_submission(samples[number]), idempotency_key=f"{keys}s{number}"
+                )
                 intake.execute(submitted, AcceptApplication(), idempotency_key=f"{keys}a{number}")
     seconds = time.perf_counter() - started
     events = (intake.recorder.max_notification_id() or 0) - before
@@ -201,7 +203,9 @@ def reconstruct_on(settings: Settings, case_events: int) -> dict[str, Any]:
     intake = build_intake(settings, codec=codec, clock=clock)
     decision = build_decision(settings, codec=codec, clock=clock)
     samples = sample_applications(50, seed=2, today=clock.now().date())
-    case_id = intake.submit_application(next(a for a in samples if a["procedure"] == "family"))
+    case_id = intake.submit_application(
+        parse_submission(next(a for a in samples if a["procedure"] == "family"))
+    )
     intake.execute(case_id, AcceptApplication())
     # Decision opens the case from intake's event, as its consumer would (read from the log: no Kafka).
     feed = NotificationLogFeed(

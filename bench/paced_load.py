@@ -20,7 +20,7 @@ from backbone.settings import Settings
 from bench.memory import peak_rss_mib
 from bench.scratch import PARTITIONS
 from composition.parts import build_intake
-from services.intake.application.commands import ApplicationCommand
+from services.intake.application.commands import ApplicationCommand, SubmitApplication
 from services.intake.application.intake import Intake
 from services.intake.domain.application import Application
 from services.intake.samples import run_sample, sample_applications
@@ -53,9 +53,9 @@ class PacedIntake:
     def __init__(self, intake: Intake, pacer: Pacer) -> None:
         self.intake, self.pacer = intake, pacer
 
-    def submit_application(self, data: dict[str, Any]) -> UUID:
+    def submit_application(self, command: SubmitApplication) -> UUID:
         self.pacer.wait()
-        return self.intake.submit_application(data)
+        return self.intake.submit_application(command)
 
     def execute(self, application_id: UUID, command: ApplicationCommand) -> Application:
         self.pacer.wait()

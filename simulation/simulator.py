@@ -39,6 +39,7 @@ from services.intake.application.commands import (
     RemedyDefect,
     StopProcessing,
     WithdrawApplication,
+    parse_submission,
 )
 from services.intake.application.intake import Intake
 from services.intake.domain.vocabulary import AsylumTrack, Complexity
@@ -205,7 +206,7 @@ class Simulator:
         application = sample_application(self.rng, procedure, today)
         key = self._next_key()
         application_id = self.intake.submit_application(
-            application, idempotency_key=key, correlation_id=self._correlation(key)
+            parse_submission(application), idempotency_key=key, correlation_id=self._correlation(key)
         )
         self._count(procedure, "inflow")
         self.stats.applications += 1

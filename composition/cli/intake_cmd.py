@@ -60,7 +60,8 @@ def _intake() -> Intake:
 
 def _submit(arguments: argparse.Namespace) -> int:
     application_id = _intake().submit_application(
-        model_values(arguments, commands.SubmitApplication), idempotency_key=arguments.idempotency_key
+        commands.parse_submission(model_values(arguments, commands.SubmitApplication)),
+        idempotency_key=arguments.idempotency_key,
     )
     print(json.dumps({"application_id": str(application_id)}) if arguments.json else application_id)
     return 0

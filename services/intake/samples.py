@@ -18,6 +18,8 @@ from services.intake.application.commands import (
     NotifyDefect,
     PayFee,
     RemedyDefect,
+    SubmitApplication,
+    parse_submission,
 )
 from services.intake.domain.vocabulary import AsylumTrack, Complexity
 
@@ -91,7 +93,7 @@ NATURALISATION_FEE_CENTS = 141_100
 
 
 class IntakeCommands(Protocol):
-    def submit_application(self, data: dict[str, Any]) -> UUID: ...
+    def submit_application(self, command: SubmitApplication) -> UUID: ...
 
     def execute(self, application_id: UUID, command: ApplicationCommand) -> object: ...
 
@@ -105,7 +107,7 @@ def run_sample(intake: IntakeCommands, application: dict[str, Any], *, accept: b
     """
     rng = random.Random(application["applicant_ref"])
     received_on: date = application["received_on"]
-    application_id = intake.submit_application(application)
+    application_id = intake.submit_application(parse_submission(application))
     if application["procedure"] == "naturalisation":
         paid_on = min(today, received_on + timedelta(days=rng.randrange(0, 21)))
         intake.execute(application_id, PayFee(paid_on=paid_on, amount_cents=NATURALISATION_FEE_CENTS))

@@ -10,7 +10,11 @@ from uuid import UUID
 
 from services.decision.application.commands import parse_case_command
 from services.decision.application.decision import Decision
-from services.intake.application.commands import AcceptApplication, parse_application_command
+from services.intake.application.commands import (
+    AcceptApplication,
+    parse_application_command,
+    parse_submission,
+)
 from services.intake.application.intake import Intake
 from tests.factories import NOW
 
@@ -53,7 +57,7 @@ def run_scenarios(intake: Intake, decision: Decision, wait_for_case: WaitForCase
 
 
 def asylum_case(intake: Intake, decision: Decision, wait_for_case: WaitForCase) -> UUID:
-    case_id = intake.submit_application(application("asylum", 1, 50))
+    case_id = intake.submit_application(parse_submission(application("asylum", 1, 50)))
     intake.execute(
         case_id, parse_application_command("classify", {"track": "general", "complexity": "medium"})
     )
@@ -78,7 +82,7 @@ def asylum_case(intake: Intake, decision: Decision, wait_for_case: WaitForCase) 
 
 
 def naturalisation_with_late_fee(intake: Intake, decision: Decision, wait_for_case: WaitForCase) -> UUID:
-    case_id = intake.submit_application(application("naturalisation", 2, 40))
+    case_id = intake.submit_application(parse_submission(application("naturalisation", 2, 40)))
     intake.execute(
         case_id, parse_application_command("pay-fee", {"paid_on": day(20), "amount_cents": 141_100})
     )
@@ -99,7 +103,7 @@ def renewal_with_residence_gap(intake: Intake, decision: Decision, wait_for_case
         previous_permit_ends_on=day(45),
         sponsor_ref="P-00000000000000f3",
     )
-    case_id = intake.submit_application(renewal)
+    case_id = intake.submit_application(parse_submission(renewal))
     intake.execute(case_id, AcceptApplication())
     wait_for_case(case_id)
     decision.execute(
@@ -112,7 +116,9 @@ def renewal_with_residence_gap(intake: Intake, decision: Decision, wait_for_case
 
 
 def objection(intake: Intake, decision: Decision, wait_for_case: WaitForCase) -> tuple[UUID, UUID]:
-    case_id = intake.submit_application(application("family", 4, 80, sponsor_ref="P-00000000000000f4"))
+    case_id = intake.submit_application(
+        parse_submission(application("family", 4, 80, sponsor_ref="P-00000000000000f4"))
+    )
     intake.execute(case_id, AcceptApplication())
     wait_for_case(case_id)
     decision.execute(

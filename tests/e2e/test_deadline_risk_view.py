@@ -12,7 +12,11 @@ from typing import Any
 from composition.embedded import EmbeddedBackbone
 from services.control_tower.projections.case_facts import risk_summary
 from services.decision.application.commands import parse_case_command
-from services.intake.application.commands import AcceptApplication, parse_application_command
+from services.intake.application.commands import (
+    AcceptApplication,
+    parse_application_command,
+    parse_submission,
+)
 from tests.factories import NOW, an_application, clock, embedded_settings
 
 TODAY = NOW.date()  # 2 November 2026
@@ -22,12 +26,14 @@ def accepted(backbone: Any, procedure: str, days_ago: int, ref: int, **extra: An
     received = TODAY - timedelta(days=days_ago)
     channel = "application_centre" if procedure == "asylum" else "online"
     case_id = backbone.intake.submit_application(
-        an_application(
-            procedure=procedure,
-            channel=channel,
-            received_on=received,
-            applicant_ref=f"P-{ref:016x}",
-            **extra,
+        parse_submission(
+            an_application(
+                procedure=procedure,
+                channel=channel,
+                received_on=received,
+                applicant_ref=f"P-{ref:016x}",
+                **extra,
+            )
         )
     )
     if procedure == "asylum":

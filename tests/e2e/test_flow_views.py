@@ -9,7 +9,7 @@ from composition.embedded import EmbeddedBackbone
 from services.control_tower.domain.flow import lead_times, weekly_flow
 from services.decision.application.commands import parse_case_command
 from services.intake.application.commands import AcceptApplication
-from tests.factories import an_application, clock, embedded_settings
+from tests.factories import a_submission, clock, embedded_settings
 
 
 def test_weekly_inflow_and_outflow_and_lead_times(tmp_path: Path) -> None:
@@ -21,7 +21,7 @@ def test_weekly_inflow_and_outflow_and_lead_times(tmp_path: Path) -> None:
         for n in range(2 + week):
             received = time.now().date() - timedelta(days=5)
             case_id = backbone.intake.submit_application(
-                an_application(received_on=received, applicant_ref=f"P-{week:08x}{n:08x}")
+                a_submission(received_on=received, applicant_ref=f"P-{week:08x}{n:08x}")
             )
             backbone.intake.execute(case_id, AcceptApplication())
             cases.append(case_id)

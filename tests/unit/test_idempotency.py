@@ -10,8 +10,17 @@ import pytest
 from backbone.errors import InvalidCommand
 from composition.parts import build_intake
 from services.decision.application.commands import parse_case_command
-from services.intake.application.commands import AcceptApplication, parse_application_command
-from tests.factories import a_decision_with_a_case, an_application, clock, codec, embedded_settings
+from services.intake.application.commands import (
+    AcceptApplication,
+    parse_application_command,
+)
+from tests.factories import (
+    a_decision_with_a_case,
+    a_submission,
+    clock,
+    codec,
+    embedded_settings,
+)
 
 
 @pytest.fixture
@@ -20,16 +29,16 @@ def intake(tmp_path: Path) -> Any:
 
 
 def test_a_repeated_submission_returns_the_first_id_and_records_nothing(intake: Any) -> None:
-    first = intake.submit_application(an_application(), idempotency_key="req-1")
-    again = intake.submit_application(an_application(), idempotency_key="req-1")
+    first = intake.submit_application(a_submission(), idempotency_key="req-1")
+    again = intake.submit_application(a_submission(), idempotency_key="req-1")
     assert first == again
     assert intake.recorder.max_notification_id() == 1
 
 
 def test_a_key_reused_for_another_request_is_refused(intake: Any) -> None:
-    intake.submit_application(an_application(), idempotency_key="req-1")
+    intake.submit_application(a_submission(), idempotency_key="req-1")
     with pytest.raises(InvalidCommand) as caught:
-        intake.submit_application(an_application(nationality="ERI"), idempotency_key="req-1")
+        intake.submit_application(a_submission(nationality="ERI"), idempotency_key="req-1")
     assert [(p.field, p.rule) for p in caught.value.problems] == [
         ("idempotency_key", "reused_for_another_request")
     ]
@@ -37,7 +46,7 @@ def test_a_key_reused_for_another_request_is_refused(intake: Any) -> None:
 
 
 def test_repeated_changes_and_acceptances_record_once(intake: Any) -> None:
-    application_id = intake.submit_application(an_application(procedure="naturalisation"))
+    application_id = intake.submit_application(a_submission(procedure="naturalisation"))
     for _ in range(2):
         intake.execute(
             application_id,

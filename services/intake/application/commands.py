@@ -11,7 +11,7 @@ from typing import Any
 from pydantic import Field, field_validator
 
 from backbone.errors import FieldProblem
-from backbone.validation import Command, parse_action
+from backbone.validation import Command, parse_action, parse_command
 from ind.procedures import Procedure
 from services.intake.domain.personal_data import PersonalData
 from services.intake.domain.vocabulary import (
@@ -174,3 +174,8 @@ COMMANDS: dict[str, type[ApplicationCommand]] = {
 def parse_application_command(action: str, fields: Mapping[str, Any]) -> ApplicationCommand:
     """The command an action and its fields make; an ``InvalidCommand`` names each field and rule broken."""
     return parse_action(COMMANDS, action, fields)
+
+
+def parse_submission(fields: Mapping[str, Any]) -> SubmitApplication:
+    """The application its fields make; an ``InvalidCommand`` names each field and rule broken."""
+    return parse_command(SubmitApplication, fields)

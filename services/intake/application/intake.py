@@ -6,8 +6,6 @@ decides (a ``DomainRuleViolation`` says why not); either way nothing is recorded
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
 from uuid import UUID, uuid4
 
 import structlog
@@ -16,7 +14,7 @@ from backbone.errors import InvalidCommand
 from backbone.events import Cause
 from backbone.logs import case_context
 from backbone.service import CaseService, id_for_key, request_fingerprint
-from backbone.validation import parse_command, refuse_future_days
+from backbone.validation import refuse_future_days
 from services.intake.adapters.personal_data_vault import PersonalDataVault
 from services.intake.application.commands import ApplicationCommand, SubmitApplication
 from services.intake.application.handlers import COMMAND_HANDLERS
@@ -24,7 +22,6 @@ from services.intake.domain.application import Application
 from services.intake.domain.personal_data import PersonalData
 
 log = structlog.get_logger("intake")
-Input = Mapping[str, Any]
 
 
 class Intake(CaseService):
@@ -47,12 +44,11 @@ class Intake(CaseService):
 
     def submit_application(
         self,
-        data: Input | SubmitApplication,
+        command: SubmitApplication,
         *,
         correlation_id: str | None = None,
         idempotency_key: str | None = None,
     ) -> UUID:
-        command = data if isinstance(data, SubmitApplication) else parse_command(SubmitApplication, data)
         now = self.clock.now()
         refuse_future_days(command, now.date())
         if problems := command.problems():
