@@ -64,3 +64,12 @@ class InvalidCommand(BackboneError):
 
 class DomainRuleViolation(BackboneError):
     """A command is well formed but the aggregate's current state forbids it."""
+
+
+class NotFound(BackboneError):
+    """A command or query named an application or a case that does not exist."""
+
+    def __init__(self, kind: str, identifier: object) -> None:
+        self.kind = kind
+        self.identifier = str(identifier)
+        super().__init__(f"no {kind} {identifier}")

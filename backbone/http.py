@@ -6,12 +6,11 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from eventsourcing.application import AggregateNotFoundError
 from fastapi import FastAPI, Header, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
-from backbone.errors import DomainRuleViolation, FieldProblem, InvalidCommand
+from backbone.errors import DomainRuleViolation, FieldProblem, InvalidCommand, NotFound
 
 IdempotencyKey = Annotated[
     str | None,
@@ -35,11 +34,9 @@ def install_error_handlers(app: FastAPI) -> None:
         status = getattr(error, "http_status", 409)
         return JSONResponse(status_code=status, content={"error": "rule_violation", "message": str(error)})
 
-    @app.exception_handler(AggregateNotFoundError)
-    async def _not_found(_: Request, error: AggregateNotFoundError) -> JSONResponse:
-        return JSONResponse(
-            status_code=404, content={"error": "not_found", "message": f"no such id: {error}"}
-        )
+    @app.exception_handler(NotFound)
+    async def _not_found(_: Request, error: NotFound) -> JSONResponse:
+        return JSONResponse(status_code=404, content={"error": "not_found", "message": str(error)})
 
 
 def _problem(item: dict[str, Any]) -> FieldProblem:

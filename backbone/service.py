@@ -26,14 +26,14 @@ from dataclasses import dataclass, field
 from typing import Any
 from uuid import UUID, uuid5
 
-from eventsourcing.application import Application, ProcessingEvent
+from eventsourcing.application import AggregateNotFoundError, Application, ProcessingEvent
 from eventsourcing.persistence import IntegrityError, Mapper, ProcessRecorder, Tracking
 from eventsourcing.utils import EnvType
 from pydantic import BaseModel
 
 from backbone.clock import Clock
 from backbone.codec import AvroCodec
-from backbone.errors import BackboneError, FieldProblem, InvalidCommand
+from backbone.errors import BackboneError, FieldProblem, InvalidCommand, NotFound
 from backbone.event_mapper import AvroEventMapper
 from backbone.recorders import REQUEST_KEYS
 
@@ -93,6 +93,8 @@ class Batch:
 
 
 class CaseService(Application[UUID]):
+    aggregate_kind = "case"  # what an unknown id is said not to be: "no case <id>"
+
     def __init__(self, *, env: EnvType, codec: AvroCodec, clock: Clock) -> None:
         self.codec = codec
         self.clock = clock
@@ -165,10 +167,16 @@ class CaseService(Application[UUID]):
         # Taken out while in use: a batch that fails does not put it back, so nothing half-changed stays.
         aggregate = self._kept.pop(aggregate_id, None) if self._kept is not None else None
         if aggregate is None or batch is None:
-            aggregate = self.repository.get(aggregate_id, projector_func=_project)
+            aggregate = self._stored(aggregate_id)
         if batch is not None:
             batch.aggregates[aggregate_id] = aggregate
         return aggregate
+
+    def _stored(self, aggregate_id: UUID) -> Any:
+        try:
+            return self.repository.get(aggregate_id, projector_func=_project)
+        except AggregateNotFoundError as error:
+            raise NotFound(self.aggregate_kind, aggregate_id) from error
 
     def construct_mapper(self) -> Mapper[UUID]:
         return AvroEventMapper(self.codec)

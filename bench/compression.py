@@ -28,9 +28,9 @@ from backbone.kafka_clients import make_admin, make_producer
 from backbone.logs import configure_logging
 from backbone.settings import Settings
 from backbone.topics import TopicSpec, ensure_topics, log_bytes
-from services.topics import topic_of
+from services.topics import PRODUCERS, topic_of
 
-SERVICES = ("intake", "decision")
+SERVICES = PRODUCERS
 Record = tuple[int, bytes | None, bytes | None, list[tuple[str, bytes]]]
 
 

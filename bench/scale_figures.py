@@ -36,9 +36,9 @@ from backbone.topics import log_bytes
 from composition.cli.progress import ProgressBar
 from services.audit.verify import verify
 from services.control_tower.rebuild import rebuild_views
-from services.topics import topic_of
+from services.topics import PRODUCERS, topic_of
 
-SERVICES = ("intake", "decision")
+SERVICES = PRODUCERS
 
 
 def main() -> None:

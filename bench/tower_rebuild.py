@@ -28,7 +28,8 @@ from bench.tower_history import fill_topics
 from composition.parts import build_tower_consumers
 from services.control_tower.adapters.live_views import build_workload_store
 from services.control_tower.adapters.workload_store import PostgresWorkloadStore, SQLiteWorkloadStore
-from services.control_tower.rebuild import fewer_collections, rebuild_views
+from services.control_tower.rebuild import rebuild_views
+from services.control_tower.rebuild_share import fewer_collections
 from services.topics import declared_topics
 
 

@@ -12,10 +12,8 @@ from datetime import date, timedelta
 from typing import Any
 from uuid import UUID
 
-from eventsourcing.application import AggregateNotFoundError
-
 from backbone.clock import ManualClock
-from backbone.errors import DomainRuleViolation
+from backbone.errors import DomainRuleViolation, NotFound
 from services.decision.application.commands import parse_case_command
 from services.decision.application.decision import Decision
 from services.intake.application.intake import Intake
@@ -72,7 +70,7 @@ def _work_the_cases(decision: Decision, stats: HistoryStats, rng: random.Random,
     for case_id in stats.open_cases:
         try:
             case = decision.get_case(case_id)
-        except AggregateNotFoundError:  # not accepted: it stays in intake
+        except NotFound:  # not accepted: it stays in intake
             still_open.append(case_id)
             continue
         if _step(decision, case, rng, today, stats):

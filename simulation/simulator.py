@@ -24,10 +24,9 @@ from typing import Any
 from uuid import UUID, uuid5
 
 import structlog
-from eventsourcing.application import AggregateNotFoundError
 
 from backbone.clock import ManualClock
-from backbone.errors import DomainRuleViolation
+from backbone.errors import DomainRuleViolation, NotFound
 from services.decision.application.commands import parse_case_command
 from services.decision.application.decision import Decision
 from services.intake.application.commands import (
@@ -311,7 +310,7 @@ class Simulator:
                 correlation_id=self._correlation(key),
                 idempotency_key=key,  # a week done again after a crash is answered from the record
             )
-        except (DomainRuleViolation, AggregateNotFoundError) as refusal:
+        except (DomainRuleViolation, NotFound) as refusal:
             self._refused("decision", action, case.case_id, refusal)
             return
         self.stats.commands += 1

@@ -8,7 +8,7 @@ verify    every case's history whole and unaltered: each stored event decodes un
 case      one case's recorded history replayed from the stores, intake's and decision's: each event
           with its version, type, times, correlation and causation ids and its fields, each checked
           as verify checks it, and the case's digest chain per store. ``--json`` for machines. Exit
-          code 0 when the history checks, 1 when it does not or the case has no events.
+          code 0 when the history checks, 1 when it does not, 6 when the case has no events.
 export    every recorded event as a process-mining event log, CSV: case_id, activity, timestamp
           (occurred), recorded_at, service, version, event_type, correlation_id, causation_id. One
           trace per case from submission to decision; only the events' metadata (pseudonymous ids,
@@ -27,8 +27,11 @@ from pathlib import Path
 from typing import Any
 from uuid import UUID
 
+from backbone.errors import NotFound
 from backbone.logs import configure_logging
 from backbone.settings import Settings
+from composition.cli.exit_codes import ExitCode
+from composition.cli.failures import UsageError
 from composition.cli.progress import ProgressBar
 from composition.system import System
 from services.audit.export import export_event_log
@@ -74,7 +77,7 @@ def _verify(arguments: argparse.Namespace) -> int:
     settings = _settings()
     report = verify(settings, System(settings).codec, ProgressBar)
     print(json.dumps(report.as_json(), indent=2) if arguments.json else summary(report))
-    return 0 if report.verified else 1
+    return ExitCode.OK if report.verified else ExitCode.PROBLEMS_FOUND
 
 
 def _case_id(text: str) -> UUID:
@@ -88,10 +91,9 @@ def _case(arguments: argparse.Namespace) -> int:
     settings = _settings()
     history = replay_case(settings, System(settings).codec, arguments.case_id)
     if not history.events and history.verified:
-        print(f"backbone audit case: no events are recorded for case {arguments.case_id}", file=sys.stderr)
-        return 1
+        raise NotFound("case", arguments.case_id)
     print(json.dumps(history.as_json(), indent=2) if arguments.json else case_text(history))
-    return 0 if history.verified else 1
+    return ExitCode.OK if history.verified else ExitCode.PROBLEMS_FOUND
 
 
 def case_text(history: CaseHistory) -> str:
@@ -107,7 +109,7 @@ def case_text(history: CaseHistory) -> str:
 
 def _export(arguments: argparse.Namespace) -> int:
     if arguments.json and arguments.out is None:
-        raise SystemExit("backbone audit export: --json needs --out (the CSV goes to standard output)")
+        raise UsageError("audit export: --json needs --out (the CSV goes to standard output)")
     settings = _settings()
     if arguments.out is None:
         export_event_log(settings, sys.stdout, ProgressBar)

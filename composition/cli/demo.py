@@ -17,7 +17,6 @@ from typing import Any
 
 from backbone.logs import configure_logging
 from backbone.settings import Settings
-from composition.cli.render import workload_json, workload_table
 from composition.cli.serve_cmd import serve
 from composition.cli.simulate_cmd import (
     add_plan_arguments,
@@ -27,6 +26,7 @@ from composition.cli.simulate_cmd import (
     summary_table,
 )
 from composition.simulated import EmbeddedServices
+from services.control_tower.adapters.terminal.workload_table import workload_json, workload_table
 
 DEMO_SCALE = 0.012  # about 2,300 applications a year: under a minute on 2 cores
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
-from typing import Literal, get_args, get_origin
+from importlib.metadata import PackageNotFoundError, version
+from typing import Literal, NoReturn, get_args, get_origin
 
 from pydantic import SecretStr
 
-from backbone.errors import BackboneError
 from backbone.settings import Settings
 from composition.cli import (
     audit_cmd,
@@ -24,6 +24,10 @@ from composition.cli import (
     topics_cmd,
     tower_cmd,
 )
+from composition.cli.exit_codes import exit_codes_help
+from composition.cli.failures import UsageError, failure_of, report
+
+PACKAGE = "ind-case-backbone"
 
 DESCRIPTION = """\
 The event-sourced case backbone of the IND: intake receives applications, decision runs cases to a
@@ -53,12 +57,29 @@ def settings_help() -> str:
     return "\n".join(lines)
 
 
+class Parser(argparse.ArgumentParser):
+    """argparse's parser, whose errors are raised (as ``UsageError``) for ``main`` to report, so that
+    a command given ``--json`` gets its usage error as JSON too. Its subcommands' parsers are Parsers."""
+
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(message, usage=self.format_usage(), prog=self.prog)
+
+
+def package_version() -> str:
+    try:
+        return version(PACKAGE)
+    except PackageNotFoundError:  # run from a source tree that was never installed
+        return "unknown"
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="backbone",
         description=DESCRIPTION + settings_help(),
+        epilog=exit_codes_help(),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {package_version()}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for module in (
         demo,
@@ -78,15 +99,17 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    arguments = parser.parse_args(argv)
+    """Run one command; its errors end here, each with its exit code (``exit_codes.py``)."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    as_json = "--json" in argv  # until the arguments are parsed, the best there is
     try:
+        arguments = build_parser().parse_args(argv)
+        as_json = bool(getattr(arguments, "json", False))
         result: int = arguments.handler(arguments)
-    except BackboneError as error:
-        print(f"backbone: {error}", file=sys.stderr)
-        return 2
-    except KeyboardInterrupt:
-        return 130
+    except (Exception, KeyboardInterrupt) as error:
+        failure = failure_of(error)
+        report(failure, error, as_json=as_json)
+        return int(failure.exit_code)
     return result
 
 

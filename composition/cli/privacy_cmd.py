@@ -25,6 +25,7 @@ def register(commands: Any) -> None:
     forget.set_defaults(handler=_forget)
     show = actions.add_parser("show", help="print the personal data given with an application (JSON)")
     show.add_argument("application_id", type=UUID)
+    show.add_argument("--json", action="store_true", help="errors as JSON too (the data always is)")
     show.set_defaults(handler=_show)
 
 
@@ -42,6 +43,9 @@ def _forget(arguments: argparse.Namespace) -> int:
 
 
 def _show(arguments: argparse.Namespace) -> int:
-    data = _intake().personal_data(arguments.application_id)
+    intake = _intake()
+    data = intake.personal_data(arguments.application_id)
+    if data is None:
+        intake.get_application(arguments.application_id)  # none given, or no such application at all
     print(json.dumps(data.model_dump(mode="json") if data else None))
     return 0

@@ -24,6 +24,7 @@ from backbone.feeds.kafka_topics import KafkaTopicsFeed
 from backbone.kafka_clients import make_producer
 from backbone.logs import configure_logging
 from backbone.outbox import OutboxRelay
+from composition.cli.exit_codes import ExitCode
 from composition.system import System
 
 log = structlog.get_logger("backbone.run")
@@ -71,7 +72,7 @@ def _run(arguments: argparse.Namespace) -> int:
     except Exception:
         # Nothing is lost: positions were recorded with the effects. A supervisor restarts us.
         log.exception("service_failed")
-        return 1
+        return ExitCode.UNAVAILABLE
     finally:
         system.close()
     log.info("service_stopped")

@@ -41,6 +41,8 @@ from backbone.errors import BackboneError
 from backbone.logs import configure_logging
 from backbone.runtime import runtime_for
 from backbone.settings import Settings
+from composition.cli.exit_codes import ExitCode
+from composition.cli.failures import UsageError
 from composition.cli.progress import ProgressBar
 from composition.simulated import SimulatedServices, simulated_services
 from ind.planning import CapacityChange
@@ -157,7 +159,7 @@ def plan_from(arguments: argparse.Namespace, starts_on: date) -> SimulationPlan:
             ),
         )
     except ValueError as error:
-        raise SystemExit(f"backbone: {error}") from error
+        raise UsageError(str(error)) from error
 
 
 def run_simulation(
@@ -278,8 +280,8 @@ def _simulate(arguments: argparse.Namespace) -> int:
             one_command_per_transaction=arguments.one_command_per_transaction,
             stop=stop.is_set,
         )
-    except (CheckpointError, ValueError) as error:
-        raise SystemExit(f"backbone: {error}") from error
+    except ValueError as error:
+        raise UsageError(str(error)) from error
     services.close()
     print(json.dumps(run.as_json(), indent=2) if arguments.json else summary_table(run, plan))
     if run.stats.weeks < plan.weeks:
@@ -288,5 +290,5 @@ def _simulate(arguments: argparse.Namespace) -> int:
             f"{checkpoint}: `backbone simulate --resume` goes on",
             file=sys.stderr,
         )
-        return 3
-    return 0
+        return ExitCode.STOPPED
+    return ExitCode.OK

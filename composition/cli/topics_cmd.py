@@ -9,6 +9,7 @@ from typing import Any
 from backbone.kafka_clients import make_admin
 from backbone.settings import Settings
 from backbone.topics import ensure_topics
+from composition.cli.exit_codes import ExitCode
 from services.topics import declared_topics
 
 
@@ -43,7 +44,7 @@ def _create(arguments: argparse.Namespace) -> int:
     else:
         for r in reports:
             print(f"{r.name}: {r.action}, {r.partitions} partitions {r.detail}".rstrip())
-    return 1 if any(r.action == "mismatch" for r in reports) else 0
+    return ExitCode.PROBLEMS_FOUND if any(r.action == "mismatch" for r in reports) else ExitCode.OK
 
 
 def _list(arguments: argparse.Namespace) -> int:

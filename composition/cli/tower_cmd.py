@@ -13,13 +13,15 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from backbone.clock import SystemClock
+from backbone.errors import NotFound
 from backbone.logs import configure_logging
 from backbone.settings import Settings
-from composition.cli import tower_text
+from composition.cli.failures import UsageError
 from composition.cli.progress import ProgressBar
-from composition.cli.render import workload_json, workload_table
 from composition.opened import open_backbone
 from composition.system import System
+from services.control_tower.adapters.terminal import views_text
+from services.control_tower.adapters.terminal.workload_table import workload_json, workload_table
 from services.control_tower.application import flow_views, views
 from services.control_tower.application.whatif_view import ScenarioError, parse_scenario, whatif_view
 from services.control_tower.rebuild import rebuild_views
@@ -73,73 +75,80 @@ def _today(arguments: argparse.Namespace) -> date:
     return arguments.today or SystemClock().now().date()
 
 
+def _case(store: Any, arguments: argparse.Namespace) -> dict[str, Any]:
+    found = views.case_view(store, arguments.case_id, _today(arguments))
+    if found is None:
+        raise NotFound("case", arguments.case_id)
+    return found
+
+
 VIEWS: dict[str, View] = {
     "risk": View(
         "open cases against their statutory deadlines; notices of default; penalty exposure",
         lambda store, a: views.deadline_risk_view(store, _today(a), a.procedure, team=a.team),
-        tower_text.risk_text,
+        views_text.risk_text,
         ("today", "procedure", "team"),
         RISK_HELP,
     ),
     "teams": View(
         "open cases by procedure, team (or --by target_group) and stage",
         lambda store, a: views.workload_view(store, a.procedure, team=a.team, group_by=a.by),
-        tower_text.teams_text,
+        views_text.teams_text,
         ("procedure", "team", "by"),
     ),
     "wip": View(
         "work in progress over time: cases received and not yet decided, at the end of each week",
         lambda store, a: flow_views.wip_view(store, _today(a), a.weeks, a.procedure, team=a.team),
-        tower_text.wip_text,
+        views_text.wip_text,
         ("today", "weeks", "procedure", "team"),
     ),
     "throughput": View(
         "inflow (accepted) and outflow (decided) per ISO week and procedure; 4-week rates",
         lambda store, a: flow_views.throughput_view(store, _today(a), a.weeks, a.procedure, team=a.team),
-        tower_text.throughput_text,
+        views_text.throughput_text,
         ("today", "weeks", "procedure", "team"),
     ),
     "lead-times": View(
         "received -> decided in days: p50 / p90 / p95 per procedure and track",
         lambda store, a: flow_views.lead_times_view(store, a.procedure, team=a.team),
-        tower_text.lead_times_text,
+        views_text.lead_times_text,
         ("procedure", "team"),
     ),
     "stage-times": View(
         "time spent in each stage: completed visits and their mean length in days",
         lambda store, a: flow_views.stage_times_view(store, a.procedure),
-        tower_text.stage_times_text,
+        views_text.stage_times_text,
         ("procedure",),
     ),
     "forecast": View(
         "accepted applications for the next 12 weeks (seasonal), its held-out error, the backlog ahead",
         lambda store, a: flow_views.forecast_view(store, _today(a), a.procedure),
-        tower_text.forecast_text,
+        views_text.forecast_text,
         ("today", "procedure"),
         FORECAST_HELP,
     ),
     "aging": View(
         "open cases by age band; the longest waiting; waiting on the applicant",
         lambda store, a: views.aging_view(store, _today(a), a.procedure, team=a.team),
-        tower_text.aging_text,
+        views_text.aging_text,
         ("today", "procedure", "team"),
     ),
     "issuance": View(
         "residence documents ready and waiting, per channel, with their age",
         lambda store, a: views.issuance_view(store, _today(a), a.procedure, team=a.team),
-        tower_text.issuance_text,
+        views_text.issuance_text,
         ("today", "procedure", "team"),
     ),
     "case": View(
         "one case as the tower knows it: stage, team, statutory clock and timeline",
-        lambda store, a: views.case_view(store, a.case_id, _today(a)),
-        tower_text.case_text,
+        _case,
+        views_text.case_text,
         ("today", "case_id"),
     ),
     "freshness": View(
         "per feed: how far the tower is behind (events and seconds)",
         lambda store, a: views.freshness_view(store, datetime.now(UTC)),
-        tower_text.freshness_text,
+        views_text.freshness_text,
     ),
 }
 
@@ -263,8 +272,8 @@ def _whatif(arguments: argparse.Namespace) -> int:
             procedure=arguments.procedure,
         )
     except ScenarioError as error:
-        raise SystemExit(f"backbone tower whatif: {error}") from error
-    print(json.dumps(document, indent=2) if arguments.json else tower_text.whatif_text(document))
+        raise UsageError(f"tower whatif: {error}") from error
+    print(json.dumps(document, indent=2) if arguments.json else views_text.whatif_text(document))
     return 0
 
 

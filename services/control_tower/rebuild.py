@@ -15,32 +15,25 @@ generation's positions: what arrived after the rebuild started is applied by the
 
 from __future__ import annotations
 
-import gc
 import time
-from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
-from contextlib import closing, contextmanager
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass
-from multiprocessing import get_context
 from typing import Any
 
 from backbone.codec import AvroCodec
 from backbone.feeds.base import FeedItem, log_stream
-from backbone.feeds.kafka_ranges import PartitionRange, partition_ranges, read_ranges
+from backbone.feeds.kafka_ranges import partition_ranges, read_ranges
 from backbone.feeds.notification_log import NotificationLogFeed
 from backbone.runtime import runtime_for
-from backbone.schemas import SchemaCatalog
 from backbone.settings import Settings
 from backbone.stores import upstream_recorder
 from services.control_tower.adapters.generations import ViewGenerations
 from services.control_tower.adapters.live_views import SERVICE, build_workload_store
-from services.control_tower.projections.view_fold import ViewFold
+from services.control_tower.adapters.rebuild_workers import share_among_workers
+from services.control_tower.rebuild_share import Progress, ShareReport, fold_and_load
 from services.topics import PRODUCERS, topic_of
 
-Progress = Callable[[int, int], None]
-TIMELINE_CHUNK = 20_000  # timeline rows written while the fold goes on
 LOG_PAGE = 5_000  # notifications read from a log at a time
-REBUILD_GC_THRESHOLDS = (50_000, 20, 100)  # see fewer_collections
 
 
 @dataclass(frozen=True)
@@ -59,12 +52,6 @@ class RebuildReport:
 
     def as_json(self) -> dict[str, Any]:
         return {**asdict(self), "events_per_second": round(self.events_per_second, 1)}
-
-
-@dataclass(frozen=True)
-class ShareReport:
-    read: int
-    folded: int
 
 
 def rebuild_views(
@@ -131,7 +118,7 @@ def load_logs(
                     break
 
     streams = [log_stream(upstream) for upstream in PRODUCERS]
-    return _fold_and_load(settings, generation, streams, batches(), total, progress)
+    return fold_and_load(settings, generation, streams, batches(), total, progress)
 
 
 def _load_partitions(
@@ -143,145 +130,5 @@ def _load_partitions(
         streams = [r.stream for r in ranges]
         batches = read_ranges(settings, codec, ranges, client_id=f"{SERVICE}-rebuild")
         total = sum(r.size for r in ranges)
-        return [_fold_and_load(settings, generation, streams, batches, total, progress)]
-    units = partition_units(ranges)
-    workers = min(workers, len(units))  # no more processes than units
-    total = sum(r.size for r in ranges)
-    context = get_context("spawn")  # no fork of a process that holds Kafka and database connections
-    shared = _Shared(context.Value("i", 0), context.Array("q", len(units), lock=False))
-
-    def report() -> None:
-        if progress is not None:
-            progress(min(total, sum(shared.read)), total)
-
-    environment = settings.as_environment()
-    with ProcessPoolExecutor(
-        workers - 1, mp_context=context, initializer=_share_state, initargs=(shared,)
-    ) as pool:  # worker processes take units as they come; this process takes them meanwhile
-        futures = [pool.submit(take_units, environment, generation, units) for _ in range(workers - 1)]
-        reports = _take_units(settings, codec, generation, units, shared, report)
-        while not all(future.done() for future in futures):
-            report()
-            time.sleep(0.2)
-        for future in futures:
-            reports += future.result()  # a worker's error is raised here
-    if progress is not None:
-        progress(total, total)
-    return reports
-
-
-def partition_units(ranges: list[PartitionRange]) -> list[list[PartitionRange]]:
-    """The rebuild's units of work: per partition number, that partition of every topic (a case's events
-    are all in partition n of each topic), the largest first so the last units taken are small."""
-    counts = {r.topic: 0 for r in ranges}
-    for r in ranges:
-        counts[r.topic] += 1
-    if len(set(counts.values())) > 1:
-        raise ValueError(
-            f"the topics have different partition counts ({counts}): a case's events would be in "
-            "different partition numbers, so the partitions cannot be shared between workers"
-        )
-    sizes: dict[int, int] = {}
-    for r in ranges:
-        sizes[r.partition] = sizes.get(r.partition, 0) + r.size
-    order = sorted(sizes, key=lambda p: (-sizes[p], p))
-    return [[r for r in ranges if r.partition == number] for number in order]
-
-
-@dataclass(frozen=True)
-class _Shared:
-    """Between a rebuild's processes: the next unit to take, and the events read of each unit."""
-
-    next_unit: Any  # multiprocessing Value("i")
-    read: Any  # multiprocessing Array("q"), one per unit
-
-
-_shared: _Shared | None = None
-
-
-def _share_state(shared: _Shared) -> None:
-    global _shared
-    _shared = shared
-
-
-def take_units(
-    environment: dict[str, str], generation: int, units: list[list[PartitionRange]]
-) -> list[ShareReport]:
-    """A worker process: units (all topics' partition n) into ``generation`` until none is left."""
-    if _shared is None:
-        raise RuntimeError("take_units runs in a rebuild's worker process")
-    settings = Settings.from_env(SERVICE, environment)
-    return _take_units(settings, AvroCodec(SchemaCatalog.load()), generation, units, _shared, None)
-
-
-def _take_units(
-    settings: Settings,
-    codec: AvroCodec,
-    generation: int,
-    units: list[list[PartitionRange]],
-    shared: _Shared,
-    report: Callable[[], None] | None,
-) -> list[ShareReport]:
-    """Take the next unit nobody has taken, fold and load it, and again: a process that starts late or
-    runs slow takes fewer, so all finish at about the same time."""
-    reports: list[ShareReport] = []
-    while True:
-        with shared.next_unit.get_lock():
-            number = shared.next_unit.value
-            shared.next_unit.value += 1
-        if number >= len(units):
-            return reports
-        unit = units[number]
-
-        def progress(reached: int, _total: int, number: int = number) -> None:
-            shared.read[number] = reached
-            if report is not None:
-                report()
-
-        batches = read_ranges(settings, codec, unit, client_id=f"{SERVICE}-rebuild-p{unit[0].partition}")
-        streams = [r.stream for r in unit]
-        size = sum(r.size for r in unit)
-        reports.append(_fold_and_load(settings, generation, streams, batches, size, progress))
-
-
-@contextmanager
-def fewer_collections() -> Iterator[None]:
-    """Python's cyclic garbage collector, run less often while a fold builds up its rows.
-
-    A fold allocates a few dozen objects per event (decoded records, datetimes, rows) and keeps most of
-    them; with the default thresholds the collector ran every 700 allocations and rescanned the growing
-    rows, about a fifth of the rebuild's time. Reference counting still frees everything at once; only
-    the search for cycles waits longer. The thresholds are restored afterwards.
-    """
-    before = gc.get_threshold()
-    gc.set_threshold(*REBUILD_GC_THRESHOLDS)
-    try:
-        yield
-    finally:
-        gc.set_threshold(*before)
-
-
-def _fold_and_load(
-    settings: Settings,
-    generation: int,
-    streams: list[str],
-    batches: Iterable[list[FeedItem]],
-    total: int,
-    progress: Progress | None,
-) -> ShareReport:
-    store = build_workload_store(settings, generation)
-    fold = ViewFold()
-    read = 0
-    with closing(store.datastore), fewer_collections(), store.bulk_load(streams) as load:
-        if progress is not None:
-            progress(0, total)
-        for items in batches:
-            fold.add(items)
-            read += len(items)
-            if fold.timeline_pending >= TIMELINE_CHUNK:
-                load.timeline(fold.take_timeline())
-            if progress is not None:
-                progress(min(read, total), total)
-        load.timeline(fold.take_timeline())
-        load.finish(fold.rows())
-    return ShareReport(read=read, folded=fold.folded)
+        return [fold_and_load(settings, generation, streams, batches, total, progress)]
+    return share_among_workers(settings, codec, generation, ranges, workers, progress)

@@ -15,8 +15,8 @@ from pathlib import Path
 from uuid import UUID
 
 import pytest
-from eventsourcing.application import AggregateNotFoundError
 
+from backbone.errors import NotFound
 from backbone.settings import Settings
 from composition.parts import build_decision, build_intake
 from services.control_tower.adapters.live_views import build_workload_store
@@ -120,7 +120,7 @@ def test_four_scripted_cases_end_in_the_right_stages_through_kafka(distributed: 
             try:
                 decision.get_case(case_id)
                 return
-            except AggregateNotFoundError:
+            except NotFound:
                 assert time.monotonic() < deadline, f"decision never opened case {case_id}"
                 time.sleep(0.1)
 

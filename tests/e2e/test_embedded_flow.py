@@ -95,7 +95,7 @@ def test_submitting_bad_input_from_the_command_line_names_the_field(tmp_path: Pa
         check=False,
         env={"BACKBONE_DATA_DIR": str(tmp_path), "PATH": "/usr/bin:/bin"},
     )
-    assert result.returncode == 2
+    assert result.returncode == 4  # an invalid command
     assert "applicant_ref: Field required [missing]" in result.stderr
     assert "nothing recorded" in result.stderr
 

@@ -88,6 +88,6 @@ def test_an_unknown_case_and_a_malformed_id_get_clear_errors(simulated_ind: Path
     settings = embedded_settings(copy_of(simulated_ind, tmp_path))
     unknown = uuid4()
     done = _audit_case(settings, str(unknown))
-    assert done.returncode == 1 and f"no events are recorded for case {unknown}" in done.stderr
+    assert done.returncode == 6 and done.stderr.strip() == f"backbone: no case {unknown}"
     malformed = _audit_case(settings, "not-a-case")
     assert malformed.returncode == 2 and "case_id: 'not-a-case' is not a UUID" in malformed.stderr

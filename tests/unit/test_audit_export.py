@@ -120,5 +120,5 @@ def test_an_export_that_fails_leaves_no_file(simulated_ind: Path, tmp_path: Path
     out = tmp_path / "event-log.csv"
     command = [sys.executable, "-m", "composition.cli.main", "audit", "export", "--out", str(out)]
     done = subprocess.run(command, env=environment, capture_output=True, text=True, check=False)
-    assert done.returncode == 2 and "does not decode" in done.stderr
+    assert done.returncode == 7 and "does not decode" in done.stderr
     assert list(tmp_path.iterdir()) == [tmp_path / "stores"]  # neither the log nor its .partial

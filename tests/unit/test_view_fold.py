@@ -18,10 +18,10 @@ from backbone.feeds.notification_log import NotificationLogFeed
 from backbone.stores import build_view
 from composition.parts import build_decision, build_decision_consumer, build_intake
 from services.control_tower.adapters.bulk_load import GenerationNotEmptyError
+from services.control_tower.adapters.rebuild_workers import partition_units
 from services.control_tower.adapters.workload_store import PostgresWorkloadStore, SQLiteWorkloadStore
 from services.control_tower.projections.view_fold import ViewFold
 from services.control_tower.projections.workload import WorkloadProjection
-from services.control_tower.rebuild import partition_units
 from simulation.history import generate_history
 from tests.factories import codec, embedded_settings
 

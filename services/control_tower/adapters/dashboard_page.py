@@ -16,6 +16,7 @@ SCRIPTS = [
     "dashboard.js",
     "api.js",
     "charts.js",
+    "numbers.js",
     "vocabulary.js",
     "panels_flow.js",
     "panels_work.js",

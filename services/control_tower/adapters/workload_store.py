@@ -1,5 +1,6 @@
 """The control tower's views in SQLite (embedded) or PostgreSQL (distributed): how each database names
-the tables, and their schema version; the tables and what is done with them are in ``tower_tables.py``.
+the tables, and their schema version. The tables are written in ``tower_writes.py`` and read in
+``tower_queries.py``.
 
 Rows and the tracking position are written in one transaction of the view's own database.
 """
@@ -13,11 +14,12 @@ from eventsourcing.sqlite import SQLiteDatastore, SQLiteTrackingRecorder
 from psycopg.sql import SQL, Identifier
 
 from backbone.sql_dialect import POSTGRES, SQLITE
-from services.control_tower.adapters.tower_tables import TowerTables
+from services.control_tower.adapters.tower_queries import TowerQueries
+from services.control_tower.adapters.tower_writes import TowerWrites
 
 # Bump when the tower's tables change: a store finding another version drops its tables and its
 # positions, and the consumers rebuild every view from the beginning of the streams.
-VIEW_SCHEMA_VERSION = 6
+VIEW_SCHEMA_VERSION = 7  # 7: objection cases have their received and accepted days
 
 
 def _reset_if_outdated(cursor: Any, tables: list[str], p: str, tracking: str) -> bool:
@@ -36,7 +38,7 @@ def _reset_if_outdated(cursor: Any, tables: list[str], p: str, tracking: str) ->
     return True
 
 
-class SQLiteWorkloadStore(TowerTables, SQLiteTrackingRecorder):
+class SQLiteWorkloadStore(TowerWrites, TowerQueries, SQLiteTrackingRecorder):
     dialect = SQLITE
 
     def __init__(self, datastore: SQLiteDatastore, **kwargs: Any) -> None:
@@ -51,7 +53,7 @@ class SQLiteWorkloadStore(TowerTables, SQLiteTrackingRecorder):
             super().create_table()
 
 
-class PostgresWorkloadStore(TowerTables, PostgresTrackingRecorder):
+class PostgresWorkloadStore(TowerWrites, TowerQueries, PostgresTrackingRecorder):
     dialect = POSTGRES
 
     def __init__(self, datastore: PostgresDatastore, **kwargs: Any) -> None:

@@ -3,11 +3,17 @@ stage, work in progress over time, and the forecast with the backlog ahead."""
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from datetime import date, timedelta
 from typing import Any
 
 from services.control_tower.application.view_store import ViewStore, matches
+from services.control_tower.domain.backlog_forecast import (
+    BacklogForecast,
+    all_procedures,
+    forecast_backlog,
+    held_out,
+)
 from services.control_tower.domain.flow import (
     daily_flow,
     iso_week,
@@ -15,7 +21,7 @@ from services.control_tower.domain.flow import (
     rolling_rates,
     weekly_flow,
 )
-from services.control_tower.domain.forecast import forecast_inflow, held_out_error, project_backlog
+from services.control_tower.domain.forecast import HeldOutError
 
 FORECAST_WEEKS = 12
 HISTORY_SHOWN_WEEKS = 52
@@ -130,58 +136,63 @@ def forecast_view(
 ) -> dict[str, Any]:
     """Per procedure: accepted applications per week, the next ``horizon`` weeks forecast (seasonality
     learned from the history), its error on the last ``horizon`` weeks held out, and the backlog that
-    follows if decisions continue at the mean rate of the last four complete weeks."""
-    last_week = week_start(today) - timedelta(weeks=1)  # the last complete week
+    follows if decisions continue at the mean rate of the last four complete weeks; and ``all``: every
+    procedure shown together, on the same weeks (``domain/backlog_forecast.py``).
+
+    ``open_now`` counts the cases received and not yet decided (nor ended): deadline risk's cases."""
+    this_week = week_start(today)
+    last_week = this_week - timedelta(weeks=1)  # the last complete week
     inflow = weekly_series(store.daily_counts("accepted_on"), last_week)
     outflow = weekly_series(store.daily_counts("decided_on"), last_week)
-    wip = dict(store.work_in_progress([today]))
-    result = []
-    for proc in sorted(set(inflow) | set(outflow)):
-        if procedure not in (None, proc):
-            continue
-        first_week, history = inflow.get(proc, (last_week, []))
-        decided = outflow.get(proc, (last_week, []))[1]
-        decisions_per_week = sum(decided[-4:]) / 4 if decided else 0.0
-        forecast = forecast_inflow(history, first_week, horizon)
-        open_now = wip.get(proc, [0])[0]
-        backlog = project_backlog(open_now, [w.inflow for w in forecast.weeks], decisions_per_week)
-        error = held_out_error(history, first_week, horizon)
-        shown = history[-HISTORY_SHOWN_WEEKS:]
-        shown_from = first_week + timedelta(weeks=len(history) - len(shown))
-        result.append(
+    open_now = Counter(f.procedure or "unknown" for f in store.open_case_facts())
+    forecasts = []
+    for proc in sorted(set(inflow) | set(outflow) | set(open_now)):
+        if procedure in (None, proc):
+            # a procedure without inflow yet is forecast from this week too, so the weeks ahead align
+            first_week, history = inflow.get(proc, (this_week, []))
+            decided = outflow.get(proc, (last_week, []))[1]
+            forecasts.append(forecast_backlog(proc, history, first_week, decided, open_now[proc], horizon))
+    return {
+        "today": str(today),
+        "horizon_weeks": horizon,
+        "procedures": [_forecast_document(f, held_out(f)) for f in forecasts],
+        "all": _forecast_document(all_procedures(forecasts), None) if forecasts else None,
+    }
+
+
+def _forecast_document(forecast: BacklogForecast, error: HeldOutError | None) -> dict[str, Any]:
+    shown = forecast.history[-HISTORY_SHOWN_WEEKS:]
+    shown_from = forecast.history_from + timedelta(weeks=len(forecast.history) - len(shown))
+    return {
+        "procedure": forecast.procedure,
+        "method": forecast.method,
+        "history": [
+            {"week_start": str(shown_from + timedelta(weeks=i)), "inflow": n} for i, n in enumerate(shown)
+        ],
+        "forecast": [
             {
-                "procedure": proc,
-                "method": forecast.method,
-                "history": [
-                    {"week_start": str(shown_from + timedelta(weeks=i)), "inflow": n}
-                    for i, n in enumerate(shown)
-                ],
-                "forecast": [
-                    {
-                        "week_start": str(w.week_start),
-                        "inflow": round(w.inflow, 1),
-                        "low": round(w.low, 1),
-                        "high": round(w.high, 1),
-                    }
-                    for w in forecast.weeks
-                ],
-                "decisions_per_week": round(decisions_per_week, 1),
-                "open_now": open_now,
-                "backlog": [
-                    {"week_start": str(w.week_start), "open_cases": round(b, 1)}
-                    for w, b in zip(forecast.weeks, backlog, strict=True)
-                ],
-                "held_out": None
-                if error is None
-                else {
-                    "weeks": error.weeks,
-                    "mae": round(error.mae, 2),
-                    "mape": None if error.mape is None else round(error.mape, 4),
-                    "bias": round(error.bias, 2),
-                },
+                "week_start": str(w.week_start),
+                "inflow": round(w.inflow, 1),
+                "low": round(w.low, 1),
+                "high": round(w.high, 1),
             }
-        )
-    return {"today": str(today), "horizon_weeks": horizon, "procedures": result}
+            for w in forecast.weeks
+        ],
+        "decisions_per_week": round(forecast.decisions_per_week, 1),
+        "open_now": forecast.open_now,
+        "backlog": [
+            {"week_start": str(w.week_start), "open_cases": round(b, 1)}
+            for w, b in zip(forecast.weeks, forecast.backlog, strict=True)
+        ],
+        "held_out": None
+        if error is None
+        else {
+            "weeks": error.weeks,
+            "mae": round(error.mae, 2),
+            "mape": None if error.mape is None else round(error.mape, 4),
+            "bias": round(error.bias, 2),
+        },
+    }
 
 
 def weekly_series(daily: list[tuple[str, date, int]], last_week: date) -> dict[str, tuple[date, list[int]]]:

@@ -11,6 +11,7 @@ from typing import Any
 from services.control_tower.application.view_store import ViewStore, matches
 from services.control_tower.domain.aging import aging, waiting_documents
 from services.control_tower.domain.deadline_risk import bucket
+from services.control_tower.domain.freshness import last_latency
 from services.control_tower.projections.case_facts import case_clock, risk_summary
 
 WORKLOAD_GROUPS = ("team", "target_group")
@@ -138,18 +139,23 @@ def freshness_view(store: ViewStore, now: datetime) -> list[dict[str, Any]]:
     ``events_behind`` is the backlog last measured against the upstream (Kafka end offsets, or the
     notification log's head). ``seconds_behind`` is 0 when nothing waits, else the time since the last
     applied event was recorded upstream: an upper bound on the age of the oldest event still waiting.
-    ``last_latency_seconds`` is how long the last applied event took from being recorded to being applied.
+    ``latency`` is how long the last applied event took from being recorded to being applied, when the
+    two times are on one clock, else why not (``domain/freshness.py``); ``last_latency_seconds`` is the
+    same seconds, null when they cannot be measured on one clock (never negative).
     """
     rows = []
     for stream, position, recorded_at, applied_at, behind in sorted(store.freshness()):
         waiting = behind is not None and behind > 0
+        latency = last_latency(recorded_at, applied_at)
         rows.append(
             {
                 "stream": stream,
                 "position": position,
                 "events_behind": behind,
                 "seconds_behind": round((now - recorded_at).total_seconds(), 3) if waiting else 0.0,
-                "last_latency_seconds": round((applied_at - recorded_at).total_seconds(), 3),
+                "last_latency_seconds": latency.seconds,
+                "latency": {"seconds": latency.seconds, "not_measurable": latency.reason},
+                "last_recorded_at": recorded_at.isoformat(),
                 "last_applied_at": applied_at.isoformat(),
             }
         )

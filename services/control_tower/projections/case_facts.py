@@ -85,6 +85,9 @@ def apply_fact_event(row: Fields, envelope: Envelope) -> None:
         row["track"], row["target_group"] = data["track"], data["target_group"]
     elif kind == "ApplicationAccepted":
         row["accepted_on"] = envelope.time.date()
+    elif kind == "CaseOpened" and data.get("objected_case_id") is not None:
+        # An objection starts in decision: no intake event receives or accepts it, its opening does both
+        row["received_on"], row["accepted_on"] = data["received_on"], envelope.time.date()
     elif kind == "DecisionTaken":
         row["decided_on"], row["outcome"] = data["decided_on"], data["outcome"]
     elif kind == "DocumentReadyForIssue":

@@ -26,6 +26,7 @@ log = structlog.get_logger("intake")
 
 class Intake(CaseService):
     name = "intake"
+    aggregate_kind = "application"
     vault: PersonalDataVault | None = None  # set by the composition root
 
     def personal_data(self, application_id: UUID) -> PersonalData | None:

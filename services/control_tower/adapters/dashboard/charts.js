@@ -1,20 +1,11 @@
 // SVG charts drawn by hand: no library, nothing fetched from elsewhere. Every mark carries the number it
 // shows in `data-value` (and what it is in other data-* attributes), so a test reads what was drawn.
 
-const SVG_NS = "http://www.w3.org/2000/svg";
-const NUMBER = new Intl.NumberFormat("en-GB", { maximumFractionDigits: 1 });
-const WHOLE = new Intl.NumberFormat("en-GB", { maximumFractionDigits: 0 });
+import { duration, euro, fmt, whole } from "./numbers.js";
 
-export const fmt = (n) => (n === null || n === undefined || Number.isNaN(n) ? "—" : NUMBER.format(n));
-// Seconds as the unit a reader takes in at a glance: 42 s, 12 min, 5 h, 223 d.
-export function duration(seconds) {
-  if (seconds === null || seconds === undefined) return "—";
-  if (seconds < 120) return `${fmt(Math.round(seconds * 10) / 10)} s`;
-  if (seconds < 7200) return `${fmt(Math.round(seconds / 60))} min`;
-  if (seconds < 172800) return `${fmt(Math.round(seconds / 3600))} h`;
-  return `${fmt(Math.round(seconds / 86400))} d`;
-}
-export const euro = (n) => (n === null || n === undefined ? "—" : `€ ${WHOLE.format(n)}`);
+export { duration, euro, fmt, whole };
+
+const SVG_NS = "http://www.w3.org/2000/svg";
 
 export function svg(tag, attrs = {}, children = []) {
   const node = document.createElementNS(SVG_NS, tag);
@@ -340,7 +331,7 @@ export function forecastLine(container, { history, forecast, yLabel, xLabel, tit
 }
 
 // Plain lines over categories (e.g. the projected backlog).
-export function lines(container, { keys, labels, ticks = labels, series, yLabel, xLabel, title, height = 250 }) {
+export function lines(container, { keys, labels, ticks = labels, series, yLabel, xLabel, title, height = 250, format = fmt }) {
   const f = frame(container, { height, title });
   const dom = niceDomain(0, Math.max(1, ...series.flatMap((s) => s.values)));
   const y = linear([dom.lo, dom.hi], [f.ih, 0]);
@@ -351,7 +342,7 @@ export function lines(container, { keys, labels, ticks = labels, series, yLabel,
       class: "series-line", stroke: s.color, "stroke-dasharray": s.dashed ? "5 4" : null }));
     s.values.forEach((v, i) => f.plot.append(svg("circle", {
       cx: x(i), cy: y(v), r: 3, fill: s.color, class: "dot", "data-series": s.key, "data-x": keys[i],
-      "data-value": v, "data-tip": `${labels[i]}\n${s.label}: ${fmt(v)}`,
+      "data-value": v, "data-tip": `${labels[i]}\n${s.label}: ${format(v)}`,
     })));
   }
   xAxis(f, keys.map((_, i) => ({ x: x(i), text: ticks[i] })), xLabel, 7);

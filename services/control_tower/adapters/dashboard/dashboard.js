@@ -1,11 +1,12 @@
 // The control tower's dashboard: filters, live refresh, one panel per view, the case drill-down.
 //
 // Query parameters: procedure, team (filters), refresh (seconds between freshness polls; 0 stops
-// them), case (open that case's timeline).
+// them), case (open that case's timeline), numbers (nl or en: how numbers are written, numbers.js).
 
 import { getJson, sharedFetcher } from "./api.js";
 import { emptyState, h } from "./charts.js";
 import { showCase } from "./case_timeline.js";
+import { NUMBER_FORMATS, numbersAsked, rememberNumbers, useNumbers } from "./numbers.js";
 import { FLOW_PANELS } from "./panels_flow.js";
 import { PLAN_PANELS } from "./panels_plan.js";
 import { WORK_PANELS } from "./panels_work.js";
@@ -238,7 +239,20 @@ async function readTeamFilters() {
   }
 }
 
+const redrawAll = () => PANELS.forEach((p) => state.data.has(p.chart) && drawPanel(p, state.data.get(p.chart)));
+
+function numberChoice() {
+  const select = $("#number-format");
+  select.replaceChildren(...Object.entries(NUMBER_FORMATS).map(([key, { label }]) => h("option", { value: key, text: label })));
+  select.value = useNumbers(numbersAsked(query));
+  select.addEventListener("change", () => {
+    rememberNumbers(useNumbers(select.value));
+    redrawAll();
+  });
+}
+
 async function start() {
+  numberChoice();
   $("#filter-procedure").addEventListener("change", applyFilters);
   $("#filter-team").addEventListener("change", applyFilters);
   $("#case-search").addEventListener("submit", (event) => {
@@ -258,7 +272,7 @@ async function start() {
   let resizing;
   window.addEventListener("resize", () => {
     clearTimeout(resizing);
-    resizing = setTimeout(() => PANELS.forEach((p) => state.data.has(p.chart) && drawPanel(p, state.data.get(p.chart))), 150);
+    resizing = setTimeout(redrawAll, 150);
   });
   if (query.get("case")) openCase(query.get("case"));
   await readTeamFilters();

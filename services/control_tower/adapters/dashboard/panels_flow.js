@@ -12,16 +12,30 @@ import {
 const sum = (items, f) => items.reduce((total, item) => total + (f(item) || 0), 0);
 const unique = (items) => [...new Set(items)];
 
-function tile({ kpi, label, settled, value, show = fmt, sub, tone }) {
+// Two open totals count different cases; the page says which, wherever it shows one of them.
+const BEFORE_A_DECISION = "Received and not yet decided (nor withdrawn or closed): the cases of deadline risk, "
+  + "of this week's work in progress and of the forecast's backlog. Decided cases awaiting document issue are not among them.";
+const OPEN_ANY_STAGE = "Every open case, in any stage up to the document's issue: the cases before a decision "
+  + "and the decided ones awaiting document issue.";
+
+function openCasesSub(workload, risk) {
+  if (risk.status !== "fulfilled") return "every stage, up to document issue";
+  const before = sum(Object.values(risk.value.buckets), (n) => n);
+  return h("span", { "data-part": "open-split", "data-before-decision": before,
+    "data-awaiting-issue": sum(workload, (r) => r.open_cases) - before }, [
+    `${fmt(before)} before a decision, ${fmt(sum(workload, (r) => r.open_cases) - before)} decided, awaiting document issue`]);
+}
+
+function tile({ kpi, label, settled, value, show = fmt, sub, tone, tip }) {
   if (settled.status !== "fulfilled") {
     return h("div", { class: "kpi", "data-kpi": kpi, "data-state": "error", title: settled.reason.message }, [
       h("span", { class: "kpi-label", text: label }), h("span", { class: "kpi-value", text: "—" }),
       h("span", { class: "kpi-sub", text: "not available" })]);
   }
   const v = value(settled.value);
-  return h("div", { class: `kpi ${tone ? `tone-${tone(v)}` : ""}`, "data-kpi": kpi, "data-value": v }, [
+  return h("div", { class: `kpi ${tone ? `tone-${tone(v)}` : ""}`, "data-kpi": kpi, "data-value": v, "data-tip": tip }, [
     h("span", { class: "kpi-label", text: label }), h("span", { class: "kpi-value", text: show(v) }),
-    h("span", { class: "kpi-sub", text: typeof sub === "function" ? sub(settled.value) : sub })]);
+    h("span", { class: "kpi-sub" }, typeof sub === "function" ? sub(settled.value) : sub)]);
 }
 
 const headline = {
@@ -36,7 +50,7 @@ const headline = {
     const rates = (t) => Object.values(t.rolling_4_weeks);
     body.append(h("div", { class: "kpis" }, [
       tile({ kpi: "open-cases", label: "Open cases", settled: d.workload, value: (w) => sum(w, (r) => r.open_cases),
-        sub: "every stage, up to document issue" }),
+        sub: (w) => openCasesSub(w, d.risk), tip: OPEN_ANY_STAGE }),
       tile({ kpi: "overdue", label: "Overdue", settled: d.risk, value: (r) => r.buckets.overdue,
         sub: "past the statutory deadline", tone: (v) => (v > 0 ? "bad" : "good") }),
       tile({ kpi: "due-7-days", label: "Due within 7 days", settled: d.risk, value: (r) => r.buckets.under_7_days,
@@ -81,7 +95,10 @@ const wip = {
     })).filter((s) => s.values.some(Boolean));
     stackedArea(body, { keys: weeks, labels: weeks.map((w) => `${w} (ends ${ends[w]})`), ticks: weeks.map((w) => w.slice(5)),
       series, yLabel: "Open cases", xLabel: "ISO week (open at its end)", title: "Work in progress by procedure" });
-    body.append(legend(series.map((s) => ({ label: s.label, color: s.color }))));
+    const now = sum(series, (s) => s.values[s.values.length - 1]);
+    body.append(legend(series.map((s) => ({ label: s.label, color: s.color }))),
+      h("p", { class: "note", "data-part": "open-now", "data-value": now, "data-tip": BEFORE_A_DECISION },
+        `Now ${fmt(now)} open before a decision: the cases of deadline risk. The headline's open cases also count decided cases awaiting document issue.`));
     return true;
   },
 };
@@ -118,30 +135,6 @@ const throughput = {
   },
 };
 
-// All procedures: points and backlogs add up; the band's half-widths add as independent errors do
-// (square root of the sum of squares), which is narrower than adding the bounds and closer to the truth.
-function combineForecasts(list) {
-  // Per week_start, the sum of `value(item)` over every procedure's `field`.
-  const add = (field, value) => {
-    const totals = new Map();
-    for (const p of list) {
-      for (const item of p[field]) totals.set(item.week_start, (totals.get(item.week_start) || 0) + value(item));
-    }
-    return [...totals.entries()].sort(([a], [b]) => a.localeCompare(b));
-  };
-  const down = new Map(add("forecast", (w) => (w.inflow - w.low) ** 2));
-  const up = new Map(add("forecast", (w) => (w.high - w.inflow) ** 2));
-  return {
-    procedure: "all",
-    history: add("history", (w) => w.inflow).map(([week_start, inflow]) => ({ week_start, inflow })),
-    forecast: add("forecast", (w) => w.inflow).map(([week_start, inflow]) => ({ week_start, inflow,
-      low: Math.max(0, inflow - Math.sqrt(down.get(week_start))), high: inflow + Math.sqrt(up.get(week_start)) })),
-    backlog: add("backlog", (b) => b.open_cases).map(([week_start, open_cases]) => ({ week_start, open_cases })),
-    decisions_per_week: sum(list, (p) => p.decisions_per_week), open_now: sum(list, (p) => p.open_now),
-    held_out: null,
-  };
-}
-
 const forecast = {
   chart: "forecast",
   endpoint: "/v1/tower/forecast",
@@ -155,13 +148,15 @@ const forecast = {
       ...list.map((p) => h("option", { value: p.procedure, text: procedureLabel(p.procedure) }))]);
     select.value = choice;
     select.addEventListener("change", () => { local.procedure = select.value; reload(); });
-    const p = choice === "all" ? combineForecasts(list) : list.find((x) => x.procedure === choice);
+    const p = choice === "all" ? data.all : list.find((x) => x.procedure === choice);
     const accuracy = p.held_out
       ? `held-out check over ${p.held_out.weeks} weeks: mean error ${fmt(p.held_out.mae)} a week${
         p.held_out.mape === null ? "" : ` (${fmt(Math.round(p.held_out.mape * 100))}%)`}`
-      : choice === "all" ? "choose a procedure for its method and held-out error" : "not enough history for a held-out check";
-    body.append(h("div", { class: "chart-tools" }, [select, h("span", { class: "note" },
-      `${fmt(p.open_now)} open now · ${fmt(p.decisions_per_week)} decisions a week · ${accuracy}`)]));
+      : choice === "all" ? "choose a procedure for its held-out error" : "not enough history for a held-out check";
+    body.append(h("div", { class: "chart-tools" }, [select, h("span", { class: "note" }, [
+      h("span", { "data-part": "open-now", "data-value": p.open_now, "data-tip": BEFORE_A_DECISION,
+        text: `${fmt(p.open_now)} open before a decision now` }),
+      ` · ${fmt(p.decisions_per_week)} decisions a week · ${accuracy}`])]));
     if (p.method) body.append(h("p", { class: "note method", text: `Method: ${p.method}.` }));
     const pair = h("div", { class: "chart-pair" });
     const left = h("div", { "data-part": "inflow" });

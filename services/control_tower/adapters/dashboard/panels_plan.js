@@ -1,7 +1,7 @@
 // Planning: what if decision capacity or inflow changes? A scenario next to the baseline, projected by
 // the tower from its views (GET /v1/tower/whatif); nothing is written anywhere.
 
-import { euro, fmt, h, legend, lines } from "./charts.js";
+import { euro, h, legend, lines, whole } from "./charts.js";
 import { COLOURS, procedureLabel, procedureOrder } from "./vocabulary.js";
 
 const FIELDS = [
@@ -29,9 +29,10 @@ function scenarioQuery(local, filters) {
   };
 }
 
+// The projection is a fluid model (expected counts); cases are whole, so counts are shown as whole cases.
 const SUMMARY_ROWS = [
-  ["open_cases_at_end", "Open cases at the end", fmt],
-  ["missed_deadlines", "Deadlines missed", fmt],
+  ["open_cases_at_end", "Open cases at the end", whole],
+  ["missed_deadlines", "Deadlines missed", whole],
   ["exposure_at_end", "Penalty exposure at the end", euro],
   ["exposure_peak", "Peak penalty exposure", euro],
   ["penalties_paid", "Penalties paid", euro],
@@ -81,6 +82,7 @@ const whatif = {
         { key: "scenario", label: "Scenario: open cases", color: COLOURS.outflow, values: scenario.map((w) => w.open_cases), dashed: true },
       ],
       yLabel: "Open cases", xLabel: "Week starting (MM-DD)", title: "Open cases ahead: baseline and scenario",
+      format: whole,
     });
     body.append(legend([{ label: "Baseline (nothing changes)", color: COLOURS.backlog, shape: "line" },
       { label: "Scenario", color: COLOURS.outflow, shape: "dash" }]));

@@ -59,12 +59,18 @@ const exposure = {
   endpoint: "/v1/tower/deadline-risk",
   load: (api, q) => api("/v1/tower/deadline-risk", q),
   draw(body, risk) {
-    columns(body, {
-      bars: [{ key: "today", label: "Today", value: risk.exposure_eur.today, color: COLOURS.backlog },
-        { key: "in_4_weeks", label: "In 4 weeks", value: risk.exposure_eur.in_4_weeks, color: COLOURS.outflow }],
-      yLabel: "Euro", xLabel: "Late-decision penalty (dwangsom) accrued", title: "Penalty exposure", format: euro,
-      height: 210,
-    });
+    const { today, in_4_weeks: later } = risk.exposure_eur;
+    if (!today && !later) {
+      body.append(h("p", { class: "empty", "data-part": "no-exposure", "data-value": 0,
+        text: "No penalty exposure: no open case owes a late-decision penalty, today or in 4 weeks." }));
+    } else {
+      columns(body, {
+        bars: [{ key: "today", label: "Today", value: today, color: COLOURS.backlog },
+          { key: "in_4_weeks", label: "In 4 weeks", value: later, color: COLOURS.outflow }],
+        yLabel: "Euro", xLabel: "Late-decision penalty (dwangsom) accrued", title: "Penalty exposure", format: euro,
+        height: 210,
+      });
+    }
     body.append(h("p", { class: "note", "data-value": risk.notices_of_default },
       `${fmt(risk.notices_of_default)} open cases with a notice of default; a penalty accrues two weeks after one.`));
     return true;
@@ -159,6 +165,14 @@ const issuance = {
   empty: "No residence document is waiting for issue.",
 };
 
+// A time between two clocks is shown only when it is one clock's: never negative; "n/a" says why not.
+function onOneClock(seconds, reason) {
+  if (seconds === null || seconds === undefined || seconds < 0) {
+    return { text: "n/a", title: reason, "data-tip": reason, "data-not-measurable": "true" };
+  }
+  return { text: duration(seconds) };
+}
+
 function drawFreshness(body, rows) {
   if (!rows.length) return false;
   body.append(h("table", { class: "list-table" }, [
@@ -170,12 +184,13 @@ function drawFreshness(body, rows) {
         text: r.events_behind ? "behind" : "live" }), h("span", { text: ` ${r.stream}` })]),
       h("td", { class: "num", "data-series": "position", "data-value": r.position, text: fmt(r.position) }),
       h("td", { class: "num", "data-series": "events_behind", "data-value": r.events_behind ?? "", text: fmt(r.events_behind) }),
-      h("td", { class: "num", "data-series": "seconds_behind", "data-value": r.seconds_behind, text: duration(r.seconds_behind) }),
-      h("td", { class: "num", "data-series": "last_latency_seconds", "data-value": r.last_latency_seconds,
-        text: duration(r.last_latency_seconds) })]))),
+      h("td", { class: "num", "data-series": "seconds_behind", "data-value": r.seconds_behind, ...onOneClock(r.seconds_behind,
+        "not measurable: the last applied event was recorded after now by the wall clock, on another clock (a simulation's?)") }),
+      h("td", { class: "num", "data-series": "latency", "data-value": r.latency.seconds ?? "",
+        ...onOneClock(r.latency.seconds, r.latency.not_measurable) })]))),
   ]));
   const last = rows.map((r) => r.last_applied_at).sort().pop();
-  body.append(h("p", { class: "note", text: `Last event applied ${last.slice(0, 19).replace("T", " ")} UTC; latency is from recording upstream to applying here.` }));
+  body.append(h("p", { class: "note", text: `Last event applied ${last.slice(0, 19).replace("T", " ")} UTC; latency is from recording upstream (the service's clock) to applying here (the wall clock), shown when both are one clock.` }));
   return true;
 }
 

@@ -67,13 +67,18 @@ def freshness_text(rows: list[dict[str, Any]]) -> str:
         f"{'stream':<14} {'position':>9} {'events behind':>14} {'seconds behind':>15} "
         f"{'last latency s':>15}"
     ]
+    reasons = []
     for r in rows:
         behind = "?" if r["events_behind"] is None else r["events_behind"]
+        latency = r["latency"]["seconds"]
+        seconds_behind = r["seconds_behind"] if r["seconds_behind"] >= 0 else "n/a"
         lines.append(
-            f"{r['stream']:<14} {r['position']:>9} {behind:>14} {r['seconds_behind']:>15} "
-            f"{r['last_latency_seconds']:>15}"
+            f"{r['stream']:<14} {r['position']:>9} {behind:>14} {seconds_behind:>15} "
+            f"{'n/a' if latency is None else latency:>15}"
         )
-    return "\n".join(lines)
+        if latency is None:
+            reasons.append(f"{r['stream']}: latency {r['latency']['not_measurable']}")
+    return "\n".join(lines + reasons)
 
 
 def teams_text(rows: list[dict[str, Any]]) -> str:

@@ -1,4 +1,4 @@
-"""Terminal and JSON renderings shared by the commands."""
+"""The workload (open cases by procedure and stage) as a terminal table, or as JSON."""
 
 from __future__ import annotations
 

@@ -1,0 +1,1 @@
+"""The tower's views rendered for a terminal (``backbone tower ...``, ``backbone demo``)."""
