@@ -8,6 +8,7 @@ import path. The class name equals the record name, and the CloudEvents type is 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
 from typing import Any, ClassVar
@@ -36,6 +37,26 @@ def cloudevents_type(schema_name: str) -> str:
     """``nl.ind.intake.ApplicationSubmitted`` -> ``nl.ind.intake.application-submitted``."""
     namespace, _, record = schema_name.rpartition(".")
     return f"{namespace}.{_WORD_BOUNDARY.sub('-', record).lower()}"
+
+
+@dataclass(frozen=True)
+class Cause:
+    """Why a case changes, as every event of the change records it: when it happened, the request or
+    message it belongs to (correlation), and the event that caused it (``None`` for a command given
+    from outside, by an officer, a client or the simulator)."""
+
+    occurred_at: datetime
+    correlation_id: str
+    causation_id: str | None = None
+
+    def event_metadata(self) -> dict[str, Any]:
+        """The keyword arguments of an event it causes (``timestamp`` is the library's own field)."""
+        return {
+            "timestamp": self.occurred_at,
+            "occurred_at": self.occurred_at,
+            "correlation_id": self.correlation_id,
+            "causation_id": self.causation_id,
+        }
 
 
 class CaseEvent(Aggregate.Event):

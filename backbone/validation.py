@@ -15,23 +15,11 @@ class Command(BaseModel):
     """A command at a service's boundary: frozen, no unknown fields."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
-
-    def dated_fields(self) -> dict[str, date]:
-        """The fields holding a day in the world; none of them may lie in the future."""
-        return {}
-
-
-class MethodCommand(Command):
-    """A command carried out by one method of an aggregate; its fields are that method's arguments."""
-
-    method: ClassVar[str]  # the aggregate method
     dated: ClassVar[tuple[str, ...]] = ()  # fields that hold a day in the world
 
     def dated_fields(self) -> dict[str, date]:
-        return {name: getattr(self, name) for name in self.dated}
-
-    def arguments(self) -> dict[str, Any]:
-        return dict(self)
+        """The fields holding a day in the world; none of them may lie in the future."""
+        return {name: value for name, value in self if name in self.dated}
 
 
 C = TypeVar("C", bound=BaseModel)
@@ -44,6 +32,13 @@ def parse_command(command_type: type[C], data: Mapping[str, Any]) -> C:
         raise InvalidCommand(command_type.__name__, problems_of(error)) from error
 
 
+def parse_action(commands: Mapping[str, type[C]], action: str, data: Mapping[str, Any]) -> C:
+    """The command an action name (as the CLI and the simulator give it) and its fields make."""
+    if action not in commands:
+        raise InvalidCommand(action, [FieldProblem("action", "unknown", f"one of {sorted(commands)}")])
+    return parse_command(commands[action], data)
+
+
 def problems_of(error: ValidationError) -> list[FieldProblem]:
     problems = []
     for item in error.errors(include_url=False):
@@ -52,9 +47,12 @@ def problems_of(error: ValidationError) -> list[FieldProblem]:
     return problems
 
 
-def future_dates(command: Command, today: date) -> list[FieldProblem]:
-    return [
+def refuse_future_days(command: Command, today: date) -> None:
+    """A command that names a day after today is refused: an ``InvalidCommand`` names each such field."""
+    future = [
         FieldProblem(field, "not_in_future", f"{day} is after today")
         for field, day in command.dated_fields().items()
         if day > today
     ]
+    if future:
+        raise InvalidCommand(type(command).__name__, future)

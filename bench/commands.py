@@ -46,6 +46,8 @@ from backbone.settings import Settings
 from backbone.stores import store_env
 from bench.scratch import scratch_database
 from composition.parts import build_decision, build_intake
+from services.decision.application.commands import AssignCase, ReceiveInformation, RequestInformation
+from services.intake.application.commands import AcceptApplication, parse_submission
 from services.intake.samples import sample_applications
 
 RESULTS = Path("bench/results")
@@ -147,8 +149,10 @@ def intake_events_per_second(
     for first in range(0, len(samples), per_transaction):
         with nullcontext() if batch == 1 else intake.batch():
             for number in range(first, min(first + per_transaction, len(samples))):
-                submitted = intake.submit_application(samples[number], idempotency_key=f"{keys}s{number}")
-                intake.accept_application(submitted, idempotency_key=f"{keys}a{number}")
+                submitted = intake.submit_application(
+                    parse_submission(samples[number]), idempotency_key=f"{keys}s{number}"
+                )
+                intake.execute(submitted, AcceptApplication(), idempotency_key=f"{keys}a{number}")
     seconds = time.perf_counter() - started
     events = (intake.recorder.max_notification_id() or 0) - before
     intake.close()
@@ -199,22 +203,23 @@ def reconstruct_on(settings: Settings, case_events: int) -> dict[str, Any]:
     intake = build_intake(settings, codec=codec, clock=clock)
     decision = build_decision(settings, codec=codec, clock=clock)
     samples = sample_applications(50, seed=2, today=clock.now().date())
-    case_id = intake.submit_application(next(a for a in samples if a["procedure"] == "family"))
-    intake.accept_application(case_id)
+    case_id = intake.submit_application(
+        parse_submission(next(a for a in samples if a["procedure"] == "family"))
+    )
+    intake.execute(case_id, AcceptApplication())
     # Decision opens the case from intake's event, as its consumer would (read from the log: no Kafka).
     feed = NotificationLogFeed(
         upstream="intake", recorder=intake.recorder, codec=codec, positions=decision.max_position
     )
     TrackedConsumer(feed, decision).run_until_caught_up(idle_timeout=0)
-    decision.execute(case_id, ("assign", {"team": "family-1", "officer_ref": "O-00000000000000aa"}))
+    decision.execute(case_id, AssignCase(team="family-1", officer_ref="O-00000000000000aa"))
     while decision.get_case(case_id).version < case_events - 1:
         clock.advance(timedelta(days=1))
         today = clock.now().date()
         due = today + timedelta(days=14)
-        request = {"requested_on": today, "due_on": due, "subject": "documents"}
-        decision.execute(case_id, ("request-information", request))
+        decision.execute(case_id, RequestInformation(requested_on=today, due_on=due, subject="documents"))
         clock.advance(timedelta(days=1))
-        decision.execute(case_id, ("receive-information", {"received_on": clock.now().date()}))
+        decision.execute(case_id, ReceiveInformation(received_on=clock.now().date()))
     times = []
     for _ in range(50):
         started = time.perf_counter()

@@ -20,7 +20,9 @@ from backbone.settings import Settings
 from bench.memory import peak_rss_mib
 from bench.scratch import PARTITIONS
 from composition.parts import build_intake
+from services.intake.application.commands import ApplicationCommand, SubmitApplication
 from services.intake.application.intake import Intake
+from services.intake.domain.application import Application
 from services.intake.samples import run_sample, sample_applications
 from services.topics import declared_topics
 
@@ -51,29 +53,13 @@ class PacedIntake:
     def __init__(self, intake: Intake, pacer: Pacer) -> None:
         self.intake, self.pacer = intake, pacer
 
-    def submit_application(self, data: dict[str, Any]) -> UUID:
+    def submit_application(self, command: SubmitApplication) -> UUID:
         self.pacer.wait()
-        return self.intake.submit_application(data)
+        return self.intake.submit_application(command)
 
-    def pay_fee(self, application_id: UUID, data: dict[str, Any]) -> None:
+    def execute(self, application_id: UUID, command: ApplicationCommand) -> Application:
         self.pacer.wait()
-        self.intake.pay_fee(application_id, data)
-
-    def notify_defect(self, application_id: UUID, data: dict[str, Any]) -> None:
-        self.pacer.wait()
-        self.intake.notify_defect(application_id, data)
-
-    def remedy_defect(self, application_id: UUID, data: dict[str, Any]) -> None:
-        self.pacer.wait()
-        self.intake.remedy_defect(application_id, data)
-
-    def classify_application(self, application_id: UUID, data: dict[str, Any]) -> None:
-        self.pacer.wait()
-        self.intake.classify_application(application_id, data)
-
-    def accept_application(self, application_id: UUID) -> None:
-        self.pacer.wait()
-        self.intake.accept_application(application_id)
+        return self.intake.execute(application_id, command)
 
 
 def send_paced(

@@ -14,6 +14,7 @@ from uuid import UUID
 
 from backbone.clock import ManualClock
 from backbone.errors import DomainRuleViolation, NotFound
+from services.decision.application.commands import parse_case_command
 from services.decision.application.decision import Decision
 from services.intake.application.intake import Intake
 from services.intake.samples import run_sample, sample_applications
@@ -157,5 +158,5 @@ def _step(decision: Decision, case: Any, rng: random.Random, today: date, stats:
 def _run(
     decision: Decision, case_id: UUID, action: str, fields: dict[str, Any], stats: HistoryStats
 ) -> None:
-    decision.execute(case_id, (action, fields))
+    decision.execute(case_id, parse_case_command(action, fields))
     stats.commands += 1

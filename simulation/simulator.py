@@ -27,8 +27,21 @@ import structlog
 
 from backbone.clock import ManualClock
 from backbone.errors import DomainRuleViolation, NotFound
+from services.decision.application.commands import parse_case_command
 from services.decision.application.decision import Decision
+from services.intake.application.commands import (
+    AcceptApplication,
+    ApplicationCommand,
+    ClassifyApplication,
+    NotifyDefect,
+    PayFee,
+    RemedyDefect,
+    StopProcessing,
+    WithdrawApplication,
+    parse_submission,
+)
 from services.intake.application.intake import Intake
+from services.intake.domain.vocabulary import AsylumTrack, Complexity
 from services.intake.samples import NATURALISATION_FEE_CENTS, TARGET_GROUPS, sample_application
 from simulation.casework import SimCase, WeekBudget, week_of_work
 from simulation.checkpoint import case_from_json, case_to_json, write_checkpoint
@@ -192,25 +205,22 @@ class Simulator:
         application = sample_application(self.rng, procedure, today)
         key = self._next_key()
         application_id = self.intake.submit_application(
-            application, idempotency_key=key, correlation_id=self._correlation(key)
+            parse_submission(application), idempotency_key=key, correlation_id=self._correlation(key)
         )
         self._count(procedure, "inflow")
         self.stats.applications += 1
         self.stats.commands += 1
         if procedure == "naturalisation":
-            self._intake(
-                "pay_fee", application_id, {"paid_on": today, "amount_cents": NATURALISATION_FEE_CENTS}
-            )
+            self._intake(application_id, PayFee(paid_on=today, amount_cents=NATURALISATION_FEE_CENTS))
         if procedure == "asylum":
             tracks = parameters.asylum_tracks
             self._intake(
-                "classify_application",
                 application_id,
-                {
-                    "track": self.rng.choices(list(tracks), list(tracks.values()))[0],
-                    "complexity": self.rng.choice(["low", "medium", "high"]),
-                    "target_group": TARGET_GROUPS.get(application["nationality"]),
-                },
+                ClassifyApplication(
+                    track=AsylumTrack(self.rng.choices(list(tracks), list(tracks.values()))[0]),
+                    complexity=Complexity(self.rng.choice(["low", "medium", "high"])),
+                    target_group=TARGET_GROUPS.get(application["nationality"]),
+                ),
             )
         roll = self.rng.random()
         if roll < parameters.withdrawn:
@@ -219,9 +229,8 @@ class Simulator:
         elif roll < parameters.withdrawn + parameters.defect:
             remedy_by = today + timedelta(days=14)
             self._intake(
-                "notify_defect",
                 application_id,
-                {"notified_on": today, "remedy_by": remedy_by, "missing": ["passport_copy"]},
+                NotifyDefect(notified_on=today, remedy_by=remedy_by, missing=["passport_copy"]),
             )
             if self.rng.random() < parameters.defect_unremedied:
                 self.pending.append(
@@ -238,31 +247,29 @@ class Simulator:
         self.pending = [p for p in self.pending if p.due > today]
         for step in due:
             if step.action == "withdraw":
-                self._intake("withdraw_application", step.application_id, {"withdrawn_on": today})
+                self._intake(step.application_id, WithdrawApplication(withdrawn_on=today))
                 self.stats.withdrawn += 1
             elif step.action == "stop":
-                self._intake("stop_processing", step.application_id, {"decided_on": today})
+                self._intake(step.application_id, StopProcessing(decided_on=today))
                 self.stats.not_processed += 1
             else:
-                self._intake("remedy_defect", step.application_id, {"remedied_on": today})
+                self._intake(step.application_id, RemedyDefect(remedied_on=today))
                 self._accept(step.application_id, step.procedure, today)
 
     def _accept(self, application_id: UUID, procedure: str, today: date) -> None:
-        if self._intake("accept_application", application_id, None):
+        if self._intake(application_id, AcceptApplication()):
             self.queues[procedure].append(SimCase(application_id, procedure, today))
             self.stats.accepted += 1
             self._count(procedure, "accepted")
 
-    def _intake(self, method: str, application_id: UUID, data: dict[str, Any] | None) -> bool:
+    def _intake(self, application_id: UUID, command: ApplicationCommand) -> bool:
         key = self._next_key()
-        options = {"idempotency_key": key, "correlation_id": self._correlation(key)}
         try:
-            if data is None:
-                getattr(self.intake, method)(application_id, **options)
-            else:
-                getattr(self.intake, method)(application_id, data, **options)
+            self.intake.execute(
+                application_id, command, idempotency_key=key, correlation_id=self._correlation(key)
+            )
         except DomainRuleViolation as refusal:
-            self._refused("intake", method, application_id, refusal)
+            self._refused("intake", type(command).__name__, application_id, refusal)
             return False
         self.stats.commands += 1
         return True
@@ -299,7 +306,7 @@ class Simulator:
         try:
             result = self.decision.execute(
                 case.case_id,
-                (action, fields),
+                parse_case_command(action, fields),
                 correlation_id=self._correlation(key),
                 idempotency_key=key,  # a week done again after a crash is answered from the record
             )

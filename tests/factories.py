@@ -12,6 +12,11 @@ from backbone.codec import AvroCodec
 from backbone.schemas import SchemaCatalog
 from backbone.settings import Settings
 from composition.parts import build_decision, build_decision_consumer
+from services.intake.application.commands import (
+    AcceptApplication,
+    SubmitApplication,
+    parse_submission,
+)
 
 NOW = datetime(2026, 11, 2, 9, 30, tzinfo=UTC)
 
@@ -40,11 +45,16 @@ def an_application(**overrides: Any) -> dict[str, Any]:
     return application
 
 
+def a_submission(**overrides: Any) -> SubmitApplication:
+    """``an_application`` as the command intake takes; a broken field raises ``InvalidCommand``."""
+    return parse_submission(an_application(**overrides))
+
+
 def a_decision_with_a_case(tmp_path: Path, intake: Any, *, keep_cases: int = 0) -> tuple[Any, UUID]:
     """Decision, with the case its consumer opened for a newly accepted application in ``intake``."""
     settings = embedded_settings(tmp_path)
-    application_id: UUID = intake.submit_application(an_application())
-    intake.accept_application(application_id)
+    application_id: UUID = intake.submit_application(a_submission())
+    intake.execute(application_id, AcceptApplication())
     decision = build_decision(settings, codec=codec(), clock=clock())
     if keep_cases:
         decision.keep_cases(keep_cases)

@@ -11,11 +11,10 @@ from typing import Any
 from uuid import UUID
 
 from backbone.logs import configure_logging
-from backbone.validation import parse_command
 from composition.cli.model_options import add_model_options, model_values
 from composition.opened import Backbone, open_backbone
 from composition.system import System
-from services.decision.application.commands import COMMANDS
+from services.decision.application.commands import COMMANDS, parse_case_command
 from services.decision.domain.case import Case
 
 
@@ -45,7 +44,7 @@ def _backbone() -> Backbone:
 
 def _act(arguments: argparse.Namespace) -> int:
     backbone = _backbone()
-    command = parse_command(arguments.model, model_values(arguments, arguments.model))
+    command = parse_case_command(arguments.action, model_values(arguments, arguments.model))
     case = backbone.decision.execute(arguments.case_id, command, idempotency_key=arguments.idempotency_key)
     backbone.settle()
     _print(case, arguments.json)

@@ -8,14 +8,13 @@ from typing import Any
 from uuid import UUID
 
 from backbone.logs import configure_logging
-from backbone.validation import MethodCommand
 from composition.cli.model_options import add_model_options, model_values
 from composition.system import System
 from services.intake.application import commands
 from services.intake.application.intake import Intake
 
 # action -> (help, command)
-ACTIONS: dict[str, tuple[str, type[MethodCommand]]] = {
+ACTIONS: dict[str, tuple[str, type[commands.ApplicationCommand]]] = {
     "pay-fee": ("record the fee (leges); a naturalisation clock starts that day", commands.PayFee),
     "notify-defect": (
         "ask the applicant to complete the application (herstel verzuim); suspends the clock",
@@ -61,7 +60,8 @@ def _intake() -> Intake:
 
 def _submit(arguments: argparse.Namespace) -> int:
     application_id = _intake().submit_application(
-        model_values(arguments, commands.SubmitApplication), idempotency_key=arguments.idempotency_key
+        commands.parse_submission(model_values(arguments, commands.SubmitApplication)),
+        idempotency_key=arguments.idempotency_key,
     )
     print(json.dumps({"application_id": str(application_id)}) if arguments.json else application_id)
     return 0
@@ -69,7 +69,7 @@ def _submit(arguments: argparse.Namespace) -> int:
 
 def _act(arguments: argparse.Namespace) -> int:
     intake = _intake()
-    command = (arguments.model, model_values(arguments, arguments.model))
+    command = commands.parse_application_command(arguments.action, model_values(arguments, arguments.model))
     intake.execute(arguments.application_id, command, idempotency_key=arguments.idempotency_key)
     application = intake.get_application(arguments.application_id)
     result = {

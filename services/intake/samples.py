@@ -11,6 +11,18 @@ from datetime import date, timedelta
 from typing import Any, Protocol
 from uuid import UUID
 
+from services.intake.application.commands import (
+    AcceptApplication,
+    ApplicationCommand,
+    ClassifyApplication,
+    NotifyDefect,
+    PayFee,
+    RemedyDefect,
+    SubmitApplication,
+    parse_submission,
+)
+from services.intake.domain.vocabulary import AsylumTrack, Complexity
+
 PROCEDURE_WEIGHTS = {
     "asylum": 30,
     "family_reunification": 11,
@@ -81,17 +93,9 @@ NATURALISATION_FEE_CENTS = 141_100
 
 
 class IntakeCommands(Protocol):
-    def submit_application(self, data: dict[str, Any]) -> UUID: ...
+    def submit_application(self, command: SubmitApplication) -> UUID: ...
 
-    def pay_fee(self, application_id: UUID, data: dict[str, Any]) -> None: ...
-
-    def notify_defect(self, application_id: UUID, data: dict[str, Any]) -> None: ...
-
-    def remedy_defect(self, application_id: UUID, data: dict[str, Any]) -> None: ...
-
-    def classify_application(self, application_id: UUID, data: dict[str, Any]) -> None: ...
-
-    def accept_application(self, application_id: UUID) -> None: ...
+    def execute(self, application_id: UUID, command: ApplicationCommand) -> object: ...
 
 
 def run_sample(intake: IntakeCommands, application: dict[str, Any], *, accept: bool, today: date) -> UUID:
@@ -103,33 +107,33 @@ def run_sample(intake: IntakeCommands, application: dict[str, Any], *, accept: b
     """
     rng = random.Random(application["applicant_ref"])
     received_on: date = application["received_on"]
-    application_id = intake.submit_application(application)
+    application_id = intake.submit_application(parse_submission(application))
     if application["procedure"] == "naturalisation":
         paid_on = min(today, received_on + timedelta(days=rng.randrange(0, 21)))
-        intake.pay_fee(application_id, {"paid_on": paid_on, "amount_cents": NATURALISATION_FEE_CENTS})
+        intake.execute(application_id, PayFee(paid_on=paid_on, amount_cents=NATURALISATION_FEE_CENTS))
     notified_on = received_on + timedelta(days=3)
     remedied_on = notified_on + timedelta(days=rng.randrange(1, 14))
     if rng.random() < 0.1 and remedied_on <= today:
-        intake.notify_defect(
+        intake.execute(
             application_id,
-            {
-                "notified_on": notified_on,
-                "remedy_by": notified_on + timedelta(days=14),
-                "missing": ["passport_copy"],
-            },
+            NotifyDefect(
+                notified_on=notified_on,
+                remedy_by=notified_on + timedelta(days=14),
+                missing=["passport_copy"],
+            ),
         )
-        intake.remedy_defect(application_id, {"remedied_on": remedied_on})
+        intake.execute(application_id, RemedyDefect(remedied_on=remedied_on))
     if application["procedure"] == "asylum":
         track = rng.choices(["dublin", "safe_country", "general"], [20, 10, 70])[0]
         complexity = rng.choice(["low", "medium", "high"])
-        intake.classify_application(
+        intake.execute(
             application_id,
-            {
-                "track": track,
-                "complexity": complexity,
-                "target_group": TARGET_GROUPS.get(application["nationality"]),
-            },
+            ClassifyApplication(
+                track=AsylumTrack(track),
+                complexity=Complexity(complexity),
+                target_group=TARGET_GROUPS.get(application["nationality"]),
+            ),
         )
     if accept:
-        intake.accept_application(application_id)
+        intake.execute(application_id, AcceptApplication())
     return application_id

@@ -8,7 +8,13 @@ from datetime import date, timedelta
 from typing import Any
 from uuid import UUID
 
+from services.decision.application.commands import parse_case_command
 from services.decision.application.decision import Decision
+from services.intake.application.commands import (
+    AcceptApplication,
+    parse_application_command,
+    parse_submission,
+)
 from services.intake.application.intake import Intake
 from tests.factories import NOW
 
@@ -51,9 +57,11 @@ def run_scenarios(intake: Intake, decision: Decision, wait_for_case: WaitForCase
 
 
 def asylum_case(intake: Intake, decision: Decision, wait_for_case: WaitForCase) -> UUID:
-    case_id = intake.submit_application(application("asylum", 1, 50))
-    intake.classify_application(case_id, {"track": "general", "complexity": "medium"})
-    intake.accept_application(case_id)
+    case_id = intake.submit_application(parse_submission(application("asylum", 1, 50)))
+    intake.execute(
+        case_id, parse_application_command("classify", {"track": "general", "complexity": "medium"})
+    )
+    intake.execute(case_id, AcceptApplication())
     wait_for_case(case_id)
     for action, fields in [
         ("assign", {"team": "asiel-ter-apel-2", "officer_ref": "O-00000000000000a1"}),
@@ -69,18 +77,20 @@ def asylum_case(intake: Intake, decision: Decision, wait_for_case: WaitForCase) 
         ("decide", {"decided_on": day(10), "outcome": "rejected", "grounds": ["not_credible"]}),
         ("lodge-appeal", {"lodged_on": day(5), "court": "Rechtbank Den Haag"}),
     ]:
-        decision.execute(case_id, (action, fields))
+        decision.execute(case_id, parse_case_command(action, fields))
     return case_id
 
 
 def naturalisation_with_late_fee(intake: Intake, decision: Decision, wait_for_case: WaitForCase) -> UUID:
-    case_id = intake.submit_application(application("naturalisation", 2, 40))
-    intake.pay_fee(case_id, {"paid_on": day(20), "amount_cents": 141_100})
-    intake.accept_application(case_id)
+    case_id = intake.submit_application(parse_submission(application("naturalisation", 2, 40)))
+    intake.execute(
+        case_id, parse_application_command("pay-fee", {"paid_on": day(20), "amount_cents": 141_100})
+    )
+    intake.execute(case_id, AcceptApplication())
     wait_for_case(case_id)
     case = decision.get_case(case_id)
     assert case.clock.started_on == day(20), "the naturalisation clock starts when the fee is paid"
-    decision.execute(case_id, ("decide", {"decided_on": day(3), "outcome": "granted"}))
+    decision.execute(case_id, parse_case_command("decide", {"decided_on": day(3), "outcome": "granted"}))
     return case_id  # naturalisation ends in a royal decree and a ceremony, not a residence document
 
 
@@ -93,24 +103,29 @@ def renewal_with_residence_gap(intake: Intake, decision: Decision, wait_for_case
         previous_permit_ends_on=day(45),
         sponsor_ref="P-00000000000000f3",
     )
-    case_id = intake.submit_application(renewal)
-    intake.accept_application(case_id)
+    case_id = intake.submit_application(parse_submission(renewal))
+    intake.execute(case_id, AcceptApplication())
     wait_for_case(case_id)
     decision.execute(
         case_id,
-        ("request-information", {"requested_on": day(10), "due_on": day(-4), "subject": "income_proof"}),
+        parse_case_command(
+            "request-information", {"requested_on": day(10), "due_on": day(-4), "subject": "income_proof"}
+        ),
     )
     return case_id
 
 
 def objection(intake: Intake, decision: Decision, wait_for_case: WaitForCase) -> tuple[UUID, UUID]:
-    case_id = intake.submit_application(application("family", 4, 80, sponsor_ref="P-00000000000000f4"))
-    intake.accept_application(case_id)
+    case_id = intake.submit_application(
+        parse_submission(application("family", 4, 80, sponsor_ref="P-00000000000000f4"))
+    )
+    intake.execute(case_id, AcceptApplication())
     wait_for_case(case_id)
     decision.execute(
-        case_id, ("decide", {"decided_on": day(40), "outcome": "rejected", "grounds": ["income"]})
+        case_id,
+        parse_case_command("decide", {"decided_on": day(40), "outcome": "rejected", "grounds": ["income"]}),
     )
-    case = decision.execute(case_id, ("file-objection", {"filed_on": day(20)}))
+    case = decision.execute(case_id, parse_case_command("file-objection", {"filed_on": day(20)}))
     assert case.objection_case_id is not None
     objection_case = decision.get_case(case.objection_case_id)
     # The objection period ends 4 weeks after the decision; the objection clock starts the next day.

@@ -17,7 +17,8 @@ from uuid import UUID
 import pytest
 
 from composition.embedded import EmbeddedBackbone
-from tests.factories import an_application, clock, embedded_settings
+from services.intake.application.commands import AcceptApplication
+from tests.factories import a_submission, clock, embedded_settings
 
 UNKNOWN = "00000000-0000-4000-8000-00000000dead"
 
@@ -39,8 +40,8 @@ def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, U
     """Stores with one accepted family application, and so one case in decision."""
     data = tmp_path_factory.mktemp("cli-errors")
     backbone = EmbeddedBackbone(embedded_settings(data), clock=clock())
-    application_id = backbone.intake.submit_application(an_application())
-    backbone.intake.accept_application(application_id)
+    application_id = backbone.intake.submit_application(a_submission())
+    backbone.intake.execute(application_id, AcceptApplication())
     backbone.settle()
     backbone.close()
     yield data, application_id

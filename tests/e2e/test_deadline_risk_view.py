@@ -11,6 +11,12 @@ from typing import Any
 
 from composition.embedded import EmbeddedBackbone
 from services.control_tower.projections.case_facts import risk_summary
+from services.decision.application.commands import parse_case_command
+from services.intake.application.commands import (
+    AcceptApplication,
+    parse_application_command,
+    parse_submission,
+)
 from tests.factories import NOW, an_application, clock, embedded_settings
 
 TODAY = NOW.date()  # 2 November 2026
@@ -20,17 +26,21 @@ def accepted(backbone: Any, procedure: str, days_ago: int, ref: int, **extra: An
     received = TODAY - timedelta(days=days_ago)
     channel = "application_centre" if procedure == "asylum" else "online"
     case_id = backbone.intake.submit_application(
-        an_application(
-            procedure=procedure,
-            channel=channel,
-            received_on=received,
-            applicant_ref=f"P-{ref:016x}",
-            **extra,
+        parse_submission(
+            an_application(
+                procedure=procedure,
+                channel=channel,
+                received_on=received,
+                applicant_ref=f"P-{ref:016x}",
+                **extra,
+            )
         )
     )
     if procedure == "asylum":
-        backbone.intake.classify_application(case_id, {"track": "general", "complexity": "high"})
-    backbone.intake.accept_application(case_id)
+        backbone.intake.execute(
+            case_id, parse_application_command("classify", {"track": "general", "complexity": "high"})
+        )
+    backbone.intake.execute(case_id, AcceptApplication())
     backbone.settle()
     return case_id
 
@@ -39,17 +49,19 @@ def test_the_tower_shows_deadline_risk_notices_and_penalty_exposure(tmp_path: Pa
     backbone = EmbeddedBackbone(embedded_settings(tmp_path), clock=clock())
     late_family = accepted(backbone, "family", 130, 1)  # deadline early August: overdue
     backbone.decision.execute(
-        late_family, ("receive-notice-of-default", {"received_on": TODAY - timedelta(days=20)})
+        late_family,
+        parse_case_command("receive-notice-of-default", {"received_on": TODAY - timedelta(days=20)}),
     )
     late_asylum = accepted(backbone, "asylum", 250, 2)  # six months passed: overdue, but no dwangsom
     backbone.decision.execute(
-        late_asylum, ("receive-notice-of-default", {"received_on": TODAY - timedelta(days=30)})
+        late_asylum,
+        parse_case_command("receive-notice-of-default", {"received_on": TODAY - timedelta(days=30)}),
     )
     accepted(backbone, "study", 57, 3)  # 60 days: due in a few days
     waiting = accepted(backbone, "family", 75, 4)  # 15 days left, +10 suspended so far
     backbone.decision.execute(
         waiting,
-        (
+        parse_case_command(
             "request-information",
             {
                 "requested_on": TODAY - timedelta(days=10),
@@ -60,7 +72,9 @@ def test_the_tower_shows_deadline_risk_notices_and_penalty_exposure(tmp_path: Pa
     )
     accepted(backbone, "research", 1, 5)  # plenty of time
     decided = accepted(backbone, "family", 100, 6)
-    backbone.decision.execute(decided, ("decide", {"decided_on": TODAY, "outcome": "granted"}))
+    backbone.decision.execute(
+        decided, parse_case_command("decide", {"decided_on": TODAY, "outcome": "granted"})
+    )
     backbone.settle()
 
     summary = risk_summary(backbone.tower.open_case_facts(), TODAY)

@@ -7,7 +7,9 @@ from pathlib import Path
 
 from composition.embedded import EmbeddedBackbone
 from services.control_tower.domain.flow import lead_times, weekly_flow
-from tests.factories import an_application, clock, embedded_settings
+from services.decision.application.commands import parse_case_command
+from services.intake.application.commands import AcceptApplication
+from tests.factories import a_submission, clock, embedded_settings
 
 
 def test_weekly_inflow_and_outflow_and_lead_times(tmp_path: Path) -> None:
@@ -19,15 +21,17 @@ def test_weekly_inflow_and_outflow_and_lead_times(tmp_path: Path) -> None:
         for n in range(2 + week):
             received = time.now().date() - timedelta(days=5)
             case_id = backbone.intake.submit_application(
-                an_application(received_on=received, applicant_ref=f"P-{week:08x}{n:08x}")
+                a_submission(received_on=received, applicant_ref=f"P-{week:08x}{n:08x}")
             )
-            backbone.intake.accept_application(case_id)
+            backbone.intake.execute(case_id, AcceptApplication())
             cases.append(case_id)
         backbone.settle()
         time.advance(timedelta(weeks=1))
     today = time.now().date()  # week 48
     for case_id in cases[:3]:  # decide three in week 48
-        backbone.decision.execute(case_id, ("decide", {"decided_on": today, "outcome": "granted"}))
+        backbone.decision.execute(
+            case_id, parse_case_command("decide", {"decided_on": today, "outcome": "granted"})
+        )
     backbone.settle()
 
     flows = {(f.week, f.inflow, f.outflow) for f in weekly_flow(backbone.tower.flow_facts(start), today, 4)}

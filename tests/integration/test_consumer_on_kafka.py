@@ -21,8 +21,9 @@ from services.control_tower.adapters.workload_store import (
     SQLiteWorkloadStore,
 )
 from services.control_tower.projections.workload import WorkloadProjection
+from services.intake.application.commands import AcceptApplication
 from services.topics import topic_of
-from tests.factories import an_application, clock, codec
+from tests.factories import a_submission, clock, codec
 from tests.kafka_reading import message_count
 
 pytestmark = pytest.mark.kafka
@@ -40,7 +41,10 @@ class SimulatedCrash(Exception):
 def publish(settings: Settings, *, crash_after_first_batch: bool = False) -> None:
     intake = build_intake(settings.with_overrides(mode="embedded"), codec=codec(), clock=clock())
     for n in range(APPLICATIONS):
-        intake.accept_application(intake.submit_application(an_application(applicant_ref=f"P-{n:016x}")))
+        intake.execute(
+            intake.submit_application(a_submission(applicant_ref=f"P-{n:016x}")),
+            AcceptApplication(),
+        )
     settings = settings.with_overrides(relay_batch_size=200)
     if crash_after_first_batch:
 

@@ -13,8 +13,9 @@ from backbone.kafka_clients import make_admin, make_producer
 from backbone.settings import Settings
 from backbone.topics import log_bytes
 from composition.parts import build_intake, build_intake_relay
+from services.intake.application.commands import AcceptApplication, parse_submission
 from services.topics import topic_of
-from tests.factories import an_application, clock, codec
+from tests.factories import a_submission, an_application, clock, codec
 from tests.kafka_reading import headers, read_topic
 
 pytestmark = pytest.mark.kafka
@@ -38,8 +39,8 @@ class SimulatedCrash(Exception):
 def intake_with_events(settings: Settings) -> Any:
     intake = build_intake(settings.with_overrides(mode="embedded"), codec=codec(), clock=clock())
     for n in range(APPLICATIONS):
-        application_id = intake.submit_application(an_application(applicant_ref=f"P-{n:016x}"))
-        intake.accept_application(application_id)
+        application_id = intake.submit_application(a_submission(applicant_ref=f"P-{n:016x}"))
+        intake.execute(application_id, AcceptApplication())
     return intake
 
 
@@ -123,11 +124,13 @@ def test_no_personal_value_ever_reaches_kafka(kafka_settings: Settings) -> None:
     intake = build_intake(kafka_settings.with_overrides(mode="embedded"), codec=codec(), clock=clock())
     for n in range(20):
         application_id = intake.submit_application(
-            an_application(
-                applicant_ref=f"P-{n:016x}", applicant={**PERSON, "family_name": f"Haddad{n:03d}"}
+            parse_submission(
+                an_application(
+                    applicant_ref=f"P-{n:016x}", applicant={**PERSON, "family_name": f"Haddad{n:03d}"}
+                )
             )
         )
-        intake.accept_application(application_id)
+        intake.execute(application_id, AcceptApplication())
     topic = topic_of("intake", 3, kafka_settings.topic_prefix).name
     with make_producer(kafka_settings, client_id="test-relay") as producer:
         build_intake_relay(intake, kafka_settings, codec=codec(), producer=producer).publish_pending()

@@ -11,6 +11,7 @@ import pytest
 from eventsourcing.application import ProcessingEvent
 from eventsourcing.persistence import IntegrityError, Tracking
 
+from backbone.events import Cause
 from backbone.settings import Settings
 from composition.parts import build_decision, build_intake
 from ind.procedures import Procedure
@@ -20,8 +21,9 @@ from services.control_tower.projections.workload import StageChange
 from services.decision.application.commands import AssignCase, ScheduleHearing
 from services.decision.domain.case import Case
 from services.decision.domain.vocabulary import HearingKind
+from services.intake.application.commands import AcceptApplication
 from services.intake.domain.personal_data import PersonalDataErased
-from tests.factories import NOW, an_application, clock, codec, embedded_settings
+from tests.factories import NOW, a_submission, clock, codec, embedded_settings
 
 
 def a_case() -> Case:
@@ -33,9 +35,7 @@ def a_case() -> Case:
         clock_started_on=NOW.date(),
         policy_version="2025.1",
         legal_basis="Vw 2000 art. 25(1)",
-        now=NOW,
-        correlation_id="c",
-        causation_id=None,
+        cause=Cause(NOW, "c"),
     )
 
 
@@ -47,16 +47,16 @@ class StoreContract:
         return build_intake(self.settings, codec=codec(), clock=clock())
 
     def test_a_saved_application_comes_back_as_it_was(self, intake: Any) -> None:
-        application_id = intake.submit_application(an_application(procedure="study"))
-        intake.accept_application(application_id)
+        application_id = intake.submit_application(a_submission(procedure="study"))
+        intake.execute(application_id, AcceptApplication())
         application = intake.get_application(application_id)
         assert (application.version, application.procedure.value) == (2, "study")
         assert application.statutory_deadline is not None
 
     def test_notifications_come_in_recording_order_named_by_schema(self, intake: Any) -> None:
-        first = intake.submit_application(an_application())
-        intake.accept_application(first)
-        intake.submit_application(an_application())
+        first = intake.submit_application(a_submission())
+        intake.execute(first, AcceptApplication())
+        intake.submit_application(a_submission())
         notifications = intake.recorder.select_notifications(start=0, limit=10)
         ids = [n.id for n in notifications]
         assert ids == sorted(ids) and len(ids) == 3
@@ -67,11 +67,11 @@ class StoreContract:
         ]
 
     def test_a_stale_copy_of_an_aggregate_cannot_overwrite_a_newer_one(self, intake: Any) -> None:
-        application_id = intake.submit_application(an_application())
+        application_id = intake.submit_application(a_submission())
         stale = intake.get_application(application_id)
-        intake.accept_application(application_id)
+        intake.execute(application_id, AcceptApplication())
         before = intake.recorder.max_notification_id()
-        stale.accept(now=NOW, correlation_id="late")
+        stale.accept(cause=Cause(NOW, "late"))
         with pytest.raises(IntegrityError):
             intake.save(stale)
         assert intake.recorder.max_notification_id() == before
@@ -128,7 +128,7 @@ class StoreContract:
 
     def test_the_personal_data_vault_keeps_and_forgets(self, intake: Any) -> None:
         person = {"family_name": "Haddad", "date_of_birth": "1991-04-17", "v_number": "1234567890"}
-        application_id = intake.submit_application(an_application(applicant=person))
+        application_id = intake.submit_application(a_submission(applicant=person))
         assert intake.personal_data(application_id).v_number == "1234567890"
         assert intake.forget_applicant("P-00000000000000a1")
         assert not intake.forget_applicant("P-00000000000000a1")  # nothing left to forget
@@ -183,13 +183,13 @@ class StoreContract:
     def test_a_batch_records_its_events_and_keys_together_or_nothing(self, intake: Any) -> None:
         start = intake.recorder.max_notification_id() or 0
         with intake.batch():
-            first = intake.submit_application(an_application(), idempotency_key=f"{start}-a")
-            intake.accept_application(first, idempotency_key=f"{start}-b")
+            first = intake.submit_application(a_submission(), idempotency_key=f"{start}-a")
+            intake.execute(first, AcceptApplication(), idempotency_key=f"{start}-b")
         assert (intake.recorder.max_notification_id() or 0) == start + 2
         assert intake.key_recorded(f"{start}-a") and intake.key_recorded(f"{start}-b")
         with pytest.raises(IntegrityError), intake.batch(check_keys=False):  # a vouch that was wrong
-            intake.submit_application(an_application(nationality="ERI"), idempotency_key=f"{start}-c")
-            intake.submit_application(an_application(), idempotency_key=f"{start}-a")
+            intake.submit_application(a_submission(nationality="ERI"), idempotency_key=f"{start}-c")
+            intake.submit_application(a_submission(), idempotency_key=f"{start}-a")
         assert (intake.recorder.max_notification_id() or 0) == start + 2
         assert not intake.key_recorded(f"{start}-c")
 

@@ -17,9 +17,20 @@ from eventsourcing.persistence import IntegrityError, RecordConflictError
 from backbone.errors import DomainRuleViolation, InvalidCommand
 from backbone.service import BatchRefusedError
 from composition.parts import build_intake
-from tests.factories import a_decision_with_a_case, an_application, clock, codec, embedded_settings
+from services.decision.application.commands import parse_case_command
+from services.intake.application.commands import (
+    AcceptApplication,
+    parse_application_command,
+)
+from tests.factories import (
+    a_decision_with_a_case,
+    a_submission,
+    clock,
+    codec,
+    embedded_settings,
+)
 
-ASSIGN = ("assign", {"team": "family-zwolle", "officer_ref": "O-00000000000000b2"})
+ASSIGN = parse_case_command("assign", {"team": "family-zwolle", "officer_ref": "O-00000000000000b2"})
 
 
 @pytest.fixture
@@ -38,9 +49,9 @@ def kinds(service: Any) -> list[str]:
 
 def test_a_batch_records_nothing_until_it_ends_then_every_event_in_one_go(intake: Any) -> None:
     with intake.batch() as batch:
-        first = intake.submit_application(an_application(), idempotency_key="b-1")
-        intake.accept_application(first, idempotency_key="b-2")
-        second = intake.submit_application(an_application(nationality="ERI"), idempotency_key="b-3")
+        first = intake.submit_application(a_submission(), idempotency_key="b-1")
+        intake.execute(first, AcceptApplication(), idempotency_key="b-2")
+        second = intake.submit_application(a_submission(nationality="ERI"), idempotency_key="b-3")
         assert stored_events(intake) == 0
         assert intake.get_application(first).version == 2  # the second command saw the first's change
     assert batch.commands == 3
@@ -51,24 +62,24 @@ def test_a_batch_records_nothing_until_it_ends_then_every_event_in_one_go(intake
 
 def test_the_keys_of_a_batch_are_recorded_with_it(intake: Any) -> None:
     with intake.batch():
-        application_id = intake.submit_application(an_application(), idempotency_key="k-1")
-        intake.accept_application(application_id, idempotency_key="k-2")
+        application_id = intake.submit_application(a_submission(), idempotency_key="k-1")
+        intake.execute(application_id, AcceptApplication(), idempotency_key="k-2")
     # repeated alone, or in another batch: nothing new, the same answer
-    assert intake.submit_application(an_application(), idempotency_key="k-1") == application_id
+    assert intake.submit_application(a_submission(), idempotency_key="k-1") == application_id
     with intake.batch():
-        intake.accept_application(application_id, idempotency_key="k-2")
+        intake.execute(application_id, AcceptApplication(), idempotency_key="k-2")
     assert stored_events(intake) == 2
     with pytest.raises(InvalidCommand) as caught:
-        intake.submit_application(an_application(nationality="ERI"), idempotency_key="k-1")
+        intake.submit_application(a_submission(nationality="ERI"), idempotency_key="k-1")
     assert caught.value.problems[0].rule == "reused_for_another_request"
 
 
 def test_a_key_reused_for_another_request_within_the_batch_is_refused(intake: Any) -> None:
     with intake.batch():
-        intake.submit_application(an_application(), idempotency_key="same")
-        again = intake.submit_application(an_application(), idempotency_key="same")
+        intake.submit_application(a_submission(), idempotency_key="same")
+        again = intake.submit_application(a_submission(), idempotency_key="same")
         with pytest.raises(InvalidCommand) as caught:
-            intake.submit_application(an_application(nationality="ERI"), idempotency_key="same")
+            intake.submit_application(a_submission(nationality="ERI"), idempotency_key="same")
     assert caught.value.problems[0].field == "idempotency_key"
     assert stored_events(intake) == 1
     assert intake.get_application(again).version == 1
@@ -76,26 +87,26 @@ def test_a_key_reused_for_another_request_within_the_batch_is_refused(intake: An
 
 def test_an_exception_leaving_the_block_records_nothing_not_even_the_keys(intake: Any) -> None:
     with pytest.raises(RuntimeError, match="crash"), intake.batch():
-        application_id = intake.submit_application(an_application(), idempotency_key="c-1")
-        intake.accept_application(application_id, idempotency_key="c-2")
+        application_id = intake.submit_application(a_submission(), idempotency_key="c-1")
+        intake.execute(application_id, AcceptApplication(), idempotency_key="c-2")
         raise RuntimeError("crash before the end of the batch")
     assert stored_events(intake) == 0
     # nothing was recorded, so the same requests are carried out in full when they come again
     with intake.batch():
-        assert intake.submit_application(an_application(), idempotency_key="c-1") == application_id
-        intake.accept_application(application_id, idempotency_key="c-2")
+        assert intake.submit_application(a_submission(), idempotency_key="c-1") == application_id
+        intake.execute(application_id, AcceptApplication(), idempotency_key="c-2")
     assert kinds(intake) == ["ApplicationSubmitted", "ApplicationAccepted"]
 
 
 def test_a_refused_command_caught_in_the_batch_records_nothing_and_the_rest_goes_on(intake: Any) -> None:
     with intake.batch():
-        application_id = intake.submit_application(an_application())
-        intake.accept_application(application_id)
+        application_id = intake.submit_application(a_submission())
+        intake.execute(application_id, AcceptApplication())
         with pytest.raises(DomainRuleViolation):
-            intake.accept_application(application_id)  # accepted already
+            intake.execute(application_id, AcceptApplication())  # accepted already
         with pytest.raises(InvalidCommand):
-            intake.submit_application(an_application(nationality="syria"))
-        other = intake.submit_application(an_application(nationality="ERI"))
+            intake.submit_application(a_submission(nationality="syria"))
+        other = intake.submit_application(a_submission(nationality="ERI"))
     assert kinds(intake) == ["ApplicationSubmitted", "ApplicationAccepted", "ApplicationSubmitted"]
     assert intake.get_application(other).version == 1
 
@@ -116,7 +127,10 @@ def test_a_command_that_failed_after_changing_a_case_refuses_the_whole_batch(
             decision.execute(case_id, ASSIGN)
         decision.execute(
             case_id,
-            ("request-information", {"requested_on": "2026-10-30", "due_on": "2026-11-20", "subject": "x"}),
+            parse_case_command(
+                "request-information",
+                {"requested_on": "2026-10-30", "due_on": "2026-11-20", "subject": "x"},
+            ),
         )
     assert stored_events(decision) == before
     assert decision.get_case(case_id).version == 1
@@ -127,9 +141,12 @@ def test_an_objection_opened_in_a_batch_is_saved_with_it(tmp_path: Path, intake:
     with decision.batch():
         decision.execute(case_id, ASSIGN)
         decision.execute(
-            case_id, ("decide", {"decided_on": "2026-10-30", "outcome": "rejected", "grounds": ["x"]})
+            case_id,
+            parse_case_command(
+                "decide", {"decided_on": "2026-10-30", "outcome": "rejected", "grounds": ["x"]}
+            ),
         )
-        case = decision.execute(case_id, ("file-objection", {"filed_on": "2026-10-30"}))
+        case = decision.execute(case_id, parse_case_command("file-objection", {"filed_on": "2026-10-30"}))
     assert decision.get_case(case_id).version == case.version == 4
     assert decision.get_case(case.objection_case_id).procedure.value == "objection"
 
@@ -140,10 +157,10 @@ def test_batches_do_not_nest(intake: Any) -> None:
 
 
 def test_a_key_vouched_new_but_on_record_fails_the_whole_batch(intake: Any) -> None:
-    application_id = intake.submit_application(an_application(), idempotency_key="v-1")
+    application_id = intake.submit_application(a_submission(), idempotency_key="v-1")
     with pytest.raises(IntegrityError), intake.batch(check_keys=False):
-        intake.submit_application(an_application(nationality="ERI"), idempotency_key="v-0")
-        intake.submit_application(an_application(), idempotency_key="v-1")  # not asked: done again
+        intake.submit_application(a_submission(nationality="ERI"), idempotency_key="v-0")
+        intake.submit_application(a_submission(), idempotency_key="v-1")  # not asked: done again
     assert kinds(intake) == ["ApplicationSubmitted"]  # nothing of the batch, nothing twice
     assert intake.get_application(application_id).version == 1
 
@@ -153,25 +170,27 @@ def test_kept_cases_skip_the_store_and_a_stale_one_costs_a_retry_not_a_wrong_rec
 ) -> None:
     intake.keep_cases(10)
     with intake.batch():
-        application_id = intake.submit_application(an_application())
+        application_id = intake.submit_application(a_submission())
     other_writer = build_intake(embedded_settings(tmp_path), codec=codec(), clock=clock())
-    other_writer.accept_application(application_id)  # the kept copy is now behind the store
+    other_writer.execute(application_id, AcceptApplication())  # the kept copy is now behind the store
 
     with pytest.raises(RecordConflictError), intake.batch():
-        intake.withdraw_application(application_id, {"withdrawn_on": "2026-10-30"})
+        intake.execute(
+            application_id, parse_application_command("withdraw", {"withdrawn_on": "2026-10-30"})
+        )
     assert kinds(intake) == ["ApplicationSubmitted", "ApplicationAccepted"]
     with pytest.raises(DomainRuleViolation), intake.batch():  # read fresh: accepted, so too late
-        intake.accept_application(application_id)
+        intake.execute(application_id, AcceptApplication())
     assert intake.get_application(application_id).version == 2
 
 
 def test_kept_cases_are_used_as_the_last_batch_left_them(intake: Any) -> None:
     intake.keep_cases(10)
     with intake.batch():
-        application_id = intake.submit_application(an_application())
+        application_id = intake.submit_application(a_submission())
     reads = counted_reads(intake)
     with intake.batch():
-        intake.accept_application(application_id)
+        intake.execute(application_id, AcceptApplication())
     assert reads == []
     assert kinds(intake) == ["ApplicationSubmitted", "ApplicationAccepted"]
 

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
-from typing import Any
 from uuid import uuid4
 
 import pytest
 
+from backbone.events import Cause
 from ind.procedures import Procedure
 from ind.statutory.clock import StatutoryClock
 from ind.statutory.periods import Period
@@ -21,7 +21,7 @@ from services.decision.domain.events import (
 from services.decision.domain.vocabulary import HearingKind, IssueChannel, Outcome
 from tests.factories import NOW
 
-META: dict[str, Any] = {"now": NOW, "correlation_id": "corr"}
+CAUSE = Cause(NOW, "corr")
 STARTED = date(2026, 3, 2)
 
 
@@ -35,29 +35,27 @@ def opened(procedure: Procedure = Procedure.FAMILY, started: date = STARTED) -> 
         clock_started_on=started,
         policy_version=clock.policy_version,
         legal_basis=clock.legal_basis,
-        now=NOW,
-        correlation_id="corr",
-        causation_id=None,
+        cause=CAUSE,
     )
     case.collect_events()
     return case
 
 
 def heard(case: Case) -> Case:
-    case.schedule_hearing(kind=HearingKind.DETAILED, scheduled_for=STARTED, remote=False, **META)
-    case.hold_hearing(kind=HearingKind.DETAILED, held_on=STARTED, remote=False, **META)
+    case.schedule_hearing(kind=HearingKind.DETAILED, scheduled_for=STARTED, remote=False, cause=CAUSE)
+    case.hold_hearing(kind=HearingKind.DETAILED, held_on=STARTED, remote=False, cause=CAUSE)
     return case
 
 
 def decided(case: Case, outcome: Outcome = Outcome.GRANTED, on: date = date(2026, 4, 1)) -> Case:
-    case.decide(decided_on=on, outcome=outcome, grounds=[], **META)
+    case.decide(decided_on=on, outcome=outcome, grounds=[], cause=CAUSE)
     return case
 
 
 def test_an_asylum_decision_before_the_detailed_hearing_is_refused() -> None:
     case = opened(Procedure.ASYLUM)
     with pytest.raises(CaseRuleViolation, match="detailed"):
-        case.decide(decided_on=STARTED, outcome=Outcome.GRANTED, grounds=[], **META)
+        case.decide(decided_on=STARTED, outcome=Outcome.GRANTED, grounds=[], cause=CAUSE)
     assert case.collect_events() == []
     decided(heard(case))
     assert isinstance(case.collect_events()[-1], DecisionTaken)
@@ -66,37 +64,39 @@ def test_an_asylum_decision_before_the_detailed_hearing_is_refused() -> None:
 def test_an_asylum_rejection_needs_an_intended_decision_and_waits_for_the_response() -> None:
     case = heard(opened(Procedure.ASYLUM))
     with pytest.raises(CaseRuleViolation, match="voornemen"):
-        case.decide(decided_on=STARTED, outcome=Outcome.REJECTED, grounds=["x"], **META)
-    case.issue_intended_decision(issued_on=STARTED, response_due_on=date(2026, 3, 9), grounds=["x"], **META)
+        case.decide(decided_on=STARTED, outcome=Outcome.REJECTED, grounds=["x"], cause=CAUSE)
+    case.issue_intended_decision(
+        issued_on=STARTED, response_due_on=date(2026, 3, 9), grounds=["x"], cause=CAUSE
+    )
     with pytest.raises(CaseRuleViolation, match="response period runs until 2026-03-09"):
-        case.decide(decided_on=date(2026, 3, 5), outcome=Outcome.REJECTED, grounds=["x"], **META)
-    case.receive_response(received_on=date(2026, 3, 5), **META)
-    case.decide(decided_on=date(2026, 3, 6), outcome=Outcome.REJECTED, grounds=["x"], **META)
+        case.decide(decided_on=date(2026, 3, 5), outcome=Outcome.REJECTED, grounds=["x"], cause=CAUSE)
+    case.receive_response(received_on=date(2026, 3, 5), cause=CAUSE)
+    case.decide(decided_on=date(2026, 3, 6), outcome=Outcome.REJECTED, grounds=["x"], cause=CAUSE)
 
 
 def test_a_response_before_an_intended_decision_is_refused() -> None:
     with pytest.raises(CaseRuleViolation, match="none was issued"):
-        opened().receive_response(received_on=STARTED, **META)
+        opened().receive_response(received_on=STARTED, cause=CAUSE)
 
 
 def test_deciding_a_closed_case_is_refused() -> None:
     case = decided(opened())
-    case.close(closed_on=date(2026, 4, 2), reason="decided", **META)
+    case.close(closed_on=date(2026, 4, 2), reason="decided", cause=CAUSE)
     with pytest.raises(CaseRuleViolation, match="closed"):
-        case.decide(decided_on=date(2026, 4, 3), outcome=Outcome.GRANTED, grounds=[], **META)
+        case.decide(decided_on=date(2026, 4, 3), outcome=Outcome.GRANTED, grounds=[], cause=CAUSE)
     with pytest.raises(CaseRuleViolation, match="closed"):
-        case.assign(team="t", officer_ref="O-0000000000000001", **META)
+        case.assign(team="t", officer_ref="O-0000000000000001", cause=CAUSE)
 
 
 def test_information_requested_suspends_and_moves_the_deadline() -> None:
     case = opened(Procedure.FAMILY)  # 90 days after 2 March 2026: 31 May, a Sunday: 1 June
     assert case.statutory_deadline == date(2026, 6, 1)
     case.request_information(
-        requested_on=date(2026, 3, 10), due_on=date(2026, 3, 24), subject="income", **META
+        requested_on=date(2026, 3, 10), due_on=date(2026, 3, 24), subject="income", cause=CAUSE
     )
     with pytest.raises(CaseRuleViolation, match="suspended"):
-        case.decide(decided_on=date(2026, 3, 12), outcome=Outcome.GRANTED, grounds=[], **META)
-    case.receive_information(received_on=date(2026, 3, 20), **META)
+        case.decide(decided_on=date(2026, 3, 12), outcome=Outcome.GRANTED, grounds=[], cause=CAUSE)
+    case.receive_information(received_on=date(2026, 3, 20), cause=CAUSE)
     requested, received = case.collect_events()
     assert isinstance(requested, InformationRequested) and requested.legal_basis == "Awb 4:15"
     assert isinstance(received, InformationReceived) and received.suspended_days == 10
@@ -105,18 +105,20 @@ def test_information_requested_suspends_and_moves_the_deadline() -> None:
 
 def test_overlapping_suspensions_are_refused() -> None:
     case = opened()
-    case.request_information(requested_on=date(2026, 3, 10), due_on=date(2026, 3, 24), subject="a", **META)
+    case.request_information(
+        requested_on=date(2026, 3, 10), due_on=date(2026, 3, 24), subject="a", cause=CAUSE
+    )
     with pytest.raises(CaseRuleViolation, match="overlap"):
         case.request_information(
-            requested_on=date(2026, 3, 11), due_on=date(2026, 3, 25), subject="b", **META
+            requested_on=date(2026, 3, 11), due_on=date(2026, 3, 25), subject="b", cause=CAUSE
         )
 
 
 def test_an_extension_above_the_cap_is_refused_and_one_within_it_is_recorded() -> None:
     case = opened(Procedure.FAMILY)
     with pytest.raises(CaseRuleViolation, match="cap of 90 days"):
-        case.extend_deadline(period=Period(days=120), reason="complex", on=STARTED, **META)
-    case.extend_deadline(period=Period(days=90), reason="complex", on=STARTED, **META)
+        case.extend_deadline(period=Period(days=120), reason="complex", on=STARTED, cause=CAUSE)
+    case.extend_deadline(period=Period(days=90), reason="complex", on=STARTED, cause=CAUSE)
     (extended,) = case.collect_events()
     assert extended.legal_basis == "Vw 2000 art. 25(2)"  # type: ignore[attr-defined]
     assert case.statutory_deadline == date(2026, 8, 31)
@@ -125,8 +127,8 @@ def test_an_extension_above_the_cap_is_refused_and_one_within_it_is_recorded() -
 def test_a_notice_of_default_after_the_deadline_starts_the_penalty_two_weeks_later() -> None:
     case = opened(Procedure.FAMILY)
     with pytest.raises(CaseRuleViolation, match="after the deadline"):
-        case.receive_notice_of_default(received_on=date(2026, 5, 1), **META)
-    case.receive_notice_of_default(received_on=date(2026, 6, 2), **META)
+        case.receive_notice_of_default(received_on=date(2026, 5, 1), cause=CAUSE)
+    case.receive_notice_of_default(received_on=date(2026, 6, 2), cause=CAUSE)
     (notice,) = case.collect_events()
     assert isinstance(notice, NoticeOfDefaultReceived)
     assert notice.penalty_applies and notice.penalty_accrues_from == date(2026, 6, 17)
@@ -134,7 +136,7 @@ def test_a_notice_of_default_after_the_deadline_starts_the_penalty_two_weeks_lat
 
 def test_there_is_no_penalty_for_late_asylum_decisions() -> None:
     case = opened(Procedure.ASYLUM)
-    case.receive_notice_of_default(received_on=date(2026, 9, 10), **META)
+    case.receive_notice_of_default(received_on=date(2026, 9, 10), cause=CAUSE)
     (notice,) = case.collect_events()
     assert not notice.penalty_applies and notice.penalty_accrues_from is None  # type: ignore[attr-defined]
 
@@ -147,70 +149,72 @@ def test_a_late_decision_records_how_late_it_was() -> None:
 def test_an_objection_opens_a_case_whose_clock_starts_after_the_objection_period() -> None:
     case = decided(opened(Procedure.FAMILY), Outcome.REJECTED, on=date(2026, 4, 1))
     objection_id = uuid4()
-    case.file_objection(filed_on=date(2026, 4, 10), objection_case_id=objection_id, **META)
+    case.file_objection(filed_on=date(2026, 4, 10), objection_case_id=objection_id, cause=CAUSE)
     objection = Case.open_objection(
-        case_id=objection_id, against=case, filed_on=date(2026, 4, 10), now=NOW, correlation_id="c"
+        case_id=objection_id, against=case, filed_on=date(2026, 4, 10), cause=Cause(NOW, "c")
     )
     assert objection.procedure is Procedure.OBJECTION and objection.objected_case_id == case.id
     assert objection.clock.started_on == date(2026, 4, 30)  # the day after 4 weeks from the decision
     assert objection.statutory_deadline == date(2026, 6, 11)  # 6 weeks (Awb 7:10)
     with pytest.raises(CaseRuleViolation, match="already handled"):
-        case.file_objection(filed_on=date(2026, 4, 11), objection_case_id=uuid4(), **META)
+        case.file_objection(filed_on=date(2026, 4, 11), objection_case_id=uuid4(), cause=CAUSE)
 
 
 def test_a_granted_decision_cannot_be_objected_to_and_asylum_goes_to_court() -> None:
     with pytest.raises(CaseRuleViolation, match="rejected something"):
-        decided(opened()).file_objection(filed_on=date(2026, 4, 2), objection_case_id=uuid4(), **META)
+        decided(opened()).file_objection(filed_on=date(2026, 4, 2), objection_case_id=uuid4(), cause=CAUSE)
     asylum = heard(opened(Procedure.ASYLUM))
     asylum.issue_intended_decision(
-        issued_on=STARTED, response_due_on=date(2026, 3, 9), grounds=["x"], **META
+        issued_on=STARTED, response_due_on=date(2026, 3, 9), grounds=["x"], cause=CAUSE
     )
-    asylum.receive_response(received_on=date(2026, 3, 4), **META)
+    asylum.receive_response(received_on=date(2026, 3, 4), cause=CAUSE)
     decided(asylum, Outcome.REJECTED)
     with pytest.raises(CaseRuleViolation, match="appealed in court"):
-        asylum.file_objection(filed_on=date(2026, 4, 2), objection_case_id=uuid4(), **META)
-    asylum.lodge_appeal(lodged_on=date(2026, 4, 8), court="Rechtbank Den Haag", **META)
+        asylum.file_objection(filed_on=date(2026, 4, 2), objection_case_id=uuid4(), cause=CAUSE)
+    asylum.lodge_appeal(lodged_on=date(2026, 4, 8), court="Rechtbank Den Haag", cause=CAUSE)
 
 
 def test_a_granted_case_closes_once_its_document_is_issued() -> None:
     case = decided(opened(Procedure.HIGHLY_SKILLED_MIGRANT))
     case.mark_document_ready(
-        ready_on=date(2026, 4, 3), channel=IssueChannel.EXPAT_CENTRE, location="Eindhoven", **META
+        ready_on=date(2026, 4, 3), channel=IssueChannel.EXPAT_CENTRE, location="Eindhoven", cause=CAUSE
     )
     with pytest.raises(CaseRuleViolation, match="not reached the applicant"):
-        case.close(closed_on=date(2026, 4, 4), reason="decided", **META)
-    case.issue_document(issued_on=date(2026, 4, 8), **META)
-    case.close(closed_on=date(2026, 4, 8), reason="decided", **META)
+        case.close(closed_on=date(2026, 4, 4), reason="decided", cause=CAUSE)
+    case.issue_document(issued_on=date(2026, 4, 8), cause=CAUSE)
+    case.close(closed_on=date(2026, 4, 8), reason="decided", cause=CAUSE)
     assert case.closed and case.version == 5  # opened, decided, ready, issued, closed
 
 
 def test_registration_and_detailed_hearings_belong_to_asylum_as_the_catalogue_says() -> None:
     with pytest.raises(CaseRuleViolation, match="not part of the family procedure"):
-        opened().schedule_hearing(kind=HearingKind.DETAILED, scheduled_for=STARTED, remote=True, **META)
+        opened().schedule_hearing(
+            kind=HearingKind.DETAILED, scheduled_for=STARTED, remote=True, cause=CAUSE
+        )
     opened().schedule_hearing(
-        kind=HearingKind.SHORTENED, scheduled_for=STARTED + timedelta(days=3), remote=True, **META
+        kind=HearingKind.SHORTENED, scheduled_for=STARTED + timedelta(days=3), remote=True, cause=CAUSE
     )
 
 
 def test_escalation_and_the_prolonged_procedure() -> None:
     case = opened(Procedure.ASYLUM)
-    case.escalate(escalated_on=STARTED, team="knopendoorhakteam", reason="stuck", **META)
+    case.escalate(escalated_on=STARTED, team="knopendoorhakteam", reason="stuck", cause=CAUSE)
     with pytest.raises(CaseRuleViolation, match="already with the escalation team"):
-        case.escalate(escalated_on=STARTED, team="knopendoorhakteam", reason="again", **META)
-    case.resolve_escalation(resolved_on=STARTED, resolution="hearing planned", **META)
-    case.refer_to_prolonged_procedure(referred_on=STARTED, reason="medical advice", **META)
+        case.escalate(escalated_on=STARTED, team="knopendoorhakteam", reason="again", cause=CAUSE)
+    case.resolve_escalation(resolved_on=STARTED, resolution="hearing planned", cause=CAUSE)
+    case.refer_to_prolonged_procedure(referred_on=STARTED, reason="medical advice", cause=CAUSE)
     with pytest.raises(CaseRuleViolation, match="prolonged"):
-        case.refer_to_prolonged_procedure(referred_on=STARTED, reason="again", **META)
+        case.refer_to_prolonged_procedure(referred_on=STARTED, reason="again", cause=CAUSE)
     with pytest.raises(CaseRuleViolation, match="prolonged"):
-        opened(Procedure.FAMILY).refer_to_prolonged_procedure(referred_on=STARTED, reason="x", **META)
+        opened(Procedure.FAMILY).refer_to_prolonged_procedure(referred_on=STARTED, reason="x", cause=CAUSE)
 
 
 def test_what_a_procedure_requires_comes_from_the_catalogue() -> None:
     naturalisation = decided(opened(Procedure.NATURALISATION))
     with pytest.raises(CaseRuleViolation, match="grants a permit"):  # a royal decree, no permit card
         naturalisation.mark_document_ready(
-            ready_on=date(2026, 4, 3), channel=IssueChannel.DESK, location=None, **META
+            ready_on=date(2026, 4, 3), channel=IssueChannel.DESK, location=None, cause=CAUSE
         )
     objection = decided(opened(Procedure.OBJECTION), Outcome.REJECTED)
     with pytest.raises(CaseRuleViolation, match="appealed in court"):
-        objection.file_objection(filed_on=date(2026, 4, 2), objection_case_id=uuid4(), **META)
+        objection.file_objection(filed_on=date(2026, 4, 2), objection_case_id=uuid4(), cause=CAUSE)

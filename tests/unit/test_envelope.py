@@ -8,14 +8,15 @@ from backbone.envelope import envelope_from_kafka, event_id
 from backbone.errors import CorruptMessageError
 from backbone.feeds.notification_log import NotificationLogFeed
 from composition.parts import build_intake
-from tests.factories import NOW, an_application, clock, codec, embedded_settings
+from services.intake.application.commands import AcceptApplication
+from tests.factories import NOW, a_submission, clock, codec, embedded_settings
 
 
 @pytest.fixture
 def envelope(tmp_path: Path):
     intake = build_intake(embedded_settings(tmp_path), codec=codec(), clock=clock())
-    application_id = intake.submit_application(an_application(), correlation_id="corr-9")
-    intake.accept_application(application_id, correlation_id="corr-10")
+    application_id = intake.submit_application(a_submission(), correlation_id="corr-9")
+    intake.execute(application_id, AcceptApplication(), correlation_id="corr-10")
     feed = NotificationLogFeed(
         upstream="intake", recorder=intake.recorder, codec=codec(), positions=lambda _: None
     )

@@ -9,7 +9,18 @@ import pytest
 
 from backbone.errors import InvalidCommand
 from composition.parts import build_intake
-from tests.factories import a_decision_with_a_case, an_application, clock, codec, embedded_settings
+from services.decision.application.commands import parse_case_command
+from services.intake.application.commands import (
+    AcceptApplication,
+    parse_application_command,
+)
+from tests.factories import (
+    a_decision_with_a_case,
+    a_submission,
+    clock,
+    codec,
+    embedded_settings,
+)
 
 
 @pytest.fixture
@@ -18,16 +29,16 @@ def intake(tmp_path: Path) -> Any:
 
 
 def test_a_repeated_submission_returns_the_first_id_and_records_nothing(intake: Any) -> None:
-    first = intake.submit_application(an_application(), idempotency_key="req-1")
-    again = intake.submit_application(an_application(), idempotency_key="req-1")
+    first = intake.submit_application(a_submission(), idempotency_key="req-1")
+    again = intake.submit_application(a_submission(), idempotency_key="req-1")
     assert first == again
     assert intake.recorder.max_notification_id() == 1
 
 
 def test_a_key_reused_for_another_request_is_refused(intake: Any) -> None:
-    intake.submit_application(an_application(), idempotency_key="req-1")
+    intake.submit_application(a_submission(), idempotency_key="req-1")
     with pytest.raises(InvalidCommand) as caught:
-        intake.submit_application(an_application(nationality="ERI"), idempotency_key="req-1")
+        intake.submit_application(a_submission(nationality="ERI"), idempotency_key="req-1")
     assert [(p.field, p.rule) for p in caught.value.problems] == [
         ("idempotency_key", "reused_for_another_request")
     ]
@@ -35,18 +46,20 @@ def test_a_key_reused_for_another_request_is_refused(intake: Any) -> None:
 
 
 def test_repeated_changes_and_acceptances_record_once(intake: Any) -> None:
-    application_id = intake.submit_application(an_application(procedure="naturalisation"))
+    application_id = intake.submit_application(a_submission(procedure="naturalisation"))
     for _ in range(2):
-        intake.pay_fee(
-            application_id, {"paid_on": "2026-10-31", "amount_cents": 100}, idempotency_key="fee-1"
+        intake.execute(
+            application_id,
+            parse_application_command("pay-fee", {"paid_on": "2026-10-31", "amount_cents": 100}),
+            idempotency_key="fee-1",
         )
-        intake.accept_application(application_id, idempotency_key="accept-1")
+        intake.execute(application_id, AcceptApplication(), idempotency_key="accept-1")
     assert intake.get_application(application_id).version == 3
 
 
 def test_a_repeated_decision_command_records_once(tmp_path: Path, intake: Any) -> None:
     decision, application_id = a_decision_with_a_case(tmp_path, intake)
-    command = ("assign", {"team": "family-zwolle", "officer_ref": "O-00000000000000b2"})
+    command = parse_case_command("assign", {"team": "family-zwolle", "officer_ref": "O-00000000000000b2"})
     for _ in range(3):
         case = decision.execute(application_id, command, idempotency_key="assign-1")
     assert case.version == 2

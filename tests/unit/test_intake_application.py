@@ -8,6 +8,7 @@ from uuid import uuid4
 
 import pytest
 
+from backbone.events import Cause
 from ind.procedures import Procedure
 from services.intake.domain.application import Application, ApplicationRuleViolation
 from services.intake.domain.events import (
@@ -24,6 +25,7 @@ from services.intake.domain.vocabulary import ApplicationStatus, AsylumTrack, Ch
 from tests.factories import NOW
 
 RECEIVED = date(2026, 10, 1)
+CAUSE = Cause(NOW, "c")
 
 
 def submitted(procedure: Procedure = Procedure.FAMILY, **facts: Any) -> Application:
@@ -39,7 +41,7 @@ def submitted(procedure: Procedure = Procedure.FAMILY, **facts: Any) -> Applicat
         "employer_share_percent": None,
     }
     values.update(facts)
-    return Application.submit(application_id=uuid4(), now=NOW, correlation_id="corr-1", **values)
+    return Application.submit(application_id=uuid4(), cause=Cause(NOW, "corr-1"), **values)
 
 
 def events_of(application: Application) -> list[Any]:
@@ -47,7 +49,7 @@ def events_of(application: Application) -> list[Any]:
 
 
 def accepted_event(application: Application) -> ApplicationAccepted:
-    application.accept(now=NOW, correlation_id="c")
+    application.accept(cause=CAUSE)
     event = events_of(application)[-1]
     assert isinstance(event, ApplicationAccepted)
     return event
@@ -73,24 +75,21 @@ def test_accepting_twice_is_refused_and_records_nothing() -> None:
     application = submitted()
     accepted_event(application)
     with pytest.raises(ApplicationRuleViolation, match="it is accepted"):
-        application.accept(now=NOW, correlation_id="c")
+        application.accept(cause=CAUSE)
     assert events_of(application) == []
 
 
 def test_an_asylum_application_is_accepted_once_its_track_is_set() -> None:
     application = submitted(Procedure.ASYLUM, channel=Channel.APPLICATION_CENTRE)
     with pytest.raises(ApplicationRuleViolation, match="track"):
-        application.accept(now=NOW, correlation_id="c")
+        application.accept(cause=CAUSE)
     with pytest.raises(ApplicationRuleViolation, match="needs an asylum track"):
-        application.classify(
-            track=None, target_group=None, complexity=Complexity.LOW, now=NOW, correlation_id="c"
-        )
+        application.classify(track=None, target_group=None, complexity=Complexity.LOW, cause=CAUSE)
     application.classify(
         track=AsylumTrack.GENERAL,
         target_group="SYR-2026",
         complexity=Complexity.HIGH,
-        now=NOW,
-        correlation_id="c",
+        cause=CAUSE,
     )
     assert isinstance(events_of(application)[-1], ApplicationClassified)
     assert accepted_event(application).statutory_deadline == date(2027, 4, 1)  # 6 months
@@ -102,8 +101,7 @@ def test_a_regular_application_has_no_asylum_track() -> None:
             track=AsylumTrack.DUBLIN,
             target_group=None,
             complexity=Complexity.LOW,
-            now=NOW,
-            correlation_id="c",
+            cause=CAUSE,
         )
 
 
@@ -111,13 +109,13 @@ def test_naturalisation_is_not_accepted_before_the_fee_is_paid() -> None:
     application = submitted(Procedure.NATURALISATION)
     events_of(application)
     with pytest.raises(ApplicationRuleViolation, match="fee is paid"):
-        application.accept(now=NOW, correlation_id="c")
+        application.accept(cause=CAUSE)
     assert events_of(application) == []
 
 
 def test_a_late_fee_starts_the_naturalisation_clock_on_the_day_of_payment() -> None:
     application = submitted(Procedure.NATURALISATION)
-    application.pay_fee(paid_on=date(2026, 10, 20), amount_cents=141_100, now=NOW, correlation_id="c")
+    application.pay_fee(paid_on=date(2026, 10, 20), amount_cents=141_100, cause=CAUSE)
     event = accepted_event(application)
     assert event.clock_started_on == date(2026, 10, 20)
     assert event.statutory_deadline == date(2027, 10, 20)
@@ -127,10 +125,10 @@ def test_a_late_fee_starts_the_naturalisation_clock_on_the_day_of_payment() -> N
 def test_a_fee_paid_before_receipt_or_twice_is_refused() -> None:
     application = submitted(Procedure.NATURALISATION)
     with pytest.raises(ApplicationRuleViolation, match="before the application was received"):
-        application.pay_fee(paid_on=date(2026, 9, 1), amount_cents=1, now=NOW, correlation_id="c")
-    application.pay_fee(paid_on=RECEIVED, amount_cents=1, now=NOW, correlation_id="c")
+        application.pay_fee(paid_on=date(2026, 9, 1), amount_cents=1, cause=CAUSE)
+    application.pay_fee(paid_on=RECEIVED, amount_cents=1, cause=CAUSE)
     with pytest.raises(ApplicationRuleViolation, match="was paid on"):
-        application.pay_fee(paid_on=date(2026, 10, 2), amount_cents=1, now=NOW, correlation_id="c")
+        application.pay_fee(paid_on=date(2026, 10, 2), amount_cents=1, cause=CAUSE)
     assert isinstance(events_of(application)[-1], FeePaid)
 
 
@@ -140,12 +138,11 @@ def test_a_remedied_defect_moves_the_deadline_by_the_suspended_days() -> None:
         notified_on=date(2026, 10, 5),
         remedy_by=date(2026, 10, 19),
         missing=["income_proof"],
-        now=NOW,
-        correlation_id="c",
+        cause=CAUSE,
     )
     with pytest.raises(ApplicationRuleViolation, match="waits for the applicant"):
-        application.accept(now=NOW, correlation_id="c")
-    application.remedy_defect(remedied_on=date(2026, 10, 15), now=NOW, correlation_id="c")
+        application.accept(cause=CAUSE)
+    application.remedy_defect(remedied_on=date(2026, 10, 15), cause=CAUSE)
     assert accepted_event(application).statutory_deadline == date(
         2027, 1, 11
     )  # +10 days: 9 Jan is a Saturday
@@ -157,16 +154,14 @@ def test_a_second_defect_while_one_is_open_is_refused() -> None:
         notified_on=date(2026, 10, 5),
         remedy_by=date(2026, 10, 19),
         missing=["x"],
-        now=NOW,
-        correlation_id="c",
+        cause=CAUSE,
     )
     with pytest.raises(ApplicationRuleViolation, match="still open"):
         application.notify_defect(
             notified_on=date(2026, 10, 6),
             remedy_by=date(2026, 10, 20),
             missing=["y"],
-            now=NOW,
-            correlation_id="c",
+            cause=CAUSE,
         )
     assert isinstance(events_of(application)[-1], DefectNotified)
 
@@ -177,23 +172,22 @@ def test_an_unremedied_defect_after_its_date_ends_in_not_processed() -> None:
         notified_on=date(2026, 10, 5),
         remedy_by=date(2026, 10, 19),
         missing=["x"],
-        now=NOW,
-        correlation_id="c",
+        cause=CAUSE,
     )
     with pytest.raises(ApplicationRuleViolation, match="remedy date has passed"):
-        application.stop_processing(decided_on=date(2026, 10, 19), now=NOW, correlation_id="c")
-    application.stop_processing(decided_on=date(2026, 10, 20), now=NOW, correlation_id="c")
+        application.stop_processing(decided_on=date(2026, 10, 19), cause=CAUSE)
+    application.stop_processing(decided_on=date(2026, 10, 20), cause=CAUSE)
     event = events_of(application)[-1]
     assert isinstance(event, ApplicationNotProcessed) and event.legal_basis == "Awb 4:5"
     with pytest.raises(ApplicationRuleViolation, match="not_processed"):
-        application.withdraw(withdrawn_on=date(2026, 10, 21), now=NOW, correlation_id="c")
+        application.withdraw(withdrawn_on=date(2026, 10, 21), cause=CAUSE)
 
 
 def test_a_withdrawn_application_cannot_be_accepted() -> None:
     application = submitted()
-    application.withdraw(withdrawn_on=date(2026, 10, 3), now=NOW, correlation_id="c")
+    application.withdraw(withdrawn_on=date(2026, 10, 3), cause=CAUSE)
     with pytest.raises(ApplicationRuleViolation, match="withdrawn"):
-        application.accept(now=NOW, correlation_id="c")
+        application.accept(cause=CAUSE)
 
 
 @pytest.mark.parametrize(
@@ -224,10 +218,9 @@ def test_defect_events_record_the_legal_basis_and_policy_version_of_the_clock() 
         notified_on=date(2026, 10, 5),
         remedy_by=date(2026, 10, 19),
         missing=["x"],
-        now=NOW,
-        correlation_id="c",
+        cause=CAUSE,
     )
-    application.remedy_defect(remedied_on=date(2026, 10, 8), now=NOW, correlation_id="c")
+    application.remedy_defect(remedied_on=date(2026, 10, 8), cause=CAUSE)
     notified, remedied = events_of(application)[-2:]
     for event in (notified, remedied):
         assert (event.policy_version, event.legal_basis) == ("2025.1", "Awb 4:5; Awb 4:15(1)(a)")

@@ -13,8 +13,9 @@ import structlog
 from backbone.errors import InvalidCommand
 from backbone.logs import configure_logging
 from composition.embedded import EmbeddedBackbone
+from services.intake.application.commands import AcceptApplication
 from services.intake.domain.personal_data import PersonalDataErased
-from tests.factories import an_application, clock, embedded_settings
+from tests.factories import a_submission, clock, embedded_settings
 
 JAN = {
     "family_name": "Jansen-Haddad",
@@ -43,15 +44,15 @@ def backbone(tmp_path: Path) -> Any:
 
 
 def submit_with_personal_data(backbone: Any) -> Any:
-    application_id = backbone.intake.submit_application(an_application(applicant=JAN))
-    backbone.intake.accept_application(application_id)
+    application_id = backbone.intake.submit_application(a_submission(applicant=JAN))
+    backbone.intake.execute(application_id, AcceptApplication())
     backbone.settle()
     return application_id
 
 
 def test_a_bsn_must_pass_the_eleven_test(backbone: Any) -> None:
     with pytest.raises(InvalidCommand) as caught:
-        backbone.intake.submit_application(an_application(applicant={**JAN, "bsn": "123456789"}))
+        backbone.intake.submit_application(a_submission(applicant={**JAN, "bsn": "123456789"}))
     assert caught.value.problems[0].field == "applicant.bsn"
     assert "11-test" in caught.value.problems[0].message
 

@@ -7,7 +7,8 @@ import pytest
 
 from backbone.errors import InvalidCommand
 from composition.parts import build_intake
-from tests.factories import an_application, clock, codec, embedded_settings
+from services.intake.application.commands import parse_application_command, parse_submission
+from tests.factories import a_submission, an_application, clock, codec, embedded_settings
 
 
 @pytest.fixture
@@ -17,7 +18,7 @@ def intake(tmp_path: Path):
 
 def rejected(intake, application) -> InvalidCommand:
     with pytest.raises(InvalidCommand) as caught:
-        intake.submit_application(application)
+        intake.submit_application(parse_submission(application))
     assert intake.recorder.max_notification_id() is None, "a rejected command recorded something"
     return caught.value
 
@@ -59,7 +60,7 @@ def test_unknown_fields_are_refused(intake) -> None:
 
 
 def test_a_valid_application_is_recorded(intake) -> None:
-    application_id = intake.submit_application(an_application())
+    application_id = intake.submit_application(a_submission())
     assert intake.get_application(application_id).nationality == "SYR"
     assert intake.recorder.max_notification_id() == 1
 
@@ -71,11 +72,17 @@ def test_an_objection_cannot_be_submitted_to_intake(intake) -> None:
 
 
 def test_a_fee_payment_names_its_broken_fields_and_records_nothing(intake) -> None:
-    application_id = intake.submit_application(an_application(procedure="naturalisation"))
+    application_id = intake.submit_application(a_submission(procedure="naturalisation"))
     with pytest.raises(InvalidCommand) as caught:
-        intake.pay_fee(application_id, {"paid_on": "2027-01-01", "amount_cents": 0})
+        intake.execute(
+            application_id,
+            parse_application_command("pay-fee", {"paid_on": "2027-01-01", "amount_cents": 0}),
+        )
     assert [(p.field, p.rule) for p in caught.value.problems] == [("amount_cents", "greater_than")]
     with pytest.raises(InvalidCommand) as caught:
-        intake.pay_fee(application_id, {"paid_on": "2027-01-01", "amount_cents": 5})
+        intake.execute(
+            application_id,
+            parse_application_command("pay-fee", {"paid_on": "2027-01-01", "amount_cents": 5}),
+        )
     assert [(p.field, p.rule) for p in caught.value.problems] == [("paid_on", "not_in_future")]
     assert intake.recorder.max_notification_id() == 1

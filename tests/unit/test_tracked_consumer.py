@@ -18,7 +18,8 @@ from services.control_tower.adapters.workload_store import (
     SQLiteWorkloadStore,
 )
 from services.control_tower.projections.workload import WorkloadProjection
-from tests.factories import an_application, clock, codec, embedded_settings
+from services.intake.application.commands import AcceptApplication
+from tests.factories import a_submission, clock, codec, embedded_settings
 
 
 class SimulatedCrash(Exception):
@@ -60,8 +61,8 @@ class ReplayingFeed:
 def intake(tmp_path: Path):
     intake = build_intake(embedded_settings(tmp_path), codec=codec(), clock=clock())
     for n in range(20):
-        application_id = intake.submit_application(an_application(applicant_ref=f"P-{n:016x}"))
-        intake.accept_application(application_id)
+        application_id = intake.submit_application(a_submission(applicant_ref=f"P-{n:016x}"))
+        intake.execute(application_id, AcceptApplication())
     return intake
 
 

@@ -9,24 +9,22 @@ fresh state, so no update is lost.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
-from datetime import datetime
-from typing import Any
-from uuid import UUID, uuid4, uuid5
+from collections.abc import Callable, Sequence
+from uuid import UUID, uuid4
 
 import structlog
 from eventsourcing.application import ProcessingEvent
 from eventsourcing.persistence import RecordConflictError, Tracking
 
 from backbone.envelope import Envelope
-from backbone.errors import FieldProblem, InvalidCommand
-from backbone.events import CaseEvent
+from backbone.events import CaseEvent, Cause
 from backbone.feeds.base import FeedItem
 from backbone.logs import case_context
 from backbone.service import CaseService, request_fingerprint
-from backbone.validation import future_dates, parse_command
+from backbone.validation import refuse_future_days
 from ind.procedures import Procedure
-from services.decision.application.commands import COMMANDS, CaseCommand, FileObjection
+from services.decision.application.commands import CaseCommand
+from services.decision.application.handlers import COMMAND_HANDLERS
 from services.decision.domain.case import Case
 
 APPLICATION_ACCEPTED = "nl.ind.intake.ApplicationAccepted"
@@ -69,9 +67,7 @@ class Decision(CaseService):
             policy_version=data["policy_version"],
             legal_basis=data["legal_basis"],
             suspended_days=data["suspended_days"],
-            now=self.clock.now(),
-            correlation_id=envelope.correlation_id,
-            causation_id=envelope.id,
+            cause=Cause(self.clock.now(), envelope.correlation_id, causation_id=envelope.id),
         )
         processing.collect_events(case)
 
@@ -82,37 +78,30 @@ class Decision(CaseService):
     def execute(
         self,
         case_id: UUID,
-        command: CaseCommand | tuple[str, Mapping[str, Any]],
+        command: CaseCommand,
         *,
         correlation_id: str | None = None,
         idempotency_key: str | None = None,
     ) -> Case:
-        """Carry out one command on a case; ``command`` is a model or (action name, fields).
+        """Carry out one command on a case, with the handler the table lists for it.
 
         With an idempotency key, a repeated request records nothing and returns the case as it is.
         """
-        if isinstance(command, tuple):
-            action, data = command
-            if action not in COMMANDS:
-                raise InvalidCommand(
-                    action, [FieldProblem("action", "unknown", f"one of {sorted(COMMANDS)}")]
-                )
-            command = parse_command(COMMANDS[action], data)
+        handle = COMMAND_HANDLERS[type(command)]
         now = self.clock.now()
-        if future := future_dates(command, now.date()):
-            raise InvalidCommand(type(command).__name__, future)
-        correlation_id = correlation_id or str(uuid4())
+        refuse_future_days(command, now.date())
+        cause = Cause(now, correlation_id or str(uuid4()))
         fingerprint = request_fingerprint(command, str(case_id))
-        with case_context(case_id, correlation_id):
+        with case_context(case_id, cause.correlation_id):
             for attempt in range(MAX_CONFLICT_RETRIES + 1):
                 if self.already_done(idempotency_key, fingerprint):
                     return self.get_case(case_id)
                 case = self.get_case(case_id)
-                extra = self._carry_out(case, command, now, correlation_id)
+                changed = handle(case, command, cause)
                 if self.before_save is not None:
                     self.before_save(case)
                 try:
-                    self.save_command(idempotency_key, fingerprint, case, *extra)
+                    self.save_command(idempotency_key, fingerprint, *changed)
                 except RecordConflictError:
                     if attempt == MAX_CONFLICT_RETRIES:
                         raise
@@ -121,21 +110,3 @@ class Decision(CaseService):
                 log.info("case_command_done", command=type(command).__name__, version=case.version)
                 return case
         raise AssertionError("unreachable")
-
-    def _carry_out(
-        self, case: Case, command: CaseCommand, now: datetime, correlation_id: str
-    ) -> list[Case]:
-        meta = {"now": now, "correlation_id": correlation_id}
-        if isinstance(command, FileObjection):
-            objection_id = uuid5(case.id, f"objection/{command.filed_on}")
-            case.file_objection(filed_on=command.filed_on, objection_case_id=objection_id, **meta)
-            objection = Case.open_objection(
-                case_id=objection_id,
-                against=case,
-                filed_on=command.filed_on,
-                now=now,
-                correlation_id=correlation_id,
-            )
-            return [objection]  # saved with the original, in one transaction
-        getattr(case, command.method)(**command.arguments(), **meta)
-        return []

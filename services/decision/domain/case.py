@@ -6,14 +6,14 @@ nothing; otherwise it records one event. The statutory clock travels with the ca
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate
 
 from backbone.errors import DomainRuleViolation
-from backbone.events import CaseEvent
+from backbone.events import CaseEvent, Cause
 from ind.procedures import Procedure
 from ind.statutory.catalogue import RequiredSteps, Review
 from ind.statutory.clock import ClockRuleViolation, StatutoryClock
@@ -94,19 +94,14 @@ class Case(Aggregate):
         clock_started_on: date,
         policy_version: str,
         legal_basis: str,
-        now: datetime,
-        correlation_id: str,
-        causation_id: str | None,
+        cause: Cause,
         suspended_days: int = 0,
         objected_case_id: UUID | None = None,
     ) -> Case:
         return cls._create(
             CaseOpened,
             id=case_id,
-            timestamp=now,
-            occurred_at=now,
-            correlation_id=correlation_id,
-            causation_id=causation_id,
+            **cause.event_metadata(),
             procedure=procedure,
             received_on=received_on,
             statutory_deadline=statutory_deadline,
@@ -118,9 +113,7 @@ class Case(Aggregate):
         )
 
     @classmethod
-    def open_objection(
-        cls, *, case_id: UUID, against: Case, filed_on: date, now: datetime, correlation_id: str
-    ) -> Case:
+    def open_objection(cls, *, case_id: UUID, against: Case, filed_on: date, cause: Cause) -> Case:
         """An objection case; its clock starts the day after the objection period, or on a late filing."""
         assert against.decided_on is not None
         period_end = against.decided_on + timedelta(days=OBJECTION_PERIOD_DAYS)
@@ -133,42 +126,40 @@ class Case(Aggregate):
             clock_started_on=clock.started_on,
             policy_version=clock.policy_version,
             legal_basis=clock.legal_basis,
-            now=now,
-            correlation_id=correlation_id,
-            causation_id=None,
+            cause=cause,
             objected_case_id=against.id,
         )
 
     # -- work on the case ---------------------------------------------------------------------
 
-    def assign(self, *, team: str, officer_ref: str, **meta: Any) -> None:
+    def assign(self, *, team: str, officer_ref: str, cause: Cause) -> None:
         self._require_open()
-        self._record(CaseAssigned, meta, team=team, officer_ref=officer_ref)
+        self._record(CaseAssigned, cause, team=team, officer_ref=officer_ref)
 
     def schedule_hearing(
-        self, *, kind: HearingKind, scheduled_for: date, remote: bool, **meta: Any
+        self, *, kind: HearingKind, scheduled_for: date, remote: bool, cause: Cause
     ) -> None:
         self._require_undecided("schedule a hearing for")
         if kind.value not in self.steps.hearing_kinds:
             raise CaseRuleViolation(
                 f"a {kind.value} hearing is not part of the {self.procedure.value} procedure"
             )
-        self._record(HearingScheduled, meta, kind=kind, scheduled_for=scheduled_for, remote=remote)
+        self._record(HearingScheduled, cause, kind=kind, scheduled_for=scheduled_for, remote=remote)
 
-    def hold_hearing(self, *, kind: HearingKind, held_on: date, remote: bool, **meta: Any) -> None:
+    def hold_hearing(self, *, kind: HearingKind, held_on: date, remote: bool, cause: Cause) -> None:
         self._require_undecided("hold a hearing for")
         if kind not in self.scheduled or kind in self.held:
             raise CaseRuleViolation(f"no {kind.value} hearing is scheduled and still to be held")
-        self._record(HearingHeld, meta, kind=kind, held_on=held_on, remote=remote)
+        self._record(HearingHeld, cause, kind=kind, held_on=held_on, remote=remote)
 
-    def request_information(self, *, requested_on: date, due_on: date, subject: str, **meta: Any) -> None:
+    def request_information(self, *, requested_on: date, due_on: date, subject: str, cause: Cause) -> None:
         self._require_undecided("request information for")
         if due_on <= requested_on:
             raise CaseRuleViolation(f"due_on {due_on} must come after requested_on {requested_on}")
         clock = self._clock_rule(lambda: self.clock.suspend(requested_on, subject))
         self._record_clock(
             InformationRequested,
-            meta,
+            cause,
             clock,
             requested_on,
             requested_on=requested_on,
@@ -176,20 +167,20 @@ class Case(Aggregate):
             subject=subject,
         )
 
-    def receive_information(self, *, received_on: date, **meta: Any) -> None:
+    def receive_information(self, *, received_on: date, cause: Cause) -> None:
         self._require_open()
         clock = self._clock_rule(lambda: self.clock.resume(received_on))
         days = clock.suspensions[-1].days_until(received_on)
         self._record_clock(
-            InformationReceived, meta, clock, received_on, received_on=received_on, suspended_days=days
+            InformationReceived, cause, clock, received_on, received_on=received_on, suspended_days=days
         )
 
-    def extend_deadline(self, *, period: Period, reason: str, on: date, **meta: Any) -> None:
+    def extend_deadline(self, *, period: Period, reason: str, on: date, cause: Cause) -> None:
         self._require_undecided("extend the deadline of")
         clock = self._clock_rule(lambda: self.clock.extend(period, reason))
         self._record_clock(
             DeadlineExtended,
-            meta,
+            cause,
             clock,
             on,
             months=period.months,
@@ -198,27 +189,27 @@ class Case(Aggregate):
             legal_basis_override=clock.extensions[-1].legal_basis,
         )
 
-    def escalate(self, *, escalated_on: date, team: str, reason: str, **meta: Any) -> None:
+    def escalate(self, *, escalated_on: date, team: str, reason: str, cause: Cause) -> None:
         self._require_undecided("escalate")
         if self.escalated:
             raise CaseRuleViolation("the case is already with the escalation team")
-        self._record(CaseEscalated, meta, escalated_on=escalated_on, team=team, reason=reason)
+        self._record(CaseEscalated, cause, escalated_on=escalated_on, team=team, reason=reason)
 
-    def resolve_escalation(self, *, resolved_on: date, resolution: str, **meta: Any) -> None:
+    def resolve_escalation(self, *, resolved_on: date, resolution: str, cause: Cause) -> None:
         if not self.escalated:
             raise CaseRuleViolation("the case is not escalated")
-        self._record(EscalationResolved, meta, resolved_on=resolved_on, resolution=resolution)
+        self._record(EscalationResolved, cause, resolved_on=resolved_on, resolution=resolution)
 
-    def refer_to_prolonged_procedure(self, *, referred_on: date, reason: str, **meta: Any) -> None:
+    def refer_to_prolonged_procedure(self, *, referred_on: date, reason: str, cause: Cause) -> None:
         self._require_undecided("refer")
         if not self.steps.prolonged_procedure or self.prolonged:
             raise CaseRuleViolation(
                 "only an asylum case in the general procedure can go to the prolonged one"
             )
-        self._record(CaseReferredToProlongedProcedure, meta, referred_on=referred_on, reason=reason)
+        self._record(CaseReferredToProlongedProcedure, cause, referred_on=referred_on, reason=reason)
 
     def issue_intended_decision(
-        self, *, issued_on: date, response_due_on: date, grounds: list[str], **meta: Any
+        self, *, issued_on: date, response_due_on: date, grounds: list[str], cause: Cause
     ) -> None:
         self._require_undecided("issue an intended decision for")
         if self.intended_decision_due is not None:
@@ -230,21 +221,21 @@ class Case(Aggregate):
             raise CaseRuleViolation("the response is due after the intended decision is issued")
         self._record(
             IntendedDecisionIssued,
-            meta,
+            cause,
             issued_on=issued_on,
             response_due_on=response_due_on,
             grounds=grounds,
         )
 
-    def receive_response(self, *, received_on: date, **meta: Any) -> None:
+    def receive_response(self, *, received_on: date, cause: Cause) -> None:
         self._require_undecided("receive a response for")
         if self.intended_decision_due is None:
             raise CaseRuleViolation("a response (zienswijze) answers an intended decision; none was issued")
         if self.response_received:
             raise CaseRuleViolation("the response to the intended decision was already received")
-        self._record(ResponseReceived, meta, received_on=received_on)
+        self._record(ResponseReceived, cause, received_on=received_on)
 
-    def decide(self, *, decided_on: date, outcome: Outcome, grounds: list[str], **meta: Any) -> None:
+    def decide(self, *, decided_on: date, outcome: Outcome, grounds: list[str], cause: Cause) -> None:
         self._require_undecided("decide")
         if self.clock.is_suspended:
             raise CaseRuleViolation("information was requested and has not arrived: the clock is suspended")
@@ -263,14 +254,14 @@ class Case(Aggregate):
         overdue = max(0, (decided_on - self.clock.deadline(today=decided_on)).days)
         self._record(
             DecisionTaken,
-            meta,
+            cause,
             decided_on=decided_on,
             outcome=outcome,
             grounds=grounds,
             days_overdue=overdue,
         )
 
-    def receive_notice_of_default(self, *, received_on: date, **meta: Any) -> None:
+    def receive_notice_of_default(self, *, received_on: date, cause: Cause) -> None:
         self._require_undecided("receive a notice of default for")
         deadline = self.clock.deadline(today=received_on)
         if received_on <= deadline:
@@ -281,13 +272,13 @@ class Case(Aggregate):
         accrues = accrues_from(received_on) if applies else None
         self._record(
             NoticeOfDefaultReceived,
-            meta,
+            cause,
             received_on=received_on,
             penalty_applies=applies,
             penalty_accrues_from=accrues,
         )
 
-    def file_objection(self, *, filed_on: date, objection_case_id: UUID, **meta: Any) -> None:
+    def file_objection(self, *, filed_on: date, objection_case_id: UUID, cause: Cause) -> None:
         self._require_open()
         if self.outcome in (None, Outcome.GRANTED):
             raise CaseRuleViolation("an objection is filed against a decision that rejected something")
@@ -297,15 +288,15 @@ class Case(Aggregate):
             )
         if self.objection_case_id is not None:
             raise CaseRuleViolation(f"an objection is already handled in case {self.objection_case_id}")
-        self._record(ObjectionFiled, meta, filed_on=filed_on, objection_case_id=objection_case_id)
+        self._record(ObjectionFiled, cause, filed_on=filed_on, objection_case_id=objection_case_id)
 
-    def lodge_appeal(self, *, lodged_on: date, court: str, **meta: Any) -> None:
+    def lodge_appeal(self, *, lodged_on: date, court: str, cause: Cause) -> None:
         if self.outcome in (None, Outcome.GRANTED):
             raise CaseRuleViolation("an appeal is lodged against a decision that rejected something")
-        self._record(AppealLodged, meta, lodged_on=lodged_on, court=court)
+        self._record(AppealLodged, cause, lodged_on=lodged_on, court=court)
 
     def mark_document_ready(
-        self, *, ready_on: date, channel: IssueChannel, location: str | None, **meta: Any
+        self, *, ready_on: date, channel: IssueChannel, location: str | None, cause: Cause
     ) -> None:
         self._require_open()
         if (
@@ -315,20 +306,20 @@ class Case(Aggregate):
             raise CaseRuleViolation("a residence document follows a decision that grants a permit")
         if self.document_channel is not None:
             raise CaseRuleViolation("the document is already ready for issue")
-        self._record(DocumentReadyForIssue, meta, ready_on=ready_on, channel=channel, location=location)
+        self._record(DocumentReadyForIssue, cause, ready_on=ready_on, channel=channel, location=location)
 
-    def issue_document(self, *, issued_on: date, **meta: Any) -> None:
+    def issue_document(self, *, issued_on: date, cause: Cause) -> None:
         if self.document_channel is None or self.document_issued:
             raise CaseRuleViolation("no document is waiting to be issued")
-        self._record(DocumentIssued, meta, issued_on=issued_on, channel=self.document_channel)
+        self._record(DocumentIssued, cause, issued_on=issued_on, channel=self.document_channel)
 
-    def close(self, *, closed_on: date, reason: str, **meta: Any) -> None:
+    def close(self, *, closed_on: date, reason: str, cause: Cause) -> None:
         self._require_open()
         if self.outcome is None:
             raise CaseRuleViolation("a case is closed after its decision")
         if self.document_channel is not None and not self.document_issued:
             raise CaseRuleViolation("the residence document has not reached the applicant yet")
-        self._record(CaseClosed, meta, closed_on=closed_on, reason=reason)
+        self._record(CaseClosed, cause, closed_on=closed_on, reason=reason)
 
     # -- rules and recording ---------------------------------------------------------------------
 
@@ -361,7 +352,7 @@ class Case(Aggregate):
     def _record_clock(
         self,
         event_class: type[CaseEvent],
-        meta: dict[str, Any],
+        cause: Cause,
         clock: StatutoryClock,
         on: date,
         legal_basis_override: str | None = None,
@@ -369,23 +360,15 @@ class Case(Aggregate):
     ) -> None:
         self._record(
             event_class,
-            meta,
+            cause,
             statutory_deadline=clock.deadline(today=on),
             policy_version=clock.policy_version,
             legal_basis=legal_basis_override or _clock_basis(event_class, clock),
             **facts,
         )
 
-    def _record(self, event_class: type[CaseEvent], meta: dict[str, Any], **facts: Any) -> None:
-        now: datetime = meta["now"]
-        self.trigger_event(
-            event_class,
-            timestamp=now,
-            occurred_at=now,
-            correlation_id=meta["correlation_id"],
-            causation_id=meta.get("causation_id"),
-            **facts,
-        )
+    def _record(self, event_class: type[CaseEvent], cause: Cause, **facts: Any) -> None:
+        self.trigger_event(event_class, **cause.event_metadata(), **facts)
 
 
 def _clock_basis(event_class: type[CaseEvent], clock: StatutoryClock) -> str:

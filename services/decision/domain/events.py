@@ -4,7 +4,7 @@ how the Case aggregate changes, the rules are in ``case.py``."""
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING
 from uuid import UUID
 
 from backbone.events import CaseCreated, CaseEvent
@@ -12,6 +12,9 @@ from ind.procedures import Procedure
 from ind.statutory.clock import StatutoryClock
 from ind.statutory.periods import Period
 from services.decision.domain.vocabulary import HearingKind, IssueChannel, Outcome
+
+if TYPE_CHECKING:  # the aggregate imports its events
+    from services.decision.domain.case import Case
 
 
 class CaseOpened(CaseCreated):
@@ -29,7 +32,7 @@ class CaseOpened(CaseCreated):
     suspended_days: int
     objected_case_id: UUID | None
 
-    def apply(self, aggregate: Any) -> None:
+    def apply(self, aggregate: Case) -> None:
         a = aggregate
         a.procedure, a.received_on, a.objected_case_id = (
             self.procedure,
@@ -62,7 +65,7 @@ class CaseAssigned(CaseEvent):
     team: str
     officer_ref: str
 
-    def apply(self, aggregate: Any) -> None:
+    def apply(self, aggregate: Case) -> None:
         aggregate.team, aggregate.officer_ref = self.team, self.officer_ref
 
 
@@ -72,7 +75,7 @@ class HearingScheduled(CaseEvent):
     scheduled_for: date
     remote: bool
 
-    def apply(self, aggregate: Any) -> None:
+    def apply(self, aggregate: Case) -> None:
         aggregate.scheduled = aggregate.scheduled | {self.kind}
 
 
@@ -82,7 +85,7 @@ class HearingHeld(CaseEvent):
     held_on: date
     remote: bool
 
-    def apply(self, aggregate: Any) -> None:
+    def apply(self, aggregate: Case) -> None:
         aggregate.held = aggregate.held | {self.kind}
 
 
@@ -92,7 +95,7 @@ class InformationRequested(ClockEvent):
     due_on: date
     subject: str
 
-    def apply(self, aggregate: Any) -> None:
+    def apply(self, aggregate: Case) -> None:
         aggregate.clock = aggregate.clock.suspend(self.requested_on, self.subject, self.legal_basis)
         aggregate.statutory_deadline = self.statutory_deadline
 
@@ -102,7 +105,7 @@ class InformationReceived(ClockEvent):
     received_on: date
     suspended_days: int
 
-    def apply(self, aggregate: Any) -> None:
+    def apply(self, aggregate: Case) -> None:
         aggregate.clock = aggregate.clock.resume(self.received_on)
         aggregate.statutory_deadline = self.statutory_deadline
 
@@ -113,7 +116,7 @@ class DeadlineExtended(ClockEvent):
     days: int
     reason: str
 
-    def apply(self, aggregate: Any) -> None:
+    def apply(self, aggregate: Case) -> None:
         aggregate.clock = aggregate.clock.extend(Period(self.months, self.days), self.reason)
         aggregate.statutory_deadline = self.statutory_deadline
 
@@ -124,7 +127,7 @@ class CaseEscalated(CaseEvent):
     team: str
     reason: str
 
-    def apply(self, aggregate: Any) -> None:
+    def apply(self, aggregate: Case) -> None:
         aggregate.escalated = True
 
 
@@ -133,7 +136,7 @@ class EscalationResolved(CaseEvent):
     resolved_on: date
     resolution: str
 
-    def apply(self, aggregate: Any) -> None:
+    def apply(self, aggregate: Case) -> None:
         aggregate.escalated = False
 
 
@@ -142,7 +145,7 @@ class CaseReferredToProlongedProcedure(CaseEvent):
     referred_on: date
     reason: str
 
-    def apply(self, aggregate: Any) -> None:
+    def apply(self, aggregate: Case) -> None:
         aggregate.prolonged = True
 
 
@@ -152,7 +155,7 @@ class IntendedDecisionIssued(CaseEvent):
     response_due_on: date
     grounds: list[str]
 
-    def apply(self, aggregate: Any) -> None:
+    def apply(self, aggregate: Case) -> None:
         aggregate.intended_decision_due = self.response_due_on
 
 
@@ -160,7 +163,7 @@ class ResponseReceived(CaseEvent):
     TOPIC = "nl.ind.decision.ResponseReceived"
     received_on: date
 
-    def apply(self, aggregate: Any) -> None:
+    def apply(self, aggregate: Case) -> None:
         aggregate.response_received = True
 
 
@@ -171,7 +174,7 @@ class DecisionTaken(CaseEvent):
     grounds: list[str]
     days_overdue: int
 
-    def apply(self, aggregate: Any) -> None:
+    def apply(self, aggregate: Case) -> None:
         aggregate.outcome, aggregate.decided_on = self.outcome, self.decided_on
 
 
@@ -181,7 +184,7 @@ class NoticeOfDefaultReceived(CaseEvent):
     penalty_applies: bool
     penalty_accrues_from: date | None
 
-    def apply(self, aggregate: Any) -> None:
+    def apply(self, aggregate: Case) -> None:
         aggregate.notice_of_default_on = self.received_on
 
 
@@ -190,7 +193,7 @@ class ObjectionFiled(CaseEvent):
     filed_on: date
     objection_case_id: UUID
 
-    def apply(self, aggregate: Any) -> None:
+    def apply(self, aggregate: Case) -> None:
         aggregate.objection_case_id = self.objection_case_id
 
 
@@ -206,7 +209,7 @@ class DocumentReadyForIssue(CaseEvent):
     channel: IssueChannel
     location: str | None
 
-    def apply(self, aggregate: Any) -> None:
+    def apply(self, aggregate: Case) -> None:
         aggregate.document_channel = self.channel
 
 
@@ -215,7 +218,7 @@ class DocumentIssued(CaseEvent):
     issued_on: date
     channel: IssueChannel
 
-    def apply(self, aggregate: Any) -> None:
+    def apply(self, aggregate: Case) -> None:
         aggregate.document_issued = True
 
 
@@ -224,5 +227,5 @@ class CaseClosed(CaseEvent):
     closed_on: date
     reason: str
 
-    def apply(self, aggregate: Any) -> None:
+    def apply(self, aggregate: Case) -> None:
         aggregate.closed = True

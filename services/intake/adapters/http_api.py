@@ -10,13 +10,12 @@ from uuid import UUID
 from fastapi import APIRouter, HTTPException
 
 from backbone.http import CorrelationId, IdempotencyKey
-from backbone.validation import MethodCommand
 from services.intake.application import commands
 from services.intake.application.intake import Intake
 from services.intake.domain.application import Application
 
 # resource -> the command a POST to it carries out
-CHANGES: dict[str, type[MethodCommand]] = {
+CHANGES: dict[str, type[commands.ApplicationCommand]] = {
     "fee-payments": commands.PayFee,
     "defect-notices": commands.NotifyDefect,
     "defect-remedies": commands.RemedyDefect,
@@ -68,15 +67,19 @@ def intake_router(intake: Intake) -> APIRouter:
     def accept(
         application_id: UUID, key: IdempotencyKey = None, correlation: CorrelationId = None
     ) -> dict[str, Any]:
-        intake.accept_application(application_id, correlation_id=correlation, idempotency_key=key)
-        return application_state(intake.get_application(application_id))
+        application = intake.execute(
+            application_id, commands.AcceptApplication(), correlation_id=correlation, idempotency_key=key
+        )
+        return application_state(application)
 
     for resource, model in CHANGES.items():
         _add_change(router, intake, resource, model)
     return router
 
 
-def _add_change(router: APIRouter, intake: Intake, resource: str, model: type[MethodCommand]) -> None:
+def _add_change(
+    router: APIRouter, intake: Intake, resource: str, model: type[commands.ApplicationCommand]
+) -> None:
     def change(
         application_id: UUID,
         body: model,  # type: ignore[valid-type]

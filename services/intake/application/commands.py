@@ -1,14 +1,17 @@
 """Intake's commands, validated at the boundary: each broken rule is named with its field, and a
-rejected command records nothing."""
+rejected command records nothing. ``handlers.py`` says what each does to an application; an action name
+(as the CLI and the simulator give it) and its fields are parsed into a command here."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
+from typing import Any
 
 from pydantic import Field, field_validator
 
 from backbone.errors import FieldProblem
-from backbone.validation import Command, MethodCommand
+from backbone.validation import Command, parse_action, parse_command
 from ind.procedures import Procedure
 from services.intake.domain.personal_data import PersonalData
 from services.intake.domain.vocabulary import (
@@ -26,6 +29,7 @@ SPONSOR_REF_PATTERN = r"^[PR]-[0-9a-f]{16}$"
 class SubmitApplication(Command):
     """Receive an application. The applicant is named only by a pseudonymous reference."""
 
+    dated = ("received_on",)
     procedure: Procedure
     channel: Channel
     received_on: date
@@ -53,9 +57,6 @@ class SubmitApplication(Command):
         if procedure is Procedure.OBJECTION:
             raise ValueError("an objection (bezwaar) is filed against a decision, not submitted to intake")
         return procedure
-
-    def dated_fields(self) -> dict[str, date]:
-        return {"received_on": self.received_on}
 
     def purpose(self) -> ResidencePurpose | None:
         return self.residence_purpose or PURPOSE_OF_PROCEDURE.get(self.procedure)
@@ -108,36 +109,37 @@ class SubmitApplication(Command):
         return problems
 
 
-class AcceptApplication(MethodCommand):
+class ApplicationCommand(Command):
+    """A command on an application intake has received."""
+
+
+class AcceptApplication(ApplicationCommand):
     """Accept the application for a decision; the statutory deadline is fixed then."""
 
-    method = "accept"
 
-
-class PayFee(MethodCommand):
+class PayFee(ApplicationCommand):
     """Record the payment of the application fee (leges)."""
 
-    method, dated = "pay_fee", ("paid_on",)
+    dated = ("paid_on",)
     paid_on: date
     amount_cents: int = Field(gt=0, description="Euro cents paid.")
 
 
-class NotifyDefect(MethodCommand):
+class NotifyDefect(ApplicationCommand):
     """Ask the applicant to complete the application (herstel verzuim); suspends the clock."""
 
-    method, dated = "notify_defect", ("notified_on",)
+    dated = ("notified_on",)
     notified_on: date
     remedy_by: date
     missing: list[str] = Field(min_length=1, description="Codes of what is missing.")
 
 
-class RemedyDefect(MethodCommand):
-    method, dated = "remedy_defect", ("remedied_on",)
+class RemedyDefect(ApplicationCommand):
+    dated = ("remedied_on",)
     remedied_on: date
 
 
-class ClassifyApplication(MethodCommand):
-    method = "classify"
+class ClassifyApplication(ApplicationCommand):
     track: AsylumTrack | None = Field(
         default=None, description="Asylum only: dublin, safe_country, general."
     )
@@ -145,13 +147,35 @@ class ClassifyApplication(MethodCommand):
     complexity: Complexity
 
 
-class WithdrawApplication(MethodCommand):
-    method, dated = "withdraw", ("withdrawn_on",)
+class WithdrawApplication(ApplicationCommand):
+    dated = ("withdrawn_on",)
     withdrawn_on: date
 
 
-class StopProcessing(MethodCommand):
+class StopProcessing(ApplicationCommand):
     """Decide not to process the application: its defect was not remedied in time."""
 
-    method, dated = "stop_processing", ("decided_on",)
+    dated = ("decided_on",)
     decided_on: date
+
+
+# action -> command, as the CLI names them
+COMMANDS: dict[str, type[ApplicationCommand]] = {
+    "pay-fee": PayFee,
+    "notify-defect": NotifyDefect,
+    "remedy-defect": RemedyDefect,
+    "classify": ClassifyApplication,
+    "withdraw": WithdrawApplication,
+    "stop-processing": StopProcessing,
+    "accept": AcceptApplication,
+}
+
+
+def parse_application_command(action: str, fields: Mapping[str, Any]) -> ApplicationCommand:
+    """The command an action and its fields make; an ``InvalidCommand`` names each field and rule broken."""
+    return parse_action(COMMANDS, action, fields)
+
+
+def parse_submission(fields: Mapping[str, Any]) -> SubmitApplication:
+    """The application its fields make; an ``InvalidCommand`` names each field and rule broken."""
+    return parse_command(SubmitApplication, fields)

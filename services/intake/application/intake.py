@@ -6,34 +6,22 @@ decides (a ``DomainRuleViolation`` says why not); either way nothing is recorded
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from datetime import datetime
-from typing import Any, TypeVar
 from uuid import UUID, uuid4
 
 import structlog
 
 from backbone.errors import InvalidCommand
+from backbone.events import Cause
 from backbone.logs import case_context
 from backbone.service import CaseService, id_for_key, request_fingerprint
-from backbone.validation import Command, MethodCommand, future_dates, parse_command
+from backbone.validation import refuse_future_days
 from services.intake.adapters.personal_data_vault import PersonalDataVault
-from services.intake.application.commands import (
-    AcceptApplication,
-    ClassifyApplication,
-    NotifyDefect,
-    PayFee,
-    RemedyDefect,
-    StopProcessing,
-    SubmitApplication,
-    WithdrawApplication,
-)
+from services.intake.application.commands import ApplicationCommand, SubmitApplication
+from services.intake.application.handlers import COMMAND_HANDLERS
 from services.intake.domain.application import Application
 from services.intake.domain.personal_data import PersonalData
 
 log = structlog.get_logger("intake")
-C = TypeVar("C", bound=Command)
-Input = Mapping[str, Any]
 
 
 class Intake(CaseService):
@@ -57,28 +45,28 @@ class Intake(CaseService):
 
     def submit_application(
         self,
-        data: Input | SubmitApplication,
+        command: SubmitApplication,
         *,
         correlation_id: str | None = None,
         idempotency_key: str | None = None,
     ) -> UUID:
-        command, now = self._validated(SubmitApplication, data)
+        now = self.clock.now()
+        refuse_future_days(command, now.date())
         if problems := command.problems():
             raise InvalidCommand("SubmitApplication", problems)
         fingerprint = request_fingerprint(command, "applications")
         if self.already_done(idempotency_key, fingerprint):
             return id_for_key(idempotency_key or "")
         application_id = id_for_key(idempotency_key) if idempotency_key else uuid4()
-        correlation_id = correlation_id or str(uuid4())
-        with case_context(application_id, correlation_id):
+        cause = Cause(now, correlation_id or str(uuid4()))
+        with case_context(application_id, cause.correlation_id):
             if command.applicant is not None:
                 # First the vault, then the events: a crash in between leaves an unreferenced,
                 # encrypted record, never an application whose personal data are missing.
                 self._vault().store(command.applicant_ref, application_id, command.applicant)
             application = Application.submit(
                 application_id=application_id,
-                now=now,
-                correlation_id=correlation_id,
+                cause=cause,
                 procedure=command.procedure,
                 channel=command.channel,
                 received_on=command.received_on,
@@ -96,75 +84,31 @@ class Intake(CaseService):
     def execute(
         self,
         application_id: UUID,
-        command: MethodCommand | tuple[type[MethodCommand], Input],
+        command: ApplicationCommand,
         *,
         correlation_id: str | None = None,
         idempotency_key: str | None = None,
     ) -> Application:
-        """Carry out one command on an application; ``command`` is a model or (model type, fields).
+        """Carry out one command on an application, with the handler the table lists for it.
 
         With an idempotency key, a repeated request records nothing and returns the application as is.
         """
-        command_type = command[0] if isinstance(command, tuple) else type(command)
-        validated, now = self._validated(
-            command_type, command[1] if isinstance(command, tuple) else command
-        )
-        fingerprint = request_fingerprint(validated, str(application_id))
+        handle = COMMAND_HANDLERS[type(command)]
+        now = self.clock.now()
+        refuse_future_days(command, now.date())
+        fingerprint = request_fingerprint(command, str(application_id))
         if self.already_done(idempotency_key, fingerprint):
             return self.get_application(application_id)
-        correlation_id = correlation_id or str(uuid4())
-        with case_context(application_id, correlation_id):
+        cause = Cause(now, correlation_id or str(uuid4()))
+        with case_context(application_id, cause.correlation_id):
             application = self.get_application(application_id)
-            getattr(application, validated.method)(
-                **validated.arguments(), now=now, correlation_id=correlation_id
-            )
+            handle(application, command, cause)
             self.save_command(idempotency_key, fingerprint, application)
-            log.info("application_command_done", command=command_type.__name__, version=application.version)
+            log.info(
+                "application_command_done", command=type(command).__name__, version=application.version
+            )
         return application
-
-    def pay_fee(self, application_id: UUID, data: Input | PayFee, **options: Any) -> None:
-        self.execute(application_id, _command(PayFee, data), **options)
-
-    def notify_defect(self, application_id: UUID, data: Input | NotifyDefect, **options: Any) -> None:
-        self.execute(application_id, _command(NotifyDefect, data), **options)
-
-    def remedy_defect(self, application_id: UUID, data: Input | RemedyDefect, **options: Any) -> None:
-        self.execute(application_id, _command(RemedyDefect, data), **options)
-
-    def classify_application(
-        self, application_id: UUID, data: Input | ClassifyApplication, **options: Any
-    ) -> None:
-        self.execute(application_id, _command(ClassifyApplication, data), **options)
-
-    def withdraw_application(
-        self, application_id: UUID, data: Input | WithdrawApplication, **options: Any
-    ) -> None:
-        self.execute(application_id, _command(WithdrawApplication, data), **options)
-
-    def stop_processing(self, application_id: UUID, data: Input | StopProcessing, **options: Any) -> None:
-        self.execute(application_id, _command(StopProcessing, data), **options)
-
-    def accept_application(self, application_id: UUID, **options: Any) -> None:
-        application = self.execute(application_id, AcceptApplication(), **options)
-        log.info("application_accepted", statutory_deadline=str(application.statutory_deadline))
 
     def get_application(self, application_id: UUID) -> Application:
         application: Application = self.load(application_id)
         return application
-
-    def _validated(self, command_type: type[C], data: Input | C) -> tuple[C, datetime]:
-        if isinstance(data, command_type):
-            command = data
-        else:
-            assert not isinstance(data, Command)
-            command = parse_command(command_type, data)
-        now = self.clock.now()
-        if future := future_dates(command, now.date()):
-            raise InvalidCommand(command_type.__name__, future)
-        return command, now
-
-
-def _command(
-    command_type: type[MethodCommand], data: Input | MethodCommand
-) -> tuple[type[MethodCommand], Input] | MethodCommand:
-    return data if isinstance(data, MethodCommand) else (command_type, data)

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate
 
 from backbone.errors import DomainRuleViolation
-from backbone.events import CaseEvent
+from backbone.events import CaseEvent, Cause
 from ind.procedures import Procedure
 from ind.statutory.catalogue import IND_CATALOGUE, ClockStart, RequiredSteps
 from ind.statutory.clock import StatutoryClock
@@ -65,21 +65,15 @@ class Application(Aggregate):
         """Every attribute is set by the events' ``apply``; nothing is passed in."""
 
     @classmethod
-    def submit(
-        cls, *, application_id: UUID, now: datetime, correlation_id: str, **facts: Any
-    ) -> Application:
-        meta = {
-            "timestamp": now,
-            "occurred_at": now,
-            "correlation_id": correlation_id,
-            "causation_id": None,
-        }
-        application = cls._create(ApplicationSubmitted, id=application_id, **meta, **facts)
-        application._flag_residence_gap(meta)
-        application._flag_shareholding(facts.get("employer_share_percent"), meta)
+    def submit(cls, *, application_id: UUID, cause: Cause, **facts: Any) -> Application:
+        application = cls._create(
+            ApplicationSubmitted, id=application_id, **cause.event_metadata(), **facts
+        )
+        application._flag_residence_gap(cause)
+        application._flag_shareholding(facts.get("employer_share_percent"), cause)
         return application
 
-    def _flag_residence_gap(self, meta: dict[str, Any]) -> None:
+    def _flag_residence_gap(self, cause: Cause) -> None:
         ends_on: date | None = self.pending_events[0].previous_permit_ends_on  # type: ignore[attr-defined]
         if self.procedure is Procedure.RENEWAL and ends_on is not None and self.received_on > ends_on:
             gap = (self.received_on - ends_on).days
@@ -88,19 +82,19 @@ class Application(Aggregate):
                 previous_permit_ends_on=ends_on,
                 gap_days=gap,
                 within_grace=gap <= RENEWAL_GRACE_DAYS,
-                **meta,
+                **cause.event_metadata(),
             )
 
-    def _flag_shareholding(self, share: int | None, meta: dict[str, Any]) -> None:
+    def _flag_shareholding(self, share: int | None, cause: Cause) -> None:
         if share is not None and share > SHAREHOLDING_LIMIT_PERCENT:
             self.trigger_event(
                 SubstantialShareholdingFlagged,
                 share_percent=share,
                 threshold_percent=SHAREHOLDING_LIMIT_PERCENT,
-                **meta,
+                **cause.event_metadata(),
             )
 
-    def pay_fee(self, *, paid_on: date, amount_cents: int, now: datetime, correlation_id: str) -> None:
+    def pay_fee(self, *, paid_on: date, amount_cents: int, cause: Cause) -> None:
         self._require_submitted("pay the fee of")
         if self.fee_paid_on is not None:
             raise ApplicationRuleViolation(
@@ -108,10 +102,10 @@ class Application(Aggregate):
             )
         if paid_on < self.received_on:
             raise ApplicationRuleViolation(f"paid_on {paid_on} is before the application was received")
-        self._record(FeePaid, now, correlation_id, paid_on=paid_on, amount_cents=amount_cents)
+        self._record(FeePaid, cause, paid_on=paid_on, amount_cents=amount_cents)
 
     def notify_defect(
-        self, *, notified_on: date, remedy_by: date, missing: list[str], now: datetime, correlation_id: str
+        self, *, notified_on: date, remedy_by: date, missing: list[str], cause: Cause
     ) -> None:
         self._require_submitted("notify a defect in")
         if self.open_defect is not None:
@@ -128,22 +122,21 @@ class Application(Aggregate):
             raise ApplicationRuleViolation(f"notified_on {notified_on} overlaps the defect remedied {last}")
         self._record(
             DefectNotified,
-            now,
-            correlation_id,
+            cause,
             notified_on=notified_on,
             remedy_by=remedy_by,
             missing=missing,
             **self._clock_basis(),
         )
 
-    def remedy_defect(self, *, remedied_on: date, now: datetime, correlation_id: str) -> None:
+    def remedy_defect(self, *, remedied_on: date, cause: Cause) -> None:
         if self.open_defect is None:
             raise ApplicationRuleViolation(f"application {self.id} has no open defect to remedy")
         if remedied_on < self.open_defect[0]:
             raise ApplicationRuleViolation(
                 f"remedied_on {remedied_on} is before the notice {self.open_defect[0]}"
             )
-        self._record(DefectRemedied, now, correlation_id, remedied_on=remedied_on, **self._clock_basis())
+        self._record(DefectRemedied, cause, remedied_on=remedied_on, **self._clock_basis())
 
     def classify(
         self,
@@ -151,8 +144,7 @@ class Application(Aggregate):
         track: AsylumTrack | None,
         target_group: str | None,
         complexity: Complexity,
-        now: datetime,
-        correlation_id: str,
+        cause: Cause,
     ) -> None:
         self._require_submitted("classify")
         if (track is None) == self._steps().track_before_acceptance:
@@ -160,14 +152,13 @@ class Application(Aggregate):
             raise ApplicationRuleViolation(f"a {self.procedure.value} application {rule}")
         self._record(
             ApplicationClassified,
-            now,
-            correlation_id,
+            cause,
             track=track,
             target_group=target_group,
             complexity=complexity,
         )
 
-    def accept(self, *, now: datetime, correlation_id: str) -> None:
+    def accept(self, *, cause: Cause) -> None:
         self._require_submitted("accept")
         if self.open_defect is not None:
             raise ApplicationRuleViolation(
@@ -178,30 +169,27 @@ class Application(Aggregate):
         clock = self.statutory_clock()
         self._record(
             ApplicationAccepted,
-            now,
-            correlation_id,
+            cause,
             procedure=self.procedure,
             received_on=self.received_on,
-            statutory_deadline=clock.deadline(today=now.date()),
+            statutory_deadline=clock.deadline(today=cause.occurred_at.date()),
             clock_started_on=clock.started_on,
             policy_version=clock.policy_version,
             legal_basis=clock.legal_basis,
-            suspended_days=clock.suspended_days(today=now.date()),
+            suspended_days=clock.suspended_days(today=cause.occurred_at.date()),
         )
 
-    def withdraw(self, *, withdrawn_on: date, now: datetime, correlation_id: str) -> None:
+    def withdraw(self, *, withdrawn_on: date, cause: Cause) -> None:
         self._require_submitted("withdraw")
-        self._record(ApplicationWithdrawn, now, correlation_id, withdrawn_on=withdrawn_on)
+        self._record(ApplicationWithdrawn, cause, withdrawn_on=withdrawn_on)
 
-    def stop_processing(self, *, decided_on: date, now: datetime, correlation_id: str) -> None:
+    def stop_processing(self, *, decided_on: date, cause: Cause) -> None:
         """Not processed (buiten behandeling): the defect was not remedied by its date (Awb 4:5)."""
         if self.open_defect is None or decided_on <= self.open_defect[1]:
             raise ApplicationRuleViolation(
                 "an application is not processed only after an open defect's remedy date has passed"
             )
-        self._record(
-            ApplicationNotProcessed, now, correlation_id, decided_on=decided_on, legal_basis="Awb 4:5"
-        )
+        self._record(ApplicationNotProcessed, cause, decided_on=decided_on, legal_basis="Awb 4:5")
 
     def statutory_clock(self) -> StatutoryClock:
         """The clock from its start, with every remedied defect as a suspension (Awb 4:15)."""
@@ -238,14 +226,5 @@ class Application(Aggregate):
                 f"cannot {action} application {self.id}: it is {self.status.value}"
             )
 
-    def _record(
-        self, event_class: type[CaseEvent], now: datetime, correlation_id: str, **facts: Any
-    ) -> None:
-        self.trigger_event(
-            event_class,
-            timestamp=now,
-            occurred_at=now,
-            correlation_id=correlation_id,
-            causation_id=None,
-            **facts,
-        )
+    def _record(self, event_class: type[CaseEvent], cause: Cause, **facts: Any) -> None:
+        self.trigger_event(event_class, **cause.event_metadata(), **facts)

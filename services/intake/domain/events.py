@@ -7,7 +7,7 @@ event may happen live in ``application.py``.
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING
 
 from backbone.events import CaseCreated, CaseEvent
 from ind.procedures import Procedure
@@ -18,6 +18,9 @@ from services.intake.domain.vocabulary import (
     Complexity,
     ResidencePurpose,
 )
+
+if TYPE_CHECKING:  # the aggregate imports its events
+    from services.intake.domain.application import Application
 
 
 class ApplicationSubmitted(CaseCreated):
@@ -34,7 +37,7 @@ class ApplicationSubmitted(CaseCreated):
     previous_permit_ends_on: date | None
     employer_share_percent: int | None
 
-    def apply(self, aggregate: Any) -> None:
+    def apply(self, aggregate: Application) -> None:
         aggregate.procedure = self.procedure
         aggregate.channel = self.channel
         aggregate.received_on = self.received_on
@@ -71,7 +74,7 @@ class FeePaid(CaseEvent):
     paid_on: date
     amount_cents: int
 
-    def apply(self, aggregate: Any) -> None:
+    def apply(self, aggregate: Application) -> None:
         aggregate.fee_paid_on = self.paid_on
 
 
@@ -84,7 +87,7 @@ class DefectNotified(CaseEvent):
     policy_version: str
     legal_basis: str
 
-    def apply(self, aggregate: Any) -> None:
+    def apply(self, aggregate: Application) -> None:
         aggregate.open_defect = (self.notified_on, self.remedy_by)
 
 
@@ -95,7 +98,8 @@ class DefectRemedied(CaseEvent):
     policy_version: str
     legal_basis: str
 
-    def apply(self, aggregate: Any) -> None:
+    def apply(self, aggregate: Application) -> None:
+        assert aggregate.open_defect is not None  # a defect is remedied only while one is open
         notified_on, _ = aggregate.open_defect
         aggregate.defect_periods = [*aggregate.defect_periods, (notified_on, self.remedied_on)]
         aggregate.open_defect = None
@@ -108,7 +112,7 @@ class ApplicationClassified(CaseEvent):
     target_group: str | None
     complexity: Complexity
 
-    def apply(self, aggregate: Any) -> None:
+    def apply(self, aggregate: Application) -> None:
         aggregate.track = self.track
         aggregate.classified = True
 
@@ -124,7 +128,7 @@ class ApplicationAccepted(CaseEvent):
     legal_basis: str
     suspended_days: int
 
-    def apply(self, aggregate: Any) -> None:
+    def apply(self, aggregate: Application) -> None:
         aggregate.status = ApplicationStatus.ACCEPTED
         aggregate.statutory_deadline = self.statutory_deadline
 
@@ -134,7 +138,7 @@ class ApplicationWithdrawn(CaseEvent):
 
     withdrawn_on: date
 
-    def apply(self, aggregate: Any) -> None:
+    def apply(self, aggregate: Application) -> None:
         aggregate.status = ApplicationStatus.WITHDRAWN
         aggregate.open_defect = None
 
@@ -145,6 +149,6 @@ class ApplicationNotProcessed(CaseEvent):
     decided_on: date
     legal_basis: str
 
-    def apply(self, aggregate: Any) -> None:
+    def apply(self, aggregate: Application) -> None:
         aggregate.status = ApplicationStatus.NOT_PROCESSED
         aggregate.open_defect = None
