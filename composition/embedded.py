@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from backbone.clock import Clock
 from backbone.consumer import TrackedConsumer
+from backbone.runtime import runtime_for
 from backbone.settings import Settings
 from composition.system import System
 from services.control_tower.adapters.live_views import Store
@@ -16,7 +17,7 @@ class EmbeddedBackbone:
         self, settings: Settings, *, clock: Clock | None = None, system: System | None = None
     ) -> None:
         """``system``: the one to run (default: built from ``settings`` and ``clock``)."""
-        if settings.mode != "embedded":
+        if not runtime_for(settings).one_process:
             raise ValueError("EmbeddedBackbone runs in embedded mode only")
         self.system = system or System(settings, clock=clock)
         self.codec = self.system.codec
