@@ -46,7 +46,7 @@ from backbone.settings import Settings
 from backbone.stores import store_env
 from bench.scratch import scratch_database
 from composition.parts import build_decision, build_intake
-from services.intake.samples import sample_applications
+from simulation.samples import sample_applications
 
 RESULTS = Path("bench/results")
 # Procedures whose submit and accept record one event each (no fee, no track, no flags), so that both

@@ -21,8 +21,8 @@ from bench.memory import peak_rss_mib
 from bench.scratch import PARTITIONS
 from composition.parts import build_intake
 from services.intake.application.intake import Intake
-from services.intake.samples import run_sample, sample_applications
 from services.topics import declared_topics
+from simulation.samples import run_sample, sample_applications
 
 
 class Pacer:

@@ -17,8 +17,8 @@ from composition.parts import (
     build_intake,
     build_intake_relay,
 )
-from services.intake.samples import run_sample, sample_applications
 from simulation.history import generate_history
+from simulation.samples import run_sample, sample_applications
 
 
 def fill_topics(settings: Settings, codec: AvroCodec, weeks: int, per_week: int) -> tuple[int, int]:

@@ -18,7 +18,7 @@ from backbone.clock import ManualClock
 from backbone.errors import DomainRuleViolation
 from services.decision.application.decision import Decision
 from services.intake.application.intake import Intake
-from services.intake.samples import run_sample, sample_applications
+from simulation.samples import run_sample, sample_applications
 
 Progress = Callable[[int, int], None]  # (weeks done, weeks in all)
 

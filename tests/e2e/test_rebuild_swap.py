@@ -21,8 +21,8 @@ from composition.parts import build_tower_consumers
 from services.control_tower.adapters.generations import ViewGenerations
 from services.control_tower.adapters.live_views import build_workload_store
 from services.control_tower.rebuild import rebuild_views
-from services.intake.samples import run_sample, sample_applications
 from simulation.history import generate_history
+from simulation.samples import run_sample, sample_applications
 from tests.e2e.test_rebuild import every_view
 from tests.factories import embedded_settings
 
