@@ -37,7 +37,11 @@ def logs(tmp_path: Path) -> Iterator[dict[str, Any]]:
     intake = build_intake(settings, codec=codec(), clock=clock)
     decision = build_decision(settings, codec=codec(), clock=clock)
     consumer = build_decision_consumer(decision, settings, codec=codec(), intake_log=intake.recorder)
-    Simulator(intake, decision, clock, lambda: consumer.run_until_caught_up(), PLAN).run()
+
+    def settle() -> None:
+        consumer.run_until_caught_up()
+
+    Simulator(intake, decision, clock, settle, PLAN).run()
     yield {"intake": intake.recorder, "decision": decision.recorder, "settings": settings}
     intake.close()
     decision.close()
