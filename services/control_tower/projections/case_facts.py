@@ -99,6 +99,8 @@ def apply_fact_event(row: Fields, envelope: Envelope) -> None:
         row["ended_on"] = data["decided_on"]
     elif kind == "CaseClosed":
         row["ended_on"] = data["closed_on"]
+    elif kind == "CaseOpened" and data["objected_case_id"] is not None:
+        row["received_on"] = data["received_on"]  # an objection has no application: received when filed
     _apply_clock_fact(row, envelope)
 
 
