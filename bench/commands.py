@@ -48,7 +48,7 @@ from bench.scratch import scratch_database
 from composition.parts import build_decision, build_intake
 from services.decision.application.commands import AssignCase, ReceiveInformation, RequestInformation
 from services.intake.application.commands import AcceptApplication, parse_submission
-from services.intake.samples import sample_applications
+from simulation.samples import sample_applications
 
 RESULTS = Path("bench/results")
 # Procedures whose submit and accept record one event each (no fee, no track, no flags), so that both

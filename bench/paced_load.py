@@ -23,8 +23,8 @@ from composition.parts import build_intake
 from services.intake.application.commands import ApplicationCommand, SubmitApplication
 from services.intake.application.intake import Intake
 from services.intake.domain.application import Application
-from services.intake.samples import run_sample, sample_applications
 from services.topics import declared_topics
+from simulation.samples import run_sample, sample_applications
 
 
 class Pacer:

@@ -40,8 +40,8 @@ from backbone.topics import TopicSpec, ensure_topics
 from composition.parts import build_intake, build_intake_relay
 from services.control_tower.adapters.live_views import build_workload_store
 from services.control_tower.projections.workload import WorkloadProjection
-from services.intake.samples import run_sample, sample_applications
 from services.topics import topic_of
+from simulation.samples import run_sample, sample_applications
 
 
 def main() -> None:

@@ -4,8 +4,9 @@
                           [--rounds 2] [--batch-size 500] [--rates 100,500] [--sources intake,kafka]
                           [--warm-up 10] [--seconds 40] [--drivers 3] [--json PATH]
 
-rebuild    A generated history (real intake and decision commands, embedded stores for speed) is published
-           by the services' relays to topics of 6 partitions. Then, taking turns in one run, per round:
+rebuild    Simulated weeks (the simulator's real intake and decision commands, embedded stores for speed),
+           published by the services' relays to topics of 6 partitions. Then, taking turns in one run,
+           per round:
              bare      a bare KafkaConsumer reading both topics from the beginning to the end, doing
                        nothing, timed from its construction to the last record; run twice, with
                        Python's default garbage collection and with the rebuild's, the higher counts
@@ -47,8 +48,10 @@ def main() -> None:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--part", choices=["rebuild", "freshness", "all"], default="all")
-    parser.add_argument("--weeks", type=int, default=20, help="rebuild: weeks of generated history")
-    parser.add_argument("--applications-per-week", type=int, default=300)
+    parser.add_argument("--weeks", type=int, default=20, help="rebuild: simulated weeks")
+    parser.add_argument(
+        "--applications-per-week", type=int, default=300, help="rebuild: the simulation's mean"
+    )
     parser.add_argument("--rounds", type=int, default=2, help="rebuild: A B rounds")
     parser.add_argument("--batch-size", type=int, default=500, help="rebuild: records per poll (both)")
     parser.add_argument("--rates", default="100,500", help="freshness: intake events per second")

@@ -1,9 +1,9 @@
-"""The events the tower benchmarks read: a generated history published to the topics for the rebuild,
-and intake events prepared for the paced producer of the freshness benchmark."""
+"""The events the tower benchmarks read: a simulated IND published to the topics for the rebuild, and
+intake events prepared for the paced producer of the freshness benchmark."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time
 from typing import Any
 
 from backbone.clock import ManualClock, SystemClock
@@ -17,15 +17,22 @@ from composition.parts import (
     build_intake,
     build_intake_relay,
 )
-from services.intake.samples import run_sample, sample_applications
-from simulation.history import generate_history
+from simulation.inflow import ANNUAL, WEEKS_PER_YEAR
+from simulation.plan import SimulationPlan
+from simulation.samples import run_sample, sample_applications
+from simulation.simulator import Simulator
+
+# Applications a week at scale 1.0, over the year (seasons and noise vary it week by week).
+APPLICATIONS_PER_WEEK = sum(ANNUAL.values()) / WEEKS_PER_YEAR
 
 
 def fill_topics(settings: Settings, codec: AvroCodec, weeks: int, per_week: int) -> tuple[int, int]:
-    """A seeded history through the real commands (SQLite stores: generating is not what we measure),
-    published by the services' own relays."""
+    """``weeks`` of the simulator, at the scale that brings ``per_week`` applications a week on average,
+    through the real commands (SQLite stores: simulating is not what we measure), published by the
+    services' own relays."""
+    plan = SimulationPlan(date(2026, 1, 5), weeks, scale=per_week / APPLICATIONS_PER_WEEK, seed=5)
     local = settings.with_overrides(mode="embedded")
-    clock = ManualClock(datetime(2026, 1, 5, 9, tzinfo=UTC))
+    clock = ManualClock(datetime.combine(plan.first_monday, time(8), tzinfo=UTC))
     intake = build_intake(local, codec=codec, clock=clock)
     decision = build_decision(local, codec=codec, clock=clock)
     consumer = build_decision_consumer(decision, local, codec=codec, intake_log=intake.recorder)
@@ -33,15 +40,7 @@ def fill_topics(settings: Settings, codec: AvroCodec, weeks: int, per_week: int)
     def settle() -> None:
         consumer.run_until_caught_up()
 
-    stats = generate_history(
-        intake,
-        decision,
-        clock,
-        settle,
-        weeks=weeks,
-        applications_per_week=per_week,
-        seed=5,
-    )
+    stats = Simulator(intake, decision, clock, settle, plan).run()
     with make_producer(settings, client_id="bench-fill") as producer:
         events = build_intake_relay(intake, local, codec=codec, producer=producer).publish_pending()
         events += build_decision_relay(decision, local, codec=codec, producer=producer).publish_pending()

@@ -17,7 +17,7 @@ from backbone.errors import DomainRuleViolation, NotFound
 from services.decision.application.commands import parse_case_command
 from services.decision.application.decision import Decision
 from services.intake.application.intake import Intake
-from services.intake.samples import run_sample, sample_applications
+from simulation.samples import run_sample, sample_applications
 
 Progress = Callable[[int, int], None]  # (weeks done, weeks in all)
 

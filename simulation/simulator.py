@@ -42,11 +42,11 @@ from services.intake.application.commands import (
 )
 from services.intake.application.intake import Intake
 from services.intake.domain.vocabulary import AsylumTrack, Complexity
-from services.intake.samples import NATURALISATION_FEE_CENTS, TARGET_GROUPS, sample_application
 from simulation.casework import SimCase, WeekBudget, week_of_work
 from simulation.checkpoint import case_from_json, case_to_json, write_checkpoint
 from simulation.inflow import InflowModel
 from simulation.plan import PROCEDURES, SimulationPlan, plan_to_json
+from simulation.samples import NATURALISATION_FEE_CENTS, TARGET_GROUPS, sample_application
 
 log = structlog.get_logger("simulation")
 Progress = Callable[[int, int], None]  # (weeks done, weeks in all)

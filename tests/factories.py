@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time
 from pathlib import Path
 from typing import Any
 from uuid import UUID
@@ -17,8 +17,14 @@ from services.intake.application.commands import (
     SubmitApplication,
     parse_submission,
 )
+from simulation.plan import SimulationPlan
 
 NOW = datetime(2026, 11, 2, 9, 30, tzinfo=UTC)
+
+
+def simulation_clock(plan: SimulationPlan) -> ManualClock:
+    """The clock of ``plan``'s simulation: its first Monday, before the work (the simulator moves it)."""
+    return ManualClock(datetime.combine(plan.first_monday, time(8), tzinfo=UTC))
 
 
 def codec() -> AvroCodec:

@@ -112,3 +112,20 @@ def test_backbone_tower_risk_prints_json(tmp_path: Path) -> None:
         "no_deadline_yet",
     }
     assert document["exposure_eur"] == {"today": 0, "in_4_weeks": 0}
+
+
+def test_an_objection_is_open_work_from_the_day_it_was_filed(tmp_path: Path) -> None:
+    """An objection has no application in intake: the tower takes its receipt from the case decision
+    opened, so that work in progress counts it as deadline risk does."""
+    backbone = EmbeddedBackbone(embedded_settings(tmp_path), clock=clock())
+    rejected = accepted(backbone, "family", 80, 5)
+    decided = {"decided_on": TODAY - timedelta(days=40), "outcome": "rejected", "grounds": ["income"]}
+    backbone.decision.execute(rejected, ("decide", decided))
+    filed_on = TODAY - timedelta(days=20)
+    case = backbone.decision.execute(rejected, ("file-objection", {"filed_on": filed_on}))
+    backbone.settle()
+    (objection,) = [f for f in backbone.tower.open_case_facts() if f.procedure == "objection"]
+    assert objection.case_id == str(case.objection_case_id) and objection.received_on == filed_on
+    in_progress = dict(backbone.tower.work_in_progress([filed_on - timedelta(days=1), TODAY]))
+    assert in_progress["objection"] == [0, 1]
+    backbone.close()

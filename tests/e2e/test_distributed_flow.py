@@ -20,7 +20,7 @@ from backbone.errors import NotFound
 from backbone.settings import Settings
 from composition.parts import build_decision, build_intake
 from services.control_tower.adapters.live_views import build_workload_store
-from services.intake.samples import run_sample, sample_applications
+from simulation.samples import run_sample, sample_applications
 from tests.e2e.scenarios import EXPECTED_WORKLOAD, gap_events, run_scenarios
 from tests.factories import NOW, clock, codec
 

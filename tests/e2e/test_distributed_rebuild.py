@@ -16,7 +16,7 @@ from backbone.settings import Settings
 from composition.parts import build_decision, build_intake
 from services.control_tower.adapters.generations import ViewGenerations
 from services.control_tower.adapters.live_views import build_workload_store
-from services.intake.samples import run_sample, sample_applications
+from simulation.samples import run_sample, sample_applications
 from tests.e2e.test_distributed_flow import backbone, distributed, environment
 from tests.factories import NOW, clock, codec
 

@@ -11,7 +11,7 @@ from pathlib import Path
 from uuid import UUID
 
 from composition.embedded import EmbeddedBackbone
-from services.intake.samples import run_sample, sample_applications
+from simulation.samples import run_sample, sample_applications
 from tests.e2e.scenarios import EXPECTED_WORKLOAD, gap_events, run_scenarios
 from tests.factories import NOW, clock, embedded_settings
 

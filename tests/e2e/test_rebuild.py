@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import shutil
 import time as wallclock
-from datetime import UTC, datetime
+from datetime import date
 from pathlib import Path
 from typing import Any
 
-from backbone.clock import ManualClock
 from composition.embedded import EmbeddedBackbone
 from services.control_tower.adapters.live_views import build_workload_store
 from services.control_tower.application.flow_views import (
@@ -26,8 +25,11 @@ from services.control_tower.application.views import (
     workload_view,
 )
 from services.control_tower.rebuild import rebuild_views
-from simulation.history import generate_history
-from tests.factories import embedded_settings
+from simulation.plan import SimulationPlan
+from simulation.simulator import Simulator
+from tests.factories import embedded_settings, simulation_clock
+
+PLAN = SimulationPlan(starts_on=date(2026, 1, 5), weeks=12, scale=0.1, seed=5)
 
 
 def every_view(tower: Any, today: Any) -> dict[str, Any]:
@@ -51,16 +53,15 @@ def every_view(tower: Any, today: Any) -> dict[str, Any]:
 
 
 def test_a_full_rebuild_produces_exactly_the_live_views(tmp_path: Path) -> None:
-    clock = ManualClock(datetime(2026, 1, 5, 9, tzinfo=UTC))
+    clock = simulation_clock(PLAN)
     settings = embedded_settings(tmp_path / "live")
     live = EmbeddedBackbone(settings, clock=clock)
     started = wallclock.perf_counter()
-    stats = generate_history(
-        live.intake, live.decision, clock, live.settle, weeks=12, applications_per_week=200, seed=5
-    )
-    assert stats.applications == 2400 and stats.decided > 500 and stats.commands > 3000
+    stats = Simulator(live.intake, live.decision, clock, live.settle, PLAN).run()
+    assert stats.decided > 500 and stats.commands > 3000
     today = clock.now().date()
     live_views = every_view(live.tower, today)
+    assert live_views["counts"]["nl.ind.intake.ApplicationSubmitted"] == stats.applications
     assert sum(r["open_cases"] for r in live_views["workload"]) > 1000
     assert live_views["lead_times"] and live_views["issuance"]
 
@@ -79,6 +80,6 @@ def test_a_full_rebuild_produces_exactly_the_live_views(tmp_path: Path) -> None:
     bulk = build_workload_store(settings, report.replaced)  # the generation built, not swapped in
     assert every_view(bulk, today) == live_views
     assert bulk.positions() == live.tower.positions()
-    print(f"history of {stats.applications} applications in {wallclock.perf_counter() - started:.1f} s")
+    print(f"{stats.applications} simulated applications in {wallclock.perf_counter() - started:.1f} s")
     live.close()
     rebuilt.close()

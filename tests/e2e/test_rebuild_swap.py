@@ -8,32 +8,33 @@ import os
 import subprocess
 import sys
 import threading
-from datetime import UTC, datetime
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 from fastapi.testclient import TestClient
 
-from backbone.clock import ManualClock
 from composition.embedded import EmbeddedBackbone
 from composition.http_app import create_api
 from composition.parts import build_tower_consumers
 from services.control_tower.adapters.generations import ViewGenerations
 from services.control_tower.adapters.live_views import build_workload_store
 from services.control_tower.rebuild import rebuild_views
-from services.intake.samples import run_sample, sample_applications
-from simulation.history import generate_history
+from simulation.plan import SimulationPlan
+from simulation.samples import run_sample, sample_applications
+from simulation.simulator import Simulator
 from tests.e2e.test_rebuild import every_view
-from tests.factories import embedded_settings
+from tests.factories import embedded_settings, simulation_clock
+
+SIX_WEEKS = SimulationPlan(starts_on=date(2026, 3, 2), weeks=6, scale=0.04, seed=9)
+TWO_WEEKS = SimulationPlan(starts_on=date(2026, 3, 2), weeks=2, scale=0.016, seed=3)
 
 
 def test_a_rebuild_is_swapped_in_while_the_views_keep_serving(tmp_path: Path) -> None:
     settings = embedded_settings(tmp_path)
-    clock = ManualClock(datetime(2026, 3, 2, 9, tzinfo=UTC))
+    clock = simulation_clock(SIX_WEEKS)
     live = EmbeddedBackbone(settings, clock=clock)
-    generate_history(
-        live.intake, live.decision, clock, live.settle, weeks=6, applications_per_week=150, seed=9
-    )
+    Simulator(live.intake, live.decision, clock, live.settle, SIX_WEEKS).run()
     api = TestClient(create_api(live.intake, live.decision, lambda: live.tower))
     assert live.live_views.generation == 1
 
@@ -86,11 +87,9 @@ def test_a_rebuild_is_swapped_in_while_the_views_keep_serving(tmp_path: Path) ->
 def test_serving_threads_read_while_the_swap_happens(tmp_path: Path) -> None:
     """Readers on other threads (the API) never see an error across the swap."""
     settings = embedded_settings(tmp_path)
-    clock = ManualClock(datetime(2026, 3, 2, 9, tzinfo=UTC))
+    clock = simulation_clock(TWO_WEEKS)
     live = EmbeddedBackbone(settings, clock=clock)
-    generate_history(
-        live.intake, live.decision, clock, live.settle, weeks=2, applications_per_week=60, seed=3
-    )
+    Simulator(live.intake, live.decision, clock, live.settle, TWO_WEEKS).run()
     expected = every_view(live.tower, clock.now().date())["workload"]
     errors: list[BaseException] = []
     seen: list[Any] = []

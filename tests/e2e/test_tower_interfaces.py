@@ -11,35 +11,31 @@ import subprocess
 import sys
 from collections import Counter
 from collections.abc import Iterator
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 
-from backbone.clock import ManualClock
 from composition.embedded import EmbeddedBackbone
 from composition.http_app import create_api
 from services.control_tower.domain.forecast import held_out_error
-from simulation.history import generate_history
-from tests.factories import embedded_settings
+from simulation.plan import SimulationPlan
+from simulation.simulator import Simulator
+from tests.factories import embedded_settings, simulation_clock
+
+EIGHT_WEEKS = SimulationPlan(starts_on=date(2026, 4, 6), weeks=8, scale=0.03, seed=4)
+# Half a year of complete weeks (26), and the week the clock stops in.
+HALF_A_YEAR = SimulationPlan(starts_on=date(2026, 1, 5), weeks=27, scale=0.0033, seed=8)
 
 
 @pytest.fixture(scope="module")
 def tower(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[TestClient, Path, date]]:
     data_dir = tmp_path_factory.mktemp("tower")
-    clock = ManualClock(datetime(2026, 4, 6, 9, tzinfo=UTC))
+    clock = simulation_clock(EIGHT_WEEKS)
     backbone = EmbeddedBackbone(embedded_settings(data_dir), clock=clock)
-    generate_history(
-        backbone.intake,
-        backbone.decision,
-        clock,
-        backbone.settle,
-        weeks=8,
-        applications_per_week=80,
-        seed=4,
-    )
+    Simulator(backbone.intake, backbone.decision, clock, backbone.settle, EIGHT_WEEKS).run()
     yield (
         TestClient(create_api(backbone.intake, backbone.decision, lambda: backbone.tower)),
         data_dir,
@@ -161,10 +157,10 @@ def test_time_in_stage_forecast_and_case_timeline(tower: tuple[TestClient, Path,
 
 
 def test_half_a_year_of_history_gives_a_forecast_with_its_held_out_error(tmp_path: Path) -> None:
-    clock = ManualClock(datetime(2026, 1, 5, 9, tzinfo=UTC))
+    clock = simulation_clock(HALF_A_YEAR)
     backbone = EmbeddedBackbone(embedded_settings(tmp_path), clock=clock)
     intake, decision = backbone.intake, backbone.decision
-    generate_history(intake, decision, clock, backbone.settle, weeks=26, applications_per_week=12, seed=8)
+    Simulator(intake, decision, clock, backbone.settle, HALF_A_YEAR).run()
     api = TestClient(create_api(intake, decision, lambda: backbone.tower))
     document = api.get("/v1/tower/forecast").json()
     by_procedure = {p["procedure"]: p for p in document["procedures"]}
@@ -173,7 +169,8 @@ def test_half_a_year_of_history_gives_a_forecast_with_its_held_out_error(tmp_pat
     assert held_out is not None and held_out["weeks"] == 12
     # The error is what the forecast from the first 13 weeks missed in the last 12, recomputed here.
     history = [w["inflow"] for w in busiest["history"]]
-    assert len(history) == 26  # complete weeks only: the 27th, still running, is left out
+    # complete weeks only: the last, still running (the clock stops on its Friday), is left out
+    assert len(history) == HALF_A_YEAR.weeks - 1
     first_week = date.fromisoformat(busiest["history"][0]["week_start"])
     recomputed = held_out_error(history, first_week, 12)
     assert recomputed is not None and held_out["mae"] == round(recomputed.mae, 2)

@@ -15,13 +15,12 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from backbone.clock import ManualClock
 from backbone.consumer import TrackedConsumer
 from backbone.envelope import envelope_from_kafka
 from backbone.kafka_clients import make_producer
@@ -38,16 +37,17 @@ from composition.parts import (
 from services.control_tower.adapters.live_views import build_workload_store
 from services.control_tower.adapters.workload_store import PostgresWorkloadStore, SQLiteWorkloadStore
 from services.topics import declared_topics
-from simulation.history import generate_history
+from simulation.plan import SimulationPlan
+from simulation.simulator import Simulator
 from tests.conftest import topics_of_its_own
 from tests.e2e.test_rebuild import every_view
-from tests.factories import codec
+from tests.factories import codec, simulation_clock
 from tests.kafka_reading import read_topic
 
 pytestmark = [pytest.mark.kafka, pytest.mark.postgres]
 PARTITIONS = 6
 ALL = 2 * PARTITIONS  # partitions of both topics
-WEEKS, APPLICATIONS_PER_WEEK = 10, 40
+PLAN = SimulationPlan(starts_on=date(2026, 3, 2), weeks=10, scale=0.011, seed=7)
 # Instance 2 joins after week 1. Instance 2 is killed at the first week's end, from week 4 on, where both
 # instances hold partitions and instance 2 has applied events; at the latest after week 8, so that
 # events keep coming afterwards.
@@ -156,7 +156,7 @@ def towers(six_partitions: Settings, tmp_path: Path) -> Iterator[Towers]:
 
 class Pipeline:
     """Intake and decision on PostgreSQL; their relays publish to Kafka in a background loop, as the
-    services' ``run`` loops do, so events flow while the history is generated."""
+    services' ``run`` loops do, so events flow while the simulation runs."""
 
     def __init__(self, settings: Settings, clock: Any) -> None:
         self.intake = build_intake(settings, codec=codec(), clock=clock)
@@ -189,7 +189,7 @@ class Pipeline:
         return sum(relay.published for relay in self.relays)
 
     def settle(self) -> None:
-        """Decision consumes everything intake has recorded so far (the history needs its cases)."""
+        """Decision consumes everything intake has recorded so far (the simulation needs its cases)."""
         assert self._failure is None, self._failure
         self.publish()
         deadline = time.monotonic() + 60
@@ -240,11 +240,11 @@ def test_two_tower_instances_rebalanced_mid_stream_end_exactly_as_a_single_consu
     six_partitions: Settings, towers: Towers
 ) -> None:
     settings = six_partitions
-    clock = ManualClock(datetime(2026, 3, 2, 9, tzinfo=UTC))
+    clock = simulation_clock(PLAN)
     published_at_kill = 0
 
     def rebalance(weeks_done: int, _: int) -> None:
-        """Between the weeks of the history, while the relays keep publishing."""
+        """Between the simulated weeks, while the relays keep publishing."""
         nonlocal published_at_kill
         towers.check_running()
         if weeks_done == SECOND_JOINS_AFTER_WEEK:
@@ -261,26 +261,23 @@ def test_two_tower_instances_rebalanced_mid_stream_end_exactly_as_a_single_consu
     wait_until(lambda: towers.holding("1") == ALL, SHARING_SECONDS, "1 holds every partition", towers)
     pipeline = Pipeline(settings, clock)
     started = time.monotonic()
-    stats = generate_history(
-        pipeline.intake,
-        pipeline.decision,
-        clock,
-        pipeline.settle,
-        weeks=WEEKS,
-        applications_per_week=APPLICATIONS_PER_WEEK,
-        seed=7,
-        progress=rebalance,
+    # A transaction per command, as the services record them in office hours: the weeks' events trickle
+    # out while the group rebalances (batched, ten weeks take a few seconds, less than a join).
+    simulator = Simulator(
+        pipeline.intake, pipeline.decision, clock, pipeline.settle, PLAN, one_command_per_transaction=True
     )
+    stats = simulator.run(progress=rebalance)
     pipeline.close()
-    history_seconds = time.monotonic() - started
-    assert stats.applications == WEEKS * APPLICATIONS_PER_WEEK and stats.decided > 50
+    simulation_seconds = time.monotonic() - started
+    assert stats.decided > 50
     assert pipeline.published() > published_at_kill > 0  # events kept coming after the kill
 
     ends, counts_on_topics = on_the_topics(settings)
     assert len(ends) == ALL, "every partition of both topics holds events"
+    assert counts_on_topics["nl.ind.intake.ApplicationSubmitted"] == stats.applications
     live = build_workload_store(settings)
     wait_until(lambda: caught_up(live, ends), CATCH_UP_SECONDS, "the surviving instance caught up", towers)
-    caught_up_seconds = time.monotonic() - started - history_seconds
+    caught_up_seconds = time.monotonic() - started - simulation_seconds
     # The survivor took over every partition and applied events (its progress line comes every 5 s).
     wait_until(lambda: towers.holding("1") == ALL and towers.applied("1") > 0, 30, "1 took over", towers)
 
@@ -298,8 +295,8 @@ def test_two_tower_instances_rebalanced_mid_stream_end_exactly_as_a_single_consu
     assert towers.stop("1") == 0, towers.log("1")[-3000:]
     assert '"event": "service_stopped"' in towers.log("1")
     print(
-        f"{stats.applications} applications, {sum(counts_on_topics.values())} events: history "
-        f"{history_seconds:.1f} s, survivor caught up {caught_up_seconds:.1f} s later"
+        f"{stats.applications} applications, {sum(counts_on_topics.values())} events: simulation "
+        f"{simulation_seconds:.1f} s, survivor caught up {caught_up_seconds:.1f} s later"
     )
 
 

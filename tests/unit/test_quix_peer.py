@@ -7,21 +7,22 @@ from __future__ import annotations
 
 import pickle
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import date
 from typing import Any
 
 import pytest
 from quixstreams.models import serializers
 
-from backbone.clock import ManualClock
 from backbone.feeds.base import FeedItem
 from backbone.feeds.notification_log import NotificationLogFeed
 from bench import quix_peer as peer
 from composition.parts import build_decision, build_decision_consumer, build_intake
 from services.control_tower.projections.view_fold import ViewFold
-from simulation.history import generate_history
-from tests.factories import codec, embedded_settings
+from simulation.plan import SimulationPlan
+from simulation.simulator import Simulator
+from tests.factories import codec, embedded_settings, simulation_clock
 
+PLAN = SimulationPlan(starts_on=date(2026, 1, 5), weeks=6, scale=0.012, seed=3)
 TOPICS = {"intake": "ind.intake.applications.v1", "decision": "ind.decision.cases.v1"}
 
 
@@ -41,25 +42,17 @@ class PickledState:
 
 @pytest.fixture(scope="module")
 def items(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, list[FeedItem]]]:
-    """Intake's and decision's events after six weeks of generated history."""
+    """Intake's and decision's events after six simulated weeks."""
     settings = embedded_settings(tmp_path_factory.mktemp("peer"))
-    time = ManualClock(datetime(2026, 1, 5, 9, tzinfo=UTC))
-    intake = build_intake(settings, codec=codec(), clock=time)
-    decision = build_decision(settings, codec=codec(), clock=time)
+    clock = simulation_clock(PLAN)
+    intake = build_intake(settings, codec=codec(), clock=clock)
+    decision = build_decision(settings, codec=codec(), clock=clock)
     consumer = build_decision_consumer(decision, settings, codec=codec(), intake_log=intake.recorder)
 
     def settle() -> None:
         consumer.run_until_caught_up()
 
-    generate_history(
-        intake,
-        decision,
-        time,
-        settle,
-        weeks=6,
-        applications_per_week=40,
-        seed=3,
-    )
+    Simulator(intake, decision, clock, settle, PLAN).run()
     logs = {"intake": intake.recorder, "decision": decision.recorder}
     yield {
         upstream: list(

@@ -4,13 +4,12 @@ the same rows, duplicates skipped, all or nothing, and never over streams alread
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from backbone.clock import ManualClock
 from backbone.consumer import TrackedConsumer
 from backbone.feeds.base import FeedItem
 from backbone.feeds.kafka_ranges import PartitionRange
@@ -22,29 +21,27 @@ from services.control_tower.adapters.rebuild_workers import partition_units
 from services.control_tower.adapters.workload_store import PostgresWorkloadStore, SQLiteWorkloadStore
 from services.control_tower.projections.view_fold import ViewFold
 from services.control_tower.projections.workload import WorkloadProjection
-from simulation.history import generate_history
-from tests.factories import codec, embedded_settings
+from simulation.plan import SimulationPlan
+from simulation.simulator import Simulator
+from tests.factories import codec, embedded_settings, simulation_clock
 
+PLAN = SimulationPlan(starts_on=date(2026, 1, 5), weeks=6, scale=0.012, seed=3)
 UPSTREAMS = ("intake", "decision")
 
 
 @pytest.fixture()
 def logs(tmp_path: Path) -> Iterator[dict[str, Any]]:
-    """Intake's and decision's logs after six weeks of generated history (hearings, decisions, issuance)."""
+    """Intake's and decision's logs after six simulated weeks (hearings, decisions, issuance)."""
     settings = embedded_settings(tmp_path)
-    time = ManualClock(datetime(2026, 1, 5, 9, tzinfo=UTC))
-    intake = build_intake(settings, codec=codec(), clock=time)
-    decision = build_decision(settings, codec=codec(), clock=time)
+    clock = simulation_clock(PLAN)
+    intake = build_intake(settings, codec=codec(), clock=clock)
+    decision = build_decision(settings, codec=codec(), clock=clock)
     consumer = build_decision_consumer(decision, settings, codec=codec(), intake_log=intake.recorder)
-    generate_history(
-        intake,
-        decision,
-        time,
-        lambda: consumer.run_until_caught_up(),
-        weeks=6,
-        applications_per_week=40,
-        seed=3,
-    )
+
+    def settle() -> None:
+        consumer.run_until_caught_up()
+
+    Simulator(intake, decision, clock, settle, PLAN).run()
     yield {"intake": intake.recorder, "decision": decision.recorder, "settings": settings}
     intake.close()
     decision.close()
