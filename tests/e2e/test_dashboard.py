@@ -1,5 +1,5 @@
-"""The control tower's dashboard in real headless Chromium, served by the real API over a generated
-history: every chart draws the API's numbers, a filter redraws them all, new work shows up on the open
+"""The control tower's dashboard in real headless Chromium, served by the real API over simulated weeks of
+IND work: every chart draws the API's numbers, a filter redraws them all, new work shows up on the open
 page without a reload, a broken view breaks only its own panel, and a case opens its timeline.
 
 ``BACKBONE_SCREENSHOT=docs/dashboard.png`` also writes a full-page screenshot (over a longer history).
@@ -19,7 +19,7 @@ import urllib.request
 from collections import defaultdict
 from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import date
 from importlib.resources import files
 from pathlib import Path
 from typing import Any
@@ -35,12 +35,19 @@ from selenium.webdriver.support.ui import Select
 from backbone.clock import ManualClock
 from composition.embedded import EmbeddedBackbone
 from composition.http_app import create_api
-from simulation.history import generate_history
+from ind.planning import CapacityChange
+from simulation.plan import SimulationPlan
+from simulation.simulator import Simulator
 from tests.browser import by_x, console_entries, marks, start_chromium, value, values, wait_until
-from tests.factories import an_application, embedded_settings
+from tests.factories import an_application, embedded_settings, simulation_clock
 
 SCREENSHOT = os.environ.get("BACKBONE_SCREENSHOT")
-WEEKS, PER_WEEK = (26, 60) if SCREENSHOT else (12, 30)
+WEEKS, SCALE = (30, 0.016) if SCREENSHOT else (30, 0.005)  # about 60 or 18 applications a week
+# Fewer decisions for two procedures, so that some cases pass their statutory deadline within the weeks.
+SLOWER = (
+    CapacityChange("family", factor=0.3, from_week=2),
+    CapacityChange("naturalisation", factor=0.3, from_week=2),
+)
 VIEWS = {  # the view each chart draws (the headline and freshness read several, or take no filter)
     "wip": "wip",
     "deadline-risk": "deadline-risk",
@@ -63,7 +70,7 @@ PANELS = ["headline", *VIEWS, "freshness"]
 
 @dataclass
 class Tower:
-    """The API over a generated history, served over real HTTP; ``broken`` paths answer an error."""
+    """The API over simulated weeks of IND work, served over real HTTP; ``broken`` paths answer an error."""
 
     base: str
     backbone: EmbeddedBackbone
@@ -95,17 +102,10 @@ def free_port() -> int:
 
 @pytest.fixture(scope="module")
 def tower(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Tower]:
-    clock = ManualClock(datetime(2026, 1, 5, 9, tzinfo=UTC))
+    plan = SimulationPlan(date(2026, 1, 5), WEEKS, scale=SCALE, seed=11, capacity_changes=SLOWER)
+    clock = simulation_clock(plan)
     backbone = EmbeddedBackbone(embedded_settings(tmp_path_factory.mktemp("tower")), clock=clock)
-    generate_history(
-        backbone.intake,
-        backbone.decision,
-        clock,
-        backbone.settle,
-        weeks=WEEKS,
-        applications_per_week=PER_WEEK,
-        seed=11,
-    )
+    Simulator(backbone.intake, backbone.decision, clock, backbone.settle, plan).run()
     app = create_api(backbone.intake, backbone.decision, backbone.tower)
     port = free_port()
     served = Tower(f"http://127.0.0.1:{port}", backbone, clock)
