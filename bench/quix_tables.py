@@ -15,7 +15,7 @@ from backbone.stores import postgres_dsn
 from services.control_tower.adapters.bulk_load import CASE_COLUMNS, TIMELINE_COLUMNS
 from services.control_tower.adapters.case_facts_table import SCHEMA as FACT_SCHEMA
 from services.control_tower.adapters.case_facts_table import CaseFactsTable
-from services.control_tower.adapters.live_views import build_workload_store
+from services.control_tower.adapters.live_views import build_tower_store
 from services.control_tower.adapters.tower_sql import (
     CREATE_CASES,
     CREATE_COUNTS,
@@ -79,7 +79,7 @@ COMPARED = {
 def differences_from_live(settings: Settings) -> list[str]:
     """Each table of the peer that differs from the live generation's (rows and a digest of them); for
     the cases, also their number per procedure and stage on both sides."""
-    store: Any = build_workload_store(settings)
+    store: Any = build_tower_store(settings)
     live = {
         "tower_cases": store.cases_table,
         "tower_case_facts": store.facts_table,

@@ -38,8 +38,8 @@ from backbone.settings import Settings
 from backbone.stores import postgres_dsn
 from backbone.topics import TopicSpec, ensure_topics
 from composition.parts import build_intake, build_intake_relay
-from services.control_tower.adapters.live_views import build_workload_store
-from services.control_tower.projections.workload import WorkloadProjection
+from services.control_tower.adapters.live_views import build_tower_store
+from services.control_tower.projections.tower_projection import TowerProjection
 from services.topics import topic_of
 from simulation.samples import run_sample, sample_applications
 
@@ -113,14 +113,14 @@ def run(applications: int, partitions: int, store: str, *, rounds: int = 3) -> d
         bare_producer_seconds.append(send_all(settings, bare_topic, messages))
     ratios = [bare / relayed for bare, relayed in zip(bare_producer_seconds, relay_seconds, strict=True)]
 
-    view = build_workload_store(settings.with_overrides(mode=mode))
+    view = build_tower_store(settings.with_overrides(mode=mode))
     feed = KafkaTopicsFeed(
         upstreams={topic: "intake"},
         consumer_factory=lambda: make_consumer(settings, group_id=f"{prefix}tower", client_id="bench"),
         codec=codec,
         hints=OffsetHints(view),
     )
-    consumer = TrackedConsumer(feed, WorkloadProjection(view), batch_size=settings.consumer_batch_size)
+    consumer = TrackedConsumer(feed, TowerProjection(view), batch_size=settings.consumer_batch_size)
     consumer.step(timeout=5)  # join the group and read the first batch before the clock starts
     started = time.perf_counter()
     while consumer.stats.applied < events:

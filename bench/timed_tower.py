@@ -19,7 +19,7 @@ from backbone.logs import configure_logging
 from backbone.schemas import SchemaCatalog
 from backbone.settings import Settings
 from composition.parts import build_tower_consumers
-from services.control_tower.adapters.live_views import build_workload_store
+from services.control_tower.adapters.live_views import build_tower_store
 
 
 class TimedProjection:
@@ -45,7 +45,7 @@ def tower_worker(latencies: Path) -> None:
     configure_logging(settings.log_format, settings.log_level)
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
-    store = build_workload_store(settings)
+    store = build_tower_store(settings)
     (consumer,) = build_tower_consumers(store, settings, codec=AvroCodec(SchemaCatalog.load()))
     feed: Any = consumer.feed
     with latencies.with_suffix(".tmp").open("w") as out:

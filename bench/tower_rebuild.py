@@ -26,8 +26,8 @@ from backbone.stores import build_view
 from bench.scratch import PARTITIONS, scratch
 from bench.tower_history import fill_topics
 from composition.parts import build_tower_consumers
-from services.control_tower.adapters.live_views import build_workload_store
-from services.control_tower.adapters.workload_store import PostgresWorkloadStore, SQLiteWorkloadStore
+from services.control_tower.adapters.live_views import build_tower_store
+from services.control_tower.adapters.tower_store import PostgresTowerStore, SQLiteTowerStore
 from services.control_tower.rebuild import rebuild_views
 from services.control_tower.rebuild_share import fewer_collections
 from services.topics import declared_topics
@@ -219,7 +219,7 @@ def tower_rebuild(
     report = rebuild_views(settings, codec=codec, workers=workers, swap=True)
     if profile is not None:
         profile.disable()
-    applied = sum(build_workload_store(settings).event_counts().values())
+    applied = sum(build_tower_store(settings).event_counts().values())
     if report.events != events or applied != events:
         raise RuntimeError(f"the rebuild read {report.events} and applied {applied} events of {events}")
     return report.events, report.seconds
@@ -228,7 +228,7 @@ def tower_rebuild(
 def tracked_catch_up(settings: Settings, codec: AvroCodec, events: int, run: str) -> tuple[int, float]:
     """For comparison, the live tower's tracked consumer (batch by batch, each batch one transaction)
     into a fresh schema: how a tower process catches up, e.g. after a long stop."""
-    store = build_view(f"tower_bench_{run}", settings, SQLiteWorkloadStore, PostgresWorkloadStore)
+    store = build_view(f"tower_bench_{run}", settings, SQLiteTowerStore, PostgresTowerStore)
     (consumer,) = build_tower_consumers(
         store, settings, codec=codec, group_id=f"{settings.topic_prefix}rebuild-{run}", client_id=run
     )

@@ -8,7 +8,7 @@ from backbone.consumer import TrackedConsumer
 from backbone.runtime import runtime_for
 from backbone.settings import Settings
 from composition.system import System
-from services.control_tower.adapters.live_views import Store
+from services.control_tower.adapters.tower_store import TowerStore
 from services.topics import PRODUCERS
 
 
@@ -26,7 +26,7 @@ class EmbeddedBackbone:
         self.live_views = self.system.live_views(consuming=True)
 
     @property
-    def tower(self) -> Store:
+    def tower(self) -> TowerStore:
         """The live generation of the tower's views (a rebuild may swap in another)."""
         return self.live_views.current()
 

@@ -8,7 +8,8 @@ from fastapi import FastAPI
 
 from backbone.http import install_error_handlers
 from services.control_tower.adapters.dashboard_page import dashboard_router
-from services.control_tower.adapters.http_api import Store, tower_router
+from services.control_tower.adapters.http_api import tower_router
+from services.control_tower.adapters.tower_store import TowerStore
 from services.decision.adapters.http_api import decision_router
 from services.decision.application.decision import Decision
 from services.intake.adapters.http_api import intake_router
@@ -22,7 +23,7 @@ another request gets 422."""
 
 
 def create_api(
-    intake: Intake, decision: Decision, tower: Store | Callable[[], Store] | None = None
+    intake: Intake, decision: Decision, tower: TowerStore | Callable[[], TowerStore] | None = None
 ) -> FastAPI:
     """``tower``: the views, or a callable giving the live generation of them (it follows a rebuild)."""
     app = FastAPI(

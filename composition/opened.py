@@ -8,7 +8,8 @@ from typing import Protocol
 
 from composition.embedded import EmbeddedBackbone
 from composition.system import System
-from services.control_tower.adapters.live_views import LiveViews, Store
+from services.control_tower.adapters.live_views import LiveViews
+from services.control_tower.adapters.tower_store import TowerStore
 from services.decision.application.decision import Decision
 from services.intake.application.intake import Intake
 
@@ -23,7 +24,7 @@ class Backbone(Protocol):
     def decision(self) -> Decision: ...
 
     @property
-    def tower(self) -> Store: ...
+    def tower(self) -> TowerStore: ...
 
     def settle(self) -> None: ...
 
@@ -46,7 +47,7 @@ class DistributedBackbone:
         return self.system.decision
 
     @property
-    def tower(self) -> Store:
+    def tower(self) -> TowerStore:
         if self._live is None:
             self._live = self.system.live_views()
         return self._live.current()

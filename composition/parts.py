@@ -12,8 +12,8 @@ from backbone.consumer import TrackedConsumer
 from backbone.outbox import OutboxRelay
 from backbone.runtime import LogOf, runtime_for
 from backbone.settings import Settings
-from services.control_tower.adapters.live_views import Store
-from services.control_tower.projections.workload import WorkloadProjection
+from services.control_tower.adapters.tower_store import TowerStore
+from services.control_tower.projections.tower_projection import TowerProjection
 from services.decision.application.decision import APPLICATION_ACCEPTED, Decision
 from services.intake.adapters.personal_data_vault import PersonalDataVault
 from services.intake.application.intake import Intake
@@ -88,7 +88,7 @@ def build_decision_consumer(
 
 
 def build_tower_consumers(
-    store: Store,
+    store: TowerStore,
     settings: Settings,
     *,
     codec: AvroCodec,
@@ -97,7 +97,7 @@ def build_tower_consumers(
     client_id: str = TOWER,
 ) -> list[TrackedConsumer]:
     """The consumers that fill the tower's views from every producing service."""
-    projection = WorkloadProjection(store)
+    projection = TowerProjection(store)
     feeds = runtime_for(settings).feeds(
         {service: topic_name(service, settings) for service in PRODUCERS},
         codec=codec,

@@ -15,6 +15,7 @@ from eventsourcing.persistence import ApplicationRecorder
 from backbone.clock import Clock, SystemClock
 from backbone.codec import AvroCodec
 from backbone.consumer import TrackedConsumer
+from backbone.logs import configure_logging
 from backbone.outbox import OutboxRelay
 from backbone.runtime import Runtime, runtime_for
 from backbone.schemas import SchemaCatalog
@@ -29,7 +30,8 @@ from composition.parts import (
     build_relay,
     build_tower_consumers,
 )
-from services.control_tower.adapters.live_views import LiveViews, Store
+from services.control_tower.adapters.live_views import LiveViews
+from services.control_tower.adapters.tower_store import TowerStore
 from services.decision.application.decision import Decision
 from services.intake.application.intake import Intake
 
@@ -60,6 +62,14 @@ class System:
             return settings.with_overrides(mode=mode) if mode else settings
 
         return cls(settings_of(SHARED_PREFIX), clock=clock, settings_of=settings_of)
+
+    @classmethod
+    def for_command(cls, service: str) -> System:
+        """The system a ``backbone`` command works on, logging as ``service``'s settings say."""
+        system = cls.from_env()
+        settings = system.settings_for(service)
+        configure_logging(settings.log_format, settings.log_level)
+        return system
 
     def settings_for(self, service: str) -> Settings:
         return self._settings_of(service).with_overrides(mode=self.settings.mode)
@@ -94,7 +104,7 @@ class System:
         return consumer
 
     def tower_consumers(
-        self, store: Store, *, group_id: str | None = None, client_id: str = TOWER
+        self, store: TowerStore, *, group_id: str | None = None, client_id: str = TOWER
     ) -> list[TrackedConsumer]:
         return build_tower_consumers(
             store,
@@ -111,7 +121,7 @@ class System:
         """The tower's live views; ``consuming``: with the consumers that fill them (closed with the
         system)."""
 
-        def consumers(store: Store) -> list[TrackedConsumer]:
+        def consumers(store: TowerStore) -> list[TrackedConsumer]:
             return self.tower_consumers(store, group_id=group_id, client_id=client_id)
 
         live = LiveViews(self.settings_for(TOWER), consumers if consuming else None)

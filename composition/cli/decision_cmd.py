@@ -10,7 +10,6 @@ import json
 from typing import Any
 from uuid import UUID
 
-from backbone.logs import configure_logging
 from composition.cli.model_options import add_model_options, model_values
 from composition.opened import Backbone, open_backbone
 from composition.system import System
@@ -34,10 +33,7 @@ def register(commands_parser: Any) -> None:
 
 
 def _backbone() -> Backbone:
-    system = System.from_env()
-    settings = system.settings_for("decision")
-    configure_logging(settings.log_format, settings.log_level)
-    backbone = open_backbone(system)
+    backbone = open_backbone(System.for_command("decision"))
     backbone.settle()
     return backbone
 

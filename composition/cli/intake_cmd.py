@@ -7,7 +7,6 @@ import json
 from typing import Any
 from uuid import UUID
 
-from backbone.logs import configure_logging
 from composition.cli.model_options import add_model_options, model_values
 from composition.system import System
 from services.intake.application import commands
@@ -52,10 +51,7 @@ def register(commands_parser: Any) -> None:
 
 
 def _intake() -> Intake:
-    system = System.from_env()
-    settings = system.settings_for("intake")
-    configure_logging(settings.log_format, settings.log_level)
-    return system.intake
+    return System.for_command("intake").intake
 
 
 def _submit(arguments: argparse.Namespace) -> int:

@@ -7,7 +7,6 @@ import json
 from typing import Any
 from uuid import UUID
 
-from backbone.logs import configure_logging
 from composition.system import System
 from services.intake.application.intake import Intake
 
@@ -30,10 +29,7 @@ def register(commands: Any) -> None:
 
 
 def _intake() -> Intake:
-    system = System.from_env()
-    settings = system.settings_for("intake")
-    configure_logging(settings.log_format, settings.log_level)
-    return system.intake
+    return System.for_command("intake").intake
 
 
 def _forget(arguments: argparse.Namespace) -> int:

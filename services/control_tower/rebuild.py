@@ -28,7 +28,7 @@ from backbone.runtime import runtime_for
 from backbone.settings import Settings
 from backbone.stores import upstream_recorder
 from services.control_tower.adapters.generations import ViewGenerations
-from services.control_tower.adapters.live_views import SERVICE, build_workload_store
+from services.control_tower.adapters.live_views import SERVICE, build_tower_store
 from services.control_tower.adapters.rebuild_workers import share_among_workers
 from services.control_tower.rebuild_share import Progress, ShareReport, fold_and_load
 from services.topics import PRODUCERS, topic_of
@@ -75,7 +75,7 @@ def rebuild_views(
         replaced = generations.live()
         dropped = generations.drop_unused(keep=replaced)
         generation = generations.start_next()
-        build_workload_store(settings, generation).datastore.close()  # creates the generation's tables
+        build_tower_store(settings, generation).datastore.close()  # creates the generation's tables
         started = time.perf_counter()
         if reads_topics:
             shares = _load_partitions(settings, codec, generation, workers, progress)

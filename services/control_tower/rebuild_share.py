@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from backbone.feeds.base import FeedItem
 from backbone.settings import Settings
-from services.control_tower.adapters.live_views import build_workload_store
+from services.control_tower.adapters.live_views import build_tower_store
 from services.control_tower.projections.view_fold import ViewFold
 
 Progress = Callable[[int, int], None]
@@ -50,7 +50,7 @@ def fold_and_load(
     total: int,
     progress: Progress | None,
 ) -> ShareReport:
-    store = build_workload_store(settings, generation)
+    store = build_tower_store(settings, generation)
     fold = ViewFold()
     read = 0
     with closing(store.datastore), fewer_collections(), store.bulk_load(streams) as load:

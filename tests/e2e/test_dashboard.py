@@ -10,22 +10,18 @@ from __future__ import annotations
 import json
 import os
 import re
-import socket
-import threading
 import time
 import urllib.error
 import urllib.parse
 import urllib.request
 from collections import defaultdict
 from collections.abc import Awaitable, Callable, Iterator
-from dataclasses import dataclass, field
 from datetime import date
 from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
 import pytest
-import uvicorn
 from fastapi import Request, Response
 from fastapi.responses import JSONResponse
 from selenium.webdriver.common.by import By
@@ -39,6 +35,7 @@ from ind.planning import CapacityChange
 from simulation.plan import SimulationPlan
 from simulation.simulator import Simulator
 from tests.browser import by_x, console_entries, marks, start_chromium, value, values, wait_until
+from tests.e2e.served_tower import Served, panels_settled, serving
 from tests.factories import an_application, embedded_settings, simulation_clock
 
 SCREENSHOT = os.environ.get("BACKBONE_SCREENSHOT")
@@ -68,19 +65,13 @@ VIEWS = {  # the view each chart draws (the headline and freshness read several,
 PANELS = ["headline", *VIEWS, "freshness"]
 
 
-@dataclass
-class Tower:
+class Tower(Served):
     """The API over simulated weeks of IND work, served over real HTTP; ``broken`` paths answer an error."""
 
-    base: str
-    backbone: EmbeddedBackbone
-    clock: ManualClock
-    broken: dict[str, int] = field(default_factory=dict)
-
-    def get(self, path: str, **query: str) -> Any:
-        url = f"{self.base}{path}?{urllib.parse.urlencode(query)}"
-        with urllib.request.urlopen(url, timeout=10) as response:
-            return json.loads(response.read())
+    def __init__(self, backbone: EmbeddedBackbone, clock: ManualClock) -> None:
+        super().__init__("")
+        self.backbone, self.clock = backbone, clock
+        self.broken: dict[str, int] = {}
 
     def post(self, path: str, body: dict[str, Any] | None = None) -> Any:
         request = urllib.request.Request(
@@ -93,13 +84,6 @@ class Tower:
             return json.loads(response.read())
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
 @pytest.fixture(scope="module")
 def tower(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Tower]:
     plan = SimulationPlan(date(2026, 1, 5), WEEKS, scale=SCALE, seed=11, capacity_changes=SLOWER)
@@ -107,28 +91,20 @@ def tower(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Tower]:
     backbone = EmbeddedBackbone(embedded_settings(tmp_path_factory.mktemp("tower")), clock=clock)
     Simulator(backbone.intake, backbone.decision, clock, backbone.settle, plan).run()
     app = create_api(backbone.intake, backbone.decision, backbone.tower)
-    port = free_port()
-    served = Tower(f"http://127.0.0.1:{port}", backbone, clock)
+    tower = Tower(backbone, clock)
 
     @app.middleware("http")
     async def break_some_views(
         request: Request, call_next: Callable[[Request], Awaitable[Response]]
     ) -> Response:
-        if request.url.path in served.broken:
-            status = served.broken[request.url.path]
+        if request.url.path in tower.broken:
+            status = tower.broken[request.url.path]
             return JSONResponse(status_code=status, content={"error": "broken_by_the_test"})
         return await call_next(request)
 
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        assert time.monotonic() < deadline, "the API did not start"
-        time.sleep(0.05)
-    yield served
-    server.should_exit = True
-    thread.join(timeout=10)
+    with serving(app) as served:
+        tower.base = served.base
+        yield tower
     backbone.close()
 
 
@@ -137,17 +113,6 @@ def browser() -> Iterator[WebDriver]:
     driver = start_chromium()
     yield driver
     driver.quit()
-
-
-def panels_settled(driver: WebDriver) -> bool:
-    states = driver.execute_script(
-        "return [...document.querySelectorAll('main [data-chart]')].map((e) => e.dataset.state)"
-    )
-    return (
-        bool(states)
-        and "loading" not in states
-        and driver.execute_script("return Number(document.body.dataset.refreshes || 0) > 0")
-    )
 
 
 def open_dashboard(driver: WebDriver, tower: Tower, query: str = "") -> None:

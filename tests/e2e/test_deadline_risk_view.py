@@ -120,9 +120,9 @@ def test_an_objection_is_open_work_from_the_day_it_was_filed(tmp_path: Path) -> 
     backbone = EmbeddedBackbone(embedded_settings(tmp_path), clock=clock())
     rejected = accepted(backbone, "family", 80, 5)
     decided = {"decided_on": TODAY - timedelta(days=40), "outcome": "rejected", "grounds": ["income"]}
-    backbone.decision.execute(rejected, ("decide", decided))
+    backbone.decision.execute(rejected, parse_case_command("decide", decided))
     filed_on = TODAY - timedelta(days=20)
-    case = backbone.decision.execute(rejected, ("file-objection", {"filed_on": filed_on}))
+    case = backbone.decision.execute(rejected, parse_case_command("file-objection", {"filed_on": filed_on}))
     backbone.settle()
     (objection,) = [f for f in backbone.tower.open_case_facts() if f.procedure == "objection"]
     assert objection.case_id == str(case.objection_case_id) and objection.received_on == filed_on

@@ -19,7 +19,7 @@ import pytest
 from backbone.errors import NotFound
 from backbone.settings import Settings
 from composition.parts import build_decision, build_intake
-from services.control_tower.adapters.live_views import build_workload_store
+from services.control_tower.adapters.live_views import build_tower_store
 from simulation.samples import run_sample, sample_applications
 from tests.e2e.scenarios import EXPECTED_WORKLOAD, gap_events, run_scenarios
 from tests.factories import NOW, clock, codec
@@ -87,7 +87,7 @@ def test_submitted_applications_reach_the_tower_through_kafka(distributed: Setti
         run_sample(intake, application, accept=accept, today=NOW.date())
         expected[(application["procedure"], "in_decision" if accept else "in_intake")] += 1
 
-    tower = build_workload_store(distributed)
+    tower = build_tower_store(distributed)
     deadline = time.monotonic() + 120
     shown: dict[tuple[str, str], int] = {}
     while time.monotonic() < deadline:
@@ -125,7 +125,7 @@ def test_four_scripted_cases_end_in_the_right_stages_through_kafka(distributed: 
                 time.sleep(0.1)
 
     cases = run_scenarios(intake, decision, wait_for_case)
-    tower = build_workload_store(distributed)
+    tower = build_tower_store(distributed)
     deadline = time.monotonic() + 60
     shown: dict[tuple[str, str], int] = {}
     while shown != EXPECTED_WORKLOAD and time.monotonic() < deadline:

@@ -15,7 +15,7 @@ import pytest
 from backbone.settings import Settings
 from composition.parts import build_decision, build_intake
 from services.control_tower.adapters.generations import ViewGenerations
-from services.control_tower.adapters.live_views import build_workload_store
+from services.control_tower.adapters.live_views import build_tower_store
 from simulation.samples import run_sample, sample_applications
 from tests.e2e.test_distributed_flow import backbone, distributed, environment
 from tests.factories import NOW, clock, codec
@@ -45,7 +45,7 @@ def test_a_rebuild_through_kafka_is_swapped_in_and_followed(distributed: Setting
     applications = iter(sample_applications(3000, seed=5, today=NOW.date()))
     for _ in range(150):
         run_sample(intake, next(applications), accept=True, today=NOW.date())
-    first = build_workload_store(distributed)
+    first = build_tower_store(distributed)
     _wait_until(
         lambda: first.event_counts().get("nl.ind.decision.CaseOpened") == 150,
         120,
@@ -76,7 +76,7 @@ def test_a_rebuild_through_kafka_is_swapped_in_and_followed(distributed: Setting
         run_sample(intake, next(applications), accept=True, today=NOW.date())
     total = 170 + submitted_during
     assert ViewGenerations(distributed).states() == {1: "retired", 2: "live"}
-    swapped = build_workload_store(distributed)  # the live generation: 2
+    swapped = build_tower_store(distributed)  # the live generation: 2
     _wait_until(
         lambda: swapped.event_counts().get("nl.ind.decision.CaseOpened") == total,
         120,

@@ -20,7 +20,7 @@ from backbone.meta_prefix import read_meta_prefix
 from backbone.schemas import SchemaCatalog
 from backbone.settings import Settings
 from backbone.stores import postgres_dsn, upstream_recorder
-from services.control_tower.adapters.live_views import build_workload_store
+from services.control_tower.adapters.live_views import build_tower_store
 from services.control_tower.rebuild import rebuild_views
 from services.topics import topic_of
 from tests.conftest import topics_of_its_own
@@ -53,7 +53,7 @@ def test_a_distributed_simulation_reaches_the_tower_through_kafka(simulated: Set
     report = rebuild_views(simulated, codec=AvroCodec(SchemaCatalog.load()))
     stored = _events_per_type(simulated)
     assert sum(stored.values()) == summary["events"] == report.events  # every event reached Kafka
-    tower = build_workload_store(simulated)
+    tower = build_tower_store(simulated)
     assert tower.event_counts() == stored
     objections = summary["per_procedure"]["objection"]["inflow"]  # opened by decision itself
     assert stored["nl.ind.decision.CaseOpened"] == summary["accepted"] + objections  # all consumed

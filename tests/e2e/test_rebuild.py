@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from composition.embedded import EmbeddedBackbone
-from services.control_tower.adapters.live_views import build_workload_store
+from services.control_tower.adapters.live_views import build_tower_store
 from services.control_tower.application.flow_views import (
     forecast_view,
     lead_times_view,
@@ -77,7 +77,7 @@ def test_a_full_rebuild_produces_exactly_the_live_views(tmp_path: Path) -> None:
     # The rebuild's own path (streams folded in memory, each table written once) gives the same views.
     report = rebuild_views(settings, codec=live.codec, swap=False)
     assert report.events == report.applied == sum(live_views["counts"].values())
-    bulk = build_workload_store(settings, report.replaced)  # the generation built, not swapped in
+    bulk = build_tower_store(settings, report.replaced)  # the generation built, not swapped in
     assert every_view(bulk, today) == live_views
     assert bulk.positions() == live.tower.positions()
     print(f"{stats.applications} simulated applications in {wallclock.perf_counter() - started:.1f} s")

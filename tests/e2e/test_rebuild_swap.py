@@ -18,7 +18,7 @@ from composition.embedded import EmbeddedBackbone
 from composition.http_app import create_api
 from composition.parts import build_tower_consumers
 from services.control_tower.adapters.generations import ViewGenerations
-from services.control_tower.adapters.live_views import build_workload_store
+from services.control_tower.adapters.live_views import build_tower_store
 from services.control_tower.rebuild import rebuild_views
 from simulation.plan import SimulationPlan
 from simulation.samples import run_sample, sample_applications
@@ -75,7 +75,7 @@ def test_a_rebuild_is_swapped_in_while_the_views_keep_serving(tmp_path: Path) ->
     stored = _events_per_type(logs)
     assert live.tower.event_counts() == stored
     # And its views are exactly those of the generation that was built live, once that catches up.
-    old = build_workload_store(settings, 1)
+    old = build_tower_store(settings, 1)
     for consumer in build_tower_consumers(old, settings, codec=live.codec, logs=logs):
         consumer.run_until_caught_up()
     today = clock.now().date()

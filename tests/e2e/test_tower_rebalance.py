@@ -34,8 +34,8 @@ from composition.parts import (
     build_intake_relay,
     build_tower_consumers,
 )
-from services.control_tower.adapters.live_views import build_workload_store
-from services.control_tower.adapters.workload_store import PostgresWorkloadStore, SQLiteWorkloadStore
+from services.control_tower.adapters.live_views import build_tower_store
+from services.control_tower.adapters.tower_store import PostgresTowerStore, SQLiteTowerStore
 from services.topics import declared_topics
 from simulation.plan import SimulationPlan
 from simulation.simulator import Simulator
@@ -275,13 +275,13 @@ def test_two_tower_instances_rebalanced_mid_stream_end_exactly_as_a_single_consu
     ends, counts_on_topics = on_the_topics(settings)
     assert len(ends) == ALL, "every partition of both topics holds events"
     assert counts_on_topics["nl.ind.intake.ApplicationSubmitted"] == stats.applications
-    live = build_workload_store(settings)
+    live = build_tower_store(settings)
     wait_until(lambda: caught_up(live, ends), CATCH_UP_SECONDS, "the surviving instance caught up", towers)
     caught_up_seconds = time.monotonic() - started - simulation_seconds
     # The survivor took over every partition and applied events (its progress line comes every 5 s).
     wait_until(lambda: towers.holding("1") == ALL and towers.applied("1") > 0, 30, "1 took over", towers)
 
-    rebuilt = build_view("control_tower_rebuild", settings, SQLiteWorkloadStore, PostgresWorkloadStore)
+    rebuilt = build_view("control_tower_rebuild", settings, SQLiteTowerStore, PostgresTowerStore)
     (rebuild,) = build_tower_consumers(
         rebuilt, settings, codec=codec(), group_id=f"{settings.topic_prefix}rebuild", client_id="rebuild"
     )

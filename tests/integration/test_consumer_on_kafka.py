@@ -16,11 +16,11 @@ from backbone.kafka_clients import make_consumer, make_producer
 from backbone.settings import Settings
 from backbone.stores import build_view
 from composition.parts import build_intake, build_intake_relay
-from services.control_tower.adapters.workload_store import (
-    PostgresWorkloadStore,
-    SQLiteWorkloadStore,
+from services.control_tower.adapters.tower_store import (
+    PostgresTowerStore,
+    SQLiteTowerStore,
 )
-from services.control_tower.projections.workload import WorkloadProjection
+from services.control_tower.projections.tower_projection import TowerProjection
 from services.intake.application.commands import AcceptApplication
 from services.topics import topic_of
 from tests.factories import a_submission, clock, codec
@@ -63,8 +63,8 @@ def tower_consumer(settings: Settings, group: str, batch: int = 500) -> TrackedC
     store = build_view(
         "control_tower",
         settings.with_overrides(mode="embedded"),
-        SQLiteWorkloadStore,
-        PostgresWorkloadStore,
+        SQLiteTowerStore,
+        PostgresTowerStore,
     )
     feed = KafkaTopicsFeed(
         upstreams={topic_of("intake", 3, settings.topic_prefix).name: "intake"},
@@ -72,7 +72,7 @@ def tower_consumer(settings: Settings, group: str, batch: int = 500) -> TrackedC
         codec=codec(),
         hints=OffsetHints(store),
     )
-    return TrackedConsumer(feed, WorkloadProjection(store), batch_size=batch)
+    return TrackedConsumer(feed, TowerProjection(store), batch_size=batch)
 
 
 def consume_until(consumer: TrackedConsumer, read: int, timeout: float = 60.0) -> None:

@@ -15,8 +15,8 @@ from backbone.events import Cause
 from backbone.settings import Settings
 from composition.parts import build_decision, build_intake
 from ind.procedures import Procedure
-from services.control_tower.adapters import workload_store
-from services.control_tower.adapters.live_views import build_workload_store
+from services.control_tower.adapters import tower_store
+from services.control_tower.adapters.live_views import build_tower_store
 from services.control_tower.projections.workload import StageChange
 from services.decision.application.commands import AssignCase, ScheduleHearing
 from services.decision.domain.case import Case
@@ -139,22 +139,22 @@ class StoreContract:
     def test_a_view_of_another_schema_version_is_dropped_and_its_positions_reset(
         self, monkeypatch: pytest.MonkeyPatch
     ) -> None:
-        store = build_workload_store(self.settings)
+        store = build_tower_store(self.settings)
         store.apply(
             [StageChange("c-1", "asylum", "in_intake", True, 1, NOW)], {"x": 1}, [], Tracking("intake", 3)
         )
-        monkeypatch.setattr(workload_store, "VIEW_SCHEMA_VERSION", workload_store.VIEW_SCHEMA_VERSION + 1)
-        rebuilt = build_workload_store(self.settings)
+        monkeypatch.setattr(tower_store, "VIEW_SCHEMA_VERSION", tower_store.VIEW_SCHEMA_VERSION + 1)
+        rebuilt = build_tower_store(self.settings)
         assert rebuilt.workload() == [] and rebuilt.event_counts() == {}
         assert rebuilt.max_tracking_id("intake") is None  # the consumers start again from the beginning
-        again = build_workload_store(self.settings)  # same version now: nothing is dropped
+        again = build_tower_store(self.settings)  # same version now: nothing is dropped
         again.apply(
             [StageChange("c-2", "asylum", "in_intake", True, 1, NOW)], {"x": 1}, [], Tracking("intake", 1)
         )
-        assert [r.open_cases for r in build_workload_store(self.settings).workload()] == [1]
+        assert [r.open_cases for r in build_tower_store(self.settings).workload()] == [1]
 
     def test_view_rows_and_position_commit_together(self) -> None:
-        store = build_workload_store(self.settings)
+        store = build_tower_store(self.settings)
         change = StageChange("c-1", "asylum", "in_intake", True, 1, NOW)
         store.apply([change], {"x": 1}, [], Tracking("intake", 3))
         with pytest.raises(IntegrityError):
@@ -172,7 +172,7 @@ class StoreContract:
         """Two tower instances during a rebalance: B still holds events 1..5 of a partition that A has
         just applied up to 8. B's batch 1..5 would pass the tracking row (5 < 8 is refused) but a batch
         1..9 would not be caught by the position alone: the claim on the first position refuses it."""
-        first, second = build_workload_store(self.settings), build_workload_store(self.settings)
+        first, second = build_tower_store(self.settings), build_tower_store(self.settings)
         a = StageChange("c-1", "asylum", "in_intake", True, 1, NOW)
         first.apply([a], {"x": 8}, [], Tracking("intake:0", 8), first_position=1)
         with pytest.raises(IntegrityError):

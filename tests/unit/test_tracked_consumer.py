@@ -13,11 +13,11 @@ from backbone.feeds.base import FeedItem
 from backbone.feeds.notification_log import NotificationLogFeed
 from backbone.stores import build_view
 from composition.parts import build_decision, build_decision_consumer, build_intake
-from services.control_tower.adapters.workload_store import (
-    PostgresWorkloadStore,
-    SQLiteWorkloadStore,
+from services.control_tower.adapters.tower_store import (
+    PostgresTowerStore,
+    SQLiteTowerStore,
 )
-from services.control_tower.projections.workload import WorkloadProjection
+from services.control_tower.projections.tower_projection import TowerProjection
 from services.intake.application.commands import AcceptApplication
 from tests.factories import a_submission, clock, codec, embedded_settings
 
@@ -26,7 +26,7 @@ class SimulatedCrash(Exception):
     pass
 
 
-class CrashingStore(SQLiteWorkloadStore):
+class CrashingStore(SQLiteTowerStore):
     """Writes the view rows, then dies before the tracking row, inside the same transaction."""
 
     calls = 0
@@ -66,18 +66,16 @@ def intake(tmp_path: Path):
     return intake
 
 
-def tower(
-    tmp_path: Path, store_class: type[SQLiteWorkloadStore], intake: Any, batch: int
-) -> TrackedConsumer:
-    store = build_view("control_tower", embedded_settings(tmp_path), store_class, PostgresWorkloadStore)
+def tower(tmp_path: Path, store_class: type[SQLiteTowerStore], intake: Any, batch: int) -> TrackedConsumer:
+    store = build_view("control_tower", embedded_settings(tmp_path), store_class, PostgresTowerStore)
     feed = NotificationLogFeed(
         upstream="intake", recorder=intake.recorder, codec=codec(), positions=store.max_tracking_id
     )
-    return TrackedConsumer(feed, WorkloadProjection(store), batch_size=batch)
+    return TrackedConsumer(feed, TowerProjection(store), batch_size=batch)
 
 
 def test_redelivered_events_are_applied_once(tmp_path: Path, intake) -> None:
-    consumer = tower(tmp_path, SQLiteWorkloadStore, intake, batch=7)
+    consumer = tower(tmp_path, SQLiteTowerStore, intake, batch=7)
     consumer.feed = ReplayingFeed(consumer.feed)  # type: ignore[arg-type, assignment]
     consumer.run_until_caught_up(idle_timeout=0)
     store = consumer.processor.store  # type: ignore[attr-defined]
@@ -97,7 +95,7 @@ def test_a_crash_inside_the_transaction_loses_and_duplicates_nothing(tmp_path: P
     store = consumer.processor.store  # type: ignore[attr-defined]
     assert store.max_tracking_id("intake") == 8
     assert sum(store.event_counts().values()) == 8
-    restarted = tower(tmp_path, SQLiteWorkloadStore, intake, batch=8)
+    restarted = tower(tmp_path, SQLiteTowerStore, intake, batch=8)
     restarted.run_until_caught_up(idle_timeout=0)
     assert restarted.processor.store.event_counts() == {  # type: ignore[attr-defined]
         "nl.ind.intake.ApplicationSubmitted": 20,

@@ -18,9 +18,9 @@ from backbone.stores import build_view
 from composition.parts import build_decision, build_decision_consumer, build_intake
 from services.control_tower.adapters.bulk_load import GenerationNotEmptyError
 from services.control_tower.adapters.rebuild_workers import partition_units
-from services.control_tower.adapters.workload_store import PostgresWorkloadStore, SQLiteWorkloadStore
+from services.control_tower.adapters.tower_store import PostgresTowerStore, SQLiteTowerStore
+from services.control_tower.projections.tower_projection import TowerProjection
 from services.control_tower.projections.view_fold import ViewFold
-from services.control_tower.projections.workload import WorkloadProjection
 from simulation.plan import SimulationPlan
 from simulation.simulator import Simulator
 from tests.factories import codec, embedded_settings, simulation_clock
@@ -54,13 +54,13 @@ def _items(logs: dict[str, Any], upstream: str) -> list[FeedItem]:
     return list(feed.poll(100_000, 0))
 
 
-def _store(logs: dict[str, Any], name: str) -> SQLiteWorkloadStore:
-    store = build_view(name, logs["settings"], SQLiteWorkloadStore, PostgresWorkloadStore)
-    assert isinstance(store, SQLiteWorkloadStore)
+def _store(logs: dict[str, Any], name: str) -> SQLiteTowerStore:
+    store = build_view(name, logs["settings"], SQLiteTowerStore, PostgresTowerStore)
+    assert isinstance(store, SQLiteTowerStore)
     return store
 
 
-def _views(store: SQLiteWorkloadStore) -> dict[str, Any]:
+def _views(store: SQLiteTowerStore) -> dict[str, Any]:
     return {
         "workload": store.workload(),
         "detail": store.workload_detail(),
@@ -73,9 +73,9 @@ def _views(store: SQLiteWorkloadStore) -> dict[str, Any]:
     }
 
 
-def _tracked(logs: dict[str, Any]) -> SQLiteWorkloadStore:
+def _tracked(logs: dict[str, Any]) -> SQLiteTowerStore:
     store = _store(logs, "tracked")
-    projection = WorkloadProjection(store)
+    projection = TowerProjection(store)
     for upstream in UPSTREAMS:
         feed = NotificationLogFeed(
             upstream=upstream, recorder=logs[upstream], codec=codec(), positions=projection.max_position

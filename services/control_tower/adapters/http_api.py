@@ -15,14 +15,12 @@ from fastapi.responses import PlainTextResponse
 from backbone.clock import Clock
 from backbone.errors import NotFound
 from services.control_tower.adapters.metrics import tower_metrics
-from services.control_tower.adapters.workload_store import PostgresWorkloadStore, SQLiteWorkloadStore
+from services.control_tower.adapters.tower_store import TowerStore
 from services.control_tower.application.catalogue import CATALOGUE, Parameter, View, ViewRequest
 from services.control_tower.application.whatif_view import ScenarioError
 
-Store = SQLiteWorkloadStore | PostgresWorkloadStore
 
-
-def tower_router(views: Callable[[], Store], clock: Clock) -> APIRouter:
+def tower_router(views: Callable[[], TowerStore], clock: Clock) -> APIRouter:
     """Every view of the catalogue at its path; ``views()`` is the live generation (a rebuild may swap
     in another)."""
     router = APIRouter(tags=["control tower"])
@@ -54,7 +52,7 @@ _RESPONSES: dict[str, dict[int | str, dict[str, Any]]] = {
 }
 
 
-def _endpoint(view: View, views: Callable[[], Store], clock: Clock) -> Callable[..., Any]:
+def _endpoint(view: View, views: Callable[[], TowerStore], clock: Clock) -> Callable[..., Any]:
     """A FastAPI endpoint for ``view``: its parameters become query (or path) parameters."""
 
     def endpoint(**values: Any) -> Any:

@@ -12,20 +12,20 @@ from backbone.consumer import TrackedConsumer
 from backbone.settings import Settings
 from backbone.stores import build_view
 from services.control_tower.adapters.generations import ViewGenerations, generation_place
-from services.control_tower.adapters.workload_store import (
-    PostgresWorkloadStore,
-    SQLiteWorkloadStore,
+from services.control_tower.adapters.tower_store import (
+    PostgresTowerStore,
+    SQLiteTowerStore,
+    TowerStore,
 )
 
 log = structlog.get_logger("control_tower")
 SERVICE = "control_tower"
 
 
-Store = SQLiteWorkloadStore | PostgresWorkloadStore
 FOLLOW_SWAP_EVERY_SECONDS = 1.0
 
 
-def build_workload_store(settings: Settings, generation: int | None = None) -> Store:
+def build_tower_store(settings: Settings, generation: int | None = None) -> TowerStore:
     """The views of ``generation`` (default: the live one)."""
     if generation is None:
         generations = ViewGenerations(settings)
@@ -33,7 +33,7 @@ def build_workload_store(settings: Settings, generation: int | None = None) -> S
             generation = generations.live()
         finally:
             generations.close()
-    return build_view(generation_place(generation), settings, SQLiteWorkloadStore, PostgresWorkloadStore)
+    return build_view(generation_place(generation), settings, SQLiteTowerStore, PostgresTowerStore)
 
 
 class LiveViews:
@@ -45,7 +45,7 @@ class LiveViews:
     def __init__(
         self,
         settings: Settings,
-        consumers: Callable[[Store], list[TrackedConsumer]] | None = None,
+        consumers: Callable[[TowerStore], list[TrackedConsumer]] | None = None,
         *,
         follow_every: float = FOLLOW_SWAP_EVERY_SECONDS,
     ) -> None:
@@ -55,11 +55,11 @@ class LiveViews:
         self._follow_every = follow_every
         self._lock = threading.RLock()
         self.generation = self.generations.live()
-        self.store = build_workload_store(settings, self.generation)
+        self.store = build_tower_store(settings, self.generation)
         self.consumers = consumers(self.store) if consumers else []
         self._checked_at = time.monotonic()
 
-    def current(self) -> Store:
+    def current(self) -> TowerStore:
         self.follow_swap()
         return self.store
 
@@ -73,7 +73,7 @@ class LiveViews:
             if live == self.generation:
                 return False
             old_consumers = self.consumers
-            store = build_workload_store(self.settings, live)
+            store = build_tower_store(self.settings, live)
             self.consumers = self._make_consumers(store) if self._make_consumers else []
             self.store, self.generation = store, live
         for consumer in old_consumers:

@@ -53,7 +53,7 @@ UPSERT_FRESHNESS = (
     "ON CONFLICT (stream) DO UPDATE SET position = excluded.position, "
     "last_recorded_at = excluded.last_recorded_at, last_applied_at = excluded.last_applied_at"
 )
-# Every view table; the first records the tables' schema version (see workload_store.py).
+# Every view table; the first records the tables' schema version (see tower_store.py).
 VERSION_TABLE = "tower_view_version"
 VIEW_TABLES = (
     "tower_cases",

@@ -1,5 +1,5 @@
 """The tower's tables, named once for the store's database; ``tower_writes.py`` writes them and
-``tower_queries.py`` reads them. Each store (``workload_store.py``) says how its database names a table.
+``tower_queries.py`` reads them. Each store (``tower_store.py``) says how its database names a table.
 """
 
 from __future__ import annotations

@@ -9,16 +9,11 @@ double application visible.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
-from typing import Protocol
-
-from eventsourcing.persistence import Tracking
 
 from backbone.envelope import Envelope
-from backbone.feeds.base import FeedItem
 
 # Event type -> (stage the case is in afterwards, whether it is still open). Others leave the stage.
 STAGES: dict[str, tuple[str, bool]] = {
@@ -88,24 +83,6 @@ class WorkloadRow:
     open_cases: int
 
 
-class WorkloadStore(Protocol):
-    def max_tracking_id(self, application_name: str) -> int | None: ...
-
-    def apply(
-        self,
-        changes: Sequence[StageChange],
-        counts: dict[str, int],
-        fact_events: Sequence[Envelope],
-        tracking: Tracking,
-        last_recorded_at: datetime | None = None,
-        first_position: int | None = None,
-        events: Sequence[Envelope] = (),
-    ) -> None: ...
-
-    def workload(self) -> list[WorkloadRow]: ...
-    def event_counts(self) -> dict[str, int]: ...
-
-
 @cache  # a few dozen schema names; asked for every event
 def rank_base(schema: str) -> int:
     """The rank of version 0 of a case in the service that writes ``schema`` (see event_rank)."""
@@ -123,34 +100,3 @@ def stage_change(envelope: Envelope) -> StageChange | None:
     stage, is_open = STAGES[envelope.schema]
     procedure = envelope.data.get("procedure")
     return StageChange(envelope.subject, procedure, stage, is_open, event_rank(envelope), envelope.time)
-
-
-class WorkloadProjection:
-    name = "control_tower"
-
-    def __init__(self, store: WorkloadStore) -> None:
-        self.store = store
-
-    def max_position(self, stream: str) -> int | None:
-        return self.store.max_tracking_id(stream)
-
-    def process(self, items: Sequence[FeedItem], tracking: Tracking) -> None:
-        changes = []
-        counts: dict[str, int] = {}
-        fact_events = []
-        for item in items:
-            counts[item.envelope.schema] = counts.get(item.envelope.schema, 0) + 1
-            change = stage_change(item.envelope)
-            if change is not None:
-                changes.append(change)
-            if item.envelope.schema in FACT_EVENTS:
-                fact_events.append(item.envelope)
-        self.store.apply(
-            changes,
-            counts,
-            fact_events,
-            tracking,
-            last_recorded_at=items[-1].envelope.recorded_at,
-            first_position=items[0].position,
-            events=[item.envelope for item in items],
-        )

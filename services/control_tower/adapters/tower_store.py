@@ -38,7 +38,7 @@ def _reset_if_outdated(cursor: Any, tables: list[str], p: str, tracking: str) ->
     return True
 
 
-class SQLiteWorkloadStore(TowerWrites, TowerQueries, SQLiteTrackingRecorder):
+class SQLiteTowerStore(TowerWrites, TowerQueries, SQLiteTrackingRecorder):
     dialect = SQLITE
 
     def __init__(self, datastore: SQLiteDatastore, **kwargs: Any) -> None:
@@ -53,7 +53,7 @@ class SQLiteWorkloadStore(TowerWrites, TowerQueries, SQLiteTrackingRecorder):
             super().create_table()
 
 
-class PostgresWorkloadStore(TowerWrites, TowerQueries, PostgresTrackingRecorder):
+class PostgresTowerStore(TowerWrites, TowerQueries, PostgresTrackingRecorder):
     dialect = POSTGRES
 
     def __init__(self, datastore: PostgresDatastore, **kwargs: Any) -> None:
@@ -72,3 +72,6 @@ class PostgresWorkloadStore(TowerWrites, TowerQueries, PostgresTrackingRecorder)
             rebuilt = _reset_if_outdated(cursor, self.version_tables, "%s", self.positions_table)
         if rebuilt:
             super().create_table()
+
+
+TowerStore = SQLiteTowerStore | PostgresTowerStore  # the tower's store, in either database
