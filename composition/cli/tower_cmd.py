@@ -20,7 +20,8 @@ from composition.opened import open_backbone
 from composition.system import System
 from services.control_tower.adapters.terminal.views_text import TEXT
 from services.control_tower.adapters.terminal.workload_table import workload_json, workload_table
-from services.control_tower.application.catalogue import CATALOGUE, Parameter, View, ViewRequest
+from services.control_tower.application.catalogue import CATALOGUE
+from services.control_tower.application.view_spec import Parameter, View, ViewRequest
 from services.control_tower.application.whatif_view import ScenarioError
 from services.control_tower.rebuild import rebuild_views
 

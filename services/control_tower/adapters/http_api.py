@@ -16,7 +16,8 @@ from backbone.clock import Clock
 from backbone.errors import NotFound
 from services.control_tower.adapters.metrics import tower_metrics
 from services.control_tower.adapters.tower_store import TowerStore
-from services.control_tower.application.catalogue import CATALOGUE, Parameter, View, ViewRequest
+from services.control_tower.application.catalogue import CATALOGUE
+from services.control_tower.application.view_spec import Parameter, View, ViewRequest
 from services.control_tower.application.whatif_view import ScenarioError
 
 

@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from services.control_tower.application.catalogue import VIEWS, Document, ViewRequest
+from services.control_tower.application.catalogue import VIEWS
+from services.control_tower.application.view_spec import Document, ViewRequest
 from services.control_tower.application.view_store import ViewStore
 
 Samples = Callable[[Any], Iterable[tuple[str, Any]]]  # a view's document -> (labels, value)
