@@ -98,7 +98,8 @@ def take_units(
     if _shared is None:
         raise RuntimeError("take_units runs in a rebuild's worker process")
     settings = Settings.from_env(SERVICE, environment)
-    return _take_units(settings, AvroCodec(SchemaCatalog.load()), generation, units, _shared, None)
+    codec = AvroCodec(SchemaCatalog.load())  # a spawned process: nothing of its parent's is here
+    return _take_units(settings, codec, generation, units, _shared, None)
 
 
 def _take_units(
