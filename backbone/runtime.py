@@ -12,6 +12,7 @@ from __future__ import annotations
 import sqlite3
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar, cast
 
@@ -31,6 +32,21 @@ from backbone.sql_dialect import POSTGRES, SQLITE, SqlDialect
 
 View = TypeVar("View", bound=TrackingRecorder)
 LogOf = Callable[[str], ApplicationRecorder]  # a producing service -> its notification log
+
+
+@dataclass(frozen=True)
+class Reader:
+    """A consumer, as the runtime makes its feeds: what it reads (producing service -> its topic), where
+    its positions are, the upstream logs (embedded), and its consumer group and client id (distributed).
+    """
+
+    upstreams: Mapping[str, str]
+    codec: AvroCodec
+    tracking: TrackingRecorder
+    logs: LogOf
+    group_id: str
+    client_id: str
+    only: Sequence[str] = ()  # only these event types (embedded reads the log by type)
 
 
 class Runtime(ABC):
@@ -59,20 +75,9 @@ class Runtime(ABC):
         """Delete ``store`` and everything in it."""
 
     @abstractmethod
-    def feeds(
-        self,
-        upstreams: Mapping[str, str],
-        *,
-        codec: AvroCodec,
-        tracking: TrackingRecorder,
-        logs: LogOf,
-        group_id: str,
-        client_id: str,
-        only: Sequence[str] = (),
-    ) -> list[Feed]:
-        """What a consumer whose positions are in ``tracking`` reads of ``upstreams`` (producing service
-        -> its topic): embedded, each upstream's log (``logs``; only the event types ``only``, if given);
-        distributed, one consumer of every upstream topic in ``group_id``."""
+    def feeds(self, reader: Reader) -> list[Feed]:
+        """What ``reader`` reads of its upstreams: embedded, each upstream's log (only the event types
+        ``reader.only``, if given); distributed, one consumer of every upstream topic in its group."""
 
     @abstractmethod
     def published_up_to(self, topic: str, tracking: TrackingRecorder, head: int) -> int:
@@ -121,23 +126,17 @@ class EmbeddedRuntime(Runtime):
         for path in Path(self.settings.data_dir).glob(f"{store}.sqlite*"):
             path.unlink(missing_ok=True)
 
-    def feeds(
-        self,
-        upstreams: Mapping[str, str],
-        *,
-        codec: AvroCodec,
-        tracking: TrackingRecorder,
-        logs: LogOf,
-        group_id: str,
-        client_id: str,
-        only: Sequence[str] = (),
-    ) -> list[Feed]:
-        positions: PositionLookup = tracking.max_tracking_id
+    def feeds(self, reader: Reader) -> list[Feed]:
+        positions: PositionLookup = reader.tracking.max_tracking_id
         return [
             NotificationLogFeed(
-                upstream=service, recorder=logs(service), codec=codec, positions=positions, topics=only
+                upstream=service,
+                recorder=reader.logs(service),
+                codec=reader.codec,
+                positions=positions,
+                topics=reader.only,
             )
-            for service in upstreams
+            for service in reader.upstreams
         ]
 
     def published_up_to(self, topic: str, tracking: TrackingRecorder, head: int) -> int:
@@ -179,24 +178,18 @@ class DistributedRuntime(Runtime):
                 psycopg.sql.SQL("DROP SCHEMA IF EXISTS {} CASCADE").format(psycopg.sql.Identifier(store))
             )
 
-    def feeds(
-        self,
-        upstreams: Mapping[str, str],
-        *,
-        codec: AvroCodec,
-        tracking: TrackingRecorder,
-        logs: LogOf,
-        group_id: str,
-        client_id: str,
-        only: Sequence[str] = (),
-    ) -> list[Feed]:
+    def feeds(self, reader: Reader) -> list[Feed]:
         settings = self.settings
+
+        def consumer() -> Any:
+            return make_consumer(settings, group_id=reader.group_id, client_id=reader.client_id)
+
         return [
             KafkaTopicsFeed(
-                upstreams={topic: service for service, topic in upstreams.items()},
-                consumer_factory=lambda: make_consumer(settings, group_id=group_id, client_id=client_id),
-                codec=codec,
-                hints=OffsetHints(tracking),
+                upstreams={topic: service for service, topic in reader.upstreams.items()},
+                consumer_factory=consumer,
+                codec=reader.codec,
+                hints=OffsetHints(reader.tracking),
             )
         ]
 

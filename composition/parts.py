@@ -10,7 +10,7 @@ from backbone.clock import Clock, SystemClock
 from backbone.codec import AvroCodec
 from backbone.consumer import TrackedConsumer
 from backbone.outbox import OutboxRelay
-from backbone.runtime import LogOf, runtime_for
+from backbone.runtime import LogOf, Reader, runtime_for
 from backbone.settings import Settings
 from services.control_tower.adapters.tower_store import TowerStore
 from services.control_tower.projections.tower_projection import TowerProjection
@@ -75,7 +75,7 @@ def build_decision_consumer(
     group_id: str | None = None,
 ) -> TrackedConsumer:
     """Decision reads intake's accepted applications (its log, or its topic) and opens their cases."""
-    (feed,) = runtime_for(settings).feeds(
+    reader = Reader(
         {INTAKE: topic_name(INTAKE, settings)},
         codec=codec,
         tracking=decision.process_recorder,
@@ -84,6 +84,7 @@ def build_decision_consumer(
         client_id=DECISION,
         only=[APPLICATION_ACCEPTED],
     )
+    (feed,) = runtime_for(settings).feeds(reader)
     return TrackedConsumer(feed, decision, batch_size=settings.consumer_batch_size)
 
 
@@ -98,7 +99,7 @@ def build_tower_consumers(
 ) -> list[TrackedConsumer]:
     """The consumers that fill the tower's views from every producing service."""
     projection = TowerProjection(store)
-    feeds = runtime_for(settings).feeds(
+    reader = Reader(
         {service: topic_name(service, settings) for service in PRODUCERS},
         codec=codec,
         tracking=store,
@@ -106,6 +107,7 @@ def build_tower_consumers(
         group_id=group_id or f"{settings.topic_prefix}{TOWER}",
         client_id=client_id,
     )
+    feeds = runtime_for(settings).feeds(reader)
     return [TrackedConsumer(feed, projection, batch_size=settings.consumer_batch_size) for feed in feeds]
 
 

@@ -11,7 +11,7 @@ from eventsourcing.sqlite import SQLiteTrackingRecorder
 from backbone.codec import AvroCodec
 from backbone.feeds.kafka_topics import KafkaTopicsFeed
 from backbone.feeds.notification_log import NotificationLogFeed
-from backbone.runtime import DistributedRuntime, EmbeddedRuntime, runtime_for
+from backbone.runtime import DistributedRuntime, EmbeddedRuntime, Reader, runtime_for
 from backbone.schemas import SchemaCatalog
 from backbone.settings import Settings
 from services.topics import PRODUCERS, topic_of
@@ -27,7 +27,7 @@ def test_embedded_keeps_sqlite_files_and_reads_each_upstream_log(tmp_path: Path)
     assert runtime.store_env("intake")["SQLITE_DBNAME"] == str(tmp_path / "intake.sqlite")
     logs = {service: runtime.log_reader(service) for service in PRODUCERS}
     tracking = runtime.tracking_store("reader", {"sqlite": SQLiteTrackingRecorder})
-    feeds = runtime.feeds(
+    reader = Reader(
         UPSTREAMS,
         codec=AvroCodec(SchemaCatalog.load()),
         tracking=tracking,
@@ -35,6 +35,7 @@ def test_embedded_keeps_sqlite_files_and_reads_each_upstream_log(tmp_path: Path)
         group_id="unused",
         client_id="unused",
     )
+    feeds = runtime.feeds(reader)
     assert [type(f) for f in feeds] == [NotificationLogFeed] * len(PRODUCERS)
     assert runtime.published_up_to("any", tracking, head=42) == 42  # nothing is relayed
     runtime.drop_store("reader")
@@ -51,14 +52,15 @@ def test_distributed_reads_every_upstream_topic_with_one_consumer() -> None:
         def max_tracking_id(self, name: str) -> int | None:
             return None
 
-    feeds = runtime.feeds(
+    reader = Reader(
         UPSTREAMS,
         codec=AvroCodec(SchemaCatalog.load()),
         tracking=NoTracking(),  # type: ignore[arg-type]
         logs=lambda service: None,  # type: ignore[arg-type,return-value]
         group_id="g",
         client_id="c",
-    )  # nothing connects until the feed is polled
+    )
+    feeds = runtime.feeds(reader)  # nothing connects until the feed is polled
     assert [type(f) for f in feeds] == [KafkaTopicsFeed]
 
 
