@@ -10,8 +10,10 @@ that differs between the modes asks the runtime instead of looking at the mode.
 from __future__ import annotations
 
 import sqlite3
+import threading
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar, cast
@@ -83,17 +85,26 @@ class Runtime(ABC):
     def published_up_to(self, topic: str, tracking: TrackingRecorder, head: int) -> int:
         """How far a log whose head is ``head`` has been published to ``topic``."""
 
+    @contextmanager
+    def creating(self) -> Iterator[None]:
+        """Around building a store, whose tables are created when missing: one process at a time
+        creates them, so processes started together on an empty database do not die of each other's
+        concurrent CREATE. Re-entrant within a process."""
+        yield
+
     def tracking_store(self, store: str, classes: Mapping[str, type[Any]]) -> Any:
         """A tracking recorder with tables of its own in ``store``: ``classes`` by dialect name."""
-        factory = InfrastructureFactory.construct(Environment(store, self.store_env(store)))
-        view = factory.tracking_recorder(classes[self.dialect.name])
+        with self.creating():
+            factory = InfrastructureFactory.construct(Environment(store, self.store_env(store)))
+            view = factory.tracking_recorder(classes[self.dialect.name])
         view.factory = factory  # type: ignore[attr-defined]  # keep the pool alive with the view
         return view
 
     def log_reader(self, service: str) -> ApplicationRecorder:
         """A reader of ``service``'s notification log, apart from the service itself."""
-        factory = InfrastructureFactory.construct(Environment(service, self.store_env(service)))
-        recorder = factory.application_recorder()
+        with self.creating():
+            factory = InfrastructureFactory.construct(Environment(service, self.store_env(service)))
+            recorder = factory.application_recorder()
         recorder.factory = factory  # type: ignore[attr-defined]  # keep the pool alive with it
         return recorder
 
@@ -195,6 +206,46 @@ class DistributedRuntime(Runtime):
 
     def published_up_to(self, topic: str, tracking: TrackingRecorder, head: int) -> int:
         return tracking.max_tracking_id(relay_tracking_name(topic)) or 0
+
+    @contextmanager
+    def creating(self) -> Iterator[None]:
+        """PostgreSQL's ``CREATE ... IF NOT EXISTS`` is not safe against itself (two sessions both see
+        the table missing and one fails on pg_type's unique index), so the creators of one database
+        take turns under a session advisory lock."""
+        with _creating_here:
+            if _creating_here.depth:
+                _creating_here.depth += 1
+                try:
+                    yield
+                finally:
+                    _creating_here.depth -= 1
+                return
+            with psycopg.connect(postgres_dsn(self.settings), autocommit=True) as connection:
+                connection.execute("SELECT pg_advisory_lock(%s)", (CREATING_LOCK,))
+                _creating_here.depth = 1
+                try:
+                    yield
+                finally:
+                    _creating_here.depth = 0
+                    connection.execute("SELECT pg_advisory_unlock(%s)", (CREATING_LOCK,))
+
+
+class _CreatingHere:
+    """This process's share of the creators' lock: one thread at a time, re-entrant, with its depth."""
+
+    def __init__(self) -> None:
+        self._lock = threading.RLock()
+        self.depth = 0
+
+    def __enter__(self) -> None:
+        self._lock.acquire()
+
+    def __exit__(self, *_: object) -> None:
+        self._lock.release()
+
+
+_creating_here = _CreatingHere()
+CREATING_LOCK = 0x6261636B626F6E65  # "backbone": the advisory lock key of the store creators
 
 
 def runtime_for(settings: Settings) -> Runtime:

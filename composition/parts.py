@@ -24,17 +24,18 @@ INTAKE, DECISION, TOWER = "intake", "decision", "control_tower"
 
 def build_intake(settings: Settings, *, codec: AvroCodec, clock: Clock | None = None) -> Intake:
     runtime = runtime_for(settings)
-    intake = Intake(env=runtime.store_env(INTAKE), codec=codec, clock=clock or SystemClock())
-    datastore = intake.factory.datastore  # type: ignore[attr-defined]
-    intake.vault = PersonalDataVault(datastore, dialect=runtime.dialect, schema=INTAKE)
-    intake.vault.create_tables()
+    with runtime.creating():
+        intake = Intake(env=runtime.store_env(INTAKE), codec=codec, clock=clock or SystemClock())
+        datastore = intake.factory.datastore  # type: ignore[attr-defined]
+        intake.vault = PersonalDataVault(datastore, dialect=runtime.dialect, schema=INTAKE)
+        intake.vault.create_tables()
     return intake
 
 
 def build_decision(settings: Settings, *, codec: AvroCodec, clock: Clock | None = None) -> Decision:
-    return Decision(
-        env=runtime_for(settings).store_env(DECISION), codec=codec, clock=clock or SystemClock()
-    )
+    runtime = runtime_for(settings)
+    with runtime.creating():
+        return Decision(env=runtime.store_env(DECISION), codec=codec, clock=clock or SystemClock())
 
 
 def build_relay(

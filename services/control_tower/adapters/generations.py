@@ -53,8 +53,9 @@ class ViewGenerations:
                 yield cursor
 
     def _connect(self) -> Any:
-        connection = self.runtime.connect(HOME)
-        connection.execute(_CREATE.format(table=self._table))
+        with self.runtime.creating():
+            connection = self.runtime.connect(HOME)
+            connection.execute(_CREATE.format(table=self._table))
         return connection
 
     def _drop_connection(self) -> None:
