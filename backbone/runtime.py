@@ -49,6 +49,7 @@ class Reader:
     group_id: str
     client_id: str
     only: Sequence[str] = ()  # only these event types (embedded reads the log by type)
+    instance_id: str | None = None  # a static member of its group, known again after a restart
 
 
 class Runtime(ABC):
@@ -193,7 +194,12 @@ class DistributedRuntime(Runtime):
         settings = self.settings
 
         def consumer() -> Any:
-            return make_consumer(settings, group_id=reader.group_id, client_id=reader.client_id)
+            return make_consumer(
+                settings,
+                group_id=reader.group_id,
+                client_id=reader.client_id,
+                instance_id=reader.instance_id,
+            )
 
         return [
             KafkaTopicsFeed(

@@ -38,6 +38,11 @@ class Settings(BaseModel):
         default=6, ge=1, description="of the topics `backbone topics create` makes"
     )
     topic_prefix: str = Field(default="", description="prepended to every topic name, e.g. test-1.")
+    kafka_session_timeout_ms: int = Field(
+        default=10_000,
+        ge=6_000,
+        description="a consumer silent this long loses its partitions to the other instances",
+    )
     relay_batch_size: int = Field(default=500, ge=1, description="events a relay reads and sends at once")
     consumer_batch_size: int = Field(
         default=500, ge=1, description="events a consumer applies per transaction"

@@ -74,6 +74,7 @@ def build_decision_consumer(
     intake_log: Any = None,
     logs: LogOf | None = None,
     group_id: str | None = None,
+    instance_id: str | None = None,
 ) -> TrackedConsumer:
     """Decision reads intake's accepted applications (its log, or its topic) and opens their cases."""
     reader = Reader(
@@ -84,6 +85,7 @@ def build_decision_consumer(
         group_id=group_id or f"{settings.topic_prefix}{DECISION}",
         client_id=DECISION,
         only=[APPLICATION_ACCEPTED],
+        instance_id=instance_id,
     )
     (feed,) = runtime_for(settings).feeds(reader)
     return TrackedConsumer(feed, decision, batch_size=settings.consumer_batch_size)
@@ -97,6 +99,7 @@ def build_tower_consumers(
     logs: Mapping[str, Any] | LogOf | None = None,
     group_id: str | None = None,
     client_id: str = TOWER,
+    instance_id: str | None = None,
 ) -> list[TrackedConsumer]:
     """The consumers that fill the tower's views from every producing service."""
     projection = TowerProjection(store)
@@ -107,6 +110,7 @@ def build_tower_consumers(
         logs=logs if callable(logs) else _given_logs(logs or {}),
         group_id=group_id or f"{settings.topic_prefix}{TOWER}",
         client_id=client_id,
+        instance_id=instance_id,
     )
     feeds = runtime_for(settings).feeds(reader)
     return [TrackedConsumer(feed, projection, batch_size=settings.consumer_batch_size) for feed in feeds]

@@ -91,7 +91,9 @@ class System:
         application: Intake | Decision = self.intake if service == INTAKE else self.decision
         return application.recorder
 
-    def decision_consumer(self, *, group_id: str | None = None) -> TrackedConsumer:
+    def decision_consumer(
+        self, *, group_id: str | None = None, instance_id: str | None = None
+    ) -> TrackedConsumer:
         """Decision's consumer of intake's accepted applications (closed with the system)."""
         consumer = build_decision_consumer(
             self.decision,
@@ -99,12 +101,18 @@ class System:
             codec=self.codec,
             logs=self.log_of,
             group_id=group_id,
+            instance_id=instance_id,
         )
         self._closers.insert(0, consumer.feed.close)
         return consumer
 
     def tower_consumers(
-        self, store: TowerStore, *, group_id: str | None = None, client_id: str = TOWER
+        self,
+        store: TowerStore,
+        *,
+        group_id: str | None = None,
+        client_id: str = TOWER,
+        instance_id: str | None = None,
     ) -> list[TrackedConsumer]:
         return build_tower_consumers(
             store,
@@ -113,16 +121,24 @@ class System:
             logs=self.log_of,
             group_id=group_id,
             client_id=client_id,
+            instance_id=instance_id,
         )
 
     def live_views(
-        self, *, consuming: bool = False, group_id: str | None = None, client_id: str = TOWER
+        self,
+        *,
+        consuming: bool = False,
+        group_id: str | None = None,
+        client_id: str = TOWER,
+        instance_id: str | None = None,
     ) -> LiveViews:
         """The tower's live views; ``consuming``: with the consumers that fill them (closed with the
         system)."""
 
         def consumers(store: TowerStore) -> list[TrackedConsumer]:
-            return self.tower_consumers(store, group_id=group_id, client_id=client_id)
+            return self.tower_consumers(
+                store, group_id=group_id, client_id=client_id, instance_id=instance_id
+            )
 
         live = LiveViews(self.settings_for(TOWER), consumers if consuming else None)
         self._closers.insert(0, live.close)

@@ -47,7 +47,12 @@ def register(commands: Any) -> None:
     parser.add_argument(
         "--group", help="Kafka consumer group (default: the topic prefix and the service name)"
     )
-    parser.add_argument("--instance", default="1", help="instance name, for logs and client ids")
+    parser.add_argument(
+        "--instance",
+        default="1",
+        help="this instance's name, unique among the service's instances: for logs, client ids and the "
+        "consumer group's static membership (a restart with the same name takes its partitions back)",
+    )
     parser.set_defaults(handler=_run)
 
 
@@ -124,7 +129,10 @@ def _relay_loop(relay: OutboxRelay, stop: threading.Event) -> None:
 
 def _decision(system: System, stop: threading.Event, arguments: Any) -> None:
     settings = system.settings_for("decision")
-    consumer = system.decision_consumer(group_id=arguments.group or f"{settings.topic_prefix}decision")
+    consumer = system.decision_consumer(
+        group_id=arguments.group or f"{settings.topic_prefix}decision",
+        instance_id=f"decision-{arguments.instance}",  # a static member: a restart resumes at once
+    )
     with make_producer(settings, client_id="decision-relay") as producer:
         relay = system.relay("decision", producer)
         progress = ProgressLog()
@@ -142,6 +150,7 @@ def _tower(system: System, stop: threading.Event, arguments: Any) -> None:
         consuming=True,
         group_id=arguments.group or f"{settings.topic_prefix}control_tower",
         client_id=f"control_tower-{arguments.instance}",
+        instance_id=f"control_tower-{arguments.instance}",  # a static member: a restart resumes at once
     )
     progress = ProgressLog()
     _freeze_start_up_objects()
