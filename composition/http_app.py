@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 from fastapi import FastAPI
 
+from backbone.health import Check, health_router
 from backbone.http import install_error_handlers
 from services.control_tower.adapters.dashboard_page import dashboard_router
 from services.control_tower.adapters.http_api import tower_router
@@ -35,6 +36,13 @@ def create_api(
         redoc_url=None,
     )
     install_error_handlers(app)
+    checks: dict[str, Check] = {
+        "intake_store": intake.recorder.max_notification_id,
+        "decision_store": decision.recorder.max_notification_id,
+    }
+    if tower is not None:
+        checks["tower_views"] = lambda: (tower() if callable(tower) else tower).positions()
+    app.include_router(health_router(checks))
     app.include_router(intake_router(intake))
     app.include_router(decision_router(decision))
     if tower is not None:
