@@ -25,6 +25,7 @@ from backbone.kafka_clients import make_producer
 from backbone.logs import configure_logging
 from backbone.outbox import OutboxRelay
 from composition.cli.exit_codes import ExitCode
+from composition.cli.run_health import LoopHealth
 from composition.system import System
 
 log = structlog.get_logger("backbone.run")
@@ -53,6 +54,13 @@ def register(commands: Any) -> None:
         help="this instance's name, unique among the service's instances: for logs, client ids and the "
         "consumer group's static membership (a restart with the same name takes its partitions back)",
     )
+    parser.add_argument(
+        "--health-port",
+        type=int,
+        default=0,
+        help="answer /health/live and /health/ready on this port of 127.0.0.1 (0: none); ready means "
+        "the store and the broker answer and the loop went round within 30 s",
+    )
     parser.set_defaults(handler=_run)
 
 
@@ -72,8 +80,11 @@ def _run(arguments: argparse.Namespace) -> int:
         "decision-relay": _decision_relay,
         "tower": _tower,
     }[arguments.service]
+    health = LoopHealth()
+    if arguments.health_port:
+        health.serve("127.0.0.1", arguments.health_port)
     try:
-        loop(system, stop, arguments)
+        loop(system, stop, arguments, health)
     except Exception:
         # Nothing is lost: positions were recorded with the effects. A supervisor restarts us.
         log.exception("service_failed")
@@ -108,26 +119,31 @@ class ProgressLog:
         return True
 
 
-def _intake(system: System, stop: threading.Event, _: Any) -> None:
+def _intake(system: System, stop: threading.Event, _: Any, health: LoopHealth) -> None:
     with make_producer(system.settings_for("intake"), client_id="intake-relay") as producer:
-        _relay_loop(system.relay("intake", producer), stop)
+        health.add("intake_store", system.intake.recorder.max_notification_id)
+        health.broker(system.settings_for("intake").kafka_bootstrap)
+        _relay_loop(system.relay("intake", producer), stop, health)
 
 
-def _decision_relay(system: System, stop: threading.Event, _: Any) -> None:
+def _decision_relay(system: System, stop: threading.Event, _: Any, health: LoopHealth) -> None:
     with make_producer(system.settings_for("decision"), client_id="decision-relay") as producer:
-        _relay_loop(system.relay("decision", producer), stop)
+        health.add("decision_store", system.decision.recorder.max_notification_id)
+        health.broker(system.settings_for("decision").kafka_bootstrap)
+        _relay_loop(system.relay("decision", producer), stop, health)
 
 
-def _relay_loop(relay: OutboxRelay, stop: threading.Event) -> None:
+def _relay_loop(relay: OutboxRelay, stop: threading.Event, health: LoopHealth) -> None:
     progress = ProgressLog()
     _freeze_start_up_objects()
     while not stop.is_set():
+        health.beat()
         if not relay.publish_pending():
             stop.wait(0.05)
         progress.maybe(relay_position=relay.position(), published=relay.published)
 
 
-def _decision(system: System, stop: threading.Event, arguments: Any) -> None:
+def _decision(system: System, stop: threading.Event, arguments: Any, health: LoopHealth) -> None:
     settings = system.settings_for("decision")
     consumer = system.decision_consumer(
         group_id=arguments.group or f"{settings.topic_prefix}decision",
@@ -135,15 +151,18 @@ def _decision(system: System, stop: threading.Event, arguments: Any) -> None:
     )
     with make_producer(settings, client_id="decision-relay") as producer:
         relay = system.relay("decision", producer)
+        health.add("decision_store", system.decision.recorder.max_notification_id)
+        health.broker(system.settings_for("decision").kafka_bootstrap)
         progress = ProgressLog()
         _freeze_start_up_objects()
         while not stop.is_set():
+            health.beat()
             consumer.step(timeout=0.1)
             relay.publish_pending()
             progress.maybe(consumer=consumer.stats, relay_position=relay.position())
 
 
-def _tower(system: System, stop: threading.Event, arguments: Any) -> None:
+def _tower(system: System, stop: threading.Event, arguments: Any, health: LoopHealth) -> None:
     """Fill the live generation of the views; follow a rebuild's swap (``backbone tower rebuild``)."""
     settings = system.settings_for("control_tower")
     live = system.live_views(
@@ -152,9 +171,12 @@ def _tower(system: System, stop: threading.Event, arguments: Any) -> None:
         client_id=f"control_tower-{arguments.instance}",
         instance_id=f"control_tower-{arguments.instance}",  # a static member: a restart resumes at once
     )
+    health.add("tower_views", lambda: live.store.positions())
+    health.broker(settings.kafka_bootstrap)
     progress = ProgressLog()
     _freeze_start_up_objects()
     while not stop.is_set():
+        health.beat()
         live.follow_swap()
         (consumer,) = live.consumers
         consumer.step(timeout=0.2)

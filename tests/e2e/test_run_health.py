@@ -1,0 +1,87 @@
+"""Every `backbone run` process answers on its health port: live while it runs; ready once its store and
+the broker answer and its loop goes round; not ready, naming the store, when the store stops answering
+(here its PostgreSQL schema is dropped under it)."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from typing import Any
+
+import psycopg
+import pytest
+
+from backbone.runtime import postgres_dsn
+from backbone.settings import Settings
+
+pytestmark = [pytest.mark.kafka, pytest.mark.postgres]
+SERVICES = {"intake": "intake_store", "decision": "decision_store", "tower": "tower_views"}
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+def _health(port: int, path: str) -> tuple[int, Any]:
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=5) as response:
+            return response.status, json.loads(response.read())
+    except urllib.error.HTTPError as error:
+        return error.code, json.loads(error.read())
+    except OSError:
+        return 0, None  # not listening yet
+
+
+def _until(port: int, path: str, status: int, seconds: float = 60) -> Any:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        answered, body = _health(port, path)
+        if answered == status:
+            return body
+        time.sleep(0.2)
+    raise AssertionError(f"{path} on {port} did not answer {status}: last {answered} {body}")
+
+
+def test_every_run_process_is_live_and_ready_and_names_a_store_that_stops_answering(
+    postgres_settings: Settings, kafka_settings: Settings
+) -> None:
+    settings = postgres_settings.with_overrides(
+        topic_prefix=kafka_settings.topic_prefix, topic_partitions=kafka_settings.topic_partitions
+    )
+    environment = {**os.environ, **settings.as_environment(), "BACKBONE_LOG_FORMAT": "json"}
+    ports = {service: _free_port() for service in SERVICES}
+    processes = [
+        subprocess.Popen(
+            [sys.executable, "-m", "composition.cli.main", "run", service, "--health-port", str(port)],
+            env=environment,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        for service, port in ports.items()
+    ]
+    try:
+        for service, port in ports.items():
+            ready = _until(port, "/health/ready", 200)
+            assert ready["checks"] == {"loop": "ok", SERVICES[service]: "ok", "broker": "ok"}, service
+            assert _health(port, "/health/live") == (200, {"status": "live"})
+        with psycopg.connect(postgres_dsn(settings), autocommit=True) as connection:
+            connection.execute("DROP SCHEMA decision CASCADE")
+        refused = _until(ports["decision"], "/health/ready", 503)
+        assert "decision_events" in refused["checks"]["decision_store"]
+        assert refused["checks"]["loop"] == "ok" and refused["checks"]["broker"] == "ok"
+        assert _health(ports["intake"], "/health/ready")[0] == 200
+    finally:
+        for process in processes:
+            process.send_signal(signal.SIGTERM)
+        for process in processes:
+            process.wait(timeout=60)
