@@ -17,6 +17,7 @@ import structlog
 from eventsourcing.persistence import IntegrityError, OperationalError, Tracking
 
 from backbone.feeds.base import Feed, FeedItem
+from backbone.metrics import BATCH_SECONDS, EVENTS_CONSUMED, EVENTS_SKIPPED
 
 log = structlog.get_logger("backbone.consumer")
 
@@ -80,9 +81,11 @@ class TrackedConsumer:
             fresh = _unseen(items, self.processor.max_position(stream))
             self.stats.skipped += len(items) - len(fresh)
             if not fresh:
+                EVENTS_SKIPPED.labels(self.processor.name, stream).inc(len(items))
                 return
             try:
-                self.processor.process(fresh, Tracking(stream, fresh[-1].position))
+                with BATCH_SECONDS.labels(self.processor.name).time():
+                    self.processor.process(fresh, Tracking(stream, fresh[-1].position))
             except (IntegrityError, OperationalError) as error:
                 # Another instance advanced this stream, an aggregate changed under us, or the database
                 # chose this transaction as a deadlock victim: nothing was written; re-read and retry.
@@ -97,6 +100,9 @@ class TrackedConsumer:
                 )
                 continue
             self.stats.applied += len(fresh)
+            EVENTS_CONSUMED.labels(self.processor.name, stream).inc(len(fresh))
+            if len(fresh) < len(items):
+                EVENTS_SKIPPED.labels(self.processor.name, stream).inc(len(items) - len(fresh))
             return
 
 

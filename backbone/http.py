@@ -4,19 +4,37 @@ found. Nothing is recorded in any of these cases."""
 
 from __future__ import annotations
 
+import time
+from collections.abc import Awaitable, Callable
 from typing import Annotated, Any
 
 from fastapi import FastAPI, Header, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 
 from backbone.errors import DomainRuleViolation, FieldProblem, InvalidCommand, NotFound
+from backbone.metrics import REQUEST_SECONDS
 
 IdempotencyKey = Annotated[
     str | None,
     Header(alias="Idempotency-Key", description="Repeat a request safely: same key, same result."),
 ]
 CorrelationId = Annotated[str | None, Header(alias="X-Correlation-ID")]
+
+
+def time_requests(app: FastAPI) -> None:
+    """Every request's duration in ``backbone_http_request_seconds``, by route template and status."""
+
+    @app.middleware("http")
+    async def _timed(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
+        started = time.perf_counter()
+        response = await call_next(request)
+        route = request.scope.get("route")
+        template = getattr(route, "path", "(unmatched)")
+        REQUEST_SECONDS.labels(request.method, template, str(response.status_code)).observe(
+            time.perf_counter() - started
+        )
+        return response
 
 
 def install_error_handlers(app: FastAPI) -> None:

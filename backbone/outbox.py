@@ -18,6 +18,7 @@ from eventsourcing.persistence import ApplicationRecorder, Notification, Trackin
 from backbone.codec import AvroCodec
 from backbone.envelope import relay_headers, service_source
 from backbone.errors import BackboneError
+from backbone.metrics import EVENTS_PUBLISHED
 
 log = structlog.get_logger("backbone.outbox")
 
@@ -108,6 +109,7 @@ class OutboxRelay:
             self._after_publish(notifications)
         self._positions.insert_tracking(Tracking(self.tracking_name, notifications[-1].id))
         self.published += len(notifications)
+        EVENTS_PUBLISHED.labels(self.topic).inc(len(notifications))
         log.debug(
             "relay_batch_published",
             topic=self.topic,

@@ -23,6 +23,7 @@ import structlog
 from backbone.feeds.kafka_topics import KafkaTopicsFeed
 from backbone.kafka_clients import make_producer
 from backbone.logs import configure_logging
+from backbone.metrics import CONSUMER_LAG
 from backbone.outbox import OutboxRelay
 from composition.cli.exit_codes import ExitCode
 from composition.cli.run_health import LoopHealth
@@ -159,7 +160,8 @@ def _decision(system: System, stop: threading.Event, arguments: Any, health: Loo
             health.beat()
             consumer.step(timeout=0.1)
             relay.publish_pending()
-            progress.maybe(consumer=consumer.stats, relay_position=relay.position())
+            if progress.maybe(consumer=consumer.stats, relay_position=relay.position()):
+                _measure_lag("decision", consumer.feed)
 
 
 def _tower(system: System, stop: threading.Event, arguments: Any, health: LoopHealth) -> None:
@@ -180,7 +182,13 @@ def _tower(system: System, stop: threading.Event, arguments: Any, health: LoopHe
         live.follow_swap()
         (consumer,) = live.consumers
         consumer.step(timeout=0.2)
-        if progress.maybe(consumer=consumer.stats, generation=live.generation) and isinstance(
-            consumer.feed, KafkaTopicsFeed
-        ):
-            live.store.record_backlog(consumer.feed.backlog())
+        if progress.maybe(consumer=consumer.stats, generation=live.generation):
+            live.store.record_backlog(_measure_lag("control_tower", consumer.feed))
+
+
+def _measure_lag(processor: str, feed: Any) -> dict[str, int]:
+    """The consumer's backlog per partition stream, into ``backbone_consumer_lag_events`` too."""
+    backlog: dict[str, int] = feed.backlog() if isinstance(feed, KafkaTopicsFeed) else {}
+    for stream, events in backlog.items():
+        CONSUMER_LAG.labels(processor, stream).set(events)
+    return backlog

@@ -1,5 +1,5 @@
-"""A `backbone run` process's small HTTP port (``--health-port``): liveness, and readiness meaning its
-store and its broker answer and its loop is not stuck (it went round within the last 30 s)."""
+"""A `backbone run` process's small HTTP port (``--health-port``): liveness; readiness, meaning its store
+and its broker answer and its loop is not stuck (it went round within the last 30 s); and its metrics."""
 
 from __future__ import annotations
 
@@ -9,6 +9,8 @@ import time
 
 import uvicorn
 from fastapi import FastAPI
+from fastapi.responses import PlainTextResponse
+from prometheus_client import REGISTRY, generate_latest
 
 from backbone.health import Check, health_router
 
@@ -51,5 +53,10 @@ class LoopHealth:
         """Answer ``/health/live`` and ``/health/ready`` on ``host:port`` from a thread of its own."""
         app = FastAPI(title="backbone run: health", openapi_url=None, docs_url=None, redoc_url=None)
         app.include_router(health_router(self.checks))
+
+        @app.get("/metrics", response_class=PlainTextResponse)
+        def metrics() -> str:
+            return generate_latest(REGISTRY).decode()
+
         server = uvicorn.Server(uvicorn.Config(app, host=host, port=port, log_level="warning"))
         threading.Thread(target=server.run, name="health", daemon=True).start()

@@ -62,3 +62,17 @@ def test_a_check_that_hangs_is_reported_within_its_time_not_waited_for() -> None
     outcomes = readiness({"quick": lambda: None, "stuck": lambda: time.sleep(3)}, timeout=0.3)
     assert outcomes == {"quick": "ok", "stuck": "no answer within 0.3 s"}
     assert time.monotonic() - started < 1.5
+
+
+def test_the_api_s_metrics_hold_its_requests_the_process_and_the_tower_s_views(tmp_path: Path) -> None:
+    backbone = EmbeddedBackbone(embedded_settings(tmp_path))
+    try:
+        client = TestClient(create_api(backbone.intake, backbone.decision, lambda: backbone.tower))
+        assert client.get("/v1/tower/workload").status_code == 200
+        metrics = client.get("/metrics").text
+    finally:
+        backbone.close()
+    route = 'backbone_http_request_seconds_count{method="GET",route="/v1/tower/workload",status="200"}'
+    assert route in metrics
+    assert "process_resident_memory_bytes" in metrics
+    assert 'backbone_deadline_risk_cases{bucket="overdue"} 0.0' in metrics  # a view, read at the scrape

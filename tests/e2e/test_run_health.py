@@ -1,6 +1,6 @@
 """Every `backbone run` process answers on its health port: live while it runs; ready once its store and
-the broker answer and its loop goes round; not ready, naming the store, when the store stops answering
-(here its PostgreSQL schema is dropped under it)."""
+the broker answer and its loop goes round; its metrics (published, consumed, the process); not ready,
+naming the store, when the store stops answering (here its PostgreSQL schema is dropped under it)."""
 
 from __future__ import annotations
 
@@ -20,6 +20,9 @@ import pytest
 
 from backbone.runtime import postgres_dsn
 from backbone.settings import Settings
+from composition.system import System
+from services.intake.application.commands import AcceptApplication
+from tests.factories import a_submission
 
 pytestmark = [pytest.mark.kafka, pytest.mark.postgres]
 SERVICES = {"intake": "intake_store", "decision": "decision_store", "tower": "tower_views"}
@@ -52,6 +55,20 @@ def _until(port: int, path: str, status: int, seconds: float = 60) -> Any:
     raise AssertionError(f"{path} on {port} did not answer {status}: last {answered} {body}")
 
 
+def _metric(port: int, prefix: str, at_least: float, seconds: float = 30) -> float:
+    """The sum of the samples whose line starts with ``prefix``, once it reaches ``at_least``."""
+    deadline = time.monotonic() + seconds
+    total = 0.0
+    while time.monotonic() < deadline:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=5) as response:
+            lines = response.read().decode().splitlines()
+        total = sum(float(line.rsplit(" ", 1)[1]) for line in lines if line.startswith(prefix))
+        if total >= at_least:
+            return total
+        time.sleep(0.2)
+    raise AssertionError(f"{prefix} on {port}: {total}, not {at_least}")
+
+
 def test_every_run_process_is_live_and_ready_and_names_a_store_that_stops_answering(
     postgres_settings: Settings, kafka_settings: Settings
 ) -> None:
@@ -74,6 +91,15 @@ def test_every_run_process_is_live_and_ready_and_names_a_store_that_stops_answer
             ready = _until(port, "/health/ready", 200)
             assert ready["checks"] == {"loop": "ok", SERVICES[service]: "ok", "broker": "ok"}, service
             assert _health(port, "/health/live") == (200, {"status": "live"})
+        system = System(settings)
+        application_id = system.intake.submit_application(a_submission())
+        system.intake.execute(application_id, AcceptApplication())
+        system.close()
+        published = _metric(ports["intake"], "backbone_events_published_total", 2)
+        assert published == 2  # submitted and accepted, each acknowledged by the broker
+        assert _metric(ports["decision"], 'backbone_events_consumed_total{processor="decision"', 1) >= 1
+        assert _metric(ports["tower"], 'backbone_events_consumed_total{processor="control_tower"', 3) >= 3
+        assert _metric(ports["decision"], "process_resident_memory_bytes", 1) > 0
         with psycopg.connect(postgres_dsn(settings), autocommit=True) as connection:
             connection.execute("DROP SCHEMA decision CASCADE")
         refused = _until(ports["decision"], "/health/ready", 503)

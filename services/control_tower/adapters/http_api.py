@@ -11,10 +11,11 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, HTTPException, Query
 from fastapi.responses import PlainTextResponse
+from prometheus_client import REGISTRY, CollectorRegistry, generate_latest
 
 from backbone.clock import Clock
 from backbone.errors import NotFound
-from services.control_tower.adapters.metrics import tower_metrics
+from services.control_tower.adapters.metrics import TowerViewsCollector
 from services.control_tower.adapters.tower_store import TowerStore
 from services.control_tower.application.catalogue import CATALOGUE
 from services.control_tower.application.view_spec import Parameter, View, ViewRequest
@@ -39,10 +40,14 @@ def tower_router(views: Callable[[], TowerStore], clock: Clock) -> APIRouter:
     def catalogue() -> list[dict[str, Any]]:
         return [view.as_json() for view in CATALOGUE]
 
+    tower = CollectorRegistry()
+    tower.register(TowerViewsCollector(views, lambda: clock.now().date()))
+
     @router.get("/metrics", response_class=PlainTextResponse, summary="Prometheus metrics")
     def metrics() -> str:
-        store = views()
-        return tower_metrics(store, store.positions(), clock.now().date(), datetime.now(UTC))
+        """This process's metrics (published, consumed, batches, requests, the process) and the tower's
+        views, read at each scrape."""
+        return (generate_latest(REGISTRY) + generate_latest(tower)).decode()
 
     return router
 

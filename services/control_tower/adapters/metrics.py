@@ -1,18 +1,21 @@
-"""Prometheus metrics (``/metrics``), read from the views of the catalogue: each family names the view it
-comes from, so a figure on the dashboard, in the API and in the metrics is one computation."""
+"""The tower's views as Prometheus metrics (a prometheus_client collector, read at each scrape): each family
+names the catalogue's view it comes from, so a figure on the dashboard, in the API and in the metrics is
+one computation."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
+
+from prometheus_client.core import GaugeMetricFamily, Metric
+from prometheus_client.registry import Collector
 
 from services.control_tower.application.catalogue import VIEWS
 from services.control_tower.application.view_spec import Document, ViewRequest
-from services.control_tower.application.view_store import ViewStore
 
-Samples = Callable[[Any], Iterable[tuple[str, Any]]]  # a view's document -> (labels, value)
+Samples = Callable[[Any], Iterable[tuple[dict[str, str], Any]]]  # a view's document -> (labels, value)
 
 
 @dataclass(frozen=True)
@@ -23,8 +26,8 @@ class Family:
     samples: Samples
 
 
-def _labels(**labels: Any) -> str:
-    return "{" + ",".join(f'{k}="{v}"' for k, v in labels.items()) + "}" if labels else ""
+def _labels(**labels: Any) -> dict[str, str]:
+    return {name: str(value) for name, value in labels.items()}
 
 
 FAMILIES = (
@@ -44,13 +47,13 @@ FAMILIES = (
         "backbone_overdue_cases",
         "Open, undecided cases past their statutory deadline.",
         "deadline-risk",
-        lambda risk: [("", risk["buckets"]["overdue"])],
+        lambda risk: [({}, risk["buckets"]["overdue"])],
     ),
     Family(
         "backbone_notices_of_default",
         "Open cases with a notice of default.",
         "deadline-risk",
-        lambda risk: [("", risk["notices_of_default"])],
+        lambda risk: [({}, risk["notices_of_default"])],
     ),
     Family(
         "backbone_penalty_exposure_euros",
@@ -80,25 +83,32 @@ FAMILIES = (
 )
 
 
-def tower_metrics(store: ViewStore, positions: dict[str, int], today: date, now: datetime) -> str:
-    """Every family, from one computation of each view it reads, and the streams' positions."""
-    request = ViewRequest(today=today, now=now)
-    documents: dict[str, Document] = {}
-    lines: list[str] = []
-    for family in FAMILIES:
-        if family.view not in documents:
-            documents[family.view] = VIEWS[family.view].compute(store, request)
-        lines += [f"# HELP {family.name} {family.help}", f"# TYPE {family.name} gauge"]
-        lines += [
-            f"{family.name}{labels} {value}" for labels, value in family.samples(documents[family.view])
-        ]
-    lines += [
-        "# HELP backbone_tower_position Upstream notification id the tower has applied, per stream.",
-        "# TYPE backbone_tower_position gauge",
-        *(
-            f'backbone_tower_position{{stream="{name}"}} {position}'
-            for name, position in sorted(positions.items())
-            if "@" not in name and not name.startswith("__")
-        ),
-    ]
-    return "\n".join(lines) + "\n"
+class TowerViewsCollector(Collector):
+    """Every family, from one computation of each view it reads at each scrape, and the streams'
+    positions. ``views()``: the live generation of the tower's store; ``today()``: the day to look from."""
+
+    def __init__(self, views: Callable[[], Any], today: Callable[[], date]) -> None:
+        self._views, self._today = views, today
+
+    def collect(self) -> Iterator[Metric]:
+        store = self._views()
+        request = ViewRequest(today=self._today(), now=datetime.now(UTC))
+        documents: dict[str, Document] = {}
+        for family in FAMILIES:
+            if family.view not in documents:
+                documents[family.view] = VIEWS[family.view].compute(store, request)
+            samples = list(family.samples(documents[family.view]))
+            names = sorted(samples[0][0]) if samples else []
+            gauge = GaugeMetricFamily(family.name, family.help, labels=names)
+            for labels, value in samples:
+                gauge.add_metric([labels[n] for n in names], value)
+            yield gauge
+        positions = GaugeMetricFamily(
+            "backbone_tower_position",
+            "Upstream notification id the tower has applied, per stream.",
+            labels=["stream"],
+        )
+        for name, position in sorted(store.positions().items()):
+            if "@" not in name and not name.startswith("__"):
+                positions.add_metric([name], position)
+        yield positions
