@@ -2,11 +2,12 @@
 
     python -m bench.consumer_restart [--kills 3] [--json PATH]
 
-Needs Kafka and PostgreSQL (`make infra-up`). On a database and topics of its own, it runs `backbone run
-intake` (the relay) and `backbone run decision --instance 1`, accepts an application and waits for its
-case. Then, each time: SIGKILL decision, start it again at once, accept a new application and time
-until decision has opened its case ("resume"). Last, decision is killed three times six seconds apart
-before one more application is timed. Reports every resume, in seconds, and writes JSON with --json.
+Needs Kafka and PostgreSQL (`make infra-up`). On a database and topics of its own (`bench/scratch.py`),
+it runs `backbone run intake` (the relay) and `backbone run decision --instance 1`, accepts an
+application and waits for its case. Then, each time: SIGKILL decision, start it again at once, accept
+a new application and time until decision has opened its case ("resume"). Last, decision is killed
+three times six seconds apart before one more application is timed. Reports every resume, in
+seconds, and writes JSON with --json.
 """
 
 from __future__ import annotations
@@ -24,17 +25,13 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-import psycopg
 import structlog
 
 from backbone.errors import NotFound
-from backbone.kafka_clients import make_admin
-from backbone.runtime import postgres_dsn
 from backbone.settings import Settings
-from backbone.topics import ensure_topics
+from bench.scratch import scratch
 from composition.system import System
 from services.intake.application.commands import AcceptApplication, parse_submission
-from services.topics import declared_topics
 
 TIMEOUT_SECONDS = 120.0
 
@@ -53,39 +50,27 @@ def main() -> None:
 
 def measure(kills: int, base: Settings | None = None) -> dict[str, Any]:
     """The figures, on a database and topics of their own next to ``base``'s (default: the environment)."""
-    base = base or Settings.from_env()
-    database = f"restart_{uuid.uuid4().hex[:10]}"
-    with psycopg.connect(postgres_dsn(base), autocommit=True) as connection:
-        connection.execute(f'CREATE DATABASE "{database}"')
-    settings = base.with_overrides(
-        mode="distributed", postgres_dbname=database, topic_prefix=f"restart-{uuid.uuid4().hex[:8]}."
-    )
-    admin = make_admin(settings)
-    ensure_topics(admin, declared_topics(settings.topic_partitions, prefix=settings.topic_prefix))
-    system = System(settings)
-    environment = {**os.environ, **settings.as_environment(), "BACKBONE_LOG_FORMAT": "json"}
-    relay = _run("intake", environment)
-    decision = _run("decision", environment)
-    try:
-        first = _time_one_case(system)
-        resumes = []
-        for _ in range(kills):
+    with scratch(base) as settings:
+        system = System(settings)
+        environment = {**os.environ, **settings.as_environment(), "BACKBONE_LOG_FORMAT": "json"}
+        relay = _run("intake", environment)
+        decision = _run("decision", environment)
+        try:
+            first = _time_one_case(system)
+            resumes = []
+            for _ in range(kills):
+                decision = _kill_and_restart(decision, environment)
+                resumes.append(_time_one_case(system))
+            for _ in range(2):  # three kills within about 12 s, then one timed case
+                decision = _kill_and_restart(decision, environment)
+                time.sleep(6)
             decision = _kill_and_restart(decision, environment)
-            resumes.append(_time_one_case(system))
-        for _ in range(2):  # three kills within about 12 s, then one timed case
-            decision = _kill_and_restart(decision, environment)
-            time.sleep(6)
-        decision = _kill_and_restart(decision, environment)
-        after_three = _time_one_case(system)
-    finally:
-        for process in (relay, decision):
-            process.send_signal(signal.SIGTERM)
-            process.wait(timeout=60)
-        system.close()
-        admin.delete_topics([s.name for s in declared_topics(prefix=settings.topic_prefix)])
-        admin.close()
-        with psycopg.connect(postgres_dsn(base), autocommit=True) as connection:
-            connection.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+            after_three = _time_one_case(system)
+        finally:
+            for process in (relay, decision):
+                process.send_signal(signal.SIGTERM)
+                process.wait(timeout=60)
+            system.close()
     return {
         "first_case_seconds": first,
         "resume_seconds_after_one_kill": resumes,

@@ -38,11 +38,12 @@ def scratch_database(settings: Settings, template: str | None = None) -> Iterato
 
 
 @contextmanager
-def scratch() -> Iterator[Settings]:
-    """Topics of 6 partitions and a database of this run's own, all removed afterwards."""
+def scratch(base: Settings | None = None) -> Iterator[Settings]:
+    """Topics of 6 partitions and a database of this run's own, beside ``base``'s (default: the
+    environment's), all removed afterwards."""
     prefix = f"bench-{uuid.uuid4().hex[:8]}."
     data_dir = Path(mkdtemp(prefix="bench-tower-"))
-    base = Settings.from_env().with_overrides(data_dir=data_dir)
+    base = (base or Settings.from_env()).with_overrides(data_dir=data_dir)
     with scratch_database(base) as database:
         settings = database.with_overrides(topic_prefix=prefix, topic_partitions=PARTITIONS)
         specs = declared_topics(PARTITIONS, prefix=prefix)

@@ -12,24 +12,20 @@ from composition.system import System
 from services.intake.application import commands
 from services.intake.application.intake import Intake
 
+# The actions are the service's own (commands.COMMANDS); their help, as the command line words it.
+HELP = {
+    "pay-fee": "record the fee (leges); a naturalisation clock starts that day",
+    "notify-defect": "ask the applicant to complete the application (herstel verzuim); suspends the clock",
+    "remedy-defect": "the applicant completed the application; the clock runs again",
+    "classify": "set the asylum track, target group and complexity",
+    "withdraw": "the applicant withdrew the application",
+    "stop-processing": "not processed: the defect was not remedied in time",
+    "accept": "accept the application for a decision; prints the statutory deadline",
+}
 # action -> (help, command)
 ACTIONS: dict[str, tuple[str, type[commands.ApplicationCommand]]] = {
-    "pay-fee": ("record the fee (leges); a naturalisation clock starts that day", commands.PayFee),
-    "notify-defect": (
-        "ask the applicant to complete the application (herstel verzuim); suspends the clock",
-        commands.NotifyDefect,
-    ),
-    "remedy-defect": (
-        "the applicant completed the application; the clock runs again",
-        commands.RemedyDefect,
-    ),
-    "classify": ("set the asylum track, target group and complexity", commands.ClassifyApplication),
-    "withdraw": ("the applicant withdrew the application", commands.WithdrawApplication),
-    "stop-processing": ("not processed: the defect was not remedied in time", commands.StopProcessing),
-    "accept": (
-        "accept the application for a decision; prints the statutory deadline",
-        commands.AcceptApplication,
-    ),
+    action: (HELP.get(action, action.replace("-", " ")), command)
+    for action, command in commands.COMMANDS.items()
 }
 
 

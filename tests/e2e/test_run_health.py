@@ -7,7 +7,6 @@ from __future__ import annotations
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -22,17 +21,11 @@ from backbone.runtime import postgres_dsn
 from backbone.settings import Settings
 from composition.system import System
 from services.intake.application.commands import AcceptApplication
+from tests.e2e.served_tower import free_port
 from tests.factories import a_submission
 
 pytestmark = [pytest.mark.kafka, pytest.mark.postgres]
 SERVICES = {"intake": "intake_store", "decision": "decision_store", "tower": "tower_views"}
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
 
 
 def _health(port: int, path: str) -> tuple[int, Any]:
@@ -76,7 +69,7 @@ def test_every_run_process_is_live_and_ready_and_names_a_store_that_stops_answer
         topic_prefix=kafka_settings.topic_prefix, topic_partitions=kafka_settings.topic_partitions
     )
     environment = {**os.environ, **settings.as_environment(), "BACKBONE_LOG_FORMAT": "json"}
-    ports = {service: _free_port() for service in SERVICES}
+    ports = {service: free_port() for service in SERVICES}
     processes = [
         subprocess.Popen(
             [sys.executable, "-m", "composition.cli.main", "run", service, "--health-port", str(port)],
