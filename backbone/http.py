@@ -12,6 +12,7 @@ from fastapi import FastAPI, Header, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 
+from backbone.continuity import StoreBehindTopic
 from backbone.errors import DomainRuleViolation, FieldProblem, InvalidCommand, NotFound
 from backbone.metrics import REQUEST_SECONDS
 
@@ -51,6 +52,15 @@ def install_error_handlers(app: FastAPI) -> None:
     async def _rule_violation(_: Request, error: DomainRuleViolation) -> JSONResponse:
         status = getattr(error, "http_status", 409)
         return JSONResponse(status_code=status, content={"error": "rule_violation", "message": str(error)})
+
+    @app.exception_handler(StoreBehindTopic)
+    async def _behind(_: Request, error: StoreBehindTopic) -> JSONResponse:
+        # Nothing was recorded; the operator recovers the store, then the same request succeeds.
+        return JSONResponse(
+            status_code=503,
+            content={"error": "store_behind_topic", "message": str(error)},
+            headers={"Retry-After": "30"},
+        )
 
     @app.exception_handler(NotFound)
     async def _not_found(_: Request, error: NotFound) -> JSONResponse:

@@ -16,6 +16,7 @@ import structlog
 from eventsourcing.persistence import ApplicationRecorder, Notification, Tracking, TrackingRecorder
 
 from backbone.codec import AvroCodec
+from backbone.continuity import Continuity
 from backbone.envelope import relay_headers, service_source
 from backbone.errors import BackboneError
 from backbone.metrics import EVENTS_PUBLISHED
@@ -48,6 +49,7 @@ class OutboxRelay:
         batch_size: int = 500,
         send_timeout: float = 60.0,
         after_publish: Callable[[Sequence[Notification]], None] | None = None,
+        continuity: Continuity | None = None,
     ) -> None:
         self.service = service
         self.topic = topic
@@ -62,6 +64,9 @@ class OutboxRelay:
         self._source = service_source(service).encode()
         # A hook between "broker acknowledged" and "position recorded", where a crash hurts most.
         self._after_publish = after_publish
+        # The store checked against its topic's tail before anything is sent (backbone.continuity).
+        self.continuity = continuity
+        self._tail_learned = False
 
     def position(self) -> int:
         return self._positions.max_tracking_id(self.tracking_name) or 0
@@ -84,6 +89,8 @@ class OutboxRelay:
             notifications = self._recorder.select_notifications(
                 start=read_up_to, limit=self.batch_size, inclusive_of_start=False
             )
+            if notifications and not sent:
+                self._check_continuity()
             if notifications:
                 in_flight.append((notifications, [self._send(n) for n in notifications]))
                 read_up_to = notifications[-1].id
@@ -95,6 +102,16 @@ class OutboxRelay:
                 self._settle(*in_flight.popleft())
             if drained:
                 return sent
+
+    def _check_continuity(self) -> None:
+        """Refuse to publish from a store that is behind its topic (restored from a backup)."""
+        if self.continuity is None:
+            return
+        if not self._tail_learned and self.continuity.known is None:
+            self.continuity.learn()  # unless the process learnt the tail already
+        else:
+            self.continuity.check()
+        self._tail_learned = True
 
     def _settle(self, notifications: Sequence[Notification], futures: list[Any]) -> None:
         if not all(f.is_done for f in futures):
@@ -108,6 +125,9 @@ class OutboxRelay:
         if self._after_publish is not None:
             self._after_publish(notifications)
         self._positions.insert_tracking(Tracking(self.tracking_name, notifications[-1].id))
+        if self.continuity is not None:
+            last = notifications[-1]
+            self.continuity.published(last.id, last.originator_id, last.originator_version)
         self.published += len(notifications)
         EVENTS_PUBLISHED.labels(self.topic).inc(len(notifications))
         log.debug(

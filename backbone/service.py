@@ -27,12 +27,13 @@ from typing import Any
 from uuid import UUID, uuid5
 
 from eventsourcing.application import AggregateNotFoundError, Application, ProcessingEvent
-from eventsourcing.persistence import IntegrityError, Mapper, ProcessRecorder, Tracking
+from eventsourcing.persistence import IntegrityError, Mapper, ProcessRecorder, Recording, Tracking
 from eventsourcing.utils import EnvType
 from pydantic import BaseModel
 
 from backbone.clock import Clock
 from backbone.codec import AvroCodec
+from backbone.continuity import Continuity
 from backbone.errors import BackboneError, FieldProblem, InvalidCommand, NotFound
 from backbone.event_mapper import AvroEventMapper
 from backbone.recorders import REQUEST_KEYS
@@ -94,6 +95,8 @@ class Batch:
 
 class CaseService(Application[UUID]):
     aggregate_kind = "case"  # what an unknown id is said not to be: "no case <id>"
+    # Where the store is checked against its topic before every recording (distributed mode only).
+    continuity: Continuity | None = None
 
     def __init__(self, *, env: EnvType, codec: AvroCodec, clock: Clock) -> None:
         self.codec = codec
@@ -177,6 +180,13 @@ class CaseService(Application[UUID]):
             return self.repository.get(aggregate_id, projector_func=_project)
         except AggregateNotFoundError as error:
             raise NotFound(self.aggregate_kind, aggregate_id) from error
+
+    def _record(self, processing_event: ProcessingEvent[UUID]) -> list[Recording[UUID]]:
+        """Every recording (a command, a batch, a consumer's batch) goes through here: none into a
+        store that is behind its topic."""
+        if self.continuity is not None:
+            self.continuity.check()
+        return super()._record(processing_event)
 
     def construct_mapper(self) -> Mapper[UUID]:
         return AvroEventMapper(self.codec)

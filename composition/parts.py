@@ -9,6 +9,8 @@ from typing import Any
 from backbone.clock import Clock, SystemClock
 from backbone.codec import AvroCodec
 from backbone.consumer import TrackedConsumer
+from backbone.continuity import Continuity
+from backbone.feeds.kafka_tail import read_topic_tail
 from backbone.outbox import OutboxRelay
 from backbone.runtime import LogOf, Reader, runtime_for
 from backbone.settings import Settings
@@ -38,6 +40,15 @@ def build_decision(settings: Settings, *, codec: AvroCodec, clock: Clock | None 
         return Decision(env=runtime.store_env(DECISION), codec=codec, clock=clock or SystemClock())
 
 
+def guard_against_its_topic(service: str, application: Any, settings: Settings) -> None:
+    """Distributed mode: check ``service``'s store against its topic's tail before it records or
+    publishes (``backbone.continuity``); checked once a process has learnt the tail."""
+    topic = topic_name(service, settings)
+    application.continuity = Continuity(
+        service, topic, application.recorder, lambda: read_topic_tail(settings, topic)
+    )
+
+
 def build_relay(
     service: str, application: Any, settings: Settings, *, codec: AvroCodec, producer: Any, **options: Any
 ) -> OutboxRelay:
@@ -50,6 +61,7 @@ def build_relay(
         topic=topic_name(service, settings),
         producer=producer,
         batch_size=settings.relay_batch_size,
+        continuity=application.continuity if producer is not None else None,
         **options,
     )
 

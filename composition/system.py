@@ -29,6 +29,7 @@ from composition.parts import (
     build_intake,
     build_relay,
     build_tower_consumers,
+    guard_against_its_topic,
 )
 from services.control_tower.adapters.live_views import LiveViews
 from services.control_tower.adapters.tower_store import TowerStore
@@ -78,12 +79,16 @@ class System:
     def intake(self) -> Intake:
         intake = build_intake(self.settings_for(INTAKE), codec=self.codec, clock=self.clock)
         self._closers.append(intake.close)
+        if self.runtime.publishes:
+            guard_against_its_topic(INTAKE, intake, self.settings_for(INTAKE))
         return intake
 
     @cached_property
     def decision(self) -> Decision:
         decision = build_decision(self.settings_for(DECISION), codec=self.codec, clock=self.clock)
         self._closers.append(decision.close)
+        if self.runtime.publishes:
+            guard_against_its_topic(DECISION, decision, self.settings_for(DECISION))
         return decision
 
     def log_of(self, service: str) -> ApplicationRecorder:

@@ -17,6 +17,7 @@ from composition.cli import (
     demo,
     intake_cmd,
     privacy_cmd,
+    recover_cmd,
     run_cmd,
     schemas_cmd,
     serve_cmd,
@@ -91,6 +92,7 @@ def build_parser() -> argparse.ArgumentParser:
         audit_cmd,
         serve_cmd,
         run_cmd,
+        recover_cmd,
         topics_cmd,
         schemas_cmd,
     ):

@@ -20,6 +20,7 @@ from typing import Any
 
 import structlog
 
+from backbone.continuity import StoreBehindTopic
 from backbone.feeds.kafka_topics import KafkaTopicsFeed
 from backbone.kafka_clients import make_producer
 from backbone.logs import configure_logging
@@ -27,6 +28,7 @@ from backbone.metrics import CONSUMER_LAG
 from backbone.outbox import OutboxRelay
 from composition.cli.exit_codes import ExitCode
 from composition.cli.run_health import LoopHealth
+from composition.cli.run_refusal import Refusal
 from composition.system import System
 
 log = structlog.get_logger("backbone.run")
@@ -136,11 +138,16 @@ def _decision_relay(system: System, stop: threading.Event, _: Any, health: LoopH
 
 def _relay_loop(relay: OutboxRelay, stop: threading.Event, health: LoopHealth) -> None:
     progress = ProgressLog()
+    refusal = Refusal(relay.continuity, health)
     _freeze_start_up_objects()
     while not stop.is_set():
         health.beat()
-        if not relay.publish_pending():
-            stop.wait(0.05)
+        try:
+            refusal.learn_once()
+            if not relay.publish_pending():
+                stop.wait(0.05)
+        except StoreBehindTopic as error:
+            refusal.wait(error, stop)
         progress.maybe(relay_position=relay.position(), published=relay.published)
 
 
@@ -155,11 +162,16 @@ def _decision(system: System, stop: threading.Event, arguments: Any, health: Loo
         health.add("decision_store", system.decision.recorder.max_notification_id)
         health.broker(system.settings_for("decision").kafka_bootstrap)
         progress = ProgressLog()
+        refusal = Refusal(system.decision.continuity, health)
         _freeze_start_up_objects()
         while not stop.is_set():
             health.beat()
-            consumer.step(timeout=0.1)
-            relay.publish_pending()
+            try:
+                refusal.learn_once()
+                consumer.step(timeout=0.1)
+                relay.publish_pending()
+            except StoreBehindTopic as error:
+                refusal.wait(error, stop)
             if progress.maybe(consumer=consumer.stats, relay_position=relay.position()):
                 _measure_lag("decision", consumer.feed)
 

@@ -46,6 +46,10 @@ def serve(settings: Settings, host: str, port: int, *, print_openapi: bool = Fal
     backbone = open_backbone(System(settings))
     if backbone.system.runtime.one_process:  # the consumers run here, beside the API
         threading.Thread(target=_keep_settling, args=(backbone, stop), daemon=True).start()
+    else:  # commands are refused while a store is behind its topic (backbone.continuity)
+        for service in (backbone.intake, backbone.decision):
+            if service.continuity is not None:
+                service.continuity.learn_in_background(stop)
     app = create_api(backbone.intake, backbone.decision, lambda: backbone.tower)
     if print_openapi:
         print(json.dumps(app.openapi(), indent=2, sort_keys=True))
