@@ -41,6 +41,9 @@ def create_api(
         "intake_store": intake.recorder.max_notification_id,
         "decision_store": decision.recorder.max_notification_id,
     }
+    for service in (intake, decision):
+        if service.continuity is not None:  # distributed: not ready while a store is behind its topic
+            checks[f"{service.name}_store_level_with_topic"] = service.continuity.check
     if tower is not None:
         checks["tower_views"] = lambda: (tower() if callable(tower) else tower).positions()
     app.include_router(health_router(checks))

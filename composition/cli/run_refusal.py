@@ -19,19 +19,26 @@ class Refusal:
     (``backbone recover``), without a restart."""
 
     SAY_AGAIN_SECONDS = 30.0
+    CHECK_IDLE_SECONDS = 5.0  # an idle loop checks too, so a restore is said at once, not at the next event
 
     def __init__(self, continuity: Continuity | None, health: LoopHealth) -> None:
         self._continuity = continuity
         self._learnt = continuity is None
         self._said_at: float | None = None
+        self._checked_at = time.monotonic()
         if continuity is not None:
             health.add(f"{continuity.service}_store_level_with_topic", continuity.check)
 
     def learn_once(self) -> None:
-        """Learn the topic's tail before the first round writes anything."""
-        if not self._learnt and self._continuity is not None:
+        """Learn the topic's tail before the first round writes anything; check now and then."""
+        if self._continuity is None:
+            return
+        if not self._learnt:
             self._continuity.learn()
             self._learnt = True
+        elif time.monotonic() - self._checked_at > self.CHECK_IDLE_SECONDS:
+            self._continuity.check()
+        self._checked_at = time.monotonic()
 
     def wait(self, error: StoreBehindTopic, stop: threading.Event) -> None:
         now = time.monotonic()
