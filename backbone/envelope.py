@@ -18,6 +18,7 @@ from backbone.codec import AvroCodec
 from backbone.errors import CorruptMessageError
 from backbone.events import cloudevents_type
 from backbone.meta_prefix import read_meta_prefix
+from backbone.trace_context import kafka_traceparent
 
 SPECVERSION = "1.0"
 CONTENT_TYPE = "application/avro"
@@ -105,7 +106,7 @@ def cloudevents_headers(
     notification_id: int,
     specversion: str = SPECVERSION,
 ) -> Headers:
-    """The CloudEvents Kafka binding's headers (binary mode) of one event."""
+    """The CloudEvents Kafka binding's headers (binary mode) of one event, and its W3C ``traceparent``."""
     headers = [
         ("ce_specversion", specversion),
         ("ce_id", id),
@@ -121,7 +122,9 @@ def cloudevents_headers(
     ]
     if causation_id is not None:
         headers.append(("ce_causationid", causation_id))
-    return [(name, value.encode()) for name, value in headers]
+    encoded = [(name, value.encode()) for name, value in headers]
+    encoded.append(("traceparent", kafka_traceparent(correlation_id.encode(), id.encode())))
+    return encoded
 
 
 def relay_headers(source: bytes, schema: str, body: bytes, notification_id: int) -> tuple[bytes, Headers]:
@@ -131,9 +134,10 @@ def relay_headers(source: bytes, schema: str, body: bytes, notification_id: int)
     meta = read_meta_prefix(body)
     subject, version = meta.aggregate_id, meta.aggregate_version
     sequence = str(version).encode()
+    ce_id = _uuid5(subject + b"/" + sequence).encode()
     headers = [
         ("ce_specversion", _SPECVERSION),
-        ("ce_id", _uuid5(subject + b"/" + sequence).encode()),
+        ("ce_id", ce_id),
         ("ce_source", source),
         ("ce_type", cloudevents_type(schema).encode()),
         ("ce_time", rfc3339_micros(meta.occurred_at_micros)),
@@ -146,6 +150,7 @@ def relay_headers(source: bytes, schema: str, body: bytes, notification_id: int)
     ]
     if meta.causation_id is not None:
         headers.append(("ce_causationid", meta.causation_id))
+    headers.append(("traceparent", kafka_traceparent(meta.correlation_id, ce_id)))
     return subject, headers
 
 

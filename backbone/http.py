@@ -4,38 +4,44 @@ found. Nothing is recorded in any of these cases."""
 
 from __future__ import annotations
 
-import time
-from collections.abc import Awaitable, Callable
 from typing import Annotated, Any
 
-from fastapi import FastAPI, Header, Request
+from fastapi import Depends, FastAPI, Header, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import JSONResponse
 
 from backbone.continuity import StoreBehindTopic
 from backbone.errors import DomainRuleViolation, FieldProblem, InvalidCommand, NotFound
-from backbone.metrics import REQUEST_SECONDS
+from backbone.http_tracing import CORRELATION_HEADER, correlation_of
 
 IdempotencyKey = Annotated[
     str | None,
     Header(alias="Idempotency-Key", description="Repeat a request safely: same key, same result."),
 ]
-CorrelationId = Annotated[str | None, Header(alias="X-Correlation-ID")]
 
 
-def time_requests(app: FastAPI) -> None:
-    """Every request's duration in ``backbone_http_request_seconds``, by route template and status."""
+def _request_correlation_id(
+    request: Request,
+    _correlation: Annotated[
+        str | None,
+        Header(
+            alias=CORRELATION_HEADER,
+            description="A UUID naming the request in logs and events; echoed in the response.",
+        ),
+    ] = None,
+    _traceparent: Annotated[
+        str | None,
+        Header(
+            alias="traceparent",
+            description="W3C Trace Context: its trace id is the correlation id without X-Correlation-ID.",
+        ),
+    ] = None,
+) -> str:
+    return correlation_of(request)  # the headers are declared above for the OpenAPI document
 
-    @app.middleware("http")
-    async def _timed(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
-        started = time.perf_counter()
-        response = await call_next(request)
-        route = request.scope.get("route")
-        template = getattr(route, "path", "(unmatched)")
-        REQUEST_SECONDS.labels(request.method, template, str(response.status_code)).observe(
-            time.perf_counter() - started
-        )
-        return response
+
+# The request's correlation id (see ``backbone.http_tracing``), for the commands it gives.
+CorrelationId = Annotated[str, Depends(_request_correlation_id)]
 
 
 def install_error_handlers(app: FastAPI) -> None:

@@ -7,7 +7,8 @@ from collections.abc import Callable
 from fastapi import FastAPI
 
 from backbone.health import Check, health_router
-from backbone.http import install_error_handlers, time_requests
+from backbone.http import install_error_handlers
+from backbone.http_tracing import trace_requests
 from services.control_tower.adapters.dashboard_page import dashboard_router
 from services.control_tower.adapters.http_api import tower_router
 from services.control_tower.adapters.tower_store import TowerStore
@@ -36,7 +37,7 @@ def create_api(
         redoc_url=None,
     )
     install_error_handlers(app)
-    time_requests(app)
+    trace_requests(app)
     checks: dict[str, Check] = {
         "intake_store": intake.recorder.max_notification_id,
         "decision_store": decision.recorder.max_notification_id,

@@ -58,5 +58,8 @@ class LoopHealth:
         def metrics() -> str:
             return generate_latest(REGISTRY).decode()
 
-        server = uvicorn.Server(uvicorn.Config(app, host=host, port=port, log_level="warning"))
+        config = uvicorn.Config(
+            app, host=host, port=port, log_config=None, log_level=None, access_log=False
+        )
+        server = uvicorn.Server(config)
         threading.Thread(target=server.run, name="health", daemon=True).start()

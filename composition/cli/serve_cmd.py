@@ -55,7 +55,8 @@ def serve(settings: Settings, host: str, port: int, *, print_openapi: bool = Fal
         print(json.dumps(app.openapi(), indent=2, sort_keys=True))
         return 0
     try:
-        uvicorn.run(app, host=host, port=port, log_level="warning")
+        # Our logging, not uvicorn's: its lines in our format, and our access log (``http_request``).
+        uvicorn.run(app, host=host, port=port, log_config=None, log_level=None, access_log=False)
     finally:
         stop.set()
     return 0

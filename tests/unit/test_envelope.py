@@ -1,10 +1,11 @@
 from __future__ import annotations
 
+from hashlib import sha256
 from pathlib import Path
 
 import pytest
 
-from backbone.envelope import envelope_from_kafka, event_id
+from backbone.envelope import envelope_from_kafka, envelope_from_record, event_id, relay_headers
 from backbone.errors import CorruptMessageError
 from backbone.feeds.notification_log import NotificationLogFeed
 from composition.parts import build_intake
@@ -85,3 +86,24 @@ def test_event_ids_are_the_uuid5_of_aggregate_and_version() -> None:
     for version in range(1, 200):
         aggregate = uuid4()
         assert event_id(aggregate, version) == str(uuid5(EVENT_ID_NAMESPACE, f"{aggregate}/{version}"))
+
+
+def test_every_message_carries_a_traceparent_of_its_correlation_id_and_its_event_id(tmp_path: Path) -> None:
+    intake = build_intake(embedded_settings(tmp_path), codec=codec(), clock=clock())
+    intake.submit_application(a_submission(), correlation_id="3f2504e0-4f89-41d3-9a0c-0305e82c3301")
+    (notification,) = intake.recorder.select_notifications(start=0, limit=10)
+    envelope = envelope_from_record(
+        "urn:nld:ind:backbone:intake",
+        notification.topic,
+        codec().decode_body(notification.topic, notification.state),
+        notification.id,
+    )
+    span_id = envelope.id.replace("-", "")[:16]
+    assert headers_of(envelope)["traceparent"] == f"00-3f2504e04f8941d39a0c0305e82c3301-{span_id}-01"
+    _, relayed = relay_headers(b"urn:nld:ind:backbone:intake", notification.topic, notification.state, 1)
+    assert relayed == envelope.kafka_headers()  # the relay's fast path agrees, traceparent included
+
+
+def test_a_correlation_id_that_is_no_uuid_still_gives_one_stable_trace(envelope) -> None:
+    trace_id = sha256(b"corr-10").hexdigest()[:32]
+    assert headers_of(envelope)["traceparent"].split("-")[1] == trace_id

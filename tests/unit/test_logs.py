@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+import logging
 from pathlib import Path
 
 import pytest
@@ -37,3 +38,41 @@ def test_the_applicant_reference_is_not_logged(
     intake = build_intake(embedded_settings(tmp_path), codec=codec(), clock=clock())
     intake.execute(intake.submit_application(a_submission()), AcceptApplication())
     assert "P-00000000000000a1" not in capsys.readouterr().err
+
+
+def test_a_library_line_is_json_with_the_same_keys_as_our_own(
+    json_logs: None, capsys: pytest.CaptureFixture[str]
+) -> None:
+    structlog.get_logger("backbone.outbox").warning("relay_slow")
+    logging.getLogger("kafka.conn").warning("connect to %s failed", "broker-1")
+    ours, library = [json.loads(line) for line in capsys.readouterr().err.splitlines()]
+    assert ours.keys() == library.keys() == {"timestamp", "level", "logger", "event"}
+    assert library == {
+        **library,
+        "level": "warning",
+        "logger": "kafka.conn",
+        "event": "connect to broker-1 failed",
+    }
+    assert ours["logger"] == "backbone.outbox"
+
+
+def test_a_library_line_carries_the_ids_bound_for_the_request(
+    json_logs: None, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with structlog.contextvars.bound_contextvars(correlation_id="c-1"):
+        logging.getLogger("kafka.coordinator").warning("heartbeat failed")
+    (line,) = [json.loads(line) for line in capsys.readouterr().err.splitlines()]
+    assert line["correlation_id"] == "c-1"
+
+
+def test_uvicorns_loggers_keep_no_handlers_of_their_own(json_logs: None) -> None:
+    for name in ("uvicorn", "uvicorn.error", "uvicorn.access"):
+        assert logging.getLogger(name).handlers == [] and logging.getLogger(name).propagate
+
+
+def test_kafka_pythons_selector_stays_quiet_at_the_default_library_level(
+    json_logs: None, capsys: pytest.CaptureFixture[str]
+) -> None:
+    logging.getLogger("kafka.net.selector").warning("main thread held the interpreter")
+    logging.getLogger("kafka.conn").info("joined the group")
+    assert capsys.readouterr().err == ""

@@ -46,8 +46,8 @@ def _add_command(router: APIRouter, decision: Decision, model: type[CaseCommand]
     def command(
         case_id: UUID,
         body: model,  # type: ignore[valid-type]
+        correlation: CorrelationId,
         key: IdempotencyKey = None,
-        correlation: CorrelationId = None,
     ) -> dict[str, Any]:
         return case_state(decision.execute(case_id, body, correlation_id=correlation, idempotency_key=key))
 

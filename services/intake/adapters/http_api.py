@@ -44,7 +44,7 @@ def intake_router(intake: Intake) -> APIRouter:
 
     @router.post("", status_code=201, summary="Submit an application (aanvraag)")
     def submit(
-        body: commands.SubmitApplication, key: IdempotencyKey = None, correlation: CorrelationId = None
+        body: commands.SubmitApplication, correlation: CorrelationId, key: IdempotencyKey = None
     ) -> dict[str, Any]:
         application_id = intake.submit_application(body, correlation_id=correlation, idempotency_key=key)
         return application_state(intake.get_application(application_id))
@@ -65,7 +65,7 @@ def intake_router(intake: Intake) -> APIRouter:
 
     @router.post("/{application_id}/acceptances", summary="Accept the application for a decision")
     def accept(
-        application_id: UUID, key: IdempotencyKey = None, correlation: CorrelationId = None
+        application_id: UUID, correlation: CorrelationId, key: IdempotencyKey = None
     ) -> dict[str, Any]:
         application = intake.execute(
             application_id, commands.AcceptApplication(), correlation_id=correlation, idempotency_key=key
@@ -83,8 +83,8 @@ def _add_change(
     def change(
         application_id: UUID,
         body: model,  # type: ignore[valid-type]
+        correlation: CorrelationId,
         key: IdempotencyKey = None,
-        correlation: CorrelationId = None,
     ) -> dict[str, Any]:
         application = intake.execute(application_id, body, correlation_id=correlation, idempotency_key=key)
         return application_state(application)
