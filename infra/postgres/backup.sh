@@ -146,7 +146,8 @@ cmd_restore() {
   fi
   if [[ -e "$PGDATA" ]]; then
     aside="$STATE_DIR/data.before-restore-$(utc_stamp)"
-    mv -- "$PGDATA" "$aside"
+    while [[ -e "$aside" ]]; do aside="$aside+"; done   # two restores within a second
+    mv -T -- "$PGDATA" "$aside"
     log "moved the old data dir aside to $aside (not deleted)"
   else
     log "no data dir at $PGDATA (lost); restoring into a new one"
