@@ -20,7 +20,7 @@ Commands (same environment as postgres.sh: PG_PORT, PG_STATE_DIR, PG_WAL_ARCHIVE
                  included, a manifest, --checkpoint=fast), then pg_verifybackup.
                  DIR must not exist yet [\$PG_STATE_DIR/backups/base-<UTC time>].
                  Prints DIR on stdout.
-  restore BACKUP_DIR [--target-time T]
+  restore BACKUP_DIR [--target-time T] [--target-timeline N]
                  pg_verifybackup BACKUP_DIR, stop the server, move the data dir
                  aside (data.before-restore-<UTC time>, never deleted), copy the
                  backup in, set restore_command (from the WAL archive) and, with
@@ -28,6 +28,9 @@ Commands (same environment as postgres.sh: PG_PORT, PG_STATE_DIR, PG_WAL_ARCHIVE
                  recovery_target_action=promote; create recovery.signal, start,
                  wait until recovery has ended and the server accepts writes.
                  Without --target-time: every archived transaction comes back.
+                 Recovery follows the newest timeline in the archive (each
+                 restore makes one); --target-timeline N follows timeline N,
+                 e.g. 1 to go back to the history before an earlier restore.
   switch-wal     Close the current WAL segment (pg_switch_wal) and wait until the
                  archive holds it: everything committed so far can be restored.
   archive-cleanup BACKUP_DIR
@@ -107,6 +110,31 @@ cmd_archive_cleanup() {
   log "removed archived WAL before $first from $WAL_ARCHIVE"
 }
 
+# When BACKUP_DIR's backup ended, to the second: the STOP TIME of its history file in the archive
+# (<start segment>.<offset>.backup), or its START TIME if that file is gone.
+backup_end_time() {
+  local label="$1/backup_label" start segment offset history
+  start="$(sed -n 's/^START WAL LOCATION: [0-9A-F]*\/\([0-9A-F]*\) (file \([0-9A-F]*\))$/\2 \1/p' "$label")"
+  read -r segment offset <<<"$start"
+  history="$WAL_ARCHIVE/$segment.$(printf '%08X' $(( 16#$offset % (16 * 1024 * 1024) ))).backup"
+  if [[ -f "$history" ]]; then
+    sed -n 's/^STOP TIME: //p' "$history"
+  else
+    sed -n 's/^START TIME: //p' "$label"
+  fi
+}
+
+# PostgreSQL replays the whole backup before it looks at a target time, so a target before the
+# backup's end silently becomes the end: refuse it instead.
+check_target_time() {
+  local backup="$1" target="$2" ended target_s ended_s
+  ended="$(backup_end_time "$backup")"
+  target_s="$(date -u -d "$target" +%s 2>/dev/null)" || { log "note: cannot read '$target' to compare with the backup's end ($ended)"; return 0; }
+  ended_s="$(date -u -d "$ended" +%s)"
+  (( target_s >= ended_s )) || die "target $target is before this backup ended ($ended); restore an older backup"
+  (( target_s > ended_s )) || log "note: the backup ended at $ended (to the second); a target within that second may restore a little later than asked"
+}
+
 # Wait until the server has left recovery and takes a write (txid_current assigns a transaction id).
 wait_recovered() {
   local deadline=$(( SECONDS + PG_RESTORE_TIMEOUT ))
@@ -120,16 +148,19 @@ wait_recovered() {
 }
 
 cmd_restore() {
-  local backup="" target=""
+  local backup="" target="" timeline=""
   while (( $# )); do
     case "$1" in
       --target-time) target="${2:?--target-time needs a time, e.g. '2026-12-04 18:30:00+00'}"; shift 2 ;;
       --target-time=*) target="${1#*=}"; shift ;;
+      --target-timeline) timeline="${2:?--target-timeline needs a timeline id, e.g. 1}"; shift 2 ;;
+      --target-timeline=*) timeline="${1#*=}"; shift ;;
       -*) die "unknown option $1" ;;
       *) [[ -z "$backup" ]] || die "one BACKUP_DIR only"; backup="$1"; shift ;;
     esac
   done
-  [[ -n "$backup" ]] || die "usage: $SELF_BACKUP restore BACKUP_DIR [--target-time T]"
+  [[ -n "$backup" ]] || die "usage: $SELF_BACKUP restore BACKUP_DIR [--target-time T] [--target-timeline N]"
+  [[ -z "$timeline" || "$timeline" =~ ^[0-9]+$ ]] || die "--target-timeline takes a number, not $timeline"
   backup="$(realpath -m "$backup")"
   [[ -f "$backup/backup_manifest" && -f "$backup/PG_VERSION" ]] || die "$backup is not a plain-format base backup"
   local t0 t1 aside log_from
@@ -140,6 +171,7 @@ cmd_restore() {
   resolve_bindir
   as_pg "$PG_BINDIR/pg_verifybackup" -q "$backup" || die "pg_verifybackup found $backup damaged; not restoring it"
   log "pg_verifybackup: $backup is intact"
+  if [[ -n "$target" ]]; then check_target_time "$backup" "$target"; fi
   if is_running; then
     as_pg "$PG_BINDIR/pg_ctl" stop -m fast -w -t "$PG_START_TIMEOUT" -D "$PGDATA" >/dev/null
     log "stopped the server"
@@ -164,6 +196,10 @@ cmd_restore() {
     log "recovering to $target from the WAL in $WAL_ARCHIVE"
   else
     log "recovering every transaction the WAL archive $WAL_ARCHIVE holds"
+  fi
+  if [[ -n "$timeline" ]]; then
+    recovery+=("recovery_target_timeline = '$timeline'")
+    log "following timeline $timeline (not the newest one in the archive)"
   fi
   write_config "# Recovery settings, written by backup.sh restore at $(utc_stamp); the next start drops them." \
     "${recovery[@]}"
