@@ -51,6 +51,9 @@ Environment (defaults in brackets):
   PG_STATE_DIR     state dir: data/, socket, postgres.log
                    [infra/postgres/.state; if the 'postgres' OS user cannot
                     reach it: /var/lib/postgresql/backbone-pg-<hash of repo path>]
+  PG_WAL_ARCHIVE   where archive_command copies each completed WAL
+                   segment (infra/postgres/backup.sh restores from it)
+                                                      [\$PG_STATE_DIR/wal-archive]
   PG_START_TIMEOUT seconds to wait for the server to come up  [60]
   PG_BIN_GLOB      where to look for server binaries
                    [/usr/lib/postgresql/*/bin/postgres]
@@ -150,6 +153,7 @@ resolve_state_dir() {
   fi
   PGDATA="$STATE_DIR/data"
   LOGFILE="$STATE_DIR/postgres.log"
+  WAL_ARCHIVE="$(realpath -m "${PG_WAL_ARCHIVE:-$STATE_DIR/wal-archive}")"
 }
 
 ensure_state_dir() {
@@ -158,6 +162,16 @@ ensure_state_dir() {
   # Only the top dir and the log (pg_ctl appends to it as the server user);
   # everything else below is created by the server user itself.
   if is_root; then chown "$PG_OS_USER_ROOT:" "$STATE_DIR" "$LOGFILE"; fi
+  ensure_wal_archive
+}
+
+# The server user writes archived WAL there (archive_command) and reads it back on restore.
+ensure_wal_archive() {
+  [[ -d "$WAL_ARCHIVE" ]] && return 0
+  reachable_by_pg "$WAL_ARCHIVE" || die "PG_WAL_ARCHIVE=$WAL_ARCHIVE is not reachable by OS user '$(pg_os_user)'"
+  mkdir -p "$WAL_ARCHIVE"
+  chmod 700 "$WAL_ARCHIVE"
+  if is_root; then chown "$PG_OS_USER_ROOT:" "$WAL_ARCHIVE"; fi
 }
 
 # Serialise start/stop/reset on the same state dir (e.g. parallel CI steps).
@@ -183,7 +197,13 @@ is_running() {
 running_port() { sed -n 4p "$PGDATA/postmaster.pid" 2>/dev/null || true; }
 
 write_config() {
-  # Rewritten on every start so changes to PG_PORT / the state dir apply.
+  # Rewritten on every start so changes to PG_PORT / the state dir apply. Lines given as arguments
+  # (a restore's recovery settings) are appended; the next plain start drops them again.
+  # archive_command: copy under a temporary name, then rename, so the archive never holds half a
+  # segment; never overwrite an archived segment unless it is the same (a retry after a crash
+  # between copying and recording it), so a second cluster on the same archive fails loudly.
+  local extra=""
+  if (( $# )); then extra="$(printf '%s\n' "$@")"; fi
   as_pg tee "$PGDATA/backbone.conf" >/dev/null <<CONF
 # Managed by infra/postgres/postgres.sh -- rewritten on every start.
 listen_addresses = '127.0.0.1'
@@ -196,6 +216,11 @@ password_encryption = 'scram-sha-256'
 log_line_prefix = '%m [%p] %q%u@%d '
 log_timezone = 'UTC'
 timezone = 'UTC'
+wal_level = logical
+archive_mode = on
+archive_command = 'test ! -f "$WAL_ARCHIVE/%f" && cp "%p" "$WAL_ARCHIVE/%f.tmp" && mv "$WAL_ARCHIVE/%f.tmp" "$WAL_ARCHIVE/%f" || cmp -s "%p" "$WAL_ARCHIVE/%f"'
+archive_timeout = 60
+$extra
 CONF
 }
 
@@ -238,6 +263,7 @@ cmd_start() {
     local p; p="$(running_port)"
     [[ "$p" == "$PG_PORT" ]] || die "server for $PGDATA is already running on port $p, not PG_PORT=$PG_PORT; stop it first"
     log "already running"
+    archiving_note
   else
     [[ -f "$PGDATA/PG_VERSION" ]] || init_cluster
     write_config
@@ -248,6 +274,16 @@ cmd_start() {
   ensure_role_and_db
   release_lock
   log "ready at $(url) (data: $PGDATA) in $(( $(now_ms) - t0 )) ms"
+}
+
+# A server started before WAL archiving was configured keeps its old settings until restarted.
+archiving_note() {
+  local mode
+  mode="$(as_pg "$PG_BINDIR/psql" -X -A -t -h "$STATE_DIR" -p "$PG_PORT" -U "$(pg_os_user)" -d postgres \
+    -c 'SHOW archive_mode' 2>/dev/null || true)"
+  if [[ "$mode" != on ]]; then
+    log "note: WAL archiving is not on yet (archive_mode=$mode); restart to apply it: $SELF stop && $SELF start"
+  fi
 }
 
 cmd_stop() {
