@@ -185,7 +185,7 @@ class CaseService(Application[UUID]):
         """Every recording (a command, a batch, a consumer's batch) goes through here: none into a
         store that is behind its topic."""
         if self.continuity is not None:
-            self.continuity.check()
+            self.continuity.check_lately()
         return super()._record(processing_event)
 
     def construct_mapper(self) -> Mapper[UUID]:

@@ -39,6 +39,8 @@ from eventsourcing.domain import Aggregate, event
 from backbone.clock import ManualClock
 from backbone.codec import AvroCodec
 from backbone.consumer import TrackedConsumer
+from backbone.continuity import Continuity, TopicTail
+from backbone.envelope import event_id
 from backbone.feeds.notification_log import NotificationLogFeed
 from backbone.logs import configure_logging
 from backbone.schemas import SchemaCatalog
@@ -132,13 +134,17 @@ def commands(store: str, applications: int, rounds: int, batch: int = 1) -> dict
 
 
 def intake_events_per_second(
-    settings: Settings, applications: int, seed: int, batch: int = 1, keys: str = ""
+    settings: Settings, applications: int, seed: int, batch: int = 1, keys: str = "", guarded: bool = False
 ) -> float:
     """Events per second recorded by submit + accept of ``applications``; ``keys`` prefixes the
-    idempotency keys, for a store that already holds a run's."""
+    idempotency keys, for a store that already holds a run's. ``guarded``: each recording checked
+    against a topic's tail first, as distributed processes do (``backbone.continuity``); the tail is
+    the store's last event when the run starts."""
     clock = ManualClock(datetime(2026, 6, 1, 9, tzinfo=UTC))
     intake = build_intake(settings, codec=AvroCodec(SchemaCatalog.load()), clock=clock)
     before = intake.recorder.max_notification_id() or 0
+    if guarded:
+        intake.continuity = store_tail_guard(intake)
     samples = [
         a
         for a in sample_applications(applications * 4, seed=seed, today=clock.now().date())
@@ -159,6 +165,15 @@ def intake_events_per_second(
     if events != 2 * len(samples):
         raise RuntimeError(f"intake recorded {events} events for {len(samples)} applications")
     return events / seconds
+
+
+def store_tail_guard(intake: Any) -> Continuity:
+    """A continuity check whose topic tail is the store's last event now (the check reads it back)."""
+    last = intake.recorder.select_notifications(start=intake.recorder.max_notification_id() or 0, limit=1)
+    tail = TopicTail(last[0].id, event_id(str(last[0].originator_id), last[0].originator_version))
+    guard = Continuity("intake", "bench", intake.recorder, lambda: tail)
+    guard.learn()
+    return guard
 
 
 def bare_events_per_second(settings: Settings, applications: int, batch: int = 1) -> float:
