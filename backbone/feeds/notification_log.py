@@ -9,6 +9,7 @@ from eventsourcing.persistence import ApplicationRecorder
 
 from backbone.codec import AvroCodec
 from backbone.envelope import envelope_from_record, service_source
+from backbone.errors import BackboneError
 from backbone.feeds.base import FeedItem, PositionLookup, log_stream
 
 IDLE_SLEEP_SECONDS = 0.02
@@ -44,6 +45,7 @@ class NotificationLogFeed:
     def _read(self, max_items: int) -> list[FeedItem]:
         if self._read_up_to is None:
             self._read_up_to = self._positions(self.stream) or 0
+            self._refuse_a_log_behind(self._read_up_to)
         notifications = self._recorder.select_notifications(
             start=self._read_up_to,
             limit=max_items,
@@ -59,6 +61,16 @@ class NotificationLogFeed:
             self._read_up_to = notifications[-1].id
         return items
 
+    def _refuse_a_log_behind(self, applied_up_to: int) -> None:
+        head = self._recorder.max_notification_id() or 0
+        if applied_up_to > head:
+            raise ConsumerAheadOfLog(
+                f"a consumer has applied {self.upstream}'s log up to notification {applied_up_to}, but the "
+                f"log ends at {head}: {self.upstream}'s store was restored from an older backup than its "
+                f"consumers'. Embedded mode has no topic to read the lost events back from: restore every "
+                f"store file from the same backup"
+            )
+
     def acknowledge(self, items: Sequence[FeedItem]) -> None:
         """Nothing to do: the consumer's tracking table is the only position."""
 
@@ -67,3 +79,7 @@ class NotificationLogFeed:
 
     def close(self) -> None:
         """The recorder belongs to whoever passed it in."""
+
+
+class ConsumerAheadOfLog(BackboneError):
+    """A consumer's position lies past the end of its upstream's log: the log lost events."""

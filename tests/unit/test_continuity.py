@@ -10,6 +10,7 @@ import pytest
 
 from backbone.continuity import Continuity, StoreBehindTopic, TopicTail
 from backbone.envelope import event_id
+from backbone.feeds.notification_log import ConsumerAheadOfLog, NotificationLogFeed
 from composition.parts import build_intake
 from tests.factories import a_submission, clock, codec, embedded_settings
 
@@ -65,3 +66,13 @@ def test_learning_in_the_background_keeps_the_last_tail_while_the_broker_is_away
     assert continuity.known == TopicTail(7, "e")
     with pytest.raises(StoreBehindTopic):
         continuity.check()
+
+
+def test_embedded_a_consumer_ahead_of_its_upstream_s_restored_log_is_refused(tmp_path: Path) -> None:
+    intake = build_intake(embedded_settings(tmp_path), codec=codec(), clock=clock())
+    intake.submit_application(a_submission())
+    feed = NotificationLogFeed(
+        upstream="intake", recorder=intake.recorder, codec=codec(), positions=lambda _: 5
+    )
+    with pytest.raises(ConsumerAheadOfLog, match="up to notification 5, but the log ends at 1"):
+        feed.poll(10, 0.0)
