@@ -48,8 +48,13 @@ class TokenVerifier:
         kid = header.get("kid")
         if kid is not None and not isinstance(kid, str):
             raise InvalidToken("malformed: the key id (kid) is not a string")
-        key = self._keys.key_for(kid)
-        return principal_from_claims(self._claims_of(token, key))
+        claims = self._claims_of(token, self._keys.key_for(kid))
+        if claims.get("typ", "Bearer") != "Bearer":
+            # Keycloak marks its tokens: "Bearer" for access, "ID" for ID tokens; an ID token can carry
+            # our audience (when the client is called backbone-api) but says who logged in, not what
+            # the bearer may do.
+            raise InvalidToken("not an access token: its typ claim is not Bearer")
+        return principal_from_claims(claims)
 
     def _header_of(self, token: str) -> dict[str, Any]:
         if len(token) > MAX_TOKEN_LENGTH:

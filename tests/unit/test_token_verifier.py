@@ -95,6 +95,13 @@ def test_a_token_for_another_audience_is_refused(tmp_path: Path) -> None:
     assert refusal_of(issuer.verifier(), token).reason.startswith("wrong audience")
 
 
+def test_an_id_token_is_refused_as_not_an_access_token(tmp_path: Path) -> None:
+    issuer = DevelopmentIssuer(tmp_path)
+    id_token = issuer.sign(issuer_claims(issuer) | {"typ": "ID"})
+
+    assert refusal_of(issuer.verifier(), id_token).reason.startswith("not an access token")
+
+
 @pytest.mark.parametrize("claim", ["exp", "iat", "iss", "aud", "sub"])
 def test_a_token_without_a_required_claim_is_refused_naming_it(tmp_path: Path, claim: str) -> None:
     issuer = DevelopmentIssuer(tmp_path)
@@ -199,7 +206,7 @@ ANY_HEADER = st.fixed_dictionaries(
     optional={"kid": json_values(), "typ": json_values(), "crit": json_values()},
 )
 # iss stays a string: PyJWT will not sign another kind, and a wrong issuer is tested above.
-CLAIM_NAMES = ["exp", "iat", "nbf", "aud", "sub", "azp", "client_id", "preferred_username"]
+CLAIM_NAMES = ["exp", "iat", "nbf", "aud", "sub", "typ", "azp", "client_id", "preferred_username"]
 
 
 @settings(max_examples=200, suppress_health_check=[HealthCheck.function_scoped_fixture])
