@@ -95,11 +95,11 @@ class JwksKeys:
     def key_for(self, kid: str | None) -> PyJWK:
         with self._lock:
             now = self._monotonic()
-            if self._keys is None or now - self._fetched_at >= self._lifespan:
-                self._refresh_when_due(now)
-            assert self._keys is not None
+            due = self._keys is None or now - self._fetched_at >= self._lifespan
+            just_fetched = due and self._refresh_when_due(now)
+            assert self._keys is not None  # _refresh_when_due raised if there are none
             key = _pick(self._keys, kid)
-            if key is None and self._may_refetch(now):
+            if key is None and not just_fetched and self._may_refetch(now):
                 self._refetched_at = now
                 self._fetch(now)
                 key = _pick(self._keys, kid)
@@ -107,20 +107,23 @@ class JwksKeys:
                 raise InvalidToken(UNKNOWN_KEY)
             return key
 
-    def _refresh_when_due(self, now: float) -> None:
+    def _refresh_when_due(self, now: float) -> bool:
+        """Fetch unless a fetch failed within the interval; True when the keys were fetched just now."""
         if self._in_backoff(now):
             if self._keys is None:
                 raise IdentityProviderUnavailable(
                     f"the issuer's keys at {self.jwks_uri} could not be fetched; retrying after "
                     f"{self._interval:g} s"
                 )
-            return
+            return False
         try:
             self._fetch(now)
         except IdentityProviderUnavailable:
             if self._keys is None:
                 raise
             log.warning("jwks_refresh_failed_keeping_known_keys", jwks_uri=self.jwks_uri)
+            return False
+        return True
 
     def _may_refetch(self, now: float) -> bool:
         recently = self._refetched_at is not None and now - self._refetched_at < self._interval

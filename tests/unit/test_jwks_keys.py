@@ -29,6 +29,15 @@ def test_the_keys_are_fetched_once_and_kept_for_every_token(local_issuer: LocalI
     assert local_issuer.requests[JWKS] == 1
 
 
+def test_a_first_token_with_an_unknown_kid_costs_one_fetch_not_two(local_issuer: LocalIssuer) -> None:
+    kid = local_issuer.rotate()
+    verifier = verifier_of(local_issuer, Stopwatch())
+
+    with pytest.raises(InvalidToken, match="unknown key"):
+        verifier.verify(local_issuer.token(kid, naming="forged"))
+    assert local_issuer.requests[JWKS] == 1
+
+
 def test_a_rotated_key_is_accepted_after_one_refetch(local_issuer: LocalIssuer) -> None:
     old = local_issuer.rotate()
     verifier = verifier_of(local_issuer, Stopwatch())
