@@ -40,6 +40,7 @@ LOG="$LOGS/keycloak.log"
 PIDFILE="$KEYCLOAK_STATE_DIR/keycloak.pid"
 ENDPOINT_FILE="$KEYCLOAK_STATE_DIR/keycloak.endpoint"
 LOCKFILE="$KEYCLOAK_STATE_DIR/.lock"
+REALM_STAMP="$KEYCLOAK_STATE_DIR/realm.sha256"
 ARTIFACT="org.keycloak:keycloak-quarkus-dist:$KEYCLOAK_VERSION:zip"
 DEP_PLUGIN="org.apache.maven.plugins:maven-dependency-plugin:3.8.1"
 BASE_URL="http://$KEYCLOAK_HOST:$KEYCLOAK_PORT"
@@ -63,8 +64,9 @@ Commands:
   fetch        Download $ARTIFACT with Maven and
                unzip it into \$KEYCLOAK_DIST_DIR. Skipped when it is already there.
   start        fetch, copy the realm file into the distribution's data/import,
-               start Keycloak in the background (--import-realm; the realm is
-               imported once, when the state dir has no realm yet) and wait
+               start Keycloak in the background (--import-realm: the realm is
+               imported when the database has none; a realm file changed since
+               its import empties the database first) and wait
                until $READY_URL
                answers. Fails with the log tail if the JVM dies or after
                \$KEYCLOAK_START_TIMEOUT seconds. If already running: says so, exit 0.
@@ -204,6 +206,20 @@ cmd_fetch() {
   say "fetched keycloak $KEYCLOAK_VERSION ($(du -sh "$HOME_DIR" | cut -f1)) in $(elapsed "$t0") s"
 }
 
+# --import-realm skips a realm that exists, so an edited realm file would go
+# unnoticed: when its sha256 differs from the one imported, start from an empty
+# database (the realm file is the truth; hand-made changes are lost). The
+# stamp is written once the realm answers, so a failed import is redone.
+fresh_if_realm_changed() {
+  if [ -d "$KEYCLOAK_STATE_DIR/data" ] \
+     && [ "$(cat "$REALM_STAMP" 2>/dev/null)" != "$(realm_sum)" ]; then
+    say "$(basename "$KEYCLOAK_REALM_FILE") changed since it was imported: starting from an empty database"
+    rm -rf "$KEYCLOAK_STATE_DIR/data"
+  fi
+}
+
+realm_sum() { sha256sum "$KEYCLOAK_REALM_FILE" | awk '{print $1}'; }
+
 cmd_start() {
   local pid t0 waited
   t0="$(now)"
@@ -220,6 +236,7 @@ cmd_start() {
     die "port $KEYCLOAK_HOST:$KEYCLOAK_PORT is already in use by another process (set KEYCLOAK_PORT)"
   fi
   mkdir -p "$LOGS" "$IMPORT_DIR"
+  fresh_if_realm_changed
   find "$IMPORT_DIR" -maxdepth 1 -name '*.json' -delete
   cp "$KEYCLOAK_REALM_FILE" "$IMPORT_DIR/"
   [ -f "$LOG" ] && mv -f "$LOG" "$LOG.1"
@@ -255,6 +272,7 @@ cmd_start() {
       die "keycloak process $pid died during startup (see $LOG)"
     fi
     if answers "$READY_URL"; then
+      realm_sum >"$REALM_STAMP"
       break
     fi
     waited="$(elapsed "$t0")"
