@@ -1,5 +1,5 @@
-"""Fixtures for the real parts. Kafka and PostgreSQL must be running (``.ci/run`` starts both); a test
-that needs one fails when it is missing, it never skips."""
+"""Fixtures for the real parts. Kafka, PostgreSQL and Keycloak must be running (``.ci/run`` starts
+them); a test that needs one fails when it is missing, it never skips."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import httpx
 import psycopg
 import pytest
 
@@ -21,6 +22,8 @@ from backbone.topics import ensure_topics
 from services.topics import declared_topics
 
 TEST_PARTITIONS = 3
+# infra/keycloak/keycloak.sh's default port and the realm of infra/keycloak/realm-ind.json.
+KEYCLOAK_ISSUER = "http://127.0.0.1:8180/realms/ind"
 
 
 def _reachable(host: str, port: int) -> bool:
@@ -58,6 +61,20 @@ def postgres_available(base_settings: Settings) -> Settings:
             f"{base_settings.postgres_port}: {error}; start it with infra/postgres/postgres.sh start"
         )
     return base_settings
+
+
+@pytest.fixture(scope="session")
+def keycloak_issuer() -> str:
+    """The ``ind`` realm's issuer (``BACKBONE_OIDC_ISSUER``), once its discovery document answers."""
+    issuer = os.environ.get("BACKBONE_OIDC_ISSUER", KEYCLOAK_ISSUER).rstrip("/")
+    try:
+        httpx.get(f"{issuer}/.well-known/openid-configuration", timeout=5).raise_for_status()
+    except httpx.HTTPError as error:
+        pytest.fail(
+            f"Keycloak does not answer for {issuer}: {error}; "
+            "start it with infra/keycloak/keycloak.sh start (make test does)"
+        )
+    return issuer
 
 
 @pytest.fixture
