@@ -27,14 +27,21 @@ from typing import Any
 from uuid import UUID, uuid5
 
 from eventsourcing.application import AggregateNotFoundError, Application, ProcessingEvent
-from eventsourcing.persistence import IntegrityError, Mapper, ProcessRecorder, Recording, Tracking
+from eventsourcing.persistence import (
+    IntegrityError,
+    Mapper,
+    ProcessRecorder,
+    RecordConflictError,
+    Recording,
+    Tracking,
+)
 from eventsourcing.utils import EnvType
 from pydantic import BaseModel
 
 from backbone.clock import Clock
 from backbone.codec import AvroCodec
 from backbone.continuity import Continuity
-from backbone.errors import BackboneError, FieldProblem, InvalidCommand, NotFound
+from backbone.errors import BackboneError, DomainRuleViolation, FieldProblem, InvalidCommand, NotFound
 from backbone.event_mapper import AvroEventMapper
 from backbone.recorders import REQUEST_KEYS
 
@@ -52,6 +59,10 @@ def request_fingerprint(command: BaseModel, target: str) -> int:
 def id_for_key(key: str) -> UUID:
     """The id of an aggregate created by a request with this idempotency key."""
     return uuid5(IDEMPOTENT_IDS, key)
+
+
+class AlreadyRecorded(DomainRuleViolation):
+    """What a keyed command would create exists already, though its key is not on record."""
 
 
 class BatchRefusedError(BackboneError):
@@ -240,9 +251,16 @@ class CaseService(Application[UUID]):
         processing.collect_events(*aggregates)
         try:
             recordings = self._record(processing)
-        except IntegrityError:
+        except IntegrityError as error:
             if self.already_done(key, fingerprint):
                 return  # the same request, carried out at the same moment by another worker
+            if isinstance(error, RecordConflictError) and any(a.version == 1 for a in aggregates):
+                # The key made the id of what it creates, and that exists without the key on record:
+                # recorded before a restore lost its key row (backbone.recovery). Not done again.
+                raise AlreadyRecorded(
+                    f"{self.aggregate_kind} {aggregates[0].id} of idempotency key {key!r} was recorded "
+                    f"already, but the key is not on record (restored from a backup?): nothing recorded"
+                ) from error
             raise
         self._notify(recordings)
 

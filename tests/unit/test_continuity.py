@@ -3,6 +3,7 @@ passes; one that lacks it, or holds another event there, is refused before anyth
 
 from __future__ import annotations
 
+import sqlite3
 import threading
 from pathlib import Path
 
@@ -11,6 +12,7 @@ import pytest
 from backbone.continuity import Continuity, StoreBehindTopic, TopicTail
 from backbone.envelope import event_id
 from backbone.feeds.notification_log import ConsumerAheadOfLog, NotificationLogFeed
+from backbone.service import AlreadyRecorded
 from composition.parts import build_intake
 from tests.factories import a_submission, clock, codec, embedded_settings
 
@@ -76,3 +78,17 @@ def test_embedded_a_consumer_ahead_of_its_upstream_s_restored_log_is_refused(tmp
     )
     with pytest.raises(ConsumerAheadOfLog, match="up to notification 5, but the log ends at 1"):
         feed.poll(10, 0.0)
+
+
+def test_a_keyed_creation_whose_key_a_restore_lost_is_refused_not_done_twice(tmp_path: Path) -> None:
+    intake = build_intake(embedded_settings(tmp_path), codec=codec(), clock=clock())
+    application = intake.submit_application(a_submission(), idempotency_key="k-1")
+    # Recovery puts the events back from the topic; the key's row is not on the topic.
+    connection = sqlite3.connect(tmp_path / "intake.sqlite")
+    with connection:
+        connection.execute("DELETE FROM tracking WHERE application_name = 'idempotency:k-1'")
+    connection.close()
+    events = intake.recorder.max_notification_id()
+    with pytest.raises(AlreadyRecorded, match=f"application {application} of idempotency key 'k-1'"):
+        intake.submit_application(a_submission(), idempotency_key="k-1")
+    assert intake.recorder.max_notification_id() == events
