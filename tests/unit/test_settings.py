@@ -92,3 +92,19 @@ def test_a_sasl_protocol_without_a_user_and_password_is_a_configuration_error() 
         ConfigurationError, match="SASL_SSL needs KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD"
     ):
         Settings.from_env("intake", {"BACKBONE_KAFKA_SECURITY_PROTOCOL": "SASL_SSL"})
+
+
+def test_kafka_python_logs_the_sasl_password_as_stars() -> None:
+    from backbone.kafka_clients import _security
+
+    settings = Settings.from_env(
+        "intake",
+        {
+            "BACKBONE_KAFKA_SECURITY_PROTOCOL": "SASL_SSL",
+            "BACKBONE_KAFKA_SASL_USERNAME": "backbone",
+            "BACKBONE_KAFKA_SASL_PASSWORD": "s3cret",
+        },
+    )
+    options = _security(settings)
+    assert "s3cret" not in repr(options)  # kafka-python logs its configuration dict at debug level
+    assert options["sasl_plain_password"].encode() == b"s3cret"
