@@ -119,6 +119,16 @@ class Settings(BaseModel):
             environment[f"{SHARED_PREFIX}_{field.upper()}"] = str(value)
         return environment
 
+    def over_environment(self, base: Mapping[str, str]) -> dict[str, str]:
+        """``base`` (the parent's environment) with ``as_environment`` over it, less the secrets'
+        ``BACKBONE_*_FILE`` variables: the child gets their values, and both would be an error."""
+        files = {
+            f"{SHARED_PREFIX}_{f.upper()}_FILE"
+            for f, i in type(self).model_fields.items()
+            if i.annotation is SecretStr
+        }
+        return {**{k: v for k, v in base.items() if k not in files}, **self.as_environment()}
+
 
 def read_secret(variable: str, path: str) -> str:
     """The secret in the file ``variable`` names, without its trailing newline."""

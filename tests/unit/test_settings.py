@@ -108,3 +108,11 @@ def test_kafka_python_logs_the_sasl_password_as_stars() -> None:
     options = _security(settings)
     assert "s3cret" not in repr(options)  # kafka-python logs its configuration dict at debug level
     assert options["sasl_plain_password"].encode() == b"s3cret"
+
+
+def test_a_child_of_a_process_with_a_secret_file_gets_the_secret_and_not_both(tmp_path: Path) -> None:
+    (tmp_path / "postgres").write_text("from-a-file\n")
+    parent = {"BACKBONE_POSTGRES_PASSWORD_FILE": str(tmp_path / "postgres"), "PATH": "/usr/bin"}
+    child = Settings.from_env("intake", parent).over_environment(parent)
+    assert "BACKBONE_POSTGRES_PASSWORD_FILE" not in child and child["PATH"] == "/usr/bin"
+    assert Settings.from_env("intake", child).postgres_password.get_secret_value() == "from-a-file"
