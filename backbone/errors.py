@@ -34,6 +34,10 @@ class ConfigurationError(BackboneError):
     """A setting is missing or invalid."""
 
 
+class KafkaUnreachable(BackboneError):
+    """No broker accepted a Kafka client in time: down, another address, or a refused TLS or SASL login."""
+
+
 @dataclass(frozen=True)
 class FieldProblem:
     """One broken rule on one input field."""

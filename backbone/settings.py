@@ -2,6 +2,10 @@
 
 ``INTAKE_KAFKA_BOOTSTRAP`` configures intake alone; ``BACKBONE_KAFKA_BOOTSTRAP`` every service that has
 no setting of its own. Unset values take the defaults below, which match the scripts under ``infra/``.
+
+A secret (a ``SecretStr`` field) may instead be read from a file named by ``<NAME>_FILE``, e.g.
+``BACKBONE_POSTGRES_PASSWORD_FILE=/run/secrets/postgres``: the file's content without its trailing
+newline, as Docker and Kubernetes mount secrets. Setting both variables is an error naming the two.
 """
 
 from __future__ import annotations
@@ -11,7 +15,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, model_validator
 
 from backbone.errors import ConfigurationError
 
@@ -31,6 +35,18 @@ class Settings(BaseModel):
     postgres_pool_size: int = Field(default=5, description="connections per service (distributed mode)")
     kafka_bootstrap: str = "127.0.0.1:9092"
     kafka_client_id: str = Field(default="backbone", description="the start of every Kafka client id")
+    kafka_security_protocol: Literal["PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL"] = "PLAINTEXT"
+    kafka_sasl_mechanism: Literal["SCRAM-SHA-512", "SCRAM-SHA-256", "PLAIN"] = "SCRAM-SHA-512"
+    kafka_sasl_username: str = Field(default="", description="needed by the SASL protocols")
+    kafka_sasl_password: SecretStr = SecretStr("")
+    kafka_ssl_cafile: str = Field(
+        default="", description="PEM CAs that sign the broker's certificate (empty: the system's)"
+    )
+    kafka_ssl_certfile: str = Field(default="", description="client certificate (PEM), for mutual TLS")
+    kafka_ssl_keyfile: str = Field(default="", description="its private key (PEM)")
+    kafka_connect_timeout_ms: int = Field(
+        default=30_000, ge=1_000, description="a client that reaches no broker in this time fails"
+    )
     kafka_compression: Literal["none", "gzip", "lz4", "zstd"] = Field(
         default="zstd", description="of the relays' record batches (docs/scale-run.md)"
     )
@@ -50,15 +66,33 @@ class Settings(BaseModel):
     log_format: Literal["auto", "json", "console"] = "auto"
     log_level: Literal["debug", "info", "warning", "error"] = "info"
 
+    @model_validator(mode="after")
+    def _sasl_has_a_login(self) -> Settings:
+        if self.kafka_security_protocol.startswith("SASL_") and not (
+            self.kafka_sasl_username and self.kafka_sasl_password.get_secret_value()
+        ):
+            raise ValueError(
+                f"KAFKA_SECURITY_PROTOCOL {self.kafka_security_protocol} needs KAFKA_SASL_USERNAME and "
+                "KAFKA_SASL_PASSWORD (or KAFKA_SASL_PASSWORD_FILE)"
+            )
+        return self
+
     @classmethod
     def from_env(cls, service: str = SHARED_PREFIX, environ: Mapping[str, str] | None = None) -> Settings:
         environ = os.environ if environ is None else environ
         prefixes = [service.upper(), SHARED_PREFIX] if service.upper() != SHARED_PREFIX else [SHARED_PREFIX]
         values: dict[str, str] = {}
         sources: dict[str, str] = {}
-        for field in cls.model_fields:
+        for field, info in cls.model_fields.items():
+            secret = info.annotation is SecretStr
             for prefix in prefixes:
                 key = f"{prefix}_{field.upper()}"
+                if secret and f"{key}_FILE" in environ:
+                    if key in environ:
+                        raise ConfigurationError(f"both {key} and {key}_FILE are set: set one of them")
+                    values[field] = read_secret(f"{key}_FILE", environ[f"{key}_FILE"])
+                    sources[field] = f"{key}_FILE"
+                    break
                 if key in environ:
                     values[field] = environ[key]
                     sources[field] = key
@@ -66,8 +100,9 @@ class Settings(BaseModel):
         try:
             return cls.model_validate(values)
         except ValidationError as error:
+            # The messages, never the input: that may be a secret.
             problems = "; ".join(
-                f"{sources.get(str(e['loc'][0]), e['loc'][0])}: {e['msg']}"
+                f"{sources.get(str(e['loc'][0]), e['loc'][0])}: {e['msg']}" if e["loc"] else e["msg"]
                 for e in error.errors(include_url=False)
             )
             raise ConfigurationError(f"invalid settings: {problems}") from error
@@ -83,3 +118,27 @@ class Settings(BaseModel):
                 value = value.get_secret_value()
             environment[f"{SHARED_PREFIX}_{field.upper()}"] = str(value)
         return environment
+
+    def over_environment(self, base: Mapping[str, str]) -> dict[str, str]:
+        """``base`` (the parent's environment) with ``as_environment`` over it, less the secrets'
+        ``BACKBONE_*_FILE`` variables: the child gets their values, and both would be an error."""
+        files = {
+            f"{SHARED_PREFIX}_{f.upper()}_FILE"
+            for f, i in type(self).model_fields.items()
+            if i.annotation is SecretStr
+        }
+        return {**{k: v for k, v in base.items() if k not in files}, **self.as_environment()}
+
+
+def read_secret(variable: str, path: str) -> str:
+    """The secret in the file ``variable`` names, without its trailing newline."""
+    try:
+        secret = Path(path).read_text(encoding="utf-8").rstrip("\r\n")
+    except OSError as error:
+        raise ConfigurationError(f"{variable}: cannot read {path}: {error.strerror}") from error
+    except UnicodeDecodeError:
+        # Not chained: the decode error holds the file's bytes.
+        raise ConfigurationError(f"{variable}: {path} is not UTF-8 text") from None
+    if not secret:
+        raise ConfigurationError(f"{variable}: {path} is empty")
+    return secret

@@ -24,7 +24,7 @@ from typing import Any
 from kafka import KafkaConsumer, TopicPartition
 from kafka.codec import has_lz4, has_zstd
 
-from backbone.kafka_clients import make_admin, make_producer
+from backbone.kafka_clients import make_admin, make_producer, make_reader
 from backbone.logs import configure_logging
 from backbone.settings import Settings
 from backbone.topics import TopicSpec, ensure_topics, log_bytes
@@ -69,7 +69,7 @@ def run(settings: Settings, records: int) -> dict[str, Any]:
 
 def from_the_start(settings: Settings, topic: str) -> KafkaConsumer:
     """A consumer of every partition of ``topic``, from its first record, in no group."""
-    consumer = KafkaConsumer(bootstrap_servers=settings.kafka_bootstrap, enable_auto_commit=False)
+    consumer = make_reader(settings, client_id="bench-compression")
     partitions = [TopicPartition(topic, p) for p in sorted(consumer.partitions_for_topic(topic) or ())]
     consumer.assign(partitions)
     consumer.seek_to_beginning(*partitions)

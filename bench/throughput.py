@@ -23,7 +23,7 @@ from tempfile import mkdtemp
 from typing import Any
 
 import psycopg
-from kafka import KafkaConsumer, TopicPartition
+from kafka import TopicPartition
 
 from backbone.clock import ManualClock
 from backbone.codec import AvroCodec
@@ -31,7 +31,7 @@ from backbone.consumer import TrackedConsumer
 from backbone.envelope import envelope_from_record, service_source
 from backbone.feeds.kafka_topics import KafkaTopicsFeed
 from backbone.feeds.offset_hints import OffsetHints
-from backbone.kafka_clients import make_admin, make_consumer, make_producer
+from backbone.kafka_clients import make_admin, make_consumer, make_producer, make_reader
 from backbone.logs import configure_logging
 from backbone.schemas import SchemaCatalog
 from backbone.settings import Settings
@@ -129,7 +129,7 @@ def run(applications: int, partitions: int, store: str, *, rounds: int = 3) -> d
     first_batch = consumer.stats.batches and settings.consumer_batch_size
     feed.close()
 
-    bare_consumer_seconds = bare_read(settings.kafka_bootstrap, topic, events, skip=first_batch)
+    bare_consumer_seconds = bare_read(settings, topic, events, skip=first_batch)
     gc.unfreeze()
     admin.delete_topics(list(topics))
     admin.close()
@@ -184,8 +184,8 @@ def send_all(settings: Settings, topic: str, messages: list[tuple[bytes, bytes, 
         return time.perf_counter() - started
 
 
-def bare_read(bootstrap: str, topic: str, events: int, *, skip: int) -> float:
-    consumer = KafkaConsumer(bootstrap_servers=bootstrap, group_id=None, enable_auto_commit=False)
+def bare_read(settings: Settings, topic: str, events: int, *, skip: int) -> float:
+    consumer = make_reader(settings, client_id="bench-bare")
     partitions = [TopicPartition(topic, p) for p in consumer.partitions_for_topic(topic)]
     consumer.assign(partitions)
     consumer.seek_to_beginning(*partitions)

@@ -17,9 +17,10 @@ import warnings
 from pathlib import Path
 from typing import Any
 
-from kafka import KafkaConsumer, TopicPartition
+from kafka import TopicPartition
 
 from backbone.codec import AvroCodec
+from backbone.kafka_clients import make_reader
 from backbone.schemas import SchemaCatalog
 from backbone.settings import Settings
 from backbone.stores import build_view
@@ -183,12 +184,7 @@ def bare_read(settings: Settings, events: int) -> tuple[int, float]:
     """The ceiling: a bare consumer reading every partition to the end, timed from its construction (as
     the rebuild is) to the last record."""
     started = time.perf_counter()
-    consumer = KafkaConsumer(
-        bootstrap_servers=settings.kafka_bootstrap,
-        group_id=None,
-        enable_auto_commit=False,
-        max_poll_records=settings.consumer_batch_size,
-    )
+    consumer = make_reader(settings, client_id="bench-bare", max_poll_records=settings.consumer_batch_size)
     partitions = [
         TopicPartition(spec.name, p)
         for spec in declared_topics(PARTITIONS, prefix=settings.topic_prefix)

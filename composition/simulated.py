@@ -107,7 +107,7 @@ class DistributedServices:
 def _relay_process(settings: Settings, service: str) -> subprocess.Popen[bytes]:
     """``backbone run <service>`` with exactly these settings, logging to the data directory."""
     settings.data_dir.mkdir(parents=True, exist_ok=True)
-    environment = {**os.environ, **settings.as_environment(), "BACKBONE_LOG_FORMAT": "json"}
+    environment = {**settings.over_environment(os.environ), "BACKBONE_LOG_FORMAT": "json"}
     command = [sys.executable, "-m", "composition.cli.main", "run", service, "--instance", "simulator"]
     with (settings.data_dir / f"simulation-{service}.log").open("ab") as log:
         return subprocess.Popen(

@@ -5,12 +5,15 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from kafka import KafkaConsumer, TopicPartition
+from kafka import TopicPartition
+
+from backbone.kafka_clients import make_reader
+from backbone.settings import Settings
 
 
-def read_topic(bootstrap: str, topic: str, timeout: float = 60.0) -> list[Any]:
+def read_topic(settings: Settings, topic: str, timeout: float = 60.0) -> list[Any]:
     """Every record now in the topic, partition by partition in offset order."""
-    consumer = KafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False, group_id=None)
+    consumer = make_reader(settings, client_id="test-reader")
     try:
         partitions = [TopicPartition(topic, p) for p in sorted(consumer.partitions_for_topic(topic))]
         consumer.assign(partitions)
@@ -27,8 +30,8 @@ def read_topic(bootstrap: str, topic: str, timeout: float = 60.0) -> list[Any]:
         consumer.close()
 
 
-def message_count(bootstrap: str, topic: str) -> int:
-    consumer = KafkaConsumer(bootstrap_servers=bootstrap, group_id=None)
+def message_count(settings: Settings, topic: str) -> int:
+    consumer = make_reader(settings, client_id="test-counter")
     try:
         partitions = [TopicPartition(topic, p) for p in consumer.partitions_for_topic(topic)]
         return sum(consumer.end_offsets(partitions).values())

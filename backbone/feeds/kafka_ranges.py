@@ -10,13 +10,13 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
-from kafka import KafkaConsumer, TopicPartition
+from kafka import TopicPartition
 from kafka.consumer.fetcher import ConsumerRecord
 
 from backbone.codec import AvroCodec
 from backbone.envelope import envelope_from_kafka
 from backbone.feeds.base import FeedItem, partition_stream
-from backbone.kafka_clients import make_consumer
+from backbone.kafka_clients import make_consumer, make_reader
 from backbone.settings import Settings
 
 # Larger fetches than a live consumer's: a rebuild wants throughput, not the latest event soonest.
@@ -82,11 +82,9 @@ def read_records(
     wanted = {TopicPartition(r.topic, r.partition): r for r in ranges if r.size}
     if not wanted:
         return
-    consumer = KafkaConsumer(
-        bootstrap_servers=settings.kafka_bootstrap,
-        client_id=f"{settings.kafka_client_id}-{client_id}",
-        group_id=None,
-        enable_auto_commit=False,
+    consumer = make_reader(
+        settings,
+        client_id=client_id,
         max_poll_records=MAX_RECORDS,
         fetch_max_bytes=FETCH_MAX_BYTES,
         max_partition_fetch_bytes=PARTITION_FETCH_BYTES,

@@ -20,6 +20,7 @@ from backbone.errors import (
     DomainRuleViolation,
     FieldProblem,
     InvalidCommand,
+    KafkaUnreachable,
     NotFound,
 )
 from composition.cli.exit_codes import ExitCode
@@ -69,6 +70,8 @@ def failure_of(error: BaseException) -> Failure:
         return Failure(ExitCode.REFUSED, "rule_violation", str(error))
     if isinstance(error, ConfigurationError):
         return Failure(ExitCode.UNAVAILABLE, "configuration", str(error))
+    if isinstance(error, KafkaUnreachable):
+        return Failure(ExitCode.UNAVAILABLE, "unavailable", str(error))
     if isinstance(error, UNAVAILABLE):
         first_line = str(error).strip().splitlines()[0] if str(error).strip() else ""
         library = type(error).__module__.split(".")[0]

@@ -36,7 +36,8 @@ decision, and the control tower (verkeerstoren) shows the workload, all through 
 
 Modes: embedded (default; one SQLite file per service, no Kafka) or distributed (PostgreSQL and
 Kafka), chosen with BACKBONE_MODE=embedded|distributed. Every setting is an environment variable:
-BACKBONE_<SETTING>, or <SERVICE>_<SETTING> for one service (e.g. INTAKE_POSTGRES_HOST).
+BACKBONE_<SETTING>, or <SERVICE>_<SETTING> for one service (e.g. INTAKE_POSTGRES_HOST). A secret
+(shown as ***) may instead be read from a file: <NAME>_FILE, e.g. BACKBONE_POSTGRES_PASSWORD_FILE.
 
 Settings, with their defaults:
 """
@@ -49,7 +50,7 @@ def settings_help() -> str:
         default = field.get_default()
         shown = "***" if isinstance(default, SecretStr) else repr(default) if default == "" else default
         choices = get_args(field.annotation) if get_origin(field.annotation) is Literal else ()
-        described = f"  {name.upper():<22} {shown}"
+        described = f"  {name.upper():<24} {shown}"
         if choices:
             described += f"  ({'|'.join(choices)})"
         if field.description:

@@ -7,6 +7,7 @@ import json
 from typing import Any
 
 from backbone.kafka_clients import make_admin
+from backbone.logs import configure_logging
 from backbone.settings import Settings
 from backbone.topics import ensure_topics
 from composition.cli.exit_codes import ExitCode
@@ -34,6 +35,7 @@ def _specs(arguments: argparse.Namespace, settings: Settings) -> Any:
 
 def _create(arguments: argparse.Namespace) -> int:
     settings = Settings.from_env()
+    configure_logging(settings.log_format, settings.log_level)
     admin = make_admin(settings)
     try:
         reports = ensure_topics(admin, _specs(arguments, settings))

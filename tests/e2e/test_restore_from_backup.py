@@ -185,7 +185,7 @@ def test_a_store_restored_behind_its_topic_is_refused_until_recovered_and_then_n
 
     opened = Counter(
         headers(record)["ce_subject"]
-        for record in read_topic(distributed.kafka_bootstrap, topic_name("decision", distributed))
+        for record in read_topic(distributed, topic_name("decision", distributed))
         if headers(record)["ce_type"] == "nl.ind.decision.case-opened"
     )
     assert set(opened) == {str(a) for a in [*first, *second, *third]}  # one case per application

@@ -215,7 +215,7 @@ def on_the_topics(settings: Settings) -> tuple[dict[str, int], dict[str, int]]:
     events: dict[tuple[str, int], str] = {}
     avro = codec()
     for spec in declared_topics(PARTITIONS, prefix=settings.topic_prefix):
-        for record in read_topic(settings.kafka_bootstrap, spec.name):
+        for record in read_topic(settings, spec.name):
             envelope = envelope_from_kafka(avro, record.headers, record.value)
             stream = f"{spec.producer}:p{record.partition}"
             ends[stream] = max(ends.get(stream, 0), envelope.notification_id)

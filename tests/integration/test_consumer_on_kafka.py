@@ -85,7 +85,7 @@ def consume_until(consumer: TrackedConsumer, read: int, timeout: float = 60.0) -
 def test_a_republished_batch_is_applied_exactly_once(kafka_settings: Settings) -> None:
     publish(kafka_settings, crash_after_first_batch=True)
     topic = topic_of("intake", 3, kafka_settings.topic_prefix).name
-    on_the_topic = message_count(kafka_settings.kafka_bootstrap, topic)
+    on_the_topic = message_count(kafka_settings, topic)
     assert on_the_topic >= 2 * APPLICATIONS + 200  # the killed relay's batches are there twice
     consumer = tower_consumer(kafka_settings, group=f"tower-{uuid.uuid4().hex[:6]}")
     consume_until(consumer, on_the_topic)

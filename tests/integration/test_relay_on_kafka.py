@@ -59,7 +59,7 @@ def test_the_relay_publishes_every_event_in_order_per_case_with_key_and_headers(
         assert relay.publish_pending() == 2 * APPLICATIONS
     assert relay.position() == 2 * APPLICATIONS and relay.backlog() == 0
 
-    records = read_topic(kafka_settings.kafka_bootstrap, topic)
+    records = read_topic(kafka_settings, topic)
     assert len(records) == 2 * APPLICATIONS
     sequences: dict[str, list[int]] = defaultdict(list)
     partition_of_case: dict[str, int] = {}
@@ -109,7 +109,7 @@ def test_a_relay_killed_after_publishing_republishes_the_batch(kafka_settings: S
         relay = build_intake_relay(intake, settings, codec=codec(), producer=producer)
         assert relay.publish_pending() == 2 * APPLICATIONS
 
-    records = read_topic(kafka_settings.kafka_bootstrap, topic)
+    records = read_topic(kafka_settings, topic)
     ids = Counter(int(headers(r)["ce_notificationid"]) for r in records)
     assert sorted(ids) == list(range(1, 2 * APPLICATIONS + 1))  # nothing lost
     republished = sorted(i for i, n in ids.items() if n == 2)
@@ -134,7 +134,7 @@ def test_no_personal_value_ever_reaches_kafka(kafka_settings: Settings) -> None:
     topic = topic_of("intake", 3, kafka_settings.topic_prefix).name
     with make_producer(kafka_settings, client_id="test-relay") as producer:
         build_intake_relay(intake, kafka_settings, codec=codec(), producer=producer).publish_pending()
-    records = read_topic(kafka_settings.kafka_bootstrap, topic)
+    records = read_topic(kafka_settings, topic)
     assert len(records) == 40
     wire = b"".join(r.key + r.value + b"".join(v for _, v in r.headers) for r in records)
     for value in ["Haddad0", "Yara Maria", "1991-04-17", "111222333", "1234567890", "yara@example.org"]:

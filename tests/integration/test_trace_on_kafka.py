@@ -71,7 +71,7 @@ def test_a_traceparent_sent_over_http_is_the_trace_of_the_messages_on_intakes_an
         published(build_decision_relay(decision, distributed, codec=codec(), producer=producer))
 
     for service in ("intake", "decision"):
-        records = read_topic(distributed.kafka_bootstrap, topic_name(service, distributed))
+        records = read_topic(distributed, topic_name(service, distributed))
         assert records, f"nothing on {service}'s topic"
         for record in records:
             version, trace_id, parent_id, flags = headers(record)["traceparent"].split("-")
