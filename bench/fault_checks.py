@@ -13,7 +13,9 @@ import time
 from collections import Counter, defaultdict
 from datetime import date
 from typing import Any
+from uuid import UUID
 
+from backbone.errors import NotFound
 from backbone.settings import Settings
 from bench.fault_load import Outcome
 from composition.system import System
@@ -86,6 +88,12 @@ def store_checks(system: System, outcomes: list[Outcome]) -> dict[str, Any]:
             lost.append(f"application {outcome.application_id}: accepted, not in intake's store")
     accepted_in_store = {a for a, events in intake.items() if any(k == ACCEPTED for _, k in events)}
     lost += [f"application {a}: accepted, no case" for a in sorted(accepted_in_store - decision.keys())]
+    for outcome in outcomes:  # and as decision's own reading code finds them
+        if outcome.accepted_at is not None and outcome.application_id is not None:
+            try:
+                system.decision.get_case(UUID(outcome.application_id))
+            except NotFound:
+                lost.append(f"application {outcome.application_id}: accepted, decision finds no case")
     doubled: list[str] = []
     for service, log in logs.items():
         for aggregate, events in log.items():
@@ -122,7 +130,7 @@ def tower_equals_rebuild(settings: Settings, environment: dict[str, str]) -> dic
         env=environment,
         capture_output=True,
         text=True,
-        timeout=600,
+        timeout=300,
     )
     if rebuilt.returncode != 0:
         return {"equal": False, "problem": rebuilt.stderr[-2000:]}
@@ -162,7 +170,7 @@ def audit_verify(environment: dict[str, str]) -> dict[str, Any]:
         env=environment,
         capture_output=True,
         text=True,
-        timeout=600,
+        timeout=300,
     )
     try:
         report = json.loads(verified.stdout)

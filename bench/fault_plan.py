@@ -109,6 +109,7 @@ class FaultInjector:
                 )
         except BaseException as error:  # reported by the run, which fails
             self.error = error
+            print(f"fault injection stopped: {error!r}", file=sys.stderr, flush=True)
 
     def _inject(self, fault: Fault) -> dict[str, Any]:
         if fault.kind in PROCESS_KILLS:

@@ -58,6 +58,7 @@ def report(
         "tower_equals_rebuild": bool(rebuild["equal"]),
         "audit_clean": audit["exit_code"] == 0,
         "no_http_errors": not unanswered,
+        "every_process_back": all(supervisor.running(name) for name in supervisor.processes),
         "every_fault_done": injector.error is None
         and all(faults.done[kind] == config.rounds for kind in INFRA_FAULTS)
         and all(kills[kind] == times * config.rounds for kind, times in PROCESS_KILLS.items()),
@@ -73,10 +74,18 @@ def report(
         "broker_away_seconds": faults.broker_away_seconds,
         "postgres_restarts": len(faults.postgres_away_seconds),
         "postgres_away_seconds": faults.postgres_away_seconds,
+        "failed_server_starts_tried_again": {
+            "broker": injector.kafka.failed_starts,
+            "postgres": injector.postgres.failed_starts,
+        },
         "broker_blocked_seconds": faults.blocked_seconds,
         "broker_blocked_by": "SIGSTOP/SIGCONT of the broker's JVM (no iptables or nft here)",
         "process_starts": dict(supervisor.starts),
         "process_crashes_restarted": dict(supervisor.crashes),
+        "process_exit_codes": {
+            name: dict(Counter(str(code) for code in supervised.exits))
+            for name, supervised in supervisor.processes.items()
+        },
         "fault_error": repr(injector.error) if injector.error else None,
         "applications": {
             "sent": len(outcomes),

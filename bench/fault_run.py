@@ -41,6 +41,9 @@ class RunConfig:
     postgres_port: int | None = None
     kafka_port: int | None = None
     kafka_controller_port: int | None = None
+    postgres_state_dir: Path | None = None  # default: pg/ in the run directory
+    kafka_state_dir: Path | None = None  # default: kafka/ in the run directory
+    keep_servers: bool = False  # leave them running afterwards
 
 
 class FaultRun:
@@ -49,11 +52,13 @@ class FaultRun:
         self.run_dir = config.run_dir or Path(mkdtemp(prefix="faults-", dir="/tmp"))
         self.run_dir.mkdir(parents=True, exist_ok=True)
         os.chmod(self.run_dir, 0o755)  # PostgreSQL's OS user must reach its state directory
-        self.postgres = PrivatePostgres(config.postgres_port or free_port(), self.run_dir / "pg")
+        self.postgres = PrivatePostgres(
+            config.postgres_port or free_port(), config.postgres_state_dir or self.run_dir / "pg"
+        )
         self.kafka = PrivateKafka(
             config.kafka_port or free_port(),
             config.kafka_controller_port or free_port(),
-            self.run_dir / "kafka",
+            config.kafka_state_dir or self.run_dir / "kafka",
             config.kafka_libs,
         )
         self.api_port = free_port()
@@ -91,6 +96,8 @@ class FaultRun:
         self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
     ) -> None:
         self.supervisor.stop()
+        if self.config.keep_servers:
+            return
         for server in (self.kafka, self.postgres):
             try:
                 server.stop()
@@ -128,7 +135,8 @@ class FaultRun:
 
         system = System(self.settings)
         accepted = {o.application_id for o in driver.outcomes if o.accepted_at and o.application_id}
-        self.durations["settling"] = wait_until_settled(system, accepted, SETTLE_SECONDS)
+        settle = SETTLE_SECONDS if injector.error is None else 30.0  # failed anyway: report soon
+        self.durations["settling"] = wait_until_settled(system, accepted, settle)
         watcher.stop()
         checked = time.monotonic()
         stores = store_checks(system, driver.outcomes)

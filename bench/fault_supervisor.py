@@ -26,8 +26,7 @@ class Supervised:
     process: subprocess.Popen[bytes] | None = None
     started_at: float = 0.0
     restart_at: float | None = None  # when a dead process is to be started again
-    killed: bool = False  # the schedule killed it (not a crash of its own)
-    exits: list[int] = field(default_factory=list)
+    exits: list[int] = field(default_factory=list)  # of every death: -9 a kill, 7 unavailable...
 
 
 class Supervisor:
@@ -62,7 +61,6 @@ class Supervisor:
             process.wait()
             supervised.exits.append(process.returncode)
             supervised.process = None
-            supervised.killed = True
             supervised.restart_at = time.monotonic() + restart_after
             self.kills[name] += 1
             return True
@@ -100,7 +98,6 @@ class Supervisor:
         log.close()
         supervised.started_at = time.monotonic()
         supervised.restart_at = None
-        supervised.killed = False
         self.starts[supervised.name] += 1
 
     def _watch(self) -> None:

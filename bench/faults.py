@@ -3,6 +3,9 @@ PostgreSQL are restarted; afterwards nothing may be lost, doubled or different (
 
     python -m bench.faults [--applications 200] [--duration 60] [--rounds 1] [--seed 14] [--json PATH]
 
+Small (tests/e2e/test_faults.py, about 90 s): the defaults. Large (docs/faults.md, about 12 min):
+--applications 2000 --duration 600 --rounds 6.
+
 It starts a PostgreSQL server and a Kafka broker of its own (infra/postgres/postgres.sh and
 infra/kafka/kafka.sh, on free ports and fresh state directories unless given), creates the topics,
 and runs `backbone serve`, `backbone run intake`, `backbone run decision --instance 1` and `backbone
@@ -46,15 +49,28 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     parser.add_argument("--applications", type=int, default=200, help="submitted and accepted (200)")
     parser.add_argument("--duration", type=float, default=60.0, help="seconds the load lasts (60)")
-    parser.add_argument("--rounds", type=int, default=1, help="of the faults, each kind once (1)")
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=1,
+        help="of faults: each round kills decision and the tower twice, the rest once (1)",
+    )
     parser.add_argument("--seed", type=int, default=14, help="of the schedule and the load (14)")
     parser.add_argument("--block-seconds", type=float, default=6.0, help="broker's port blocked (6)")
     parser.add_argument("--partitions", type=int, default=3, help="of each topic (3)")
     parser.add_argument("--json", type=Path, help="also write the report here")
     parser.add_argument("--run-dir", type=Path, help="logs and state (default: a new one in /tmp)")
     parser.add_argument("--postgres-port", type=int, help="default: a free port")
+    parser.add_argument("--postgres-state-dir", type=Path, help="PG_STATE_DIR (default: RUN_DIR/pg)")
     parser.add_argument("--kafka-port", type=int, help="default: a free port")
     parser.add_argument("--kafka-controller-port", type=int, help="default: a free port")
+    parser.add_argument("--kafka-state-dir", type=Path, help="KAFKA_STATE_DIR (default: RUN_DIR/kafka)")
+    parser.add_argument(
+        "--keep-servers",
+        action="store_true",
+        help="leave PostgreSQL and Kafka running afterwards (e.g. servers you started yourself with\n"
+        "the scripts: give their ports and state directories; they are restarted all the same)",
+    )
     parser.add_argument(
         "--kafka-libs",
         type=Path,
@@ -74,6 +90,9 @@ def main() -> None:
         postgres_port=arguments.postgres_port,
         kafka_port=arguments.kafka_port,
         kafka_controller_port=arguments.kafka_controller_port,
+        postgres_state_dir=arguments.postgres_state_dir,
+        kafka_state_dir=arguments.kafka_state_dir,
+        keep_servers=arguments.keep_servers,
         kafka_libs=arguments.kafka_libs,
     )
     if missing := missing_infra(config.kafka_libs):
