@@ -34,6 +34,19 @@ def stalls(driver: LoadDriver, watcher: CaseWatcher) -> dict[str, Any]:
     }
 
 
+def recoveries(driver: LoadDriver, watcher: CaseWatcher, timeline: list[dict[str, Any]]) -> dict[str, Any]:
+    """Per kind of fault, the longest time from its end (a server back, a process killed) to the next
+    case opened: how long the system took to work again (the load never pauses)."""
+    opened = sorted(watcher.opened_at.values())
+    longest: dict[str, float] = {}
+    for fault in timeline:
+        end = driver.started_at + fault["at"] + fault["took"]
+        after = next((t for t in opened if t >= end), None)
+        if after is not None:
+            longest[fault["kind"]] = round(max(longest.get(fault["kind"], 0.0), after - end), 2)
+    return longest
+
+
 def report(
     *,
     config: Any,
@@ -96,7 +109,10 @@ def report(
             "requests_retried": sum(1 for o in outcomes if o.retried_errors),
             "retried_because": dict(Counter(e for o in outcomes for e in o.retried_errors)),
         },
-        "stalls": stalls(driver, watcher),
+        "stalls": {
+            **stalls(driver, watcher),
+            "longest_from_a_fault_to_the_next_case_seconds": recoveries(driver, watcher, faults.timeline),
+        },
         "events_lost": len(stores["lost"]),
         "events_duplicated": len(stores["duplicated"]),
         "lost": stores["lost"][:20],

@@ -42,5 +42,6 @@ def test_killed_processes_and_restarted_servers_lose_nothing_and_apply_nothing_t
     assert report["broker_blocked_seconds"] == 6, shown
     (broker_restart,) = [fault for fault in report["timeline"] if fault["kind"] == "broker_restart"]
     assert 10 < broker_restart["at"] < 50, shown  # in the middle of the load
+    assert report["stalls"]["longest_wait_for_a_case_seconds"] < 60, shown
     assert report["tower_equals_rebuild"]["equal"] and report["audit"]["exit_code"] == 0, shown
     shutil.rmtree(report["run_dir"], ignore_errors=True)  # kept when an assertion fails: the logs
