@@ -8,6 +8,7 @@ from fastapi import FastAPI
 
 from backbone.health import Check, health_router
 from backbone.http import install_error_handlers
+from backbone.http_headers import answer_with_headers
 from backbone.http_tracing import trace_requests
 from services.control_tower.adapters.dashboard_page import dashboard_router
 from services.control_tower.adapters.http_api import tower_router
@@ -35,8 +36,11 @@ def create_api(
         openapi_url="/v1/openapi.json",
         docs_url="/v1/docs",
         redoc_url=None,
+        contact={"name": "The IND case backbone team (README.md, section HTTP API)"},
+        servers=[{"url": "/", "description": "This backbone (backbone serve)"}],
     )
     install_error_handlers(app)
+    answer_with_headers(app, app.version, docs_path=app.docs_url)
     trace_requests(app)
     checks: dict[str, Check] = {
         "intake_store": intake.recorder.max_notification_id,
