@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -36,5 +37,20 @@ def test_every_response_names_the_api_version_and_carries_the_security_headers(t
         assert document["info"]["contact"]["name"] and document["servers"] == [
             {"url": "/", "description": "This backbone (backbone serve)"}
         ]
+    finally:
+        backbone.close()
+
+
+def test_the_docs_page_references_only_local_urls(tmp_path: Path) -> None:
+    backbone: Any = EmbeddedBackbone(embedded_settings(tmp_path), clock=clock())
+    try:
+        client = TestClient(create_api(backbone.intake, backbone.decision))
+        page = client.get("/v1/docs")
+        assert page.status_code == 200
+        urls = re.findall(r"""(?:src|href|url)\s*[:=]\s*['"]([^'"]+)['"]""", page.text)
+        assert urls and all(url.startswith("/") for url in urls), urls
+        assert "http://" not in page.text.replace("http://www.w3.org", "") and "https://" not in page.text
+        for url in urls:
+            assert client.get(url).status_code == 200, url
     finally:
         backbone.close()
