@@ -1,6 +1,6 @@
-"""What the services' HTTP APIs share: the request headers they read, and how they answer errors: 422
-names each field and rule, 409 says which rule of the case's state was broken, 404 names what was not
-found. Nothing is recorded in any of these cases."""
+"""What the services' HTTP APIs share: the request headers they read, and how they answer errors, as
+problem details (``backbone.problems``): 422 names each field and rule, 409 says which rule of the case's
+state was broken, 404 names what was not found. Nothing is recorded in any of these cases."""
 
 from __future__ import annotations
 
@@ -9,10 +9,12 @@ from typing import Annotated, Any
 from fastapi import Depends, FastAPI, Header, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from backbone.continuity import StoreBehindTopic
 from backbone.errors import DomainRuleViolation, FieldProblem, InvalidCommand, NotFound
 from backbone.http_tracing import CORRELATION_HEADER, correlation_of
+from backbone.problems import Problem, problem_response, problem_responses
 
 IdempotencyKey = Annotated[
     str | None,
@@ -45,10 +47,11 @@ CorrelationId = Annotated[str, Depends(_request_correlation_id)]
 
 
 def install_error_handlers(app: FastAPI) -> None:
+    """Every error as problem details (``backbone.problems``); the OpenAPI document says so too."""
+
     @app.exception_handler(RequestValidationError)
     async def _invalid_request(_: Request, error: RequestValidationError) -> JSONResponse:
-        problems = [_problem(item) for item in error.errors()]
-        return _unprocessable(InvalidCommand("request", problems))
+        return _unprocessable(InvalidCommand("request", [_problem(item) for item in error.errors()]))
 
     @app.exception_handler(InvalidCommand)
     async def _invalid_command(_: Request, error: InvalidCommand) -> JSONResponse:
@@ -56,21 +59,47 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(DomainRuleViolation)
     async def _rule_violation(_: Request, error: DomainRuleViolation) -> JSONResponse:
-        status = getattr(error, "http_status", 409)
-        return JSONResponse(status_code=status, content={"error": "rule_violation", "message": str(error)})
+        return problem_response(getattr(error, "http_status", 409), str(error))
 
     @app.exception_handler(StoreBehindTopic)
     async def _behind(_: Request, error: StoreBehindTopic) -> JSONResponse:
         # Nothing was recorded; the operator recovers the store, then the same request succeeds.
-        return JSONResponse(
-            status_code=503,
-            content={"error": "store_behind_topic", "message": str(error)},
-            headers={"Retry-After": "30"},
-        )
+        return problem_response(503, str(error), code="store_behind_topic", headers={"Retry-After": "30"})
 
     @app.exception_handler(NotFound)
     async def _not_found(_: Request, error: NotFound) -> JSONResponse:
-        return JSONResponse(status_code=404, content={"error": "not_found", "message": str(error)})
+        return problem_response(404, str(error))
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(_: Request, error: StarletteHTTPException) -> JSONResponse:
+        return problem_response(error.status_code, str(error.detail), headers=error.headers)
+
+    install_problem_schema(app)
+
+
+def install_problem_schema(app: FastAPI) -> None:
+    """The ``Problem`` schema in the document's components, and every 422 (FastAPI's own included) as
+    ``application/problem+json`` of it."""
+    build = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is not None:
+            return app.openapi_schema
+        document = build()
+        schemas = document.setdefault("components", {}).setdefault("schemas", {})
+        for name in ("HTTPValidationError", "ValidationError"):
+            schemas.pop(name, None)
+        schemas.update(Problem.model_json_schema(ref_template="#/components/schemas/{model}").pop("$defs"))
+        schemas["Problem"] = Problem.model_json_schema(ref_template="#/components/schemas/{model}")
+        schemas["Problem"].pop("$defs", None)
+        for operations in document.get("paths", {}).values():
+            for operation in operations.values():
+                if "422" in operation.get("responses", {}):
+                    operation["responses"]["422"] = problem_responses(422)[422]
+        app.openapi_schema = document
+        return document
+
+    app.openapi = openapi  # type: ignore[method-assign]
 
 
 def _problem(item: dict[str, Any]) -> FieldProblem:
@@ -83,4 +112,4 @@ def _problem(item: dict[str, Any]) -> FieldProblem:
 
 
 def _unprocessable(error: InvalidCommand) -> JSONResponse:
-    return JSONResponse(status_code=422, content={"error": "invalid_command", **error.as_dict()})
+    return problem_response(422, str(error), errors=error.problems)

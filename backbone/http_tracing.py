@@ -18,6 +18,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, Response
 
 from backbone.metrics import REQUEST_SECONDS
+from backbone.problems import problem_response
 from backbone.trace_context import (
     correlation_from_header,
     correlation_from_traceparent,
@@ -66,10 +67,11 @@ def trace_requests(app: FastAPI) -> None:
     async def _unexpected(request: Request, _: Exception) -> JSONResponse:
         # Starlette answers an unexpected error outside every middleware, so the headers are added here;
         # the error itself is still logged by the server, with its traceback.
-        return JSONResponse(
-            status_code=500,
-            content={"error": "internal_error", "message": "the request failed; see the logs"},
-            headers=_echoed(correlation_of(request)),
+        correlation_id = correlation_of(request)
+        return problem_response(
+            500,
+            f"the request failed; see the logs of correlation id {correlation_id}",
+            headers=_echoed(correlation_id),
         )
 
 

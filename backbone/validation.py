@@ -2,20 +2,64 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
-from datetime import date
+from datetime import date, datetime
 from typing import Any, ClassVar, TypeVar
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict, ValidationError, ValidationInfo, field_validator
+from pydantic_core import PydanticCustomError
 
 from backbone.errors import FieldProblem, InvalidCommand
 
+# No day after this is planned with: period arithmetic stays far from ``date.max``.
+LAST_DAY = date(2099, 12, 31)
+_ISO_DAY = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+
+
+def iso_day(value: object) -> object:
+    """A day is a ``date`` or its ISO text, YYYY-MM-DD: pydantic alone would read 0 as 1970-01-01."""
+    if (isinstance(value, date) and not isinstance(value, datetime)) or (
+        isinstance(value, str) and _ISO_DAY.match(value)
+    ):
+        return value
+    raise PydanticCustomError("iso_day", "a day as YYYY-MM-DD")
+
+
+def within(day: date, first: date, last: date) -> date:
+    """``day``, if it lies from ``first`` to ``last``; else a validation error naming the range."""
+    if not first <= day <= last:
+        raise PydanticCustomError(
+            "day_out_of_range", "a day from {first} to {last}", {"first": str(first), "last": str(last)}
+        )
+    return day
+
 
 class Command(BaseModel):
-    """A command at a service's boundary: frozen, no unknown fields."""
+    """A command at a service's boundary: frozen, no unknown fields, every day from ``first_day`` to
+    ``last_day``."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
     dated: ClassVar[tuple[str, ...]] = ()  # fields that hold a day in the world
+    # A service narrows these to the days its rules know (the statutory catalogue's range): a day
+    # outside them is refused here rather than failing every later command on the aggregate.
+    first_day: ClassVar[date] = date(1900, 1, 1)
+    last_day: ClassVar[date] = LAST_DAY
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _days_as_iso_text(cls, value: Any, info: ValidationInfo) -> Any:
+        field = cls.model_fields.get(info.field_name or "")
+        if value is not None and field is not None and field.annotation in (date, date | None):
+            return iso_day(value)
+        return value
+
+    @field_validator("*")
+    @classmethod
+    def _days_in_range(cls, value: Any) -> Any:
+        if isinstance(value, date):
+            return within(value, cls.first_day, cls.last_day)
+        return value
 
     def dated_fields(self) -> dict[str, date]:
         """The fields holding a day in the world; none of them may lie in the future."""

@@ -8,6 +8,8 @@ from fastapi import FastAPI
 
 from backbone.health import Check, health_router
 from backbone.http import install_error_handlers
+from backbone.http_docs import serve_docs
+from backbone.http_headers import answer_with_headers
 from backbone.http_tracing import trace_requests
 from services.control_tower.adapters.dashboard_page import dashboard_router
 from services.control_tower.adapters.http_api import tower_router
@@ -17,6 +19,7 @@ from services.decision.application.decision import Decision
 from services.intake.adapters.http_api import intake_router
 from services.intake.application.intake import Intake
 
+DOCS = "/v1/docs"
 DESCRIPTION = """Commands and control-tower views of the IND case backbone. Every command is
 validated first: a bad request gets 422 naming each field and rule and records nothing; a command the
 case's state forbids gets 409 with the reason and records nothing. Send `Idempotency-Key` to repeat a
@@ -33,10 +36,14 @@ def create_api(
         version="1.0.0",
         description=DESCRIPTION,
         openapi_url="/v1/openapi.json",
-        docs_url="/v1/docs",
+        docs_url=None,  # served by ``serve_docs`` below, from local assets
         redoc_url=None,
+        contact={"name": "The IND case backbone team (README.md, section HTTP API)"},
+        servers=[{"url": "/", "description": "This backbone (backbone serve)"}],
     )
     install_error_handlers(app)
+    serve_docs(app, DOCS, "/v1/openapi.json")
+    answer_with_headers(app, app.version, docs_path=DOCS)
     trace_requests(app)
     checks: dict[str, Check] = {
         "intake_store": intake.recorder.max_notification_id,

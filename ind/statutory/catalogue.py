@@ -79,6 +79,11 @@ class ProcedureCatalogue:
         self.versions = sorted(versions, key=lambda v: v.effective_from)
         self._starts = [v.effective_from for v in self.versions]
 
+    @property
+    def first_day(self) -> date:
+        """The first day a policy version is in force: a clock cannot start before it."""
+        return self.versions[0].effective_from
+
     def in_force(self, on: date) -> PolicyVersion:
         index = bisect_right(self._starts, on) - 1
         if index < 0:

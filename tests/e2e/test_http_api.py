@@ -44,7 +44,7 @@ def test_a_bad_request_gets_422_naming_each_field_and_rule_and_records_nothing(
     del application["nationality"]
     response = client.post("/v1/applications", json=application)
     assert response.status_code == 422
-    problems = {(p["field"], p["rule"]) for p in response.json()["problems"]}
+    problems = {(p["field"], p["rule"]) for p in response.json()["errors"]}
     assert problems == {
         ("procedure", "enum"),
         ("applicant_ref", "string_pattern_mismatch"),
@@ -56,7 +56,7 @@ def test_a_bad_request_gets_422_naming_each_field_and_rule_and_records_nothing(
 def test_a_rule_across_fields_is_a_422_too(client: TestClient) -> None:
     response = client.post("/v1/applications", json=body(procedure="renewal", residence_purpose="family"))
     assert response.status_code == 422
-    assert response.json()["problems"][0]["field"] == "previous_permit_ends_on"
+    assert response.json()["errors"][0]["field"] == "previous_permit_ends_on"
 
 
 def test_an_idempotency_key_makes_a_repeat_harmless(client: TestClient, backbone: Any) -> None:
@@ -69,14 +69,14 @@ def test_an_idempotency_key_makes_a_repeat_harmless(client: TestClient, backbone
         "/v1/applications", json=body(nationality="ERI"), headers={"Idempotency-Key": "k-1"}
     )
     assert other.status_code == 422
-    assert other.json()["problems"][0]["rule"] == "reused_for_another_request"
+    assert other.json()["errors"][0]["rule"] == "reused_for_another_request"
 
 
 def test_what_the_state_forbids_is_a_409_and_an_unknown_id_a_404(client: TestClient) -> None:
     created = client.post("/v1/applications", json=body(procedure="asylum", channel="application_centre"))
     application_id = created.json()["application_id"]
     refused = client.post(f"/v1/applications/{application_id}/acceptances")
-    assert refused.status_code == 409 and "track" in refused.json()["message"]
+    assert refused.status_code == 409 and "track" in refused.json()["detail"]
     assert client.get("/v1/applications/00000000-0000-4000-8000-000000000000").status_code == 404
 
 

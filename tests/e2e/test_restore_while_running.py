@@ -159,8 +159,8 @@ def test_running_processes_refuse_a_restored_store_and_go_on_once_it_is_recovere
         for name, port in ports.items():  # the API learns the tails every 5 s: give it that long
             until(f"{name} not ready, every store it writes behind", lambda port=port: behind(port))
         status, refused = call("POST", f"{api}/v1/applications", body())
-        assert status == 503 and refused["error"] == "store_behind_topic", refused
-        assert "backbone recover" in refused["message"]
+        assert status == 503 and refused["code"] == "store_behind_topic", refused
+        assert "backbone recover" in refused["detail"]
         # The runbook's next step after restoring a dump: restart the processes (pg_restore made the
         # stores' types anew, and their connections know the old ones). Started, they refuse as well.
         supervised.restart()

@@ -49,6 +49,6 @@ def test_each_broken_field_is_named_with_its_rule() -> None:
         intake_commands.parse_application_command("pay-fee", {"paid_on": "someday", "amount_cents": 0})
     assert caught.value.command == "PayFee"
     assert [(p.field, p.rule) for p in caught.value.problems] == [
-        ("paid_on", "date_from_datetime_parsing"),
+        ("paid_on", "iso_day"),
         ("amount_cents", "greater_than"),
     ]

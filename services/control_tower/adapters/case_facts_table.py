@@ -108,7 +108,12 @@ class CaseFactsTable:
         cursor.execute(
             f"SELECT COALESCE(procedure, 'unknown'), {columns} FROM {self.table} "
             f"WHERE received_on <= {self.p} AND {ends} > {self.p}{of_team} GROUP BY 1 ORDER BY 1",
-            [*params, week_ends[-1].isoformat(), week_ends[0].isoformat(), *([team] if team else [])],
+            [
+                *params,
+                week_ends[-1].isoformat(),
+                week_ends[0].isoformat(),
+                *([team] if team is not None else []),
+            ],
         )
         return [
             (str(values[0]), [int(v or 0) for v in values[1:]])

@@ -6,15 +6,19 @@ No ``from __future__ import annotations`` here: FastAPI reads parameter types at
 
 import inspect
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, HTTPException, Query
 from fastapi.responses import PlainTextResponse
 from prometheus_client import REGISTRY, CollectorRegistry, generate_latest
+from pydantic import AfterValidator, BeforeValidator
 
 from backbone.clock import Clock
-from backbone.errors import NotFound
+from backbone.errors import FieldProblem, InvalidCommand, NotFound
+from backbone.problems import problem_responses
+from backbone.validation import LAST_DAY, iso_day, within
+from ind.statutory.catalogue import IND_CATALOGUE
 from services.control_tower.adapters.metrics import TowerViewsCollector
 from services.control_tower.adapters.tower_store import TowerStore
 from services.control_tower.application.catalogue import CATALOGUE
@@ -52,9 +56,15 @@ def tower_router(views: Callable[[], TowerStore], clock: Clock) -> APIRouter:
     return router
 
 
+# A day of a view lies in the catalogue's range: the views count weeks back and forth from it.
+DAY = Annotated[
+    date,
+    BeforeValidator(iso_day),
+    AfterValidator(lambda day: within(day, IND_CATALOGUE.first_day, LAST_DAY)),
+]
+
 _RESPONSES: dict[str, dict[int | str, dict[str, Any]]] = {
-    "whatif": {422: {"description": "A scenario change that cannot be read: the parameter and the rule"}},
-    "case": {404: {"description": "The tower has seen no event of this case"}},
+    "case": problem_responses(404),
 }
 
 
@@ -67,7 +77,10 @@ def _endpoint(view: View, views: Callable[[], TowerStore], clock: Clock) -> Call
         try:
             return view.compute(views(), request)
         except ScenarioError as error:
-            raise HTTPException(status_code=422, detail=str(error)) from error
+            parameter = str(error).split(" ", 1)[0].rstrip(":")  # the error begins with the parameter
+            raise InvalidCommand(
+                view.name, [FieldProblem(parameter, "unreadable_scenario", str(error))]
+            ) from error
         except NotFound as error:
             detail = f"the tower has seen no event of {error.kind} {error.identifier}"
             raise HTTPException(status_code=404, detail=detail) from error
@@ -87,7 +100,7 @@ def _signature_parameter(parameter: Parameter) -> inspect.Parameter:
         return inspect.Parameter(
             parameter.name, keyword, default=[], annotation=Annotated[list[str], query]
         )
-    annotation: Any = parameter.kind
+    annotation: Any = DAY if parameter.kind is date else parameter.kind
     if parameter.choices:
         annotation = Literal[parameter.choices]
     if parameter.default is None:

@@ -10,6 +10,7 @@ from uuid import UUID
 from fastapi import APIRouter
 
 from backbone.http import CorrelationId, IdempotencyKey
+from backbone.problems import problem_responses
 from services.decision.application.commands import COMMANDS, CaseCommand
 from services.decision.application.decision import Decision
 from services.decision.domain.case import Case
@@ -33,7 +34,9 @@ def case_state(case: Case) -> dict[str, Any]:
 def decision_router(decision: Decision) -> APIRouter:
     router = APIRouter(prefix="/v1/cases", tags=["decision"])
 
-    @router.get("/{case_id}", summary="A case's state and statutory deadline")
+    @router.get(
+        "/{case_id}", summary="A case's state and statutory deadline", responses=problem_responses(404)
+    )
     def show(case_id: UUID) -> dict[str, Any]:
         return case_state(decision.get_case(case_id))
 
@@ -58,4 +61,5 @@ def _add_command(router: APIRouter, decision: Decision, model: type[CaseCommand]
         methods=["POST"],
         summary=summary,
         name=f"decision_{model.resource}",
+        responses=problem_responses(400, 404, 409, 422, 503),
     )

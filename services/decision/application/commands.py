@@ -10,6 +10,7 @@ from typing import Any, ClassVar
 from pydantic import Field
 
 from backbone.validation import Command, parse_action
+from ind.statutory.catalogue import IND_CATALOGUE
 from ind.statutory.periods import Period
 from services.decision.domain.vocabulary import HearingKind, IssueChannel, Outcome
 
@@ -18,6 +19,7 @@ OFFICER_REF_PATTERN = r"^O-[0-9a-f]{16}$"
 
 class CaseCommand(Command):
     resource: ClassVar[str]  # the HTTP resource: POST /v1/cases/{case_id}/<resource>
+    first_day = IND_CATALOGUE.first_day  # no case has a day before the catalogue's first policy
 
 
 class AssignCase(CaseCommand):

@@ -7,12 +7,16 @@ annotations at definition time.
 from typing import Any
 from uuid import UUID
 
-from fastapi import APIRouter, HTTPException
+from fastapi import APIRouter, HTTPException, Response
 
 from backbone.http import CorrelationId, IdempotencyKey
+from backbone.problems import problem_responses
 from services.intake.application import commands
 from services.intake.application.intake import Intake
 from services.intake.domain.application import Application
+
+COMMAND_PROBLEMS = problem_responses(404, 409, 422, 503)
+BODY_PROBLEMS = problem_responses(400, 404, 409, 422, 503)  # 400: a body that is not JSON at all
 
 # resource -> the command a POST to it carries out
 CHANGES: dict[str, type[commands.ApplicationCommand]] = {
@@ -42,20 +46,37 @@ def application_state(application: Application) -> dict[str, Any]:
 def intake_router(intake: Intake) -> APIRouter:
     router = APIRouter(prefix="/v1/applications", tags=["intake"])
 
-    @router.post("", status_code=201, summary="Submit an application (aanvraag)")
+    @router.post(
+        "",
+        status_code=201,
+        summary="Submit an application (aanvraag)",
+        responses={
+            201: {
+                "headers": {
+                    "Location": {"description": "The new application", "schema": {"type": "string"}}
+                }
+            },
+            **problem_responses(400, 409, 422, 503),
+        },
+    )
     def submit(
-        body: commands.SubmitApplication, correlation: CorrelationId, key: IdempotencyKey = None
+        body: commands.SubmitApplication,
+        correlation: CorrelationId,
+        response: Response,
+        key: IdempotencyKey = None,
     ) -> dict[str, Any]:
         application_id = intake.submit_application(body, correlation_id=correlation, idempotency_key=key)
+        response.headers["Location"] = f"{router.prefix}/{application_id}"
         return application_state(intake.get_application(application_id))
 
-    @router.get("/{application_id}", summary="An application's state")
+    @router.get("/{application_id}", summary="An application's state", responses=problem_responses(404))
     def show(application_id: UUID) -> dict[str, Any]:
         return application_state(intake.get_application(application_id))
 
     @router.get(
         "/{application_id}/personal-data",
         summary="The applicant's personal data (410 once the applicant was forgotten)",
+        responses=problem_responses(404, 410),
     )
     def personal_data(application_id: UUID) -> dict[str, Any]:
         data = intake.personal_data(application_id)
@@ -63,7 +84,11 @@ def intake_router(intake: Intake) -> APIRouter:
             raise HTTPException(status_code=404, detail="no personal data was given with this application")
         return data.model_dump(mode="json")
 
-    @router.post("/{application_id}/acceptances", summary="Accept the application for a decision")
+    @router.post(
+        "/{application_id}/acceptances",
+        summary="Accept the application for a decision",
+        responses=COMMAND_PROBLEMS,
+    )
     def accept(
         application_id: UUID, correlation: CorrelationId, key: IdempotencyKey = None
     ) -> dict[str, Any]:
@@ -96,4 +121,5 @@ def _add_change(
         methods=["POST"],
         summary=summary,
         name=f"intake_{resource}",
+        responses=BODY_PROBLEMS,
     )

@@ -6,13 +6,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import Field, field_validator
 
 from backbone.errors import FieldProblem
 from backbone.validation import Command, parse_action, parse_command
 from ind.procedures import Procedure
+from ind.statutory.catalogue import IND_CATALOGUE
 from services.intake.domain.personal_data import PersonalData
 from services.intake.domain.vocabulary import (
     PURPOSE_OF_PROCEDURE,
@@ -28,6 +29,8 @@ SPONSOR_REF_PATTERN = r"^[PR]-[0-9a-f]{16}$"
 
 class SubmitApplication(Command):
     """Receive an application. The applicant is named only by a pseudonymous reference."""
+
+    first_day = IND_CATALOGUE.first_day  # the statutory clock of an earlier day has no policy
 
     dated = ("received_on",)
     procedure: Procedure
@@ -112,6 +115,8 @@ class SubmitApplication(Command):
 class ApplicationCommand(Command):
     """A command on an application intake has received."""
 
+    first_day = IND_CATALOGUE.first_day
+
 
 class AcceptApplication(ApplicationCommand):
     """Accept the application for a decision; the statutory deadline is fixed then."""
@@ -131,7 +136,9 @@ class NotifyDefect(ApplicationCommand):
     dated = ("notified_on",)
     notified_on: date
     remedy_by: date
-    missing: list[str] = Field(min_length=1, description="Codes of what is missing.")
+    missing: list[Annotated[str, Field(min_length=1, max_length=64)]] = Field(
+        min_length=1, description="Codes of what is missing."
+    )
 
 
 class RemedyDefect(ApplicationCommand):

@@ -8,6 +8,7 @@ from datetime import date
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from backbone.errors import DomainRuleViolation
+from backbone.validation import LAST_DAY, iso_day, within
 
 
 class PersonalDataErased(DomainRuleViolation):
@@ -26,6 +27,16 @@ class PersonalData(BaseModel):
     v_number: str | None = Field(default=None, pattern=r"^[0-9]{10}$", description="Vreemdelingennummer.")
     email: str | None = Field(default=None, max_length=254, pattern=r"^[^@\s]+@[^@\s]+$")
     phone: str | None = Field(default=None, max_length=32, pattern=r"^\+?[0-9 ()-]{6,}$")
+
+    @field_validator("date_of_birth", mode="before")
+    @classmethod
+    def _an_iso_day(cls, value: object) -> object:
+        return iso_day(value)
+
+    @field_validator("date_of_birth")
+    @classmethod
+    def _born_in_living_memory(cls, born: date) -> date:
+        return within(born, date(1900, 1, 1), LAST_DAY)
 
     @field_validator("bsn")
     @classmethod

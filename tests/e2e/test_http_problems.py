@@ -1,0 +1,122 @@
+"""Bad input gets a clear error, as problem details, and changes nothing (issue 15)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+
+from backbone.continuity import StoreBehindTopic, TopicTail
+from backbone.http import install_error_handlers
+from composition.embedded import EmbeddedBackbone
+from composition.http_app import create_api
+from tests.e2e.test_http_api import body
+from tests.factories import clock, embedded_settings
+
+PROBLEM = "application/problem+json"
+
+
+@pytest.fixture
+def backbone(tmp_path: Path) -> Any:
+    backbone = EmbeddedBackbone(embedded_settings(tmp_path), clock=clock())
+    yield backbone
+    backbone.close()
+
+
+@pytest.fixture
+def client(backbone: Any) -> TestClient:
+    return TestClient(create_api(backbone.intake, backbone.decision, lambda: backbone.tower))
+
+
+def problem(response: Any, status: int, code: str) -> dict[str, Any]:
+    assert response.status_code == status, response.text
+    assert response.headers["content-type"] == PROBLEM
+    document: dict[str, Any] = response.json()
+    assert document["type"] == f"urn:ind-case-backbone:problem:{code}" and document["code"] == code
+    assert document["status"] == status and document["title"] and document["detail"]
+    return document
+
+
+def test_every_error_of_the_api_is_problem_details_with_a_stable_code(client: TestClient) -> None:
+    created = client.post("/v1/applications", json=body(procedure="asylum", channel="application_centre"))
+    application_id = created.json()["application_id"]
+    invalid = problem(client.post("/v1/applications", json={}), 422, "invalid_command")
+    assert {"field": "procedure", "rule": "missing", "message": "Field required"} in invalid["errors"]
+    problem(client.post(f"/v1/applications/{application_id}/acceptances"), 409, "rule_violation")
+    problem(client.get("/v1/applications/00000000-0000-4000-8000-000000000000"), 404, "not_found")
+    problem(client.get("/v1/nowhere"), 404, "not_found")
+    problem(client.delete("/v1/applications"), 405, "method_not_allowed")
+    unreadable = client.post(
+        "/v1/applications", content=b"\xff\x1e", headers={"Content-Type": "application/json"}
+    )
+    problem(unreadable, 400, "bad_request")
+
+
+def test_a_store_behind_its_topic_is_a_503_problem_with_retry_after() -> None:
+    app = FastAPI()
+    install_error_handlers(app)
+
+    @app.get("/behind")
+    def behind() -> None:
+        raise StoreBehindTopic("intake", "intake.events", TopicTail(7, "e-7"), None, 5)
+
+    response = TestClient(app).get("/behind")
+    assert "backbone recover" in problem(response, 503, "store_behind_topic")["detail"]
+    assert response.headers["Retry-After"] == "30"
+
+
+def test_the_openapi_document_declares_the_problem_shape(client: TestClient) -> None:
+    document = client.get("/v1/openapi.json").json()
+    assert {"type", "code", "title", "status", "detail", "errors"} <= set(
+        document["components"]["schemas"]["Problem"]["properties"]
+    )
+    responses = document["paths"]["/v1/applications/{application_id}/acceptances"]["post"]["responses"]
+    assert set(responses) >= {"404", "409", "422", "503"}
+    assert list(responses["409"]["content"]) == [PROBLEM]
+
+
+def test_a_day_before_the_first_policy_is_refused_at_submission_and_records_nothing(
+    client: TestClient, backbone: Any
+) -> None:
+    refused = problem(
+        client.post("/v1/applications", json=body(received_on="0016-01-01")), 422, "invalid_command"
+    )
+    assert [(e["field"], e["rule"]) for e in refused["errors"]] == [("received_on", "day_out_of_range")]
+    as_number = problem(client.post("/v1/applications", json=body(received_on=0)), 422, "invalid_command")
+    assert [(e["field"], e["rule"]) for e in as_number["errors"]] == [("received_on", "iso_day")]
+    assert backbone.intake.recorder.max_notification_id() is None
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"granularity": "day", "today": "0001-01-01"},
+        {"today": "9999-12-31"},
+        {"today": "0"},
+    ],
+)
+def test_a_view_day_outside_the_catalogue_range_is_a_422(client: TestClient, query: dict[str, str]) -> None:
+    problem(client.get("/v1/tower/throughput", params=query), 422, "invalid_command")
+    problem(client.get("/v1/tower/wip", params={"today": "2000-01-01"}), 422, "invalid_command")
+
+
+def test_work_in_progress_of_an_empty_team_name_is_empty_not_an_error(
+    client: TestClient, backbone: Any
+) -> None:
+    application_id = client.post("/v1/applications", json=body()).json()["application_id"]
+    client.post(f"/v1/applications/{application_id}/acceptances")
+    backbone.settle()
+    answered = client.get("/v1/tower/wip", params={"procedure": "", "team": ""})
+    assert answered.status_code == 200, answered.text
+
+
+def test_a_defect_notice_with_an_empty_missing_code_is_refused(client: TestClient, backbone: Any) -> None:
+    application_id = client.post("/v1/applications", json=body()).json()["application_id"]
+    before = backbone.intake.recorder.max_notification_id()
+    notice = {"missing": [""], "notified_on": "2026-10-31", "remedy_by": "2026-11-30"}
+    refused = client.post(f"/v1/applications/{application_id}/defect-notices", json=notice)
+    assert problem(refused, 422, "invalid_command")["errors"][0]["field"] == "missing.0"
+    assert backbone.intake.recorder.max_notification_id() == before
