@@ -23,6 +23,10 @@ TITLES = {
     "bad_request": "The request cannot be read",
     "invalid_command": "The request breaks a rule of its fields; nothing was recorded",
     "rule_violation": "The case's state forbids this; nothing was recorded",
+    "unauthenticated": "No bearer token was sent",
+    "invalid_token": "The bearer token is refused",
+    "missing_role": "The caller holds none of the roles this needs",
+    "identity_provider_unavailable": "The identity provider cannot be reached; retry later",
     "not_found": "Not found",
     "gone": "Gone for good",
     "method_not_allowed": "Method not allowed",
@@ -31,6 +35,8 @@ TITLES = {
 }
 CODE_OF_STATUS = {
     400: "bad_request",
+    401: "invalid_token",
+    403: "missing_role",
     404: "not_found",
     405: "method_not_allowed",
     409: "rule_violation",
@@ -83,11 +89,14 @@ def problem_response(
 
 _DESCRIPTIONS = {
     400: "The request cannot be read",
+    401: "No bearer token, or one that is refused (expired, wrong issuer or audience, bad signature)",
+    403: "The caller's token holds none of the roles this operation needs",
     404: "No such resource",
     409: "The state forbids the command: the rule broken; nothing recorded",
     410: "Gone for good",
     422: "Each field and the rule it broke; nothing recorded",
-    503: "A store is behind its topic: nothing recorded; retry after `backbone recover`",
+    503: "Nothing recorded; retry later: a store is behind its topic (after `backbone recover`), or the "
+    "identity provider cannot be reached",
 }
 
 

@@ -63,6 +63,18 @@ class Settings(BaseModel):
     consumer_batch_size: int = Field(
         default=500, ge=1, description="events a consumer applies per transaction"
     )
+    oidc_issuer: str = Field(
+        default="",
+        description="the identity provider whose tokens the API accepts, e.g. "
+        "http://127.0.0.1:8180/realms/ind; empty: embedded mode's development issuer",
+    )
+    oidc_audience: str = Field(default="backbone-api", description="the aud every token must carry")
+    oidc_dashboard_client: str = Field(
+        default="backbone-dashboard", description="the public client the dashboard signs in with"
+    )
+    oidc_leeway_seconds: int = Field(
+        default=30, ge=0, le=300, description="clock skew allowed on a token's exp, iat and nbf"
+    )
     log_format: Literal["auto", "json", "console"] = "auto"
     log_level: Literal["debug", "info", "warning", "error"] = "info"
 

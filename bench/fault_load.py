@@ -10,6 +10,7 @@ import threading
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -30,8 +31,18 @@ class Outcome:
 
 
 class LoadDriver:
-    def __init__(self, base_url: str, run: str, *, rate: float, seed: int, deadline: float = 120.0) -> None:
+    def __init__(
+        self,
+        base_url: str,
+        run: str,
+        *,
+        rate: float,
+        seed: int,
+        authorization: Callable[[], dict[str, str]],
+        deadline: float = 120.0,
+    ) -> None:
         self.base_url = base_url
+        self.authorization = authorization  # the Authorization header of a valid token, renewed when due
         self.run = run  # idempotency keys are unique to the run
         self.rate = rate
         self.deadline = deadline
@@ -83,7 +94,7 @@ class LoadDriver:
                 self.base_url + path,
                 data=data,
                 method="POST",
-                headers={"Content-Type": "application/json", "Idempotency-Key": key},
+                headers={"Content-Type": "application/json", "Idempotency-Key": key} | self.authorization(),
             )
             try:
                 with urllib.request.urlopen(request, timeout=REQUEST_TIMEOUT) as response:

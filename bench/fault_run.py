@@ -15,6 +15,7 @@ from tempfile import mkdtemp
 from types import TracebackType
 from typing import Any
 
+from backbone.identity.client_credentials import ClientCredentials
 from backbone.settings import Settings
 from bench.fault_checks import audit_verify, store_checks, tower_equals_rebuild, wait_until_settled
 from bench.fault_infra import PrivateKafka, PrivatePostgres, free_port
@@ -44,6 +45,12 @@ class RunConfig:
     postgres_state_dir: Path | None = None  # default: pg/ in the run directory
     kafka_state_dir: Path | None = None  # default: kafka/ in the run directory
     keep_servers: bool = False  # leave them running afterwards
+    # The API accepts the infra's Keycloak's tokens; the load sends as the intake-batch service account.
+    oidc_issuer: str = os.environ.get("BACKBONE_OIDC_ISSUER", "http://127.0.0.1:8180/realms/ind")
+    load_client: tuple[str, str] = (
+        "intake-batch",
+        "intake-batch-dev-secret",
+    )  # realm-ind.json's dev secret
 
 
 class FaultRun:
@@ -71,6 +78,7 @@ class FaultRun:
             topic_prefix=f"faults-{self.run_id}.",
             topic_partitions=config.partitions,
             log_format="json",
+            oidc_issuer=config.oidc_issuer,
         )
         self.environment = {**os.environ, **self.settings.as_environment()}
         self.supervisor = Supervisor(self.environment, self.run_dir)
@@ -119,6 +127,7 @@ class FaultRun:
             self.run_id,
             rate=config.applications / config.duration,
             seed=config.seed,
+            authorization=ClientCredentials(config.oidc_issuer, *config.load_client).authorization,
         )
         self._warm_up(driver, watcher)
         self.durations["processes_start"] = round(time.monotonic() - started, 2)

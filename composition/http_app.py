@@ -8,9 +8,11 @@ from fastapi import FastAPI
 
 from backbone.health import Check, health_router
 from backbone.http import install_error_handlers
+from backbone.http_auth import install_token_checks
 from backbone.http_docs import serve_docs
 from backbone.http_headers import answer_with_headers
 from backbone.http_tracing import trace_requests
+from composition.identity import Identity
 from services.control_tower.adapters.dashboard_page import dashboard_router
 from services.control_tower.adapters.http_api import tower_router
 from services.control_tower.adapters.tower_store import TowerStore
@@ -28,9 +30,15 @@ another request gets 422."""
 
 
 def create_api(
-    intake: Intake, decision: Decision, tower: TowerStore | Callable[[], TowerStore] | None = None
+    intake: Intake,
+    decision: Decision,
+    tower: TowerStore | Callable[[], TowerStore] | None = None,
+    *,
+    identity: Identity,
 ) -> FastAPI:
-    """``tower``: the views, or a callable giving the live generation of them (it follows a rebuild)."""
+    """``tower``: the views, or a callable giving the live generation of them (it follows a rebuild).
+    ``identity``: whose tokens are accepted; every operation but health, the docs and the dashboard's
+    page (which hold no case data) needs one with a role the operation names."""
     app = FastAPI(
         title="IND case backbone",
         version="1.0.0",
@@ -42,6 +50,7 @@ def create_api(
         servers=[{"url": "/", "description": "This backbone (backbone serve)"}],
     )
     install_error_handlers(app)
+    install_token_checks(app, identity.verifier)
     serve_docs(app, DOCS, "/v1/openapi.json")
     answer_with_headers(app, app.version, docs_path=DOCS)
     trace_requests(app)
@@ -60,5 +69,5 @@ def create_api(
     if tower is not None:
         views = tower if callable(tower) else (lambda: tower)
         app.include_router(tower_router(views, intake.clock))
-        app.include_router(dashboard_router())
+        app.include_router(dashboard_router(identity.sign_in.as_json()))
     return app

@@ -24,6 +24,7 @@ class IssuerConfiguration:
     jwks_uri: str
     authorization_endpoint: str | None
     token_endpoint: str | None
+    end_session_endpoint: str | None = None
 
 
 def discover(issuer_url: str, timeout: float = 5.0) -> IssuerConfiguration:
@@ -46,6 +47,7 @@ def discover(issuer_url: str, timeout: float = 5.0) -> IssuerConfiguration:
         jwks_uri=jwks_uri,
         authorization_endpoint=_optional_text(document, "authorization_endpoint"),
         token_endpoint=_optional_text(document, "token_endpoint"),
+        end_session_endpoint=_optional_text(document, "end_session_endpoint"),
     )
 
 

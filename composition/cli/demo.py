@@ -15,6 +15,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from backbone.identity.principal import Role
 from backbone.logs import configure_logging
 from backbone.settings import Settings
 from composition.cli.serve_cmd import serve
@@ -25,6 +26,7 @@ from composition.cli.simulate_cmd import (
     run_simulation,
     summary_table,
 )
+from composition.identity import development_issuer
 from composition.simulated import EmbeddedServices
 from services.control_tower.adapters.terminal.workload_table import workload_json, workload_table
 
@@ -51,6 +53,21 @@ def register(commands: Any) -> None:
     parser.set_defaults(handler=run)
 
 
+def sign_in_help(settings: Settings, address: str) -> str:
+    """How to sign in to the demo: a link that carries a development token for the dashboard (in the
+    URL's fragment, which the browser never sends to a server), and how to get tokens for the API."""
+    issuer = development_issuer(settings)
+    token = issuer.issue("demo.operations", [Role.OPERATIONS, Role.PLANNER], lifetime_seconds=8 * 3600)
+    return (
+        f"\nThe control tower, signed in as demo.operations (roles operations and planner) for 8 hours:"
+        f"\n  {address}/tower#access_token={token}"
+        f"\nThe API needs a token too; another role's, e.g.:"
+        f"\n  BACKBONE_DATA_DIR={settings.data_dir} backbone token --role intake-officer"
+        f'\n  curl -H "Authorization: Bearer $TOKEN" {address}/v1/tower/workload'
+        f"\nThe API's documentation: {address}/v1/docs. Ctrl-C stops."
+    )
+
+
 def run(arguments: argparse.Namespace) -> int:
     settings = Settings.from_env()
     # A demo prints a table; its per-command log lines only show when asked for.
@@ -74,7 +91,7 @@ def run(arguments: argparse.Namespace) -> int:
                 print(workload_table(rows))
             return 0
         print(summary_table(simulated, plan))
-        print(f"\nThe control tower: http://{arguments.host}:{arguments.port}/tower (Ctrl-C stops)")
+        print(sign_in_help(settings, f"http://{arguments.host}:{arguments.port}"))
         return serve(settings, arguments.host, arguments.port)
     finally:
         if arguments.data_dir is None:

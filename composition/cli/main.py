@@ -22,6 +22,7 @@ from composition.cli import (
     schemas_cmd,
     serve_cmd,
     simulate_cmd,
+    token_cmd,
     topics_cmd,
     tower_cmd,
 )
@@ -92,6 +93,7 @@ def build_parser() -> argparse.ArgumentParser:
         privacy_cmd,
         audit_cmd,
         serve_cmd,
+        token_cmd,
         run_cmd,
         recover_cmd,
         topics_cmd,

@@ -17,6 +17,7 @@ import uvicorn
 from backbone.logs import configure_logging
 from backbone.settings import Settings
 from composition.http_app import create_api
+from composition.identity import identity_of
 from composition.opened import Backbone, open_backbone
 from composition.system import System
 
@@ -43,6 +44,7 @@ def _serve(arguments: argparse.Namespace) -> int:
 def serve(settings: Settings, host: str, port: int, *, print_openapi: bool = False) -> int:
     """Serve the API and the dashboard of ``settings``' stores until interrupted."""
     stop = threading.Event()
+    identity = identity_of(settings)  # first: distributed mode without an issuer stops here
     backbone = open_backbone(System(settings))
     if backbone.system.runtime.one_process:  # the consumers run here, beside the API
         threading.Thread(target=_keep_settling, args=(backbone, stop), daemon=True).start()
@@ -50,7 +52,7 @@ def serve(settings: Settings, host: str, port: int, *, print_openapi: bool = Fal
         for service in (backbone.intake, backbone.decision):
             if service.continuity is not None:
                 service.continuity.learn_in_background(stop)
-    app = create_api(backbone.intake, backbone.decision, lambda: backbone.tower)
+    app = create_api(backbone.intake, backbone.decision, lambda: backbone.tower, identity=identity)
     if print_openapi:
         print(json.dumps(app.openapi(), indent=2, sort_keys=True))
         return 0

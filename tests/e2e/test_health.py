@@ -9,22 +9,21 @@ from pathlib import Path
 
 import psycopg
 import pytest
-from fastapi.testclient import TestClient
 
 from backbone.health import readiness
 from backbone.runtime import postgres_dsn
 from backbone.settings import Settings
 from composition.embedded import EmbeddedBackbone
-from composition.http_app import create_api
 from composition.opened import DistributedBackbone
 from composition.system import System
+from tests.api_access import signed_in_api
 from tests.factories import embedded_settings
 
 
 def test_the_api_is_live_and_ready_when_its_stores_answer(tmp_path: Path) -> None:
     backbone = EmbeddedBackbone(embedded_settings(tmp_path))
     try:
-        client = TestClient(create_api(backbone.intake, backbone.decision, lambda: backbone.tower))
+        client = signed_in_api(backbone.intake, backbone.decision, lambda: backbone.tower)
         assert client.get("/health/live").json() == {"status": "live"}
         ready = client.get("/health/ready")
     finally:
@@ -42,7 +41,7 @@ def test_a_store_that_does_not_answer_makes_the_api_not_ready_and_is_named(
 ) -> None:
     backbone = DistributedBackbone(System(postgres_settings))
     try:
-        client = TestClient(create_api(backbone.intake, backbone.decision, lambda: backbone.tower))
+        client = signed_in_api(backbone.intake, backbone.decision, lambda: backbone.tower)
         assert client.get("/health/ready").status_code == 200
         with psycopg.connect(postgres_dsn(postgres_settings), autocommit=True) as connection:
             connection.execute("DROP SCHEMA decision CASCADE")
@@ -67,7 +66,7 @@ def test_a_check_that_hangs_is_reported_within_its_time_not_waited_for() -> None
 def test_the_api_s_metrics_hold_its_requests_the_process_and_the_tower_s_views(tmp_path: Path) -> None:
     backbone = EmbeddedBackbone(embedded_settings(tmp_path))
     try:
-        client = TestClient(create_api(backbone.intake, backbone.decision, lambda: backbone.tower))
+        client = signed_in_api(backbone.intake, backbone.decision, lambda: backbone.tower)
         assert client.get("/v1/tower/workload").status_code == 200
         metrics = client.get("/metrics").text
     finally:

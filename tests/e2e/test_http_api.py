@@ -7,6 +7,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 from typing import Any
@@ -15,7 +16,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from composition.embedded import EmbeddedBackbone
-from composition.http_app import create_api
+from tests.api_access import signed_in_api
 from tests.factories import an_application, clock, embedded_settings
 
 OPENAPI = Path(__file__).parents[2] / "docs" / "openapi.json"
@@ -30,7 +31,7 @@ def backbone(tmp_path: Path) -> Any:
 
 @pytest.fixture
 def client(backbone: Any) -> TestClient:
-    return TestClient(create_api(backbone.intake, backbone.decision, backbone.tower))
+    return signed_in_api(backbone.intake, backbone.decision, backbone.tower)
 
 
 def body(**overrides: Any) -> dict[str, Any]:
@@ -126,13 +127,28 @@ def test_backbone_serve_answers_over_real_http(tmp_path: Path) -> None:
             except OSError:
                 assert time.monotonic() < deadline, "backbone serve did not come up"
                 time.sleep(0.2)
-        request = urllib.request.Request(
-            f"http://127.0.0.1:{port}/v1/applications",
-            method="POST",
-            data=json.dumps(body(received_on="2026-11-02")).encode(),
-            headers={"Content-Type": "application/json"},
-        )
-        with urllib.request.urlopen(request, timeout=10) as response:
+
+        def submit(headers: dict[str, str]) -> urllib.request.Request:
+            return urllib.request.Request(
+                f"http://127.0.0.1:{port}/v1/applications",
+                method="POST",
+                data=json.dumps(body(received_on="2026-11-02")).encode(),
+                headers={"Content-Type": "application/json"} | headers,
+            )
+
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(submit({}), timeout=10)
+        assert refused.value.code == 401
+        assert json.loads(refused.value.read())["code"] == "unauthenticated"
+        # The development issuer's token, from the key in the served data directory.
+        token = subprocess.run(
+            [sys.executable, "-m", "composition.cli.main", "token", "--role", "intake-officer"],
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+        with urllib.request.urlopen(submit({"Authorization": f"Bearer {token}"}), timeout=10) as response:
             assert response.status == 201
             assert json.loads(response.read())["status"] == "submitted"
     finally:

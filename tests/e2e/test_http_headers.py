@@ -6,10 +6,8 @@ import re
 from pathlib import Path
 from typing import Any
 
-from fastapi.testclient import TestClient
-
 from composition.embedded import EmbeddedBackbone
-from composition.http_app import create_api
+from tests.api_access import signed_in_api
 from tests.e2e.test_http_api import body
 from tests.factories import clock, embedded_settings
 
@@ -17,7 +15,7 @@ from tests.factories import clock, embedded_settings
 def test_every_response_names_the_api_version_and_carries_the_security_headers(tmp_path: Path) -> None:
     backbone: Any = EmbeddedBackbone(embedded_settings(tmp_path), clock=clock())
     try:
-        client = TestClient(create_api(backbone.intake, backbone.decision, lambda: backbone.tower))
+        client = signed_in_api(backbone.intake, backbone.decision, lambda: backbone.tower)
         created = client.post("/v1/applications", json=body())
         assert created.status_code == 201
         assert created.headers["Location"] == f"/v1/applications/{created.json()['application_id']}"
@@ -44,7 +42,7 @@ def test_every_response_names_the_api_version_and_carries_the_security_headers(t
 def test_the_docs_page_references_only_local_urls(tmp_path: Path) -> None:
     backbone: Any = EmbeddedBackbone(embedded_settings(tmp_path), clock=clock())
     try:
-        client = TestClient(create_api(backbone.intake, backbone.decision))
+        client = signed_in_api(backbone.intake, backbone.decision)
         page = client.get("/v1/docs")
         assert page.status_code == 200
         urls = re.findall(r"""(?:src|href|url)\s*[:=]\s*['"]([^'"]+)['"]""", page.text)

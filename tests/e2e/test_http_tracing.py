@@ -13,7 +13,7 @@ from fastapi.testclient import TestClient
 
 from backbone.logs import configure_logging
 from composition.embedded import EmbeddedBackbone
-from composition.http_app import create_api
+from tests.api_access import signed_in_api
 from tests.factories import an_application, clock, codec, embedded_settings
 
 CORRELATION = "3f2504e0-4f89-41d3-9a0c-0305e82c3301"
@@ -37,7 +37,7 @@ def backbone(tmp_path: Path) -> Iterator[Any]:
 
 @pytest.fixture
 def client(backbone: Any) -> TestClient:
-    return TestClient(create_api(backbone.intake, backbone.decision, backbone.tower))
+    return signed_in_api(backbone.intake, backbone.decision, backbone.tower)
 
 
 @pytest.fixture

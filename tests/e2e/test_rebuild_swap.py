@@ -12,10 +12,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from fastapi.testclient import TestClient
-
 from composition.embedded import EmbeddedBackbone
-from composition.http_app import create_api
 from composition.parts import build_tower_consumers
 from services.control_tower.adapters.generations import ViewGenerations
 from services.control_tower.adapters.live_views import build_tower_store
@@ -23,6 +20,7 @@ from services.control_tower.rebuild import rebuild_views
 from simulation.plan import SimulationPlan
 from simulation.samples import run_sample, sample_applications
 from simulation.simulator import Simulator
+from tests.api_access import signed_in_api
 from tests.e2e.test_rebuild import every_view
 from tests.factories import embedded_settings, simulation_clock
 
@@ -35,7 +33,7 @@ def test_a_rebuild_is_swapped_in_while_the_views_keep_serving(tmp_path: Path) ->
     clock = simulation_clock(SIX_WEEKS)
     live = EmbeddedBackbone(settings, clock=clock)
     Simulator(live.intake, live.decision, clock, live.settle, SIX_WEEKS).run()
-    api = TestClient(create_api(live.intake, live.decision, lambda: live.tower))
+    api = signed_in_api(live.intake, live.decision, lambda: live.tower)
     assert live.live_views.generation == 1
 
     rebuild = subprocess.Popen(

@@ -95,8 +95,11 @@ def _has_case(system: System, application_id: UUID) -> bool:
 
 
 @pytest.fixture
-def distributed(postgres_settings: Settings, kafka_available: str, tmp_path: Path) -> Iterator[Settings]:
-    with topics_of_its_own(postgres_settings.with_overrides(data_dir=tmp_path), 3, "restore") as settings:
+def distributed(
+    postgres_settings: Settings, kafka_available: str, keycloak_issuer: str, tmp_path: Path
+) -> Iterator[Settings]:
+    own = postgres_settings.with_overrides(data_dir=tmp_path, oidc_issuer=keycloak_issuer)
+    with topics_of_its_own(own, 3, "restore") as settings:
         yield settings
 
 

@@ -24,21 +24,25 @@ from typing import Any
 import pytest
 
 from backbone.settings import Settings
-from tests.conftest import topics_of_its_own
+from tests.conftest import KEYCLOAK_ISSUER, topics_of_its_own
 from tests.e2e.served_tower import free_port
 from tests.e2e.test_http_api import body
 from tests.e2e.test_restore_from_backup import backbone, dump, restore
+from tests.keycloak_tokens import service_account
 
-pytestmark = [pytest.mark.kafka, pytest.mark.postgres]
+pytestmark = [pytest.mark.kafka, pytest.mark.postgres, pytest.mark.keycloak]
 WAIT_SECONDS = 60.0
+ISSUER = os.environ.get("BACKBONE_OIDC_ISSUER", KEYCLOAK_ISSUER).rstrip("/")
 STORES = ("intake", "decision")
 
 
 def call(method: str, url: str, payload: Any = None) -> tuple[int, Any]:
+    """A request of the intake-batch service account (intake-officer: submits, accepts, reads cases)."""
     data = json.dumps(payload).encode() if payload is not None else None
-    request = urllib.request.Request(
-        url, data=data, method=method, headers={"Content-Type": "application/json"}
-    )
+    headers = {"Content-Type": "application/json"}
+    if not url.endswith(("/health/ready", "/health/live")):
+        headers |= service_account(ISSUER, "intake-batch").authorization()
+    request = urllib.request.Request(url, data=data, method=method, headers=headers)
     try:
         with urllib.request.urlopen(request, timeout=10) as response:
             return response.status, json.loads(response.read() or b"null")
@@ -137,12 +141,11 @@ def behind(port: int) -> bool:
 
 
 def test_running_processes_refuse_a_restored_store_and_go_on_once_it_is_recovered(
-    postgres_settings: Settings, kafka_available: str, tmp_path: Path
+    postgres_settings: Settings, kafka_available: str, keycloak_issuer: str, tmp_path: Path
 ) -> None:
+    own = postgres_settings.with_overrides(data_dir=tmp_path, oidc_issuer=keycloak_issuer)
     with (
-        topics_of_its_own(
-            postgres_settings.with_overrides(data_dir=tmp_path), 3, "restore-run"
-        ) as settings,
+        topics_of_its_own(own, 3, "restore-run") as settings,
         processes(settings, tmp_path) as supervised,
     ):  # the processes stop before the topics go
         ports = supervised.ports

@@ -19,10 +19,10 @@ import pytest
 from fastapi.testclient import TestClient
 
 from composition.embedded import EmbeddedBackbone
-from composition.http_app import create_api
 from services.control_tower.domain.forecast import held_out_error
 from simulation.plan import SimulationPlan
 from simulation.simulator import Simulator
+from tests.api_access import signed_in_api
 from tests.factories import embedded_settings, simulation_clock
 
 EIGHT_WEEKS = SimulationPlan(starts_on=date(2026, 4, 6), weeks=8, scale=0.03, seed=4)
@@ -37,7 +37,7 @@ def tower(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[TestClient
     backbone = EmbeddedBackbone(embedded_settings(data_dir), clock=clock)
     Simulator(backbone.intake, backbone.decision, clock, backbone.settle, EIGHT_WEEKS).run()
     yield (
-        TestClient(create_api(backbone.intake, backbone.decision, lambda: backbone.tower)),
+        signed_in_api(backbone.intake, backbone.decision, lambda: backbone.tower),
         data_dir,
         (clock.now().date()),
     )
@@ -161,7 +161,7 @@ def test_half_a_year_of_history_gives_a_forecast_with_its_held_out_error(tmp_pat
     backbone = EmbeddedBackbone(embedded_settings(tmp_path), clock=clock)
     intake, decision = backbone.intake, backbone.decision
     Simulator(intake, decision, clock, backbone.settle, HALF_A_YEAR).run()
-    api = TestClient(create_api(intake, decision, lambda: backbone.tower))
+    api = signed_in_api(intake, decision, lambda: backbone.tower)
     document = api.get("/v1/tower/forecast").json()
     by_procedure = {p["procedure"]: p for p in document["procedures"]}
     busiest = max(by_procedure.values(), key=lambda p: sum(w["inflow"] for w in p["history"]))

@@ -12,23 +12,11 @@ from typing import Any
 import httpx
 import pytest
 
+from tests.keycloak_tokens import PASSWORD, SERVICE_ACCOUNTS, USERS
+
 pytestmark = pytest.mark.keycloak
 
 API = "backbone-api"
-PASSWORD = "ind-dev-password"  # every test user's dev-only password (infra/keycloak/README.md)
-USERS = {
-    "olivia.operations": ["operations"],
-    "pieter.planner": ["planner"],
-    "ingrid.intake": ["intake-officer"],
-    "diederik.decision": ["decision-officer"],
-    "priya.privacy": ["privacy-officer"],
-    "anton.auditor": ["auditor"],
-    "nobody": [],
-}
-SERVICE_ACCOUNTS = {
-    "tower-reader": ("tower-reader-dev-secret", ["operations"]),
-    "intake-batch": ("intake-batch-dev-secret", ["intake-officer"]),
-}
 # RFC 7636's example verifier's challenge: any valid S256 challenge will do to open the login page.
 CHALLENGE = "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSMtvLwY"
 

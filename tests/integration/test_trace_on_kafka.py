@@ -10,12 +10,10 @@ from typing import Any
 from uuid import UUID
 
 import pytest
-from fastapi.testclient import TestClient
 
 from backbone.errors import NotFound
 from backbone.kafka_clients import make_producer
 from backbone.settings import Settings
-from composition.http_app import create_api
 from composition.parts import (
     build_decision,
     build_decision_consumer,
@@ -24,6 +22,7 @@ from composition.parts import (
     build_intake_relay,
     topic_name,
 )
+from tests.api_access import signed_in_api
 from tests.conftest import topics_of_its_own
 from tests.factories import an_application, clock, codec
 from tests.kafka_reading import headers, read_topic
@@ -51,7 +50,7 @@ def test_a_traceparent_sent_over_http_is_the_trace_of_the_messages_on_intakes_an
 ) -> None:
     intake = build_intake(distributed, codec=codec(), clock=clock())
     decision = build_decision(distributed, codec=codec(), clock=clock())
-    client = TestClient(create_api(intake, decision))
+    client = signed_in_api(intake, decision)
     application = json.loads(json.dumps(an_application(), default=str))
     created = client.post("/v1/applications", json=application, headers=traced("00f067aa0ba902b7"))
     application_id = created.json()["application_id"]

@@ -6,14 +6,12 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from fastapi.testclient import TestClient
-
 from composition.cli.main import build_parser
 from composition.embedded import EmbeddedBackbone
-from composition.http_app import create_api
 from services.control_tower.adapters.metrics import FAMILIES
 from services.control_tower.adapters.terminal.views_text import TEXT
 from services.control_tower.application.catalogue import CATALOGUE, VIEWS
+from tests.api_access import signed_in_api
 from tests.factories import embedded_settings
 
 
@@ -28,7 +26,7 @@ def _tower_commands() -> dict[str, argparse.ArgumentParser]:
 def test_every_view_of_the_catalogue_is_served_listed_and_a_command(tmp_path: Path) -> None:
     backbone = EmbeddedBackbone(embedded_settings(tmp_path))
     try:
-        client = TestClient(create_api(backbone.intake, backbone.decision, lambda: backbone.tower))
+        client = signed_in_api(backbone.intake, backbone.decision, lambda: backbone.tower)
         paths = client.get("/v1/openapi.json").json()["paths"]
         listed = client.get("/v1/tower/views").json()
     finally:

@@ -7,6 +7,7 @@ network without internet access: no CDN, no external library.
 from __future__ import annotations
 
 from importlib.resources import files
+from typing import Any
 
 from fastapi import APIRouter, HTTPException
 from fastapi.responses import HTMLResponse, Response
@@ -33,8 +34,14 @@ def _asset(name: str) -> str:
     return files(PACKAGE).joinpath(name).read_text(encoding="utf-8")
 
 
-def dashboard_router() -> APIRouter:
+def dashboard_router(sign_in: dict[str, Any]) -> APIRouter:
+    """``sign_in``: how the page gets a token (the issuer's endpoints and the dashboard's public
+    client, or the development issuer's mode); the page and this are public, the views it draws are not."""
     router = APIRouter(tags=["control tower"])
+
+    @router.get("/tower/sign-in", include_in_schema=False)
+    def sign_in_configuration() -> dict[str, Any]:
+        return sign_in
 
     @router.get(
         "/tower",

@@ -16,6 +16,8 @@ from pydantic import AfterValidator, BeforeValidator
 
 from backbone.clock import Clock
 from backbone.errors import FieldProblem, InvalidCommand, NotFound
+from backbone.http_auth import requires
+from backbone.identity.principal import Role
 from backbone.problems import problem_responses
 from backbone.validation import LAST_DAY, iso_day, within
 from ind.statutory.catalogue import IND_CATALOGUE
@@ -24,6 +26,12 @@ from services.control_tower.adapters.tower_store import TowerStore
 from services.control_tower.application.catalogue import CATALOGUE
 from services.control_tower.application.view_spec import Parameter, View, ViewRequest
 from services.control_tower.application.whatif_view import ScenarioError
+
+# Operations watch the views; planners use them and alone run what-if scenarios on them.
+VIEWERS = (Role.OPERATIONS, Role.PLANNER)
+ROLES_OF_VIEW = {"whatif": (Role.PLANNER,)}
+# Prometheus scrapes with a service account's token (operations role: it sees what operations see).
+METRICS_READERS = (Role.OPERATIONS,)
 
 
 def tower_router(views: Callable[[], TowerStore], clock: Clock) -> APIRouter:
@@ -38,16 +46,26 @@ def tower_router(views: Callable[[], TowerStore], clock: Clock) -> APIRouter:
             name=view.operation or view.name.replace("-", "_"),
             summary=view.summary,
             responses=_RESPONSES.get(view.name),
+            dependencies=[requires(*ROLES_OF_VIEW.get(view.name, VIEWERS))],
         )
 
-    @router.get("/v1/tower/views", summary="The catalogue of views: names, paths, parameters")
+    @router.get(
+        "/v1/tower/views",
+        summary="The catalogue of views: names, paths, parameters",
+        dependencies=[requires(*VIEWERS)],
+    )
     def catalogue() -> list[dict[str, Any]]:
         return [view.as_json() for view in CATALOGUE]
 
     tower = CollectorRegistry()
     tower.register(TowerViewsCollector(views, lambda: clock.now().date()))
 
-    @router.get("/metrics", response_class=PlainTextResponse, summary="Prometheus metrics")
+    @router.get(
+        "/metrics",
+        response_class=PlainTextResponse,
+        summary="Prometheus metrics",
+        dependencies=[requires(*METRICS_READERS)],
+    )
     def metrics() -> str:
         """This process's metrics (published, consumed, batches, requests, the process) and the tower's
         views, read at each scrape."""

@@ -10,6 +10,8 @@ from uuid import UUID
 from fastapi import APIRouter
 
 from backbone.http import CorrelationId, IdempotencyKey
+from backbone.http_auth import requires
+from backbone.identity.principal import Role
 from backbone.problems import problem_responses
 from services.decision.application.commands import COMMANDS, CaseCommand
 from services.decision.application.decision import Decision
@@ -31,11 +33,19 @@ def case_state(case: Case) -> dict[str, Any]:
     }
 
 
+# Decision officers work cases; intake officers follow what became of what they accepted; auditors look.
+READERS = (Role.DECISION_OFFICER, Role.INTAKE_OFFICER, Role.AUDITOR)
+WORKERS = (Role.DECISION_OFFICER,)
+
+
 def decision_router(decision: Decision) -> APIRouter:
     router = APIRouter(prefix="/v1/cases", tags=["decision"])
 
     @router.get(
-        "/{case_id}", summary="A case's state and statutory deadline", responses=problem_responses(404)
+        "/{case_id}",
+        summary="A case's state and statutory deadline",
+        responses=problem_responses(404),
+        dependencies=[requires(*READERS)],
     )
     def show(case_id: UUID) -> dict[str, Any]:
         return case_state(decision.get_case(case_id))
@@ -62,4 +72,5 @@ def _add_command(router: APIRouter, decision: Decision, model: type[CaseCommand]
         summary=summary,
         name=f"decision_{model.resource}",
         responses=problem_responses(400, 404, 409, 422, 503),
+        dependencies=[requires(*WORKERS)],
     )

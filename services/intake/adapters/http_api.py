@@ -10,6 +10,8 @@ from uuid import UUID
 from fastapi import APIRouter, HTTPException, Response
 
 from backbone.http import CorrelationId, IdempotencyKey
+from backbone.http_auth import requires
+from backbone.identity.principal import Role
 from backbone.problems import problem_responses
 from services.intake.application import commands
 from services.intake.application.intake import Intake
@@ -27,6 +29,13 @@ CHANGES: dict[str, type[commands.ApplicationCommand]] = {
     "withdrawals": commands.WithdrawApplication,
     "non-processing-decisions": commands.StopProcessing,
 }
+
+
+# Intake officers work applications (the intake-batch service account too); decision officers and
+# auditors read them; only privacy officers read personal data.
+WORKERS = (Role.INTAKE_OFFICER,)
+READERS = (Role.INTAKE_OFFICER, Role.DECISION_OFFICER, Role.PRIVACY_OFFICER, Role.AUDITOR)
+PERSONAL_DATA_READERS = (Role.PRIVACY_OFFICER,)
 
 
 def application_state(application: Application) -> dict[str, Any]:
@@ -58,6 +67,7 @@ def intake_router(intake: Intake) -> APIRouter:
             },
             **problem_responses(400, 409, 422, 503),
         },
+        dependencies=[requires(*WORKERS)],
     )
     def submit(
         body: commands.SubmitApplication,
@@ -69,7 +79,12 @@ def intake_router(intake: Intake) -> APIRouter:
         response.headers["Location"] = f"{router.prefix}/{application_id}"
         return application_state(intake.get_application(application_id))
 
-    @router.get("/{application_id}", summary="An application's state", responses=problem_responses(404))
+    @router.get(
+        "/{application_id}",
+        summary="An application's state",
+        responses=problem_responses(404),
+        dependencies=[requires(*READERS)],
+    )
     def show(application_id: UUID) -> dict[str, Any]:
         return application_state(intake.get_application(application_id))
 
@@ -77,6 +92,7 @@ def intake_router(intake: Intake) -> APIRouter:
         "/{application_id}/personal-data",
         summary="The applicant's personal data (410 once the applicant was forgotten)",
         responses=problem_responses(404, 410),
+        dependencies=[requires(*PERSONAL_DATA_READERS)],
     )
     def personal_data(application_id: UUID) -> dict[str, Any]:
         data = intake.personal_data(application_id)
@@ -88,6 +104,7 @@ def intake_router(intake: Intake) -> APIRouter:
         "/{application_id}/acceptances",
         summary="Accept the application for a decision",
         responses=COMMAND_PROBLEMS,
+        dependencies=[requires(*WORKERS)],
     )
     def accept(
         application_id: UUID, correlation: CorrelationId, key: IdempotencyKey = None
@@ -122,4 +139,5 @@ def _add_change(
         summary=summary,
         name=f"intake_{resource}",
         responses=BODY_PROBLEMS,
+        dependencies=[requires(*WORKERS)],
     )

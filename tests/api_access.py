@@ -1,0 +1,54 @@
+"""Signed-in access to the HTTP API for the tests: a development issuer of the tests' own (its key in
+a temporary folder, made once per run), the ``Identity`` that accepts its tokens, and clients that send
+them. The same ``TokenVerifier`` checks these tokens as checks Keycloak's."""
+
+from __future__ import annotations
+
+import functools
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+
+from backbone.identity.dev_issuer import DevelopmentIssuer
+from backbone.identity.principal import Role
+from composition.http_app import create_api
+from composition.identity import Identity, SignIn
+
+EVERY_ROLE = tuple(Role)
+
+
+@functools.cache
+def test_issuer() -> DevelopmentIssuer:
+    return DevelopmentIssuer(Path(tempfile.mkdtemp(prefix="backbone-test-issuer-")))
+
+
+def issuer_of(data_dir: Path) -> DevelopmentIssuer:
+    """The development issuer of a served embedded backbone: the one whose key is in its data dir."""
+    return DevelopmentIssuer(data_dir)
+
+
+def identity_of_issuer(issuer: DevelopmentIssuer) -> Identity:
+    return Identity(issuer.verifier(), SignIn(issuer.issuer, client_id="backbone-dev"))
+
+
+def bearer(
+    *roles: Role | str, user: str = "test.user", issuer: DevelopmentIssuer | None = None
+) -> dict[str, str]:
+    """The Authorization header of a token holding ``roles`` (every role when none are named)."""
+    token = (issuer or test_issuer()).issue(user, [str(role) for role in roles or EVERY_ROLE])
+    return {"Authorization": f"Bearer {token}"}
+
+
+def api_app(intake: Any, decision: Any, tower: Any = None) -> FastAPI:
+    """``create_api`` accepting the tests' issuer's tokens."""
+    return create_api(intake, decision, tower, identity=identity_of_issuer(test_issuer()))
+
+
+def signed_in_api(
+    intake: Any, decision: Any, tower: Any = None, *, roles: tuple[Role, ...] = EVERY_ROLE
+) -> TestClient:
+    """A client of ``create_api`` whose every request carries a token with ``roles``."""
+    return TestClient(api_app(intake, decision, tower), headers=bearer(*roles))
