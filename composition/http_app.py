@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from uuid import UUID
 
 from fastapi import FastAPI
 
+from backbone.access_log import AccessLog
 from backbone.health import Check, health_router
 from backbone.http import install_error_handlers
 from backbone.http_auth import install_token_checks
@@ -13,6 +15,8 @@ from backbone.http_docs import serve_docs
 from backbone.http_headers import answer_with_headers
 from backbone.http_tracing import trace_requests
 from composition.identity import Identity
+from services.audit.http_api import audit_router
+from services.audit.replay import CaseHistory
 from services.control_tower.adapters.dashboard_page import dashboard_router
 from services.control_tower.adapters.http_api import tower_router
 from services.control_tower.adapters.tower_store import TowerStore
@@ -35,10 +39,14 @@ def create_api(
     tower: TowerStore | Callable[[], TowerStore] | None = None,
     *,
     identity: Identity,
+    access_log: AccessLog,
+    case_history: Callable[[UUID], CaseHistory],
 ) -> FastAPI:
     """``tower``: the views, or a callable giving the live generation of them (it follows a rebuild).
     ``identity``: whose tokens are accepted; every operation but health, the docs and the dashboard's
-    page (which hold no case data) needs one with a role the operation names."""
+    page (which hold no case data) needs one with a role the operation names. ``access_log``: where
+    reads of personal data and auditors' looks are recorded; ``case_history``: a case replayed from
+    the stores, for the auditor."""
     app = FastAPI(
         title="IND case backbone",
         version="1.0.0",
@@ -64,8 +72,9 @@ def create_api(
     if tower is not None:
         checks["tower_views"] = lambda: (tower() if callable(tower) else tower).positions()
     app.include_router(health_router(checks))
-    app.include_router(intake_router(intake))
+    app.include_router(intake_router(intake, access_log))
     app.include_router(decision_router(decision))
+    app.include_router(audit_router(access_log, case_history))
     if tower is not None:
         views = tower if callable(tower) else (lambda: tower)
         app.include_router(tower_router(views, intake.clock))

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from backbone.access_log import ACCESS_LOG, AccessLog
 from backbone.clock import Clock, SystemClock
 from backbone.codec import AvroCodec
 from backbone.consumer import TrackedConsumer
@@ -38,6 +39,13 @@ def build_decision(settings: Settings, *, codec: AvroCodec, clock: Clock | None 
     runtime = runtime_for(settings)
     with runtime.creating():
         return Decision(env=runtime.store_env(DECISION), codec=codec, clock=clock or SystemClock())
+
+
+def build_access_log(settings: Settings, *, codec: AvroCodec, clock: Clock | None = None) -> AccessLog:
+    """The access log's own store (``access_log``): never relayed, read by auditors."""
+    runtime = runtime_for(settings)
+    with runtime.creating():
+        return AccessLog(env=runtime.store_env(ACCESS_LOG), codec=codec, clock=clock or SystemClock())
 
 
 def guard_against_its_topic(service: str, application: Any, settings: Settings) -> None:

@@ -12,6 +12,7 @@ from typing import Any
 
 from eventsourcing.persistence import ApplicationRecorder
 
+from backbone.access_log import AccessLog
 from backbone.clock import Clock, SystemClock
 from backbone.codec import AvroCodec
 from backbone.consumer import TrackedConsumer
@@ -24,6 +25,7 @@ from composition.parts import (
     DECISION,
     INTAKE,
     TOWER,
+    build_access_log,
     build_decision,
     build_decision_consumer,
     build_intake,
@@ -90,6 +92,12 @@ class System:
         if self.runtime.publishes:
             guard_against_its_topic(DECISION, decision, self.settings_for(DECISION))
         return decision
+
+    @cached_property
+    def access_log(self) -> AccessLog:
+        access_log = build_access_log(self.settings, codec=self.codec, clock=self.clock)
+        self._closers.append(access_log.close)
+        return access_log
 
     def log_of(self, service: str) -> ApplicationRecorder:
         """A producing service's notification log, as this process's service holds it."""

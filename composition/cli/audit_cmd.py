@@ -22,6 +22,7 @@ import argparse
 import json
 import os
 import sys
+import uuid
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -30,10 +31,12 @@ from uuid import UUID
 from backbone.errors import NotFound
 from backbone.logs import configure_logging
 from backbone.settings import Settings
+from composition.cli.access_purpose import add_purpose_argument, command_line_accessor
 from composition.cli.exit_codes import ExitCode
 from composition.cli.failures import UsageError
 from composition.cli.progress import ProgressBar
 from composition.system import System
+from ind.access_purposes import ACCESS_PURPOSES_VERSION
 from services.audit.export import export_event_log
 from services.audit.replay import CaseHistory, replay_case
 from services.audit.verify import VerifyReport, verify
@@ -52,6 +55,14 @@ def register(commands: Any) -> None:
     case = _action(actions, "case", "replay one case's recorded history, checked, with its chains", _case)
     case.add_argument("case_id", type=_case_id, help="the case's id (the application id), a UUID")
     case.add_argument("--json", action="store_true", help="print the history as JSON")
+    add_purpose_argument(case)
+    looks = _action(
+        actions, "access-log", "who read personal data or looked at a case, when, and why", _access_log
+    )
+    looks.add_argument("--case-id", type=_case_id, help="only looks at this case (or application)")
+    looks.add_argument("--applicant-ref", help="only reads of this applicant's personal data (P-...)")
+    looks.add_argument("--limit", type=int, default=1000, help="the latest this many (1000)")
+    looks.add_argument("--json", action="store_true", help="print the entries as JSON")
     export = _action(actions, "export", "every event as a process-mining event log (CSV)", _export)
     export.add_argument("--out", type=Path, help="the CSV file to write (default: standard output)")
     export.add_argument("--json", action="store_true", help="print a summary as JSON (needs --out)")
@@ -89,11 +100,36 @@ def _case_id(text: str) -> UUID:
 
 def _case(arguments: argparse.Namespace) -> int:
     settings = _settings()
-    history = replay_case(settings, System(settings).codec, arguments.case_id)
+    system = System(settings)
+    # Recorded before the history is shown: if the look cannot be recorded, nothing is shown.
+    system.access_log.case_inspected(
+        command_line_accessor("auditor"),
+        arguments.case_id,
+        "replay",
+        arguments.purpose,
+        ACCESS_PURPOSES_VERSION,
+        correlation_id=str(uuid.uuid4()),
+    )
+    history = replay_case(settings, system.codec, arguments.case_id)
     if not history.events and history.verified:
         raise NotFound("case", arguments.case_id)
     print(json.dumps(history.as_json(), indent=2) if arguments.json else case_text(history))
     return ExitCode.OK if history.verified else ExitCode.PROBLEMS_FOUND
+
+
+def _access_log(arguments: argparse.Namespace) -> int:
+    settings = _settings()
+    entries = System(settings).access_log.entries(
+        case_id=arguments.case_id, applicant_ref=arguments.applicant_ref, limit=arguments.limit
+    )
+    if arguments.json:
+        print(json.dumps([entry.as_json() for entry in entries], indent=2))
+        return 0
+    for e in entries:
+        who = f"{e.accessor['username']} ({e.accessor['role']}, {e.accessor['channel']})"
+        print(f"{e.occurred_at.isoformat()}  {e.kind:<18} {e.subject_id}  {who}  purpose={e.purpose}")
+    print(f"{len(entries)} looks")
+    return 0
 
 
 def case_text(history: CaseHistory) -> str:

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import argparse
 import json
+import uuid
 from typing import Any
 from uuid import UUID
 
+from backbone.errors import NotFound
+from composition.cli.access_purpose import add_purpose_argument, command_line_accessor
 from composition.system import System
+from ind.access_purposes import ACCESS_PURPOSES_VERSION
 from services.intake.application.intake import Intake
 
 
@@ -25,6 +29,7 @@ def register(commands: Any) -> None:
     show = actions.add_parser("show", help="print the personal data given with an application (JSON)")
     show.add_argument("application_id", type=UUID)
     show.add_argument("--json", action="store_true", help="errors as JSON too (the data always is)")
+    add_purpose_argument(show)
     show.set_defaults(handler=_show)
 
 
@@ -39,7 +44,21 @@ def _forget(arguments: argparse.Namespace) -> int:
 
 
 def _show(arguments: argparse.Namespace) -> int:
-    intake = _intake()
+    system = System.for_command("intake")
+    intake = system.intake
+    try:
+        applicant_ref: str | None = intake.get_application(arguments.application_id).applicant_ref
+    except NotFound:
+        applicant_ref = None
+    # Recorded before the data is shown: if the read cannot be recorded, nothing is shown.
+    system.access_log.personal_data_read(
+        command_line_accessor("privacy-officer"),
+        arguments.application_id,
+        applicant_ref,
+        arguments.purpose,
+        ACCESS_PURPOSES_VERSION,
+        correlation_id=str(uuid.uuid4()),
+    )
     data = intake.personal_data(arguments.application_id)
     if data is None:
         intake.get_application(arguments.application_id)  # none given, or no such application at all

@@ -20,6 +20,7 @@ from composition.http_app import create_api
 from composition.identity import identity_of
 from composition.opened import Backbone, open_backbone
 from composition.system import System
+from services.audit.replay import replay_case
 
 
 def register(commands: Any) -> None:
@@ -52,7 +53,15 @@ def serve(settings: Settings, host: str, port: int, *, print_openapi: bool = Fal
         for service in (backbone.intake, backbone.decision):
             if service.continuity is not None:
                 service.continuity.learn_in_background(stop)
-    app = create_api(backbone.intake, backbone.decision, lambda: backbone.tower, identity=identity)
+    system = backbone.system
+    app = create_api(
+        backbone.intake,
+        backbone.decision,
+        lambda: backbone.tower,
+        identity=identity,
+        access_log=system.access_log,
+        case_history=lambda case_id: replay_case(system.settings, system.codec, case_id),
+    )
     if print_openapi:
         print(json.dumps(app.openapi(), indent=2, sort_keys=True))
         return 0

@@ -156,23 +156,6 @@ def test_backbone_serve_answers_over_real_http(tmp_path: Path) -> None:
         server.wait(timeout=30)
 
 
-def test_personal_data_over_http_until_the_applicant_is_forgotten(
-    client: TestClient, backbone: Any
-) -> None:
-    person = {
-        "family_name": "Haddad",
-        "given_names": "Yara",
-        "date_of_birth": "1991-04-17",
-        "bsn": "111222333",
-    }
-    application_id = client.post("/v1/applications", json=body(applicant=person)).json()["application_id"]
-    assert client.get(f"/v1/applications/{application_id}/personal-data").json()["bsn"] == "111222333"
-    backbone.intake.forget_applicant("P-00000000000000a1")
-    gone = client.get(f"/v1/applications/{application_id}/personal-data")
-    assert gone.status_code == 410
-    assert client.get(f"/v1/applications/{application_id}").status_code == 200  # the application remains
-
-
 def test_the_tower_views_and_metrics_over_http(client: TestClient, backbone: Any) -> None:
     late = body(received_on="2026-06-01", applicant_ref="P-00000000000000b1")
     for application in (body(), late):

@@ -32,7 +32,16 @@ def _a_decided_case(settings: Settings) -> UUID:
 
 def _audit_case(settings: Settings, *arguments: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "composition.cli.main", "audit", "case", *arguments],
+        [
+            sys.executable,
+            "-m",
+            "composition.cli.main",
+            "audit",
+            "case",
+            *arguments,
+            "--purpose",
+            "internal-audit",
+        ],
         env={**os.environ, **settings.as_environment()},
         capture_output=True,
         text=True,
@@ -59,6 +68,29 @@ def test_a_decided_case_replays_from_submission_to_decision(simulated_ind: Path,
     text = _audit_case(settings, str(case_id))
     assert text.returncode == 0 and f"case {case_id}: {len(history.events)} events, verified" in text.stdout
     assert "decision-taken" in text.stdout and "decision chain: " in text.stdout
+    # Each look was recorded first, as the command line's user, with its purpose.
+    looks = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "composition.cli.main",
+            "audit",
+            "access-log",
+            "--case-id",
+            str(case_id),
+            "--json",
+        ],
+        env={**os.environ, **settings.as_environment()},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    entries = json.loads(looks.stdout)
+    assert [(e["kind"], e["view"], e["purpose"]) for e in entries] == [
+        ("case_inspected", "replay", "internal-audit")
+    ] * 2
+    assert entries[0]["accessor"]["channel"] == "command_line"
+    assert entries[0]["accessor"]["subject"].startswith("os:")
 
 
 def test_a_changed_event_is_found_and_changes_the_chain(simulated_ind: Path, tmp_path: Path) -> None:

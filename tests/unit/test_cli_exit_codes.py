@@ -70,7 +70,7 @@ def test_every_command_given_an_unknown_id_names_it_and_exits_6(
             for action, model in COMMANDS.items()
         ),
         (["decision", "show", UNKNOWN], "case"),
-        (["privacy", "show", UNKNOWN], "application"),
+        (["privacy", "show", UNKNOWN, "--purpose", "identity-check"], "application"),
     ]
     for argv, what in commands:
         code, out, err = run(capsys, *argv)
