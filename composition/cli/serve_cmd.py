@@ -14,6 +14,7 @@ from typing import Any
 
 import uvicorn
 
+from backbone.http_auth import role_table_markdown
 from backbone.logs import configure_logging
 from backbone.settings import Settings
 from composition.http_app import create_api
@@ -33,16 +34,34 @@ def register(commands: Any) -> None:
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8080)
     parser.add_argument("--print-openapi", action="store_true", help="print the OpenAPI document and exit")
+    parser.add_argument(
+        "--print-roles",
+        action="store_true",
+        help="print the table of operations and the roles that may call them (markdown) and exit",
+    )
     parser.set_defaults(handler=_serve)
 
 
 def _serve(arguments: argparse.Namespace) -> int:
     settings = Settings.from_env()
     configure_logging(settings.log_format, settings.log_level)
-    return serve(settings, arguments.host, arguments.port, print_openapi=arguments.print_openapi)
+    return serve(
+        settings,
+        arguments.host,
+        arguments.port,
+        print_openapi=arguments.print_openapi,
+        print_roles=arguments.print_roles,
+    )
 
 
-def serve(settings: Settings, host: str, port: int, *, print_openapi: bool = False) -> int:
+def serve(
+    settings: Settings,
+    host: str,
+    port: int,
+    *,
+    print_openapi: bool = False,
+    print_roles: bool = False,
+) -> int:
     """Serve the API and the dashboard of ``settings``' stores until interrupted."""
     stop = threading.Event()
     identity = identity_of(settings)  # first: distributed mode without an issuer stops here
@@ -64,6 +83,9 @@ def serve(settings: Settings, host: str, port: int, *, print_openapi: bool = Fal
     )
     if print_openapi:
         print(json.dumps(app.openapi(), indent=2, sort_keys=True))
+        return 0
+    if print_roles:
+        print(role_table_markdown(app), end="")
         return 0
     try:
         # Our logging, not uvicorn's: its lines in our format, and our access log (``http_request``).

@@ -142,11 +142,15 @@ class NotifyDefect(ApplicationCommand):
 
 
 class RemedyDefect(ApplicationCommand):
+    """The applicant completed the application; the statutory clock runs again."""
+
     dated = ("remedied_on",)
     remedied_on: date
 
 
 class ClassifyApplication(ApplicationCommand):
+    """Classify the application: its asylum track and its complexity."""
+
     track: AsylumTrack | None = Field(
         default=None, description="Asylum only: dublin, safe_country, general."
     )
@@ -155,6 +159,8 @@ class ClassifyApplication(ApplicationCommand):
 
 
 class WithdrawApplication(ApplicationCommand):
+    """The applicant withdrew the application."""
+
     dated = ("withdrawn_on",)
     withdrawn_on: date
 
