@@ -166,3 +166,31 @@ SAMPLES: dict[str, dict[str, Any]] = {
     "nl.ind.decision.DocumentIssued": {"meta": meta(15), "issued_on": DAY, "channel": "expat_centre"},
     "nl.ind.decision.CaseClosed": {"meta": meta(16), "closed_on": DAY, "reason": "decided"},
 }
+
+
+ACCESSOR = {
+    "subject": "5b0c6f5e-3d7a-4a51-9d4e-2f0e6f1d2a11",
+    "username": "priya.privacy",
+    "role": "privacy-officer",
+    "client_id": "backbone-dashboard",
+    "channel": "api",
+}
+# The access log's events (backbone/access_log.py): kept in its own store, never published.
+SAMPLES |= {
+    "nl.ind.access.PersonalDataRead": {
+        "meta": meta(1),
+        "application_id": UUID("00000000-0000-4000-8000-0000000a0001"),
+        "applicant_ref": "P-0123456789abcdef",
+        "accessor": ACCESSOR,
+        "purpose": "subject-access-request",
+        "purpose_catalogue_version": "2026.1",
+    },
+    "nl.ind.access.CaseInspected": {
+        "meta": meta(1),
+        "case_id": UUID("00000000-0000-4000-8000-0000000a0002"),
+        "view": "history",
+        "accessor": ACCESSOR | {"role": "auditor", "username": "anton.auditor"},
+        "purpose": "internal-audit",
+        "purpose_catalogue_version": "2026.1",
+    },
+}
