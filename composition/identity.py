@@ -16,6 +16,7 @@ from backbone.identity.discovery import discover
 from backbone.identity.errors import IdentityError
 from backbone.identity.signing_keys import JwksKeys
 from backbone.identity.verifier import TokenVerifier
+from backbone.runtime import runtime_for
 from backbone.settings import Settings
 
 NO_ISSUER = (
@@ -63,7 +64,7 @@ def identity_of(settings: Settings) -> Identity:
     """The verifier and the dashboard's sign-in for ``settings``; raises ``ConfigurationError`` when
     distributed mode has no issuer or the issuer cannot be discovered."""
     if not settings.oidc_issuer:
-        if settings.mode == "distributed":
+        if not runtime_for(settings).one_process:  # distributed: a deployment
             raise ConfigurationError(NO_ISSUER)
         issuer = development_issuer(settings)
         verifier = issuer.verifier(settings.oidc_audience, settings.oidc_leeway_seconds)
@@ -89,7 +90,7 @@ def identity_of(settings: Settings) -> Identity:
 
 
 def development_issuer(settings: Settings) -> DevelopmentIssuer:
-    if settings.mode != "embedded" or settings.oidc_issuer:
+    if not runtime_for(settings).one_process or settings.oidc_issuer:
         raise ConfigurationError(
             "the development issuer signs tokens in embedded mode without BACKBONE_OIDC_ISSUER only; "
             "ask the identity provider for a token instead"

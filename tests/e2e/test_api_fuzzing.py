@@ -18,6 +18,7 @@ from schemathesis import Case
 
 from backbone.service import id_for_key
 from composition.embedded import EmbeddedBackbone
+from services.audit.replay import replay_case
 from services.intake.application.commands import (
     AcceptApplication,
     ClassifyApplication,
@@ -38,7 +39,14 @@ class Fuzzed:
 
     def __init__(self, tmp_path: Path) -> None:
         self.backbone = EmbeddedBackbone(embedded_settings(tmp_path), clock=clock())
-        self.app = api_app(self.backbone.intake, self.backbone.decision, lambda: self.backbone.tower)
+        system = self.backbone.system
+        self.app = api_app(
+            self.backbone.intake,
+            self.backbone.decision,
+            lambda: self.backbone.tower,
+            access_log=system.access_log,
+            case_history=lambda case_id: replay_case(system.settings, system.codec, case_id),
+        )
         intake = self.backbone.intake
         for key, (procedure, steps) in zip(
             KEYS,

@@ -78,7 +78,8 @@ def test_an_unknown_id_is_named_in_one_line_with_the_not_found_exit_code(
 def test_with_json_an_unknown_id_is_a_json_error_on_stderr_and_nothing_on_stdout(
     data_dir: tuple[Path, UUID], command: tuple[str, str]
 ) -> None:
-    ran = backbone(data_dir[0], *command, UNKNOWN, "--json")
+    purpose = ("--purpose", "internal-audit") if command == ("audit", "case") else ()
+    ran = backbone(data_dir[0], *command, UNKNOWN, "--json", *purpose)
     assert ran.exit_code == 6, ran.stderr
     assert ran.stdout == "" and "Traceback" not in ran.stderr
     assert ran.error() == {"code": "not_found", "message": f"no case {UNKNOWN}", "exit_code": 6}
