@@ -20,7 +20,9 @@ from services.intake.application.intake import Intake
 
 
 def register(commands: Any) -> None:
-    parser = commands.add_parser("privacy", help="applicants' personal data; forgetting an applicant")
+    parser = commands.add_parser(
+        "privacy", help="applicants' personal data; forgetting an applicant; the vault's migrations"
+    )
     actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
     forget = actions.add_parser(
         "forget",
