@@ -1,6 +1,7 @@
 """Headers on every response of an HTTP API: the API's version (Dutch API Design Rules, API-57) and the
-security headers. The Content-Security-Policy allows only the API's own origin: the dashboard loads its
-scripts, stylesheet and data from here and sets inline styles on its charts."""
+security headers. The Content-Security-Policy allows only the API's own origin, and no inline script: the
+dashboard and the API's docs (``backbone.http_docs``) load their scripts, stylesheets and data from here
+and set inline styles (the dashboard's charts, Swagger UI)."""
 
 from __future__ import annotations
 
@@ -13,25 +14,26 @@ CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
     "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
 )
-# The Swagger UI page (``backbone.http_docs``): its assets are local, its start-up script inline.
-DOCS_POLICY = (
-    "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; "
-    "img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'"
-)
 
 
-def answer_with_headers(app: FastAPI, version: str, docs_path: str | None = None) -> None:
+def answer_with_headers(app: FastAPI, version: str) -> None:
+    headers = {
+        "API-Version": version,
+        "X-Content-Type-Options": "nosniff",
+        "Content-Security-Policy": CONTENT_SECURITY_POLICY,
+        "Referrer-Policy": "no-referrer",
+        "X-Frame-Options": "DENY",
+    }
+    app.state.headers_of_every_response = headers
+
     @app.middleware("http")
     async def _headed(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
         response = await call_next(request)
-        docs = docs_path is not None and request.url.path == docs_path
-        response.headers.update(
-            {
-                "API-Version": version,
-                "X-Content-Type-Options": "nosniff",
-                "Content-Security-Policy": DOCS_POLICY if docs else CONTENT_SECURITY_POLICY,
-                "Referrer-Policy": "no-referrer",
-                "X-Frame-Options": "DENY",
-            }
-        )
+        response.headers.update(headers)
         return response
+
+
+def headers_of_every_response(app: FastAPI) -> dict[str, str]:
+    """The headers ``answer_with_headers`` gives ``app``'s responses, for one answered outside its
+    middleware: Starlette answers an unexpected error (the catch-all 500) outside every middleware."""
+    return dict(getattr(app.state, "headers_of_every_response", {}))

@@ -17,6 +17,7 @@ import structlog
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, Response
 
+from backbone.http_headers import headers_of_every_response
 from backbone.metrics import REQUEST_SECONDS
 from backbone.problems import problem_response
 from backbone.trace_context import (
@@ -71,7 +72,7 @@ def trace_requests(app: FastAPI) -> None:
         return problem_response(
             500,
             f"the request failed; see the logs of correlation id {correlation_id}",
-            headers=_echoed(correlation_id),
+            headers={**headers_of_every_response(request.app), **_echoed(correlation_id)},
         )
 
 

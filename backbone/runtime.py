@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
+import urllib.parse
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -21,6 +22,7 @@ from typing import Any, TypeVar, cast
 import psycopg
 from eventsourcing.persistence import ApplicationRecorder, InfrastructureFactory, TrackingRecorder
 from eventsourcing.utils import Environment
+from yoyo.connections import DatabaseURI
 
 from backbone.codec import AvroCodec
 from backbone.feeds.base import Feed, PositionLookup
@@ -72,6 +74,10 @@ class Runtime(ABC):
     @abstractmethod
     def connect(self, store: str) -> Any:
         """A plain autocommit connection to ``store``, for a small table of its own."""
+
+    @abstractmethod
+    def migration_database(self, store: str) -> DatabaseURI:
+        """``store`` as yoyo-migrations opens it (``backbone.migrations``)."""
 
     @abstractmethod
     def drop_store(self, store: str) -> None:
@@ -134,6 +140,12 @@ class EmbeddedRuntime(Runtime):
             check_same_thread=False,  # the caller serialises its use, from any thread
         )
 
+    def migration_database(self, store: str) -> DatabaseURI:
+        self.settings.data_dir.mkdir(parents=True, exist_ok=True)
+        # yoyo opens file:<database>?cache=shared: the path is quoted as SQLite's URIs want it.
+        database = urllib.parse.quote(str(self._file(store).resolve()))
+        return DatabaseURI("sqlite", None, None, None, None, database, {})
+
     def drop_store(self, store: str) -> None:
         for path in Path(self.settings.data_dir).glob(f"{store}.sqlite*"):
             path.unlink(missing_ok=True)
@@ -183,6 +195,19 @@ class DistributedRuntime(Runtime):
     def connect(self, store: str) -> Any:
         ensure_postgres_schema(self.settings, store)
         return psycopg.connect(postgres_dsn(self.settings), autocommit=True)
+
+    def migration_database(self, store: str) -> DatabaseURI:
+        ensure_postgres_schema(self.settings, store)
+        settings = self.settings
+        return DatabaseURI(
+            "postgresql+psycopg",
+            settings.postgres_user,
+            settings.postgres_password.get_secret_value(),
+            settings.postgres_host,
+            settings.postgres_port,
+            settings.postgres_dbname,
+            {"schema": store, "connect_timeout": "10"},  # yoyo sets the search path to the schema
+        )
 
     def drop_store(self, store: str) -> None:
         with psycopg.connect(postgres_dsn(self.settings), autocommit=True) as connection:

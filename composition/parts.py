@@ -12,13 +12,14 @@ from backbone.codec import AvroCodec
 from backbone.consumer import TrackedConsumer
 from backbone.continuity import Continuity
 from backbone.feeds.kafka_tail import read_topic_tail
+from backbone.migrations import Migrations
 from backbone.outbox import OutboxRelay
 from backbone.runtime import LogOf, Reader, runtime_for
 from backbone.settings import Settings
 from services.control_tower.adapters.tower_store import TowerStore
 from services.control_tower.projections.tower_projection import TowerProjection
 from services.decision.application.decision import APPLICATION_ACCEPTED, Decision
-from services.intake.adapters.personal_data_vault import PersonalDataVault
+from services.intake.adapters.personal_data_vault import PersonalDataVault, vault_migrations
 from services.intake.application.intake import Intake
 from services.topics import PRODUCERS, topic_of
 
@@ -30,9 +31,15 @@ def build_intake(settings: Settings, *, codec: AvroCodec, clock: Clock | None = 
     with runtime.creating():
         intake = Intake(env=runtime.store_env(INTAKE), codec=codec, clock=clock or SystemClock())
         datastore = intake.factory.datastore  # type: ignore[attr-defined]
+        vault_migrations_of(settings).apply()  # under ``creating``, as the store's other tables
         intake.vault = PersonalDataVault(datastore, dialect=runtime.dialect, schema=INTAKE)
-        intake.vault.create_tables()
     return intake
+
+
+def vault_migrations_of(settings: Settings) -> Migrations:
+    """The personal-data vault's migrations, on intake's store in ``settings``' mode."""
+    runtime = runtime_for(settings)
+    return vault_migrations(runtime.migration_database(INTAKE), runtime.dialect)
 
 
 def build_decision(settings: Settings, *, codec: AvroCodec, clock: Clock | None = None) -> Decision:

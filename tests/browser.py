@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -26,8 +27,9 @@ FLAGS = [
 ]
 
 
-def start_chromium() -> WebDriver:
-    """A fresh headless Chromium with its console log kept (read it with ``console_errors``)."""
+def start_chromium(*, network_log: bool = False) -> WebDriver:
+    """A fresh headless Chromium with its console log kept (read it with ``console_entries``) and, with
+    ``network_log``, its DevTools events (read its requests with ``requested_urls``)."""
     for binary, package in ((CHROMIUM, "chromium"), (CHROMEDRIVER, "chromium-driver")):
         if not binary.exists():
             pytest.fail(
@@ -37,7 +39,8 @@ def start_chromium() -> WebDriver:
     options.binary_location = str(CHROMIUM)
     for flag in FLAGS:
         options.add_argument(flag)
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    logs = {"browser": "ALL", "performance": "ALL"} if network_log else {"browser": "ALL"}
+    options.set_capability("goog:loggingPrefs", logs)
     # The driver's path is given, so Selenium Manager never looks for (or downloads) one.
     return webdriver.Chrome(options=options, service=Service(str(CHROMEDRIVER)))
 
@@ -46,6 +49,18 @@ def console_entries(driver: WebDriver) -> list[dict[str, Any]]:
     """The console messages since the last call (reading them empties Chromium's buffer)."""
     entries: list[dict[str, Any]] = driver.execute(Command.GET_LOG, {"type": "browser"})["value"]
     return entries
+
+
+def requested_urls(driver: WebDriver) -> list[str]:
+    """The URL of every request the page made since the last call, from Chromium's DevTools network
+    events in its performance log (reading them empties Chromium's buffer)."""
+    entries = driver.execute(Command.GET_LOG, {"type": "performance"})["value"]
+    events = (json.loads(entry["message"])["message"] for entry in entries)
+    return [
+        event["params"]["request"]["url"]
+        for event in events
+        if event["method"] == "Network.requestWillBeSent"
+    ]
 
 
 def wait_until(driver: WebDriver, condition: Callable[[], Any], timeout: float = 15) -> Any:

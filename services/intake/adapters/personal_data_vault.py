@@ -2,6 +2,10 @@
 in intake's own database. Forgetting an applicant destroys the key: the ciphertext stays, unreadable,
 while every event and projection still replays (crypto-shredding). Keys never leave this module.
 
+Unlike every other store, the vault cannot be rebuilt from events, so its tables are versioned: the
+numbered SQL files under ``vault_migrations/`` are applied in order when the vault opens
+(``composition/parts.py``), and ``backbone privacy migrate`` shows and applies them.
+
 Caveat: a deleted key row may linger in the database's free pages until overwritten; SQLite runs with
 ``secure_delete`` for that reason, PostgreSQL needs its regular VACUUM.
 """
@@ -14,11 +18,20 @@ from uuid import UUID
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from yoyo.connections import DatabaseURI
 
+from backbone.migrations import Migrations
 from backbone.sql_dialect import SqlDialect
 from services.intake.domain.personal_data import PersonalData, PersonalDataErased
 
 NONCE_BYTES = 12
+MIGRATIONS_PACKAGE = "services.intake.adapters.vault_migrations"
+
+
+def vault_migrations(database: DatabaseURI, dialect: SqlDialect) -> Migrations:
+    """The migrations of the vault's tables, in ``dialect``, for the store at ``database``."""
+    source = f"package:{MIGRATIONS_PACKAGE}:{dialect.name}"
+    return Migrations(database, source, where="intake's personal-data vault")
 
 
 class PersonalDataVault:
@@ -28,17 +41,6 @@ class PersonalDataVault:
         self._p = dialect.placeholder
         self._keys = dialect.table(schema, "applicant_keys")
         self._records = dialect.table(schema, "applicant_personal_data")
-
-    def create_tables(self) -> None:
-        with self._datastore.transaction(commit=True) as cursor:
-            cursor.execute(
-                f"CREATE TABLE IF NOT EXISTS {self._keys} "
-                f"(applicant_ref TEXT PRIMARY KEY, key {self._dialect.blob})"
-            )
-            cursor.execute(
-                f"CREATE TABLE IF NOT EXISTS {self._records} (application_id TEXT PRIMARY KEY, "
-                f"applicant_ref TEXT NOT NULL, ciphertext {self._dialect.blob} NOT NULL)"
-            )
 
     def store(self, applicant_ref: str, application_id: UUID, data: PersonalData) -> None:
         p = self._p
