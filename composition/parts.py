@@ -16,6 +16,7 @@ from backbone.runtime import LogOf, Reader, runtime_for
 from backbone.settings import Settings
 from services.control_tower.adapters.tower_store import TowerStore
 from services.control_tower.projections.tower_projection import TowerProjection
+from services.decision.adapters.case_notes import CaseNotes
 from services.decision.application.decision import APPLICATION_ACCEPTED, Decision
 from services.intake.adapters.personal_data_vault import PersonalDataVault
 from services.intake.application.intake import Intake
@@ -37,7 +38,11 @@ def build_intake(settings: Settings, *, codec: AvroCodec, clock: Clock | None = 
 def build_decision(settings: Settings, *, codec: AvroCodec, clock: Clock | None = None) -> Decision:
     runtime = runtime_for(settings)
     with runtime.creating():
-        return Decision(env=runtime.store_env(DECISION), codec=codec, clock=clock or SystemClock())
+        decision = Decision(env=runtime.store_env(DECISION), codec=codec, clock=clock or SystemClock())
+        datastore = decision.factory.datastore  # type: ignore[attr-defined]
+        decision.notes = CaseNotes(datastore, dialect=runtime.dialect, schema=DECISION)
+        decision.notes.create_tables()
+    return decision
 
 
 def guard_against_its_topic(service: str, application: Any, settings: Settings) -> None:

@@ -75,7 +75,7 @@ def asylum_case(intake: Intake, decision: Decision, wait_for_case: WaitForCase) 
         ),
         ("receive-response", {"received_on": day(15)}),
         ("decide", {"decided_on": day(10), "outcome": "rejected", "grounds": ["not_credible"]}),
-        ("lodge-appeal", {"lodged_on": day(5), "court": "Rechtbank Den Haag"}),
+        ("lodge-appeal", {"lodged_on": day(5), "court_code": "rb-den-haag"}),
     ]:
         decision.execute(case_id, parse_case_command(action, fields))
     return case_id
@@ -109,7 +109,8 @@ def renewal_with_residence_gap(intake: Intake, decision: Decision, wait_for_case
     decision.execute(
         case_id,
         parse_case_command(
-            "request-information", {"requested_on": day(10), "due_on": day(-4), "subject": "income_proof"}
+            "request-information",
+            {"requested_on": day(10), "due_on": day(-4), "subject_code": "income_proof"},
         ),
     )
     return case_id

@@ -66,7 +66,7 @@ def test_the_tower_shows_deadline_risk_notices_and_penalty_exposure(tmp_path: Pa
             {
                 "requested_on": TODAY - timedelta(days=10),
                 "due_on": TODAY + timedelta(days=10),
-                "subject": "income_proof",
+                "subject_code": "income_proof",
             },
         ),
     )

@@ -35,6 +35,7 @@ def a_case() -> Case:
         clock_started_on=NOW.date(),
         policy_version="2025.1",
         legal_basis="Vw 2000 art. 25(1)",
+        applicant_ref="P-0123456789abcdef",
         cause=Cause(NOW, "c"),
     )
 

@@ -129,7 +129,7 @@ def test_a_command_that_failed_after_changing_a_case_refuses_the_whole_batch(
             case_id,
             parse_case_command(
                 "request-information",
-                {"requested_on": "2026-10-30", "due_on": "2026-11-20", "subject": "x"},
+                {"requested_on": "2026-10-30", "due_on": "2026-11-20", "subject_code": "income_proof"},
             ),
         )
     assert stored_events(decision) == before

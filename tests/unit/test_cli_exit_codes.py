@@ -39,8 +39,11 @@ def example_options(model: type[BaseModel]) -> list[str]:
         if not field.is_required():
             continue
         annotation = field.annotation
+        codes = field.json_schema_extra.get("enum") if isinstance(field.json_schema_extra, dict) else None
         values: list[str]
-        if annotation is date:
+        if isinstance(codes, list):  # a code of one of the IND's code lists
+            values = [str(codes[0])]
+        elif annotation is date:
             values = ["2026-01-05"]
         elif annotation is int:
             values = ["1"]
