@@ -82,3 +82,26 @@ EXTENSION_GROUNDS = CodeList(
         )
     ],
 )
+
+DECISION_GROUNDS = CodeList(
+    "decision_grounds",
+    [
+        CodeListVersion(
+            "2026.1",
+            "Why an intended decision or a decision rejects an application, in whole or in part.",
+            (
+                Code("requirements_not_met", "Niet voldaan aan de voorwaarden", "Requirements not met"),
+                Code("not_credible", "Relaas niet geloofwaardig", "Account not credible"),
+                Code("identity_not_established", "Identiteit niet aangetoond", "Identity not established"),
+                Code("income_insufficient", "Onvoldoende middelen van bestaan", "Insufficient income"),
+                Code("family_tie_not_established", "Gezinsband niet aangetoond", "Family tie not shown"),
+                Code("no_mvv", "Geen geldige mvv", "No provisional residence permit (mvv)"),
+                Code("public_order", "Gevaar voor de openbare orde", "Danger to public order"),
+                Code("safe_country_of_origin", "Veilig land van herkomst", "Safe country of origin"),
+                Code("dublin_responsibility", "Andere lidstaat verantwoordelijk", "Dublin: another state"),
+                Code("integration_not_shown", "Inburgering niet aangetoond", "Integration not shown"),
+                Code("false_information", "Onjuiste gegevens verstrekt", "False information given"),
+            ),
+        )
+    ],
+)

@@ -151,6 +151,7 @@ SAMPLES: dict[str, dict[str, Any]] = {
         "issued_on": DAY,
         "response_due_on": date(2026, 3, 30),
         "grounds": ["not_credible"],
+        "catalogue_version": "2026.1",
     },
     "nl.ind.decision.ResponseReceived": {"meta": meta(12), "received_on": DAY},
     "nl.ind.decision.DecisionTaken": {
@@ -158,6 +159,7 @@ SAMPLES: dict[str, dict[str, Any]] = {
         "decided_on": DAY,
         "outcome": "partly_granted",
         "grounds": ["income_insufficient"],
+        "catalogue_version": "2026.1",
         "days_overdue": 3,
     },
     "nl.ind.decision.NoticeOfDefaultReceived": {

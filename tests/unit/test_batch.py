@@ -143,7 +143,8 @@ def test_an_objection_opened_in_a_batch_is_saved_with_it(tmp_path: Path, intake:
         decision.execute(
             case_id,
             parse_case_command(
-                "decide", {"decided_on": "2026-10-30", "outcome": "rejected", "grounds": ["x"]}
+                "decide",
+                {"decided_on": "2026-10-30", "outcome": "rejected", "grounds": ["requirements_not_met"]},
             ),
         )
         case = decision.execute(case_id, parse_case_command("file-objection", {"filed_on": "2026-10-30"}))

@@ -65,14 +65,23 @@ def test_an_asylum_decision_before_the_detailed_hearing_is_refused() -> None:
 def test_an_asylum_rejection_needs_an_intended_decision_and_waits_for_the_response() -> None:
     case = heard(opened(Procedure.ASYLUM))
     with pytest.raises(CaseRuleViolation, match="voornemen"):
-        case.decide(decided_on=STARTED, outcome=Outcome.REJECTED, grounds=["x"], cause=CAUSE)
+        case.decide(
+            decided_on=STARTED, outcome=Outcome.REJECTED, grounds=["requirements_not_met"], cause=CAUSE
+        )
     case.issue_intended_decision(
-        issued_on=STARTED, response_due_on=date(2026, 3, 9), grounds=["x"], cause=CAUSE
+        issued_on=STARTED, response_due_on=date(2026, 3, 9), grounds=["requirements_not_met"], cause=CAUSE
     )
     with pytest.raises(CaseRuleViolation, match="response period runs until 2026-03-09"):
-        case.decide(decided_on=date(2026, 3, 5), outcome=Outcome.REJECTED, grounds=["x"], cause=CAUSE)
+        case.decide(
+            decided_on=date(2026, 3, 5),
+            outcome=Outcome.REJECTED,
+            grounds=["requirements_not_met"],
+            cause=CAUSE,
+        )
     case.receive_response(received_on=date(2026, 3, 5), cause=CAUSE)
-    case.decide(decided_on=date(2026, 3, 6), outcome=Outcome.REJECTED, grounds=["x"], cause=CAUSE)
+    case.decide(
+        decided_on=date(2026, 3, 6), outcome=Outcome.REJECTED, grounds=["requirements_not_met"], cause=CAUSE
+    )
 
 
 def test_a_response_before_an_intended_decision_is_refused() -> None:
@@ -169,7 +178,7 @@ def test_a_granted_decision_cannot_be_objected_to_and_asylum_goes_to_court() -> 
         decided(opened()).file_objection(filed_on=date(2026, 4, 2), objection_case_id=uuid4(), cause=CAUSE)
     asylum = heard(opened(Procedure.ASYLUM))
     asylum.issue_intended_decision(
-        issued_on=STARTED, response_due_on=date(2026, 3, 9), grounds=["x"], cause=CAUSE
+        issued_on=STARTED, response_due_on=date(2026, 3, 9), grounds=["requirements_not_met"], cause=CAUSE
     )
     asylum.receive_response(received_on=date(2026, 3, 4), cause=CAUSE)
     decided(asylum, Outcome.REJECTED)

@@ -39,9 +39,10 @@ def example_options(model: type[BaseModel]) -> list[str]:
         if not field.is_required():
             continue
         annotation = field.annotation
-        codes = field.json_schema_extra.get("enum") if isinstance(field.json_schema_extra, dict) else None
+        schema = model.model_json_schema()["properties"][name]
+        codes = schema.get("enum") or schema.get("items", {}).get("enum")
         values: list[str]
-        if isinstance(codes, list):  # a code of one of the IND's code lists
+        if codes:  # a code of one of the IND's code lists, or a list of them
             values = [str(codes[0])]
         elif annotation is date:
             values = ["2026-01-05"]

@@ -11,6 +11,7 @@ from ind.codes.code_list import CodeList, UnknownCode
 from ind.codes.courts import COURTS
 from ind.codes.grounds import (
     CLOSING_GROUNDS,
+    DECISION_GROUNDS,
     ESCALATION_GROUNDS,
     EXTENSION_GROUNDS,
     PROLONGATION_GROUNDS,
@@ -22,6 +23,7 @@ from services.decision.application.commands import COMMANDS, parse_case_command
 
 CODE_LISTS = [
     CLOSING_GROUNDS,
+    DECISION_GROUNDS,
     ESCALATION_GROUNDS,
     PROLONGATION_GROUNDS,
     EXTENSION_GROUNDS,
@@ -101,6 +103,17 @@ def test_a_note_is_optional_and_at_most_2000_characters(action: str) -> None:
     with pytest.raises(InvalidCommand) as refused:
         parse_case_command(action, {**fields, "note": "x" * 2001})
     assert [(p.field, p.rule) for p in refused.value.problems] == [("note", "string_too_long")]
+
+
+@pytest.mark.parametrize("action", ["issue-intended-decision", "decide"])
+def test_the_grounds_of_a_decision_are_codes(action: str) -> None:
+    fields = {"issued_on": "2026-03-02", "response_due_on": "2026-03-09"}
+    if action == "decide":
+        fields = {"decided_on": "2026-03-02", "outcome": "rejected"}
+    assert parse_case_command(action, {**fields, "grounds": DECISION_GROUNDS.codes()})
+    with pytest.raises(InvalidCommand) as refused:
+        parse_case_command(action, {**fields, "grounds": ["not_credible", "he lied about Aleppo"]})
+    assert [(p.field, p.rule) for p in refused.value.problems] == [("grounds.1", "unknown_code")]
 
 
 def test_commands_without_free_text_take_no_note() -> None:

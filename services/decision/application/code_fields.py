@@ -16,6 +16,7 @@ from ind.codes.code_list import CodeList
 from ind.codes.courts import COURTS
 from ind.codes.grounds import (
     CLOSING_GROUNDS,
+    DECISION_GROUNDS,
     ESCALATION_GROUNDS,
     EXTENSION_GROUNDS,
     PROLONGATION_GROUNDS,
@@ -63,6 +64,9 @@ ProlongationGround = Annotated[
 ]
 ExtensionGround = Annotated[
     str, AfterValidator(known_in(EXTENSION_GROUNDS)), Field(json_schema_extra=_described(EXTENSION_GROUNDS))
+]
+DecisionGround = Annotated[
+    str, AfterValidator(known_in(DECISION_GROUNDS)), Field(json_schema_extra=_described(DECISION_GROUNDS))
 ]
 EscalationResolution = Annotated[
     str,

@@ -16,6 +16,7 @@ from services.decision.application.code_fields import (
     NOTE_MAX_LENGTH,
     ClosingGround,
     Court,
+    DecisionGround,
     EscalationGround,
     EscalationResolution,
     ExtensionGround,
@@ -141,7 +142,7 @@ class IssueIntendedDecision(CaseCommand):
     dated = ("issued_on",)
     issued_on: date
     response_due_on: date
-    grounds: list[str] = Field(min_length=1)
+    grounds: list[DecisionGround] = Field(min_length=1)
 
 
 class ReceiveResponse(CaseCommand):
@@ -159,7 +160,7 @@ class TakeDecision(CaseCommand):
     dated = ("decided_on",)
     decided_on: date
     outcome: Outcome
-    grounds: list[str] = Field(default_factory=list)
+    grounds: list[DecisionGround] = Field(default_factory=list)
 
 
 class ReceiveNoticeOfDefault(CaseCommand):

@@ -18,6 +18,7 @@ from ind.codes.code_list import CodeList
 from ind.codes.courts import COURTS
 from ind.codes.grounds import (
     CLOSING_GROUNDS,
+    DECISION_GROUNDS,
     ESCALATION_GROUNDS,
     EXTENSION_GROUNDS,
     PROLONGATION_GROUNDS,
@@ -257,7 +258,7 @@ class Case(Aggregate):
             cause,
             issued_on=issued_on,
             response_due_on=response_due_on,
-            grounds=grounds,
+            **_coded(DECISION_GROUNDS, grounds=grounds),
         )
 
     def receive_response(self, *, received_on: date, cause: Cause) -> None:
@@ -290,7 +291,7 @@ class Case(Aggregate):
             cause,
             decided_on=decided_on,
             outcome=outcome,
-            grounds=grounds,
+            **_coded(DECISION_GROUNDS, grounds=grounds),
             days_overdue=overdue,
         )
 
@@ -412,7 +413,7 @@ class Case(Aggregate):
         self.trigger_event(event_class, **cause.event_metadata(), **facts)
 
 
-def _coded(code_list: CodeList, **field: str | None) -> dict[str, Any]:
+def _coded(code_list: CodeList, **field: str | list[str] | None) -> dict[str, Any]:
     """A code the case records, with the version of the list it was chosen from."""
     return {**field, "catalogue_version": code_list.current.id}
 

@@ -162,6 +162,7 @@ class IntendedDecisionIssued(CaseEvent):
     issued_on: date
     response_due_on: date
     grounds: list[str]
+    catalogue_version: str  # of the decision grounds
 
     def apply(self, aggregate: Case) -> None:
         aggregate.intended_decision_due = self.response_due_on
@@ -180,6 +181,7 @@ class DecisionTaken(CaseEvent):
     decided_on: date
     outcome: Outcome
     grounds: list[str]
+    catalogue_version: str  # of the decision grounds
     days_overdue: int
 
     def apply(self, aggregate: Case) -> None:
