@@ -124,7 +124,7 @@ def objection(intake: Intake, decision: Decision, wait_for_case: WaitForCase) ->
     wait_for_case(case_id)
     decision.execute(
         case_id,
-        parse_case_command("decide", {"decided_on": day(40), "outcome": "rejected", "grounds": ["income"]}),
+        parse_case_command("decide", {"decided_on": day(40), "outcome": "rejected", "grounds": ["income_insufficient"]}),
     )
     case = decision.execute(case_id, parse_case_command("file-objection", {"filed_on": day(20)}))
     assert case.objection_case_id is not None
