@@ -51,6 +51,15 @@ class CodeList:
     def current(self) -> CodeListVersion:
         return self.versions[-1]
 
+    @property
+    def version_id(self) -> str:
+        """The version commands choose from now, which their events record."""
+        return self.current.id
+
+    @property
+    def description(self) -> str:
+        return self.current.description
+
     def codes(self) -> list[str]:
         """The codes a command may choose now."""
         return [entry.code for entry in self.current.codes]

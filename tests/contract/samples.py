@@ -75,7 +75,7 @@ SAMPLES: dict[str, dict[str, Any]] = {
     "nl.ind.intake.ApplicationClassified": {
         "meta": meta(6),
         "track": "general",
-        "target_group": "SYR-2026",
+        "target_group": "project-syria",
         "complexity": "high",
     },
     "nl.ind.intake.ApplicationAccepted": {
@@ -95,7 +95,7 @@ SAMPLES: dict[str, dict[str, Any]] = {
     },
     "nl.ind.decision.CaseAssigned": {
         "meta": meta(2),
-        "team": "asiel-zwolle-3",
+        "team": "asylum-3",
         "officer_ref": "O-00000000000000b7",
     },
     "nl.ind.decision.HearingScheduled": {

@@ -123,15 +123,13 @@ class StoreContract:
         def b_saves_first(_: Case) -> None:
             if worker_a.before_save is not None:
                 worker_a.before_save = None  # race once
-                worker_b.execute(
-                    case.id, AssignCase(team="family-zwolle", officer_ref="O-00000000000000b2")
-                )
+                worker_b.execute(case.id, AssignCase(team="family-2", officer_ref="O-00000000000000b2"))
 
         worker_a.before_save = b_saves_first
         worker_a.execute(case.id, ScheduleHearing(kind=HearingKind.SHORTENED, scheduled_for=NOW.date()))
         final = worker_a.get_case(case.id)
         assert final.version == 3
-        assert final.team == "family-zwolle"  # B's change survived A's retry
+        assert final.team == "family-2"  # B's change survived A's retry
         assert HearingKind.SHORTENED in final.scheduled  # and A's change was applied on top
         topics = [n.topic for n in worker_a.recorder.select_notifications(start=0, limit=10)]
         assert topics == [

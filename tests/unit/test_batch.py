@@ -30,7 +30,7 @@ from tests.factories import (
     embedded_settings,
 )
 
-ASSIGN = parse_case_command("assign", {"team": "family-zwolle", "officer_ref": "O-00000000000000b2"})
+ASSIGN = parse_case_command("assign", {"team": "family-2", "officer_ref": "O-00000000000000b2"})
 
 
 @pytest.fixture

@@ -95,7 +95,7 @@ def test_deciding_a_closed_case_is_refused() -> None:
     with pytest.raises(CaseRuleViolation, match="closed"):
         case.decide(decided_on=date(2026, 4, 3), outcome=Outcome.GRANTED, grounds=[], cause=CAUSE)
     with pytest.raises(CaseRuleViolation, match="closed"):
-        case.assign(team="t", officer_ref="O-0000000000000001", cause=CAUSE)
+        case.assign(team="family-1", officer_ref="O-0000000000000001", cause=CAUSE)
 
 
 def test_information_requested_suspends_and_moves_the_deadline() -> None:

@@ -91,7 +91,7 @@ def test_a_decision_command_missing_a_field_is_an_invalid_command(
 ) -> None:
     monkeypatch.setenv("BACKBONE_MODE", "embedded")
     monkeypatch.setenv("BACKBONE_DATA_DIR", str(tmp_path))
-    code, out, err = run(capsys, "decision", "assign", UNKNOWN, "--team", "t1", "--json")
+    code, out, err = run(capsys, "decision", "assign", UNKNOWN, "--team", "family-1", "--json")
     assert code == 4 and out == ""
     problems = json.loads(err.splitlines()[-1])["error"]["problems"]
     assert problems == [{"field": "officer_ref", "rule": "missing", "message": "Field required"}]

@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 
 from backbone.errors import InvalidCommand
+from ind.codes.applications import MISSING_ITEMS, TARGET_GROUPS
 from ind.codes.code_list import CodeList, UnknownCode
 from ind.codes.courts import COURTS
 from ind.codes.grounds import (
@@ -19,7 +20,9 @@ from ind.codes.grounds import (
 from ind.codes.information_subjects import INFORMATION_SUBJECTS
 from ind.codes.locations import ISSUE_LOCATIONS
 from ind.codes.resolutions import ESCALATION_RESOLUTIONS
+from ind.codes.teams import TEAMS
 from services.decision.application.commands import COMMANDS, parse_case_command
+from services.intake.application.commands import parse_application_command
 
 CODE_LISTS = [
     CLOSING_GROUNDS,
@@ -31,6 +34,9 @@ CODE_LISTS = [
     COURTS,
     ISSUE_LOCATIONS,
     INFORMATION_SUBJECTS,
+    TEAMS,
+    MISSING_ITEMS,
+    TARGET_GROUPS,
 ]
 # action -> its code field, its code list, and a valid command without that field
 CODED: dict[str, tuple[str, CodeList, dict[str, Any]]] = {
@@ -120,3 +126,27 @@ def test_commands_without_free_text_take_no_note() -> None:
     with pytest.raises(InvalidCommand) as refused:
         parse_case_command("decide", {"decided_on": "2026-03-02", "outcome": "granted", "note": "x"})
     assert [(p.field, p.rule) for p in refused.value.problems] == [("note", "extra_forbidden")]
+
+
+def test_a_team_is_a_code_of_the_teams_list() -> None:
+    assigned = parse_case_command("assign", {"team": "asylum-2", "officer_ref": "O-00000000000000a1"})
+    assert assigned.team in TEAMS.codes()  # type: ignore[attr-defined]
+    assert parse_case_command("escalate", {"escalated_on": "2026-03-02", "reason_code": "complex_case"})
+    with pytest.raises(InvalidCommand) as refused:
+        parse_case_command("assign", {"team": "Jan de Vries", "officer_ref": "O-00000000000000a1"})
+    assert [(p.field, p.rule) for p in refused.value.problems] == [("team", "unknown_code")]
+
+
+def test_what_a_defect_notice_says_is_missing_and_a_target_group_are_codes() -> None:
+    notice = {"notified_on": "2026-03-02", "remedy_by": "2026-03-16"}
+    assert parse_application_command("notify-defect", {**notice, "missing": MISSING_ITEMS.codes()})
+    with pytest.raises(InvalidCommand) as refused:
+        parse_application_command(
+            "notify-defect", {**notice, "missing": ["passport_copy", "a letter from Jan"]}
+        )
+    assert [(p.field, p.rule) for p in refused.value.problems] == [("missing.1", "unknown_code")]
+    classification = {"complexity": "low"}
+    assert parse_application_command("classify", {**classification, "target_group": "project-eritrea"})
+    with pytest.raises(InvalidCommand) as refused:
+        parse_application_command("classify", {**classification, "target_group": "family of Jan"})
+    assert [(p.field, p.rule) for p in refused.value.problems] == [("target_group", "unknown_code")]

@@ -23,6 +23,7 @@ from services.decision.application.code_fields import (
     InformationSubject,
     IssueLocation,
     ProlongationGround,
+    Team,
 )
 from services.decision.domain.vocabulary import HearingKind, IssueChannel, Outcome
 
@@ -51,7 +52,7 @@ class AssignCase(CaseCommand):
     """Assign the case to a team and a (pseudonymous) officer."""
 
     resource = "assignments"
-    team: str = Field(min_length=1, max_length=64)
+    team: Team
     officer_ref: str = Field(pattern=OFFICER_REF_PATTERN, description="Pseudonymous: O- and 16 hex digits.")
 
 
@@ -113,7 +114,7 @@ class EscalateCase(NotedCommand):
     resource = "escalations"
     dated = ("escalated_on",)
     escalated_on: date
-    team: str = Field(default="knopendoorhakteam", max_length=64)
+    team: Team = "knopendoorhakteam"
     reason_code: EscalationGround
 
 
