@@ -152,6 +152,20 @@ def test_an_objection_opened_in_a_batch_is_saved_with_it(tmp_path: Path, intake:
     assert decision.get_case(case.objection_case_id).procedure.value == "objection"
 
 
+def test_a_note_in_a_batch_is_recorded_with_the_batch_or_not_at_all(tmp_path: Path, intake: Any) -> None:
+    decision, case_id = a_decision_with_a_case(tmp_path, intake)
+    escalate = {"escalated_on": "2026-10-31", "reason_code": "complex_case", "note": "kept"}
+    with pytest.raises(RuntimeError), decision.batch():
+        decision.execute(case_id, parse_case_command("escalate", {**escalate, "note": "never kept"}))
+        raise RuntimeError("the batch fails")
+    assert decision.case_notes(case_id) == []
+    with decision.batch():
+        decision.execute(case_id, ASSIGN)
+        decision.execute(case_id, parse_case_command("escalate", escalate))
+        assert decision.case_notes(case_id) == []  # not before the batch ends
+    assert [(n.version, n.text) for n in decision.case_notes(case_id)] == [(3, "kept")]
+
+
 def test_batches_do_not_nest(intake: Any) -> None:
     with intake.batch(), pytest.raises(RuntimeError, match="do not nest"), intake.batch():
         pass
