@@ -24,9 +24,6 @@ class CodeListVersion:
     description: str
     codes: tuple[Code, ...]
 
-    def __contains__(self, code: object) -> bool:
-        return any(entry.code == code for entry in self.codes)
-
     def label(self, code: str) -> Code:
         for entry in self.codes:
             if entry.code == code:
