@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import OrderedDict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
@@ -43,7 +43,7 @@ from backbone.codec import AvroCodec
 from backbone.continuity import Continuity
 from backbone.errors import BackboneError, DomainRuleViolation, FieldProblem, InvalidCommand, NotFound
 from backbone.event_mapper import AvroEventMapper
-from backbone.recorders import REQUEST_KEYS
+from backbone.recorders import NOTES, REQUEST_KEYS, SealedNote
 
 IDEMPOTENT_IDS = UUID("0b6c5f86-7d1e-5a39-8c77-2d6f0f3f9e41")
 
@@ -77,15 +77,23 @@ class Batch:
     aggregates: dict[UUID, Any] = field(default_factory=dict)
     events: list[Any] = field(default_factory=list)
     keys: dict[str, int] = field(default_factory=dict)  # key row name -> request fingerprint
+    notes: list[SealedNote] = field(default_factory=list)  # recorded with the events
     commands: int = 0
     check_keys: bool = True  # False: the caller vouches that its keys are new (see CaseService.batch)
     broken: UUID | None = None  # a case a failed command left changed, seen when it was loaded again
 
-    def add(self, key: str | None, fingerprint: int, aggregates: tuple[Any, ...]) -> None:
-        """A command completed: its events are the batch's, in order."""
+    def add(
+        self,
+        key: str | None,
+        fingerprint: int,
+        aggregates: tuple[Any, ...],
+        notes: Sequence[SealedNote] = (),
+    ) -> None:
+        """A command completed: its events (and notes) are the batch's, in order."""
         for aggregate in aggregates:
             self.aggregates.setdefault(aggregate.id, aggregate)
             self.events.extend(aggregate.collect_events())
+        self.notes.extend(notes)
         if key is not None:
             self.keys[_name(key)] = fingerprint
         self.commands += 1
@@ -160,6 +168,7 @@ class CaseService(Application[UUID]):
         processing = ProcessingEvent[UUID]()
         processing.events.extend(batch.events)  # in command order, as one command at a time would be
         processing.saved_kwargs[REQUEST_KEYS] = [Tracking(k, fp) for k, fp in batch.keys.items()]
+        processing.saved_kwargs[NOTES] = batch.notes
         self._notify(self._record(processing))
 
     def keep(self, recorded: Iterable[Any]) -> None:
@@ -237,18 +246,20 @@ class CaseService(Application[UUID]):
         """Whether a command with this idempotency key is on record here."""
         return self.process_recorder.max_tracking_id(_name(key)) is not None
 
-    def save_command(self, key: str | None, fingerprint: int, *aggregates: Any) -> None:
-        """Save the aggregates' new events, with the idempotency key in the same transaction (or, in
-        a batch, leave them to the batch's transaction)."""
+    def save_command(
+        self, key: str | None, fingerprint: int, *aggregates: Any, notes: Sequence[SealedNote] = ()
+    ) -> None:
+        """Save the aggregates' new events, with the idempotency key and the command's sealed notes in
+        the same transaction (or, in a batch, leave them to the batch's transaction)."""
         batch = self._batch.get()
         if batch is not None:
-            batch.add(key, fingerprint, aggregates)
+            batch.add(key, fingerprint, aggregates, notes)
             return
         if key is None:
-            self.save(*aggregates)
+            self.save(*aggregates, **{NOTES: notes})
             return
         processing = ProcessingEvent[UUID](Tracking(_name(key), fingerprint))
-        processing.collect_events(*aggregates)
+        processing.collect_events(*aggregates, **{NOTES: notes})
         try:
             recordings = self._record(processing)
         except IntegrityError as error:

@@ -5,9 +5,18 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from datetime import date, datetime
-from typing import Any, ClassVar, TypeVar
+from typing import Any, ClassVar, Protocol, TypeVar
 
-from pydantic import BaseModel, ConfigDict, ValidationError, ValidationInfo, field_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+)
+from pydantic.fields import FieldInfo
 from pydantic_core import PydanticCustomError
 
 from backbone.errors import FieldProblem, InvalidCommand
@@ -33,6 +42,44 @@ def within(day: date, first: date, last: date) -> date:
             "day_out_of_range", "a day from {first} to {last}", {"first": str(first), "last": str(last)}
         )
     return day
+
+
+class CodeList(Protocol):
+    """A versioned list of codes, as a command's field sees it (the IND's are ``ind.codes``)."""
+
+    name: str
+
+    @property
+    def version_id(self) -> str: ...
+
+    @property
+    def description(self) -> str: ...
+
+    def codes(self) -> list[str]: ...
+
+
+def known_in(code_list: CodeList) -> AfterValidator:
+    """A field's check that it holds a code of ``code_list``: anything else, free text above all, is
+    refused as ``unknown_code``, naming the list and its version."""
+
+    def known(code: str) -> str:
+        if code not in code_list.codes():
+            raise PydanticCustomError(
+                "unknown_code",
+                "a code of {code_list} version {version}",
+                {"code_list": code_list.name, "version": code_list.version_id},
+            )
+        return code
+
+    return AfterValidator(known)
+
+
+def listed(code_list: CodeList) -> FieldInfo:
+    """The codes a field takes, in its JSON schema (and so in the OpenAPI document)."""
+    described = f"{code_list.name} {code_list.version_id}: {code_list.description}"
+    extra: dict[str, Any] = {"enum": code_list.codes(), "description": described}
+    field: FieldInfo = Field(json_schema_extra=extra)
+    return field
 
 
 class Command(BaseModel):

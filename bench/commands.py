@@ -232,7 +232,9 @@ def reconstruct_on(settings: Settings, case_events: int) -> dict[str, Any]:
         clock.advance(timedelta(days=1))
         today = clock.now().date()
         due = today + timedelta(days=14)
-        decision.execute(case_id, RequestInformation(requested_on=today, due_on=due, subject="documents"))
+        decision.execute(
+            case_id, RequestInformation(requested_on=today, due_on=due, subject_code="supporting_documents")
+        )
         clock.advance(timedelta(days=1))
         decision.execute(case_id, ReceiveInformation(received_on=clock.now().date()))
     times = []

@@ -18,6 +18,7 @@ from backbone.runtime import LogOf, Reader, runtime_for
 from backbone.settings import Settings
 from services.control_tower.adapters.tower_store import TowerStore
 from services.control_tower.projections.tower_projection import TowerProjection
+from services.decision.adapters.case_notes import CaseNotes
 from services.decision.application.decision import APPLICATION_ACCEPTED, Decision
 from services.intake.adapters.personal_data_vault import PersonalDataVault, vault_migrations
 from services.intake.application.intake import Intake
@@ -45,7 +46,11 @@ def vault_migrations_of(settings: Settings) -> Migrations:
 def build_decision(settings: Settings, *, codec: AvroCodec, clock: Clock | None = None) -> Decision:
     runtime = runtime_for(settings)
     with runtime.creating():
-        return Decision(env=runtime.store_env(DECISION), codec=codec, clock=clock or SystemClock())
+        decision = Decision(env=runtime.store_env(DECISION), codec=codec, clock=clock or SystemClock())
+        datastore = decision.factory.datastore  # type: ignore[attr-defined]
+        decision.notes = CaseNotes(datastore, dialect=runtime.dialect, schema=DECISION)
+        decision.notes.create_tables()
+    return decision
 
 
 def build_access_log(settings: Settings, *, codec: AvroCodec, clock: Clock | None = None) -> AccessLog:

@@ -106,7 +106,9 @@ def _applicant_moves(
         case.notice = True
     weeks_overdue = (today - case.deadline).days / 7 if case.deadline is not None else 0
     if case.escalated_until is not None and today >= case.escalated_until:
-        moves.append(("resolve-escalation", {"resolved_on": today, "resolution": "decision_path_agreed"}))
+        moves.append(
+            ("resolve-escalation", {"resolved_on": today, "resolution_code": "decision_path_agreed"})
+        )
         case.escalated_until = None
     elif (
         case.undecided
@@ -117,7 +119,7 @@ def _applicant_moves(
         moves.append(
             (
                 "escalate",
-                {"escalated_on": today, "reason": f"{int(weeks_overdue)} weeks past the statutory term"},
+                {"escalated_on": today, "reason_code": "statutory_term_exceeded"},
             )
         )
         case.escalated_until = today + timedelta(weeks=rng.randint(2, 4))
@@ -148,7 +150,9 @@ def _officer_step(
     if case.phase == "heard" and steps.prolonged_procedure and not case.prolonged:
         case.prolonged = True  # decided once, after the hearing
         if rng.random() < parameters.prolonged:
-            return [("refer-to-prolonged-procedure", {"referred_on": today, "reason": "further_research"})]
+            return [
+                ("refer-to-prolonged-procedure", {"referred_on": today, "reason_code": "further_research"})
+            ]
     clock_running = case.clock_started is not None and today >= case.clock_started
     if not case.information_asked and case.phase in ("assigned", "heard") and clock_running:
         case.information_asked = True
@@ -156,7 +160,12 @@ def _officer_step(
             low, high = parameters.information_weeks
             case.suspended_until = today + timedelta(weeks=rng.randint(low, high))
             due = today + timedelta(days=28)
-            return [("request-information", {"requested_on": today, "due_on": due, "subject": "documents"})]
+            return [
+                (
+                    "request-information",
+                    {"requested_on": today, "due_on": due, "subject_code": "supporting_documents"},
+                )
+            ]
     if budget.decisions <= 0:
         return []
     if case.phase == "intended":
@@ -204,7 +213,7 @@ def _decide(
     elif (
         outcome == "rejected" and steps.review is not Review.OBJECTION and rng.random() < parameters.appeal
     ):
-        commands.append(("lodge-appeal", {"lodged_on": today, "court": "rechtbank_den_haag"}))
+        commands.append(("lodge-appeal", {"lodged_on": today, "court_code": "rb-den-haag"}))
     return commands
 
 
@@ -222,5 +231,5 @@ def _extension(case: SimCase, today: date) -> list[Command]:
     if case.procedure != "asylum" or case.deadline is None or today + timedelta(weeks=2) < case.deadline:
         return []
     case.extended = True
-    reason = "sudden large rise in applications"
-    return [("extend-deadline", {"on": today, "months": 9, "reason": reason})]
+    reason = "sudden_rise_in_applications"
+    return [("extend-deadline", {"on": today, "months": 9, "reason_code": reason})]

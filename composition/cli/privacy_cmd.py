@@ -1,5 +1,6 @@
-"""``backbone privacy``: personal data kept by intake, forgetting an applicant (crypto-shredding), and the
-versioned migrations of the vault that keeps them."""
+"""``backbone privacy``: personal data kept by intake, forgetting an applicant (crypto-shredding:
+intake's key of their personal data and decision's key of the notes on their cases are destroyed),
+and the versioned migrations of the vault that keeps them."""
 
 from __future__ import annotations
 
@@ -26,9 +27,11 @@ def register(commands: Any) -> None:
     actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
     forget = actions.add_parser(
         "forget",
-        help="destroy an applicant's key: their personal data can no longer be read",
-        description="Destroys the applicant's key. Their personal data becomes unreadable for good; every "
-        "event and projection still replays, because none of them holds personal data.",
+        help="destroy an applicant's keys: their personal data and the notes on their cases can no longer "
+        "be read",
+        description="Destroys the applicant's keys in intake (personal data) and decision (caseworkers' "
+        "notes). Both become unreadable for good; every event and projection still replays, because none "
+        "of them holds personal data or free text.",
     )
     forget.add_argument("applicant_ref", help="the pseudonymous reference, P- and 16 hex digits")
     forget.set_defaults(handler=_forget)
@@ -60,8 +63,17 @@ def _intake() -> Intake:
 
 
 def _forget(arguments: argparse.Namespace) -> int:
-    forgotten = _intake().forget_applicant(arguments.applicant_ref)
-    print(f"forgot {arguments.applicant_ref}" if forgotten else f"no key for {arguments.applicant_ref}")
+    ref, system = arguments.applicant_ref, System.for_command("intake")
+    forgotten = {
+        "personal data": system.intake.forget_applicant(ref),
+        "notes": system.decision.forget_applicant(ref),
+    }
+    if any(forgotten.values()):
+        print(
+            f"forgot {ref}: " + ", ".join(f"{what} key destroyed" for what, had in forgotten.items() if had)
+        )
+    else:
+        print(f"no key for {ref}")
     return 0
 
 

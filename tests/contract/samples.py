@@ -75,10 +75,15 @@ SAMPLES: dict[str, dict[str, Any]] = {
     "nl.ind.intake.ApplicationClassified": {
         "meta": meta(6),
         "track": "general",
-        "target_group": "SYR-2026",
+        "target_group": "project-syria",
         "complexity": "high",
     },
-    "nl.ind.intake.ApplicationAccepted": {"meta": meta(7), **ACCEPTED_CLOCK, "suspended_days": 7},
+    "nl.ind.intake.ApplicationAccepted": {
+        "meta": meta(7),
+        **ACCEPTED_CLOCK,
+        "suspended_days": 7,
+        "applicant_ref": "P-0123456789abcdef",
+    },
     "nl.ind.intake.ApplicationWithdrawn": {"meta": meta(7), "withdrawn_on": DAY},
     "nl.ind.intake.ApplicationNotProcessed": {"meta": meta(7), "decided_on": DAY, "legal_basis": "Awb 4:5"},
     "nl.ind.decision.CaseOpened": {
@@ -86,10 +91,11 @@ SAMPLES: dict[str, dict[str, Any]] = {
         **ACCEPTED_CLOCK,
         "suspended_days": 7,
         "objected_case_id": None,
+        "applicant_ref": "P-0123456789abcdef",
     },
     "nl.ind.decision.CaseAssigned": {
         "meta": meta(2),
-        "team": "asiel-zwolle-3",
+        "team": "asylum-3",
         "officer_ref": "O-00000000000000b7",
     },
     "nl.ind.decision.HearingScheduled": {
@@ -103,7 +109,8 @@ SAMPLES: dict[str, dict[str, Any]] = {
         "meta": meta(5),
         "requested_on": DAY,
         "due_on": date(2026, 3, 30),
-        "subject": "identity_documents",
+        "subject_code": "identity_documents",
+        "catalogue_version": "2026.1",
         **CLOCK,
     },
     "nl.ind.decision.InformationReceived": {
@@ -116,30 +123,35 @@ SAMPLES: dict[str, dict[str, Any]] = {
         "meta": meta(7),
         "months": 0,
         "days": 90,
-        "reason": "complex",
+        "reason_code": "complex_case",
+        "catalogue_version": "2026.1",
         **CLOCK,
     },
     "nl.ind.decision.CaseEscalated": {
         "meta": meta(8),
         "escalated_on": DAY,
         "team": "knopendoorhakteam",
-        "reason": "stuck",
+        "reason_code": "statutory_term_exceeded",
+        "catalogue_version": "2026.1",
     },
     "nl.ind.decision.EscalationResolved": {
         "meta": meta(9),
         "resolved_on": DAY,
-        "resolution": "hearing planned",
+        "resolution_code": "hearing_planned",
+        "catalogue_version": "2026.1",
     },
     "nl.ind.decision.CaseReferredToProlongedProcedure": {
         "meta": meta(10),
         "referred_on": DAY,
-        "reason": "research",
+        "reason_code": "further_research",
+        "catalogue_version": "2026.1",
     },
     "nl.ind.decision.IntendedDecisionIssued": {
         "meta": meta(11),
         "issued_on": DAY,
         "response_due_on": date(2026, 3, 30),
         "grounds": ["not_credible"],
+        "catalogue_version": "2026.1",
     },
     "nl.ind.decision.ResponseReceived": {"meta": meta(12), "received_on": DAY},
     "nl.ind.decision.DecisionTaken": {
@@ -147,6 +159,7 @@ SAMPLES: dict[str, dict[str, Any]] = {
         "decided_on": DAY,
         "outcome": "partly_granted",
         "grounds": ["income_insufficient"],
+        "catalogue_version": "2026.1",
         "days_overdue": 3,
     },
     "nl.ind.decision.NoticeOfDefaultReceived": {
@@ -156,15 +169,26 @@ SAMPLES: dict[str, dict[str, Any]] = {
         "penalty_accrues_from": date(2026, 3, 17),
     },
     "nl.ind.decision.ObjectionFiled": {"meta": meta(14), "filed_on": DAY, "objection_case_id": OBJECTION},
-    "nl.ind.decision.AppealLodged": {"meta": meta(14), "lodged_on": DAY, "court": "Rechtbank Den Haag"},
+    "nl.ind.decision.AppealLodged": {
+        "meta": meta(14),
+        "lodged_on": DAY,
+        "court_code": "rb-den-haag",
+        "catalogue_version": "2026.1",
+    },
     "nl.ind.decision.DocumentReadyForIssue": {
         "meta": meta(14),
         "ready_on": DAY,
         "channel": "expat_centre",
-        "location": "Eindhoven",
+        "location_code": "expat-centre-eindhoven",
+        "catalogue_version": "2026.1",
     },
     "nl.ind.decision.DocumentIssued": {"meta": meta(15), "issued_on": DAY, "channel": "expat_centre"},
-    "nl.ind.decision.CaseClosed": {"meta": meta(16), "closed_on": DAY, "reason": "decided"},
+    "nl.ind.decision.CaseClosed": {
+        "meta": meta(16),
+        "closed_on": DAY,
+        "reason_code": "decided",
+        "catalogue_version": "2026.1",
+    },
 }
 
 

@@ -64,7 +64,7 @@ def asylum_case(intake: Intake, decision: Decision, wait_for_case: WaitForCase) 
     intake.execute(case_id, AcceptApplication())
     wait_for_case(case_id)
     for action, fields in [
-        ("assign", {"team": "asiel-ter-apel-2", "officer_ref": "O-00000000000000a1"}),
+        ("assign", {"team": "asylum-2", "officer_ref": "O-00000000000000a1"}),
         ("schedule-hearing", {"kind": "registration", "scheduled_for": day(45)}),
         ("hold-hearing", {"kind": "registration", "held_on": day(45)}),
         ("schedule-hearing", {"kind": "detailed", "scheduled_for": day(30), "remote": True}),
@@ -75,7 +75,7 @@ def asylum_case(intake: Intake, decision: Decision, wait_for_case: WaitForCase) 
         ),
         ("receive-response", {"received_on": day(15)}),
         ("decide", {"decided_on": day(10), "outcome": "rejected", "grounds": ["not_credible"]}),
-        ("lodge-appeal", {"lodged_on": day(5), "court": "Rechtbank Den Haag"}),
+        ("lodge-appeal", {"lodged_on": day(5), "court_code": "rb-den-haag"}),
     ]:
         decision.execute(case_id, parse_case_command(action, fields))
     return case_id
@@ -109,7 +109,8 @@ def renewal_with_residence_gap(intake: Intake, decision: Decision, wait_for_case
     decision.execute(
         case_id,
         parse_case_command(
-            "request-information", {"requested_on": day(10), "due_on": day(-4), "subject": "income_proof"}
+            "request-information",
+            {"requested_on": day(10), "due_on": day(-4), "subject_code": "income_proof"},
         ),
     )
     return case_id
@@ -123,7 +124,9 @@ def objection(intake: Intake, decision: Decision, wait_for_case: WaitForCase) ->
     wait_for_case(case_id)
     decision.execute(
         case_id,
-        parse_case_command("decide", {"decided_on": day(40), "outcome": "rejected", "grounds": ["income"]}),
+        parse_case_command(
+            "decide", {"decided_on": day(40), "outcome": "rejected", "grounds": ["income_insufficient"]}
+        ),
     )
     case = decision.execute(case_id, parse_case_command("file-objection", {"filed_on": day(20)}))
     assert case.objection_case_id is not None

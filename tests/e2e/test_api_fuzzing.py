@@ -55,7 +55,10 @@ class Fuzzed:
                 ("asylum", []),
                 ("naturalisation", []),
                 ("study", [WithdrawApplication(withdrawn_on=a_day())]),
-                ("family", [NotifyDefect(notified_on=a_day(), remedy_by=a_day(28), missing=["passport"])]),
+                (
+                    "family",
+                    [NotifyDefect(notified_on=a_day(), remedy_by=a_day(28), missing=["passport_copy"])],
+                ),
                 ("asylum", [ClassifyApplication(track="general", complexity="low")]),
             ],
             strict=True,

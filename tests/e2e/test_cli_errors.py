@@ -66,7 +66,10 @@ def test_an_unknown_id_is_named_in_one_line_with_the_not_found_exit_code(
     for arguments, what in (
         (("decision", "show", UNKNOWN), "case"),
         (("intake", "accept", UNKNOWN), "application"),
-        (("decision", "assign", UNKNOWN, "--team", "t1", "--officer-ref", "O-00000000000000a1"), "case"),
+        (
+            ("decision", "assign", UNKNOWN, "--team", "family-1", "--officer-ref", "O-00000000000000a1"),
+            "case",
+        ),
     ):
         ran = backbone(data, *arguments)
         assert ran.exit_code == 6, ran.stderr

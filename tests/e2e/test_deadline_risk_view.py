@@ -66,7 +66,7 @@ def test_the_tower_shows_deadline_risk_notices_and_penalty_exposure(tmp_path: Pa
             {
                 "requested_on": TODAY - timedelta(days=10),
                 "due_on": TODAY + timedelta(days=10),
-                "subject": "income_proof",
+                "subject_code": "income_proof",
             },
         ),
     )
@@ -119,7 +119,11 @@ def test_an_objection_is_open_work_from_the_day_it_was_filed(tmp_path: Path) -> 
     opened, so that work in progress counts it as deadline risk does."""
     backbone = EmbeddedBackbone(embedded_settings(tmp_path), clock=clock())
     rejected = accepted(backbone, "family", 80, 5)
-    decided = {"decided_on": TODAY - timedelta(days=40), "outcome": "rejected", "grounds": ["income"]}
+    decided = {
+        "decided_on": TODAY - timedelta(days=40),
+        "outcome": "rejected",
+        "grounds": ["income_insufficient"],
+    }
     backbone.decision.execute(rejected, parse_case_command("decide", decided))
     filed_on = TODAY - timedelta(days=20)
     case = backbone.decision.execute(rejected, parse_case_command("file-objection", {"filed_on": filed_on}))

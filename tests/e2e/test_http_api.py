@@ -190,7 +190,11 @@ def test_aging_and_issuance_over_http(client: TestClient, backbone: Any) -> None
     )
     client.post(
         f"/v1/cases/{application_id}/documents-ready",
-        json={"ready_on": "2026-10-26", "channel": "expat_centre", "location": "Eindhoven"},
+        json={
+            "ready_on": "2026-10-26",
+            "channel": "expat_centre",
+            "location_code": "expat-centre-eindhoven",
+        },
     )
     backbone.settle()
     aging = client.get("/v1/tower/aging", params={"today": "2026-11-02"}).json()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
+from uuid import UUID
 
 import pytest
 from fastapi import FastAPI
@@ -120,3 +121,20 @@ def test_a_defect_notice_with_an_empty_missing_code_is_refused(client: TestClien
     refused = client.post(f"/v1/applications/{application_id}/defect-notices", json=notice)
     assert problem(refused, 422, "invalid_command")["errors"][0]["field"] == "missing.0"
     assert backbone.intake.recorder.max_notification_id() == before
+
+
+def test_free_text_where_a_code_belongs_is_a_422_naming_the_field_and_records_nothing(
+    client: TestClient, backbone: Any
+) -> None:
+    application_id = client.post("/v1/applications", json=body()).json()["application_id"]
+    client.post(f"/v1/applications/{application_id}/acceptances")
+    backbone.settle()
+    before = backbone.decision.recorder.max_notification_id()
+    escalation = {"escalated_on": "2026-11-02", "reason_code": "Mr Haddad's lawyer keeps calling"}
+    refused = client.post(f"/v1/cases/{application_id}/escalations", json=escalation)
+    (error,) = problem(refused, 422, "invalid_command")["errors"]
+    assert (error["field"], error["rule"]) == ("reason_code", "unknown_code")
+    assert error["message"] == "a code of escalation_grounds version 2026.1"
+    assert "Haddad" not in refused.text  # the refusal does not echo what was typed
+    assert backbone.decision.recorder.max_notification_id() == before
+    assert backbone.decision.case_notes(UUID(application_id)) == []

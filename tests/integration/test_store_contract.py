@@ -18,8 +18,14 @@ from ind.procedures import Procedure
 from services.control_tower.adapters import tower_store
 from services.control_tower.adapters.live_views import build_tower_store
 from services.control_tower.projections.workload import StageChange
-from services.decision.application.commands import AssignCase, ScheduleHearing
-from services.decision.domain.case import Case
+from services.decision.application.commands import (
+    AssignCase,
+    EscalateCase,
+    ResolveEscalation,
+    ScheduleHearing,
+)
+from services.decision.domain.case import Case, CaseRuleViolation
+from services.decision.domain.notes import CaseNote, NotesErased
 from services.decision.domain.vocabulary import HearingKind
 from services.intake.application.commands import AcceptApplication
 from services.intake.domain.personal_data import PersonalDataErased
@@ -35,8 +41,16 @@ def a_case() -> Case:
         clock_started_on=NOW.date(),
         policy_version="2025.1",
         legal_basis="Vw 2000 art. 25(1)",
+        applicant_ref="P-0123456789abcdef",
         cause=Cause(NOW, "c"),
     )
+
+
+def sealed_notes(decision: Any) -> list[bytes]:
+    """The note store's ciphertexts, as they lie in the database."""
+    with decision.notes._datastore.transaction(commit=False) as cursor:
+        cursor.execute(f"SELECT ciphertext FROM {decision.notes._notes}")
+        return [bytes(row["ciphertext"] if isinstance(row, dict) else row[0]) for row in cursor.fetchall()]
 
 
 class StoreContract:
@@ -109,15 +123,13 @@ class StoreContract:
         def b_saves_first(_: Case) -> None:
             if worker_a.before_save is not None:
                 worker_a.before_save = None  # race once
-                worker_b.execute(
-                    case.id, AssignCase(team="family-zwolle", officer_ref="O-00000000000000b2")
-                )
+                worker_b.execute(case.id, AssignCase(team="family-2", officer_ref="O-00000000000000b2"))
 
         worker_a.before_save = b_saves_first
         worker_a.execute(case.id, ScheduleHearing(kind=HearingKind.SHORTENED, scheduled_for=NOW.date()))
         final = worker_a.get_case(case.id)
         assert final.version == 3
-        assert final.team == "family-zwolle"  # B's change survived A's retry
+        assert final.team == "family-2"  # B's change survived A's retry
         assert HearingKind.SHORTENED in final.scheduled  # and A's change was applied on top
         topics = [n.topic for n in worker_a.recorder.select_notifications(start=0, limit=10)]
         assert topics == [
@@ -135,6 +147,49 @@ class StoreContract:
         with pytest.raises(PersonalDataErased):
             intake.personal_data(application_id)
         assert intake.get_application(application_id).version == 1
+
+    def test_a_note_is_sealed_beside_its_event_and_forgotten_with_the_applicants_key(self) -> None:
+        decision = build_decision(self.settings, codec=codec(), clock=clock())
+        case = a_case()
+        decision.save(case)
+        note = "Haddad's lawyer called: the family book is on its way from Aleppo"
+        decision.execute(
+            case.id, EscalateCase(escalated_on=NOW.date(), reason_code="complex_case", note=note)
+        )
+        assert decision.case_notes(case.id) == [CaseNote(version=2, text=note)]
+        stored = b"".join(n.state for n in decision.recorder.select_notifications(start=0, limit=10))
+        assert b"Aleppo" not in stored and b"complex_case" in stored  # the code is recorded, not the note
+        assert b"Aleppo" not in b"".join(sealed_notes(decision))
+
+        assert decision.forget_applicant("P-0123456789abcdef")
+        assert not decision.forget_applicant("P-0123456789abcdef")  # nothing left to forget
+        with pytest.raises(NotesErased):
+            decision.case_notes(case.id)
+        assert len(sealed_notes(decision)) == 1  # the ciphertext stays, unreadable
+        assert decision.get_case(case.id).escalated  # the events still replay
+
+    def test_a_refused_or_failed_command_leaves_no_note(self) -> None:
+        decision = build_decision(self.settings, codec=codec(), clock=clock())
+        case = a_case()
+        decision.save(case)
+        with pytest.raises(CaseRuleViolation):  # not escalated: nothing to resolve
+            decision.execute(
+                case.id,
+                ResolveEscalation(
+                    resolved_on=NOW.date(), resolution_code="hearing_planned", note="not kept"
+                ),
+            )
+
+        def crash(_: Case) -> None:
+            raise RuntimeError("failed between sealing the note and saving its event")
+
+        decision.before_save = crash
+        with pytest.raises(RuntimeError):
+            decision.execute(
+                case.id, EscalateCase(escalated_on=NOW.date(), reason_code="complex_case", note="x")
+            )
+        assert sealed_notes(decision) == [] and decision.case_notes(case.id) == []
+        assert decision.get_case(case.id).version == 1
 
     def test_a_view_of_another_schema_version_is_dropped_and_its_positions_reset(
         self, monkeypatch: pytest.MonkeyPatch

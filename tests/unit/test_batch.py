@@ -30,7 +30,7 @@ from tests.factories import (
     embedded_settings,
 )
 
-ASSIGN = parse_case_command("assign", {"team": "family-zwolle", "officer_ref": "O-00000000000000b2"})
+ASSIGN = parse_case_command("assign", {"team": "family-2", "officer_ref": "O-00000000000000b2"})
 
 
 @pytest.fixture
@@ -129,7 +129,7 @@ def test_a_command_that_failed_after_changing_a_case_refuses_the_whole_batch(
             case_id,
             parse_case_command(
                 "request-information",
-                {"requested_on": "2026-10-30", "due_on": "2026-11-20", "subject": "x"},
+                {"requested_on": "2026-10-30", "due_on": "2026-11-20", "subject_code": "income_proof"},
             ),
         )
     assert stored_events(decision) == before
@@ -143,12 +143,27 @@ def test_an_objection_opened_in_a_batch_is_saved_with_it(tmp_path: Path, intake:
         decision.execute(
             case_id,
             parse_case_command(
-                "decide", {"decided_on": "2026-10-30", "outcome": "rejected", "grounds": ["x"]}
+                "decide",
+                {"decided_on": "2026-10-30", "outcome": "rejected", "grounds": ["requirements_not_met"]},
             ),
         )
         case = decision.execute(case_id, parse_case_command("file-objection", {"filed_on": "2026-10-30"}))
     assert decision.get_case(case_id).version == case.version == 4
     assert decision.get_case(case.objection_case_id).procedure.value == "objection"
+
+
+def test_a_note_in_a_batch_is_recorded_with_the_batch_or_not_at_all(tmp_path: Path, intake: Any) -> None:
+    decision, case_id = a_decision_with_a_case(tmp_path, intake)
+    escalate = {"escalated_on": "2026-10-31", "reason_code": "complex_case", "note": "kept"}
+    with pytest.raises(RuntimeError), decision.batch():
+        decision.execute(case_id, parse_case_command("escalate", {**escalate, "note": "never kept"}))
+        raise RuntimeError("the batch fails")
+    assert decision.case_notes(case_id) == []
+    with decision.batch():
+        decision.execute(case_id, ASSIGN)
+        decision.execute(case_id, parse_case_command("escalate", escalate))
+        assert decision.case_notes(case_id) == []  # not before the batch ends
+    assert [(n.version, n.text) for n in decision.case_notes(case_id)] == [(3, "kept")]
 
 
 def test_batches_do_not_nest(intake: Any) -> None:

@@ -35,6 +35,7 @@ def opened(procedure: Procedure = Procedure.FAMILY, started: date = STARTED) -> 
         clock_started_on=started,
         policy_version=clock.policy_version,
         legal_basis=clock.legal_basis,
+        applicant_ref="P-0123456789abcdef",
         cause=CAUSE,
     )
     case.collect_events()
@@ -64,14 +65,23 @@ def test_an_asylum_decision_before_the_detailed_hearing_is_refused() -> None:
 def test_an_asylum_rejection_needs_an_intended_decision_and_waits_for_the_response() -> None:
     case = heard(opened(Procedure.ASYLUM))
     with pytest.raises(CaseRuleViolation, match="voornemen"):
-        case.decide(decided_on=STARTED, outcome=Outcome.REJECTED, grounds=["x"], cause=CAUSE)
+        case.decide(
+            decided_on=STARTED, outcome=Outcome.REJECTED, grounds=["requirements_not_met"], cause=CAUSE
+        )
     case.issue_intended_decision(
-        issued_on=STARTED, response_due_on=date(2026, 3, 9), grounds=["x"], cause=CAUSE
+        issued_on=STARTED, response_due_on=date(2026, 3, 9), grounds=["requirements_not_met"], cause=CAUSE
     )
     with pytest.raises(CaseRuleViolation, match="response period runs until 2026-03-09"):
-        case.decide(decided_on=date(2026, 3, 5), outcome=Outcome.REJECTED, grounds=["x"], cause=CAUSE)
+        case.decide(
+            decided_on=date(2026, 3, 5),
+            outcome=Outcome.REJECTED,
+            grounds=["requirements_not_met"],
+            cause=CAUSE,
+        )
     case.receive_response(received_on=date(2026, 3, 5), cause=CAUSE)
-    case.decide(decided_on=date(2026, 3, 6), outcome=Outcome.REJECTED, grounds=["x"], cause=CAUSE)
+    case.decide(
+        decided_on=date(2026, 3, 6), outcome=Outcome.REJECTED, grounds=["requirements_not_met"], cause=CAUSE
+    )
 
 
 def test_a_response_before_an_intended_decision_is_refused() -> None:
@@ -81,18 +91,18 @@ def test_a_response_before_an_intended_decision_is_refused() -> None:
 
 def test_deciding_a_closed_case_is_refused() -> None:
     case = decided(opened())
-    case.close(closed_on=date(2026, 4, 2), reason="decided", cause=CAUSE)
+    case.close(closed_on=date(2026, 4, 2), reason_code="decided", cause=CAUSE)
     with pytest.raises(CaseRuleViolation, match="closed"):
         case.decide(decided_on=date(2026, 4, 3), outcome=Outcome.GRANTED, grounds=[], cause=CAUSE)
     with pytest.raises(CaseRuleViolation, match="closed"):
-        case.assign(team="t", officer_ref="O-0000000000000001", cause=CAUSE)
+        case.assign(team="family-1", officer_ref="O-0000000000000001", cause=CAUSE)
 
 
 def test_information_requested_suspends_and_moves_the_deadline() -> None:
     case = opened(Procedure.FAMILY)  # 90 days after 2 March 2026: 31 May, a Sunday: 1 June
     assert case.statutory_deadline == date(2026, 6, 1)
     case.request_information(
-        requested_on=date(2026, 3, 10), due_on=date(2026, 3, 24), subject="income", cause=CAUSE
+        requested_on=date(2026, 3, 10), due_on=date(2026, 3, 24), subject_code="income_proof", cause=CAUSE
     )
     with pytest.raises(CaseRuleViolation, match="suspended"):
         case.decide(decided_on=date(2026, 3, 12), outcome=Outcome.GRANTED, grounds=[], cause=CAUSE)
@@ -106,19 +116,22 @@ def test_information_requested_suspends_and_moves_the_deadline() -> None:
 def test_overlapping_suspensions_are_refused() -> None:
     case = opened()
     case.request_information(
-        requested_on=date(2026, 3, 10), due_on=date(2026, 3, 24), subject="a", cause=CAUSE
+        requested_on=date(2026, 3, 10), due_on=date(2026, 3, 24), subject_code="income_proof", cause=CAUSE
     )
     with pytest.raises(CaseRuleViolation, match="overlap"):
         case.request_information(
-            requested_on=date(2026, 3, 11), due_on=date(2026, 3, 25), subject="b", cause=CAUSE
+            requested_on=date(2026, 3, 11),
+            due_on=date(2026, 3, 25),
+            subject_code="housing_proof",
+            cause=CAUSE,
         )
 
 
 def test_an_extension_above_the_cap_is_refused_and_one_within_it_is_recorded() -> None:
     case = opened(Procedure.FAMILY)
     with pytest.raises(CaseRuleViolation, match="cap of 90 days"):
-        case.extend_deadline(period=Period(days=120), reason="complex", on=STARTED, cause=CAUSE)
-    case.extend_deadline(period=Period(days=90), reason="complex", on=STARTED, cause=CAUSE)
+        case.extend_deadline(period=Period(days=120), reason_code="complex_case", on=STARTED, cause=CAUSE)
+    case.extend_deadline(period=Period(days=90), reason_code="complex_case", on=STARTED, cause=CAUSE)
     (extended,) = case.collect_events()
     assert extended.legal_basis == "Vw 2000 art. 25(2)"  # type: ignore[attr-defined]
     assert case.statutory_deadline == date(2026, 8, 31)
@@ -165,24 +178,27 @@ def test_a_granted_decision_cannot_be_objected_to_and_asylum_goes_to_court() -> 
         decided(opened()).file_objection(filed_on=date(2026, 4, 2), objection_case_id=uuid4(), cause=CAUSE)
     asylum = heard(opened(Procedure.ASYLUM))
     asylum.issue_intended_decision(
-        issued_on=STARTED, response_due_on=date(2026, 3, 9), grounds=["x"], cause=CAUSE
+        issued_on=STARTED, response_due_on=date(2026, 3, 9), grounds=["requirements_not_met"], cause=CAUSE
     )
     asylum.receive_response(received_on=date(2026, 3, 4), cause=CAUSE)
     decided(asylum, Outcome.REJECTED)
     with pytest.raises(CaseRuleViolation, match="appealed in court"):
         asylum.file_objection(filed_on=date(2026, 4, 2), objection_case_id=uuid4(), cause=CAUSE)
-    asylum.lodge_appeal(lodged_on=date(2026, 4, 8), court="Rechtbank Den Haag", cause=CAUSE)
+    asylum.lodge_appeal(lodged_on=date(2026, 4, 8), court_code="rb-den-haag", cause=CAUSE)
 
 
 def test_a_granted_case_closes_once_its_document_is_issued() -> None:
     case = decided(opened(Procedure.HIGHLY_SKILLED_MIGRANT))
     case.mark_document_ready(
-        ready_on=date(2026, 4, 3), channel=IssueChannel.EXPAT_CENTRE, location="Eindhoven", cause=CAUSE
+        ready_on=date(2026, 4, 3),
+        channel=IssueChannel.EXPAT_CENTRE,
+        location_code="expat-centre-eindhoven",
+        cause=CAUSE,
     )
     with pytest.raises(CaseRuleViolation, match="not reached the applicant"):
-        case.close(closed_on=date(2026, 4, 4), reason="decided", cause=CAUSE)
+        case.close(closed_on=date(2026, 4, 4), reason_code="decided", cause=CAUSE)
     case.issue_document(issued_on=date(2026, 4, 8), cause=CAUSE)
-    case.close(closed_on=date(2026, 4, 8), reason="decided", cause=CAUSE)
+    case.close(closed_on=date(2026, 4, 8), reason_code="decided", cause=CAUSE)
     assert case.closed and case.version == 5  # opened, decided, ready, issued, closed
 
 
@@ -198,22 +214,28 @@ def test_registration_and_detailed_hearings_belong_to_asylum_as_the_catalogue_sa
 
 def test_escalation_and_the_prolonged_procedure() -> None:
     case = opened(Procedure.ASYLUM)
-    case.escalate(escalated_on=STARTED, team="knopendoorhakteam", reason="stuck", cause=CAUSE)
+    case.escalate(
+        escalated_on=STARTED, team="knopendoorhakteam", reason_code="statutory_term_exceeded", cause=CAUSE
+    )
     with pytest.raises(CaseRuleViolation, match="already with the escalation team"):
-        case.escalate(escalated_on=STARTED, team="knopendoorhakteam", reason="again", cause=CAUSE)
-    case.resolve_escalation(resolved_on=STARTED, resolution="hearing planned", cause=CAUSE)
-    case.refer_to_prolonged_procedure(referred_on=STARTED, reason="medical advice", cause=CAUSE)
+        case.escalate(
+            escalated_on=STARTED, team="knopendoorhakteam", reason_code="complex_case", cause=CAUSE
+        )
+    case.resolve_escalation(resolved_on=STARTED, resolution_code="hearing_planned", cause=CAUSE)
+    case.refer_to_prolonged_procedure(referred_on=STARTED, reason_code="medical_advice", cause=CAUSE)
     with pytest.raises(CaseRuleViolation, match="prolonged"):
-        case.refer_to_prolonged_procedure(referred_on=STARTED, reason="again", cause=CAUSE)
+        case.refer_to_prolonged_procedure(referred_on=STARTED, reason_code="complex_case", cause=CAUSE)
     with pytest.raises(CaseRuleViolation, match="prolonged"):
-        opened(Procedure.FAMILY).refer_to_prolonged_procedure(referred_on=STARTED, reason="x", cause=CAUSE)
+        opened(Procedure.FAMILY).refer_to_prolonged_procedure(
+            referred_on=STARTED, reason_code="further_research", cause=CAUSE
+        )
 
 
 def test_what_a_procedure_requires_comes_from_the_catalogue() -> None:
     naturalisation = decided(opened(Procedure.NATURALISATION))
     with pytest.raises(CaseRuleViolation, match="grants a permit"):  # a royal decree, no permit card
         naturalisation.mark_document_ready(
-            ready_on=date(2026, 4, 3), channel=IssueChannel.DESK, location=None, cause=CAUSE
+            ready_on=date(2026, 4, 3), channel=IssueChannel.DESK, location_code=None, cause=CAUSE
         )
     objection = decided(opened(Procedure.OBJECTION), Outcome.REJECTED)
     with pytest.raises(CaseRuleViolation, match="appealed in court"):

@@ -39,8 +39,12 @@ def example_options(model: type[BaseModel]) -> list[str]:
         if not field.is_required():
             continue
         annotation = field.annotation
+        schema = model.model_json_schema()["properties"][name]
+        codes = schema.get("enum") or schema.get("items", {}).get("enum")
         values: list[str]
-        if annotation is date:
+        if codes:  # a code of one of the IND's code lists, or a list of them
+            values = [str(codes[0])]
+        elif annotation is date:
             values = ["2026-01-05"]
         elif annotation is int:
             values = ["1"]
@@ -87,7 +91,7 @@ def test_a_decision_command_missing_a_field_is_an_invalid_command(
 ) -> None:
     monkeypatch.setenv("BACKBONE_MODE", "embedded")
     monkeypatch.setenv("BACKBONE_DATA_DIR", str(tmp_path))
-    code, out, err = run(capsys, "decision", "assign", UNKNOWN, "--team", "t1", "--json")
+    code, out, err = run(capsys, "decision", "assign", UNKNOWN, "--team", "family-1", "--json")
     assert code == 4 and out == ""
     problems = json.loads(err.splitlines()[-1])["error"]["problems"]
     assert problems == [{"field": "officer_ref", "rule": "missing", "message": "Field required"}]

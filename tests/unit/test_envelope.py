@@ -73,9 +73,12 @@ def test_a_message_without_a_notification_id_is_corruption(envelope) -> None:
         envelope_from_kafka(codec(), headers, value)
 
 
-def test_no_personal_value_appears_in_headers_or_value(envelope) -> None:
-    wire = b"".join(v for _, v in envelope.kafka_headers()) + codec().encode(envelope.schema, envelope.data)
-    assert b"P-00000000000000a1" not in wire  # accepted carries no applicant reference at all
+def test_the_applicant_is_named_only_pseudonymously_and_only_in_the_value(envelope) -> None:
+    """Accepted names the applicant by their reference, so that decision can seal its notes under their
+    key; headers name the case alone. Planted personal values: e2e/test_no_personal_data_on_the_bus.py."""
+    headers = b"".join(v for _, v in envelope.kafka_headers())
+    assert b"P-00000000000000a1" not in headers
+    assert envelope.data["applicant_ref"] == "P-00000000000000a1"
 
 
 def test_event_ids_are_the_uuid5_of_aggregate_and_version() -> None:

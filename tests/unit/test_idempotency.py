@@ -59,7 +59,7 @@ def test_repeated_changes_and_acceptances_record_once(intake: Any) -> None:
 
 def test_a_repeated_decision_command_records_once(tmp_path: Path, intake: Any) -> None:
     decision, application_id = a_decision_with_a_case(tmp_path, intake)
-    command = parse_case_command("assign", {"team": "family-zwolle", "officer_ref": "O-00000000000000b2"})
+    command = parse_case_command("assign", {"team": "family-2", "officer_ref": "O-00000000000000b2"})
     for _ in range(3):
         case = decision.execute(application_id, command, idempotency_key="assign-1")
     assert case.version == 2

@@ -87,7 +87,7 @@ def test_an_asylum_application_is_accepted_once_its_track_is_set() -> None:
         application.classify(track=None, target_group=None, complexity=Complexity.LOW, cause=CAUSE)
     application.classify(
         track=AsylumTrack.GENERAL,
-        target_group="SYR-2026",
+        target_group="project-syria",
         complexity=Complexity.HIGH,
         cause=CAUSE,
     )

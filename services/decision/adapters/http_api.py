@@ -50,6 +50,18 @@ def decision_router(decision: Decision) -> APIRouter:
     def show(case_id: UUID) -> dict[str, Any]:
         return case_state(decision.get_case(case_id))
 
+    @router.get(
+        "/{case_id}/notes",
+        summary="The caseworkers' notes on a case (410 once its applicant was forgotten)",
+        responses=problem_responses(404, 410),
+        dependencies=[requires(*WORKERS)],  # notes may say anything: only those who work cases
+    )
+    def notes(case_id: UUID) -> list[dict[str, Any]]:
+        return [
+            {"version": note.version, "text": note.text, "erased": note.text is None}
+            for note in decision.case_notes(case_id)
+        ]
+
     for model in COMMANDS.values():
         _add_command(router, decision, model)
     return router

@@ -12,6 +12,19 @@ from pydantic import Field
 from backbone.validation import Command, parse_action
 from ind.statutory.catalogue import IND_CATALOGUE
 from ind.statutory.periods import Period
+from services.decision.application.code_fields import (
+    NOTE_MAX_LENGTH,
+    ClosingGround,
+    Court,
+    DecisionGround,
+    EscalationGround,
+    EscalationResolution,
+    ExtensionGround,
+    InformationSubject,
+    IssueLocation,
+    ProlongationGround,
+    Team,
+)
 from services.decision.domain.vocabulary import HearingKind, IssueChannel, Outcome
 
 OFFICER_REF_PATTERN = r"^O-[0-9a-f]{16}$"
@@ -22,11 +35,24 @@ class CaseCommand(Command):
     first_day = IND_CATALOGUE.first_day  # no case has a day before the catalogue's first policy
 
 
+class NotedCommand(CaseCommand):
+    """A command whose code may come with the caseworker's own words: the note stays in decision's
+    store, encrypted under the applicant's key, and never goes on the bus."""
+
+    note: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=NOTE_MAX_LENGTH,
+        description="Free text for the case file: kept encrypted under the applicant's key in decision's "
+        "own store (destroyed by `backbone privacy forget`), never in an event or a log.",
+    )
+
+
 class AssignCase(CaseCommand):
     """Assign the case to a team and a (pseudonymous) officer."""
 
     resource = "assignments"
-    team: str = Field(min_length=1, max_length=64)
+    team: Team
     officer_ref: str = Field(pattern=OFFICER_REF_PATTERN, description="Pseudonymous: O- and 16 hex digits.")
 
 
@@ -49,14 +75,14 @@ class HoldHearing(CaseCommand):
     remote: bool = False
 
 
-class RequestInformation(CaseCommand):
+class RequestInformation(NotedCommand):
     """Ask the applicant for information; suspends the statutory clock (Awb 4:15)."""
 
     resource = "information-requests"
     dated = ("requested_on",)
     requested_on: date
     due_on: date
-    subject: str = Field(min_length=1, max_length=64, description="What is asked for, as a code.")
+    subject_code: InformationSubject
 
 
 class ReceiveInformation(CaseCommand):
@@ -67,7 +93,7 @@ class ReceiveInformation(CaseCommand):
     received_on: date
 
 
-class ExtendDeadline(CaseCommand):
+class ExtendDeadline(NotedCommand):
     """Extend the statutory period, within the procedure's cap."""
 
     resource = "deadline-extensions"
@@ -75,39 +101,39 @@ class ExtendDeadline(CaseCommand):
     on: date
     months: int = Field(default=0, ge=0, le=21)
     days: int = Field(default=0, ge=0, le=366)
-    reason: str = Field(min_length=1, max_length=200)
+    reason_code: ExtensionGround
 
     @property
     def period(self) -> Period:
         return Period(self.months, self.days)
 
 
-class EscalateCase(CaseCommand):
+class EscalateCase(NotedCommand):
     """Hand a stuck case to the escalation team (knopendoorhakteam)."""
 
     resource = "escalations"
     dated = ("escalated_on",)
     escalated_on: date
-    team: str = Field(default="knopendoorhakteam", max_length=64)
-    reason: str = Field(min_length=1, max_length=200)
+    team: Team = "knopendoorhakteam"
+    reason_code: EscalationGround
 
 
-class ResolveEscalation(CaseCommand):
+class ResolveEscalation(NotedCommand):
     """The escalation team unblocked the case."""
 
     resource = "escalation-resolutions"
     dated = ("resolved_on",)
     resolved_on: date
-    resolution: str = Field(min_length=1, max_length=200)
+    resolution_code: EscalationResolution
 
 
-class ReferToProlongedProcedure(CaseCommand):
+class ReferToProlongedProcedure(NotedCommand):
     """Refer an asylum case to the prolonged procedure (VA)."""
 
     resource = "prolonged-procedure-referrals"
     dated = ("referred_on",)
     referred_on: date
-    reason: str = Field(min_length=1, max_length=200)
+    reason_code: ProlongationGround
 
 
 class IssueIntendedDecision(CaseCommand):
@@ -117,7 +143,7 @@ class IssueIntendedDecision(CaseCommand):
     dated = ("issued_on",)
     issued_on: date
     response_due_on: date
-    grounds: list[str] = Field(min_length=1)
+    grounds: list[DecisionGround] = Field(min_length=1)
 
 
 class ReceiveResponse(CaseCommand):
@@ -135,7 +161,7 @@ class TakeDecision(CaseCommand):
     dated = ("decided_on",)
     decided_on: date
     outcome: Outcome
-    grounds: list[str] = Field(default_factory=list)
+    grounds: list[DecisionGround] = Field(default_factory=list)
 
 
 class ReceiveNoticeOfDefault(CaseCommand):
@@ -154,23 +180,23 @@ class FileObjection(CaseCommand):
     filed_on: date
 
 
-class LodgeAppeal(CaseCommand):
+class LodgeAppeal(NotedCommand):
     """Record an appeal (beroep) lodged in court against the decision."""
 
     resource = "appeals"
     dated = ("lodged_on",)
     lodged_on: date
-    court: str = Field(min_length=1, max_length=100)
+    court_code: Court
 
 
-class MarkDocumentReady(CaseCommand):
+class MarkDocumentReady(NotedCommand):
     """The residence document is ready: at a desk, an expat centre or by courier."""
 
     resource = "documents-ready"
     dated = ("ready_on",)
     ready_on: date
     channel: IssueChannel
-    location: str | None = Field(default=None, max_length=100)
+    location_code: IssueLocation | None = None
 
 
 class IssueDocument(CaseCommand):
@@ -181,13 +207,13 @@ class IssueDocument(CaseCommand):
     issued_on: date
 
 
-class CloseCase(CaseCommand):
+class CloseCase(NotedCommand):
     """Close a decided case (its document, if any, issued)."""
 
     resource = "closures"
     dated = ("closed_on",)
     closed_on: date
-    reason: str = Field(default="decided", max_length=200)
+    reason_code: ClosingGround = "decided"
 
 
 COMMANDS: dict[str, type[CaseCommand]] = {

@@ -20,12 +20,15 @@ from backbone.envelope import Envelope
 from backbone.events import CaseEvent, Cause
 from backbone.feeds.base import FeedItem
 from backbone.logs import case_context
+from backbone.recorders import SealedNote
 from backbone.service import CaseService, request_fingerprint
 from backbone.validation import refuse_future_days
 from ind.procedures import Procedure
-from services.decision.application.commands import CaseCommand
+from services.decision.adapters.case_notes import CaseNotes
+from services.decision.application.commands import CaseCommand, NotedCommand
 from services.decision.application.handlers import COMMAND_HANDLERS
 from services.decision.domain.case import Case
+from services.decision.domain.notes import CaseNote
 
 APPLICATION_ACCEPTED = "nl.ind.intake.ApplicationAccepted"
 log = structlog.get_logger("decision")
@@ -38,6 +41,29 @@ class Decision(CaseService):
     name = "decision"
     # A seam between "changed in memory" and "saved", to make races reproducible in tests.
     before_save: Callable[[Case], None] | None = None
+    notes: CaseNotes | None = None  # set by the composition root
+
+    def case_notes(self, case_id: UUID) -> list[CaseNote]:
+        """The notes written on a case, readable while its applicant's key exists."""
+        self.get_case(case_id)  # 404 for no such case
+        return self._notes().read(case_id)
+
+    def forget_applicant(self, applicant_ref: str) -> bool:
+        """Destroy the applicant's key here: every note on their cases becomes unreadable."""
+        forgotten = self._notes().forget(applicant_ref)
+        log.info("applicant_forgotten", applicant_ref=applicant_ref, had_key=forgotten)
+        return forgotten
+
+    def _notes(self) -> CaseNotes:
+        if self.notes is None:
+            raise RuntimeError("this Decision has no note store; build it with build_decision()")
+        return self.notes
+
+    def _sealed_note(self, case: Case, command: CaseCommand) -> list[SealedNote]:
+        """The command's note, sealed for the transaction of the event it goes with (the case's last)."""
+        if not isinstance(command, NotedCommand) or command.note is None:
+            return []
+        return [self._notes().seal(case.applicant_ref, case.id, case.version, command.note)]
 
     # The processor protocol of backbone.consumer.
     def max_position(self, stream: str) -> int | None:
@@ -67,6 +93,7 @@ class Decision(CaseService):
             policy_version=data["policy_version"],
             legal_basis=data["legal_basis"],
             suspended_days=data["suspended_days"],
+            applicant_ref=data["applicant_ref"],
             cause=Cause(self.clock.now(), envelope.correlation_id, causation_id=envelope.id),
         )
         processing.collect_events(case)
@@ -98,10 +125,11 @@ class Decision(CaseService):
                     return self.get_case(case_id)
                 case = self.get_case(case_id)
                 changed = handle(case, command, cause)
+                notes = self._sealed_note(case, command)
                 if self.before_save is not None:
                     self.before_save(case)
                 try:
-                    self.save_command(idempotency_key, fingerprint, *changed)
+                    self.save_command(idempotency_key, fingerprint, *changed, notes=notes)
                 except RecordConflictError:
                     if attempt == MAX_CONFLICT_RETRIES:
                         raise

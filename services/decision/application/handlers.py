@@ -53,7 +53,10 @@ def hold_hearing(case: Case, command: HoldHearing, cause: Cause) -> list[Case]:
 
 def request_information(case: Case, command: RequestInformation, cause: Cause) -> list[Case]:
     case.request_information(
-        requested_on=command.requested_on, due_on=command.due_on, subject=command.subject, cause=cause
+        requested_on=command.requested_on,
+        due_on=command.due_on,
+        subject_code=command.subject_code,
+        cause=cause,
     )
     return [case]
 
@@ -64,24 +67,30 @@ def receive_information(case: Case, command: ReceiveInformation, cause: Cause) -
 
 
 def extend_deadline(case: Case, command: ExtendDeadline, cause: Cause) -> list[Case]:
-    case.extend_deadline(period=command.period, reason=command.reason, on=command.on, cause=cause)
+    case.extend_deadline(period=command.period, reason_code=command.reason_code, on=command.on, cause=cause)
     return [case]
 
 
 def escalate_case(case: Case, command: EscalateCase, cause: Cause) -> list[Case]:
-    case.escalate(escalated_on=command.escalated_on, team=command.team, reason=command.reason, cause=cause)
+    case.escalate(
+        escalated_on=command.escalated_on, team=command.team, reason_code=command.reason_code, cause=cause
+    )
     return [case]
 
 
 def resolve_escalation(case: Case, command: ResolveEscalation, cause: Cause) -> list[Case]:
-    case.resolve_escalation(resolved_on=command.resolved_on, resolution=command.resolution, cause=cause)
+    case.resolve_escalation(
+        resolved_on=command.resolved_on, resolution_code=command.resolution_code, cause=cause
+    )
     return [case]
 
 
 def refer_to_prolonged_procedure(
     case: Case, command: ReferToProlongedProcedure, cause: Cause
 ) -> list[Case]:
-    case.refer_to_prolonged_procedure(referred_on=command.referred_on, reason=command.reason, cause=cause)
+    case.refer_to_prolonged_procedure(
+        referred_on=command.referred_on, reason_code=command.reason_code, cause=cause
+    )
     return [case]
 
 
@@ -123,13 +132,13 @@ def file_objection(case: Case, command: FileObjection, cause: Cause) -> list[Cas
 
 
 def lodge_appeal(case: Case, command: LodgeAppeal, cause: Cause) -> list[Case]:
-    case.lodge_appeal(lodged_on=command.lodged_on, court=command.court, cause=cause)
+    case.lodge_appeal(lodged_on=command.lodged_on, court_code=command.court_code, cause=cause)
     return [case]
 
 
 def mark_document_ready(case: Case, command: MarkDocumentReady, cause: Cause) -> list[Case]:
     case.mark_document_ready(
-        ready_on=command.ready_on, channel=command.channel, location=command.location, cause=cause
+        ready_on=command.ready_on, channel=command.channel, location_code=command.location_code, cause=cause
     )
     return [case]
 
@@ -140,7 +149,7 @@ def issue_document(case: Case, command: IssueDocument, cause: Cause) -> list[Cas
 
 
 def close_case(case: Case, command: CloseCase, cause: Cause) -> list[Case]:
-    case.close(closed_on=command.closed_on, reason=command.reason, cause=cause)
+    case.close(closed_on=command.closed_on, reason_code=command.reason_code, cause=cause)
     return [case]
 
 

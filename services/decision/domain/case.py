@@ -14,6 +14,18 @@ from eventsourcing.domain import Aggregate
 
 from backbone.errors import DomainRuleViolation
 from backbone.events import CaseEvent, Cause
+from ind.codes.code_list import CodeList
+from ind.codes.courts import COURTS
+from ind.codes.grounds import (
+    CLOSING_GROUNDS,
+    DECISION_GROUNDS,
+    ESCALATION_GROUNDS,
+    EXTENSION_GROUNDS,
+    PROLONGATION_GROUNDS,
+)
+from ind.codes.information_subjects import INFORMATION_SUBJECTS
+from ind.codes.locations import ISSUE_LOCATIONS
+from ind.codes.resolutions import ESCALATION_RESOLUTIONS
 from ind.procedures import Procedure
 from ind.statutory.catalogue import RequiredSteps, Review
 from ind.statutory.clock import ClockRuleViolation, StatutoryClock
@@ -60,6 +72,7 @@ class Case(Aggregate):
     Created = CaseOpened
 
     procedure: Procedure
+    applicant_ref: str
     received_on: date
     clock: StatutoryClock
     statutory_deadline: date
@@ -94,6 +107,7 @@ class Case(Aggregate):
         clock_started_on: date,
         policy_version: str,
         legal_basis: str,
+        applicant_ref: str,
         cause: Cause,
         suspended_days: int = 0,
         objected_case_id: UUID | None = None,
@@ -110,6 +124,7 @@ class Case(Aggregate):
             legal_basis=legal_basis,
             suspended_days=suspended_days,
             objected_case_id=objected_case_id,
+            applicant_ref=applicant_ref,
         )
 
     @classmethod
@@ -126,6 +141,7 @@ class Case(Aggregate):
             clock_started_on=clock.started_on,
             policy_version=clock.policy_version,
             legal_basis=clock.legal_basis,
+            applicant_ref=against.applicant_ref,
             cause=cause,
             objected_case_id=against.id,
         )
@@ -152,11 +168,13 @@ class Case(Aggregate):
             raise CaseRuleViolation(f"no {kind.value} hearing is scheduled and still to be held")
         self._record(HearingHeld, cause, kind=kind, held_on=held_on, remote=remote)
 
-    def request_information(self, *, requested_on: date, due_on: date, subject: str, cause: Cause) -> None:
+    def request_information(
+        self, *, requested_on: date, due_on: date, subject_code: str, cause: Cause
+    ) -> None:
         self._require_undecided("request information for")
         if due_on <= requested_on:
             raise CaseRuleViolation(f"due_on {due_on} must come after requested_on {requested_on}")
-        clock = self._clock_rule(lambda: self.clock.suspend(requested_on, subject))
+        clock = self._clock_rule(lambda: self.clock.suspend(requested_on, subject_code))
         self._record_clock(
             InformationRequested,
             cause,
@@ -164,7 +182,7 @@ class Case(Aggregate):
             requested_on,
             requested_on=requested_on,
             due_on=due_on,
-            subject=subject,
+            **_coded(INFORMATION_SUBJECTS, subject_code=subject_code),
         )
 
     def receive_information(self, *, received_on: date, cause: Cause) -> None:
@@ -175,9 +193,9 @@ class Case(Aggregate):
             InformationReceived, cause, clock, received_on, received_on=received_on, suspended_days=days
         )
 
-    def extend_deadline(self, *, period: Period, reason: str, on: date, cause: Cause) -> None:
+    def extend_deadline(self, *, period: Period, reason_code: str, on: date, cause: Cause) -> None:
         self._require_undecided("extend the deadline of")
-        clock = self._clock_rule(lambda: self.clock.extend(period, reason))
+        clock = self._clock_rule(lambda: self.clock.extend(period, reason_code))
         self._record_clock(
             DeadlineExtended,
             cause,
@@ -185,28 +203,44 @@ class Case(Aggregate):
             on,
             months=period.months,
             days=period.days,
-            reason=reason,
+            **_coded(EXTENSION_GROUNDS, reason_code=reason_code),
             legal_basis_override=clock.extensions[-1].legal_basis,
         )
 
-    def escalate(self, *, escalated_on: date, team: str, reason: str, cause: Cause) -> None:
+    def escalate(self, *, escalated_on: date, team: str, reason_code: str, cause: Cause) -> None:
         self._require_undecided("escalate")
         if self.escalated:
             raise CaseRuleViolation("the case is already with the escalation team")
-        self._record(CaseEscalated, cause, escalated_on=escalated_on, team=team, reason=reason)
+        self._record(
+            CaseEscalated,
+            cause,
+            escalated_on=escalated_on,
+            team=team,
+            **_coded(ESCALATION_GROUNDS, reason_code=reason_code),
+        )
 
-    def resolve_escalation(self, *, resolved_on: date, resolution: str, cause: Cause) -> None:
+    def resolve_escalation(self, *, resolved_on: date, resolution_code: str, cause: Cause) -> None:
         if not self.escalated:
             raise CaseRuleViolation("the case is not escalated")
-        self._record(EscalationResolved, cause, resolved_on=resolved_on, resolution=resolution)
+        self._record(
+            EscalationResolved,
+            cause,
+            resolved_on=resolved_on,
+            **_coded(ESCALATION_RESOLUTIONS, resolution_code=resolution_code),
+        )
 
-    def refer_to_prolonged_procedure(self, *, referred_on: date, reason: str, cause: Cause) -> None:
+    def refer_to_prolonged_procedure(self, *, referred_on: date, reason_code: str, cause: Cause) -> None:
         self._require_undecided("refer")
         if not self.steps.prolonged_procedure or self.prolonged:
             raise CaseRuleViolation(
                 "only an asylum case in the general procedure can go to the prolonged one"
             )
-        self._record(CaseReferredToProlongedProcedure, cause, referred_on=referred_on, reason=reason)
+        self._record(
+            CaseReferredToProlongedProcedure,
+            cause,
+            referred_on=referred_on,
+            **_coded(PROLONGATION_GROUNDS, reason_code=reason_code),
+        )
 
     def issue_intended_decision(
         self, *, issued_on: date, response_due_on: date, grounds: list[str], cause: Cause
@@ -224,7 +258,7 @@ class Case(Aggregate):
             cause,
             issued_on=issued_on,
             response_due_on=response_due_on,
-            grounds=grounds,
+            **_coded(DECISION_GROUNDS, grounds=grounds),
         )
 
     def receive_response(self, *, received_on: date, cause: Cause) -> None:
@@ -257,7 +291,7 @@ class Case(Aggregate):
             cause,
             decided_on=decided_on,
             outcome=outcome,
-            grounds=grounds,
+            **_coded(DECISION_GROUNDS, grounds=grounds),
             days_overdue=overdue,
         )
 
@@ -290,13 +324,13 @@ class Case(Aggregate):
             raise CaseRuleViolation(f"an objection is already handled in case {self.objection_case_id}")
         self._record(ObjectionFiled, cause, filed_on=filed_on, objection_case_id=objection_case_id)
 
-    def lodge_appeal(self, *, lodged_on: date, court: str, cause: Cause) -> None:
+    def lodge_appeal(self, *, lodged_on: date, court_code: str, cause: Cause) -> None:
         if self.outcome in (None, Outcome.GRANTED):
             raise CaseRuleViolation("an appeal is lodged against a decision that rejected something")
-        self._record(AppealLodged, cause, lodged_on=lodged_on, court=court)
+        self._record(AppealLodged, cause, lodged_on=lodged_on, **_coded(COURTS, court_code=court_code))
 
     def mark_document_ready(
-        self, *, ready_on: date, channel: IssueChannel, location: str | None, cause: Cause
+        self, *, ready_on: date, channel: IssueChannel, location_code: str | None, cause: Cause
     ) -> None:
         self._require_open()
         if (
@@ -306,20 +340,28 @@ class Case(Aggregate):
             raise CaseRuleViolation("a residence document follows a decision that grants a permit")
         if self.document_channel is not None:
             raise CaseRuleViolation("the document is already ready for issue")
-        self._record(DocumentReadyForIssue, cause, ready_on=ready_on, channel=channel, location=location)
+        self._record(
+            DocumentReadyForIssue,
+            cause,
+            ready_on=ready_on,
+            channel=channel,
+            **_coded(ISSUE_LOCATIONS, location_code=location_code),
+        )
 
     def issue_document(self, *, issued_on: date, cause: Cause) -> None:
         if self.document_channel is None or self.document_issued:
             raise CaseRuleViolation("no document is waiting to be issued")
         self._record(DocumentIssued, cause, issued_on=issued_on, channel=self.document_channel)
 
-    def close(self, *, closed_on: date, reason: str, cause: Cause) -> None:
+    def close(self, *, closed_on: date, reason_code: str, cause: Cause) -> None:
         self._require_open()
         if self.outcome is None:
             raise CaseRuleViolation("a case is closed after its decision")
         if self.document_channel is not None and not self.document_issued:
             raise CaseRuleViolation("the residence document has not reached the applicant yet")
-        self._record(CaseClosed, cause, closed_on=closed_on, reason=reason)
+        self._record(
+            CaseClosed, cause, closed_on=closed_on, **_coded(CLOSING_GROUNDS, reason_code=reason_code)
+        )
 
     # -- rules and recording ---------------------------------------------------------------------
 
@@ -369,6 +411,11 @@ class Case(Aggregate):
 
     def _record(self, event_class: type[CaseEvent], cause: Cause, **facts: Any) -> None:
         self.trigger_event(event_class, **cause.event_metadata(), **facts)
+
+
+def _coded(code_list: CodeList, **field: str | list[str] | None) -> dict[str, Any]:
+    """A code the case records, with the version of the list it was chosen from."""
+    return {**field, "catalogue_version": code_list.current.id}
 
 
 def _clock_basis(event_class: type[CaseEvent], clock: StatutoryClock) -> str:

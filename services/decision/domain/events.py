@@ -1,5 +1,6 @@
 """What happens to a case (zaak) in decision. Each class is the Avro record of the same name; ``apply`` is
-how the Case aggregate changes, the rules are in ``case.py``."""
+how the Case aggregate changes, the rules are in ``case.py``. No event holds free text: what a caseworker
+chose is a code with the version of its code list (``ind.codes``); their own words stay in a note."""
 
 from __future__ import annotations
 
@@ -31,13 +32,15 @@ class CaseOpened(CaseCreated):
     legal_basis: str
     suspended_days: int
     objected_case_id: UUID | None
+    applicant_ref: str  # pseudonymous: whose key the case's notes are encrypted under
 
     def apply(self, aggregate: Case) -> None:
         a = aggregate
-        a.procedure, a.received_on, a.objected_case_id = (
+        a.procedure, a.received_on, a.objected_case_id, a.applicant_ref = (
             self.procedure,
             self.received_on,
             self.objected_case_id,
+            self.applicant_ref,
         )
         a.clock = StatutoryClock.handed_over(
             self.procedure, self.clock_started_on, self.policy_version, self.suspended_days
@@ -93,10 +96,11 @@ class InformationRequested(ClockEvent):
     TOPIC = "nl.ind.decision.InformationRequested"
     requested_on: date
     due_on: date
-    subject: str
+    subject_code: str
+    catalogue_version: str
 
     def apply(self, aggregate: Case) -> None:
-        aggregate.clock = aggregate.clock.suspend(self.requested_on, self.subject, self.legal_basis)
+        aggregate.clock = aggregate.clock.suspend(self.requested_on, self.subject_code, self.legal_basis)
         aggregate.statutory_deadline = self.statutory_deadline
 
 
@@ -114,10 +118,11 @@ class DeadlineExtended(ClockEvent):
     TOPIC = "nl.ind.decision.DeadlineExtended"
     months: int
     days: int
-    reason: str
+    reason_code: str
+    catalogue_version: str
 
     def apply(self, aggregate: Case) -> None:
-        aggregate.clock = aggregate.clock.extend(Period(self.months, self.days), self.reason)
+        aggregate.clock = aggregate.clock.extend(Period(self.months, self.days), self.reason_code)
         aggregate.statutory_deadline = self.statutory_deadline
 
 
@@ -125,7 +130,8 @@ class CaseEscalated(CaseEvent):
     TOPIC = "nl.ind.decision.CaseEscalated"
     escalated_on: date
     team: str
-    reason: str
+    reason_code: str
+    catalogue_version: str
 
     def apply(self, aggregate: Case) -> None:
         aggregate.escalated = True
@@ -134,7 +140,8 @@ class CaseEscalated(CaseEvent):
 class EscalationResolved(CaseEvent):
     TOPIC = "nl.ind.decision.EscalationResolved"
     resolved_on: date
-    resolution: str
+    resolution_code: str
+    catalogue_version: str
 
     def apply(self, aggregate: Case) -> None:
         aggregate.escalated = False
@@ -143,7 +150,8 @@ class EscalationResolved(CaseEvent):
 class CaseReferredToProlongedProcedure(CaseEvent):
     TOPIC = "nl.ind.decision.CaseReferredToProlongedProcedure"
     referred_on: date
-    reason: str
+    reason_code: str
+    catalogue_version: str
 
     def apply(self, aggregate: Case) -> None:
         aggregate.prolonged = True
@@ -154,6 +162,7 @@ class IntendedDecisionIssued(CaseEvent):
     issued_on: date
     response_due_on: date
     grounds: list[str]
+    catalogue_version: str  # of the decision grounds
 
     def apply(self, aggregate: Case) -> None:
         aggregate.intended_decision_due = self.response_due_on
@@ -172,6 +181,7 @@ class DecisionTaken(CaseEvent):
     decided_on: date
     outcome: Outcome
     grounds: list[str]
+    catalogue_version: str  # of the decision grounds
     days_overdue: int
 
     def apply(self, aggregate: Case) -> None:
@@ -200,14 +210,16 @@ class ObjectionFiled(CaseEvent):
 class AppealLodged(CaseEvent):
     TOPIC = "nl.ind.decision.AppealLodged"
     lodged_on: date
-    court: str
+    court_code: str
+    catalogue_version: str
 
 
 class DocumentReadyForIssue(CaseEvent):
     TOPIC = "nl.ind.decision.DocumentReadyForIssue"
     ready_on: date
     channel: IssueChannel
-    location: str | None
+    location_code: str | None
+    catalogue_version: str
 
     def apply(self, aggregate: Case) -> None:
         aggregate.document_channel = self.channel
@@ -225,7 +237,8 @@ class DocumentIssued(CaseEvent):
 class CaseClosed(CaseEvent):
     TOPIC = "nl.ind.decision.CaseClosed"
     closed_on: date
-    reason: str
+    reason_code: str
+    catalogue_version: str
 
     def apply(self, aggregate: Case) -> None:
         aggregate.closed = True

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date
-from typing import Annotated, Any
+from typing import Any
 
 from pydantic import Field, field_validator
 
@@ -14,6 +14,7 @@ from backbone.errors import FieldProblem
 from backbone.validation import Command, parse_action, parse_command
 from ind.procedures import Procedure
 from ind.statutory.catalogue import IND_CATALOGUE
+from services.intake.application.code_fields import MissingItem, TargetGroup
 from services.intake.domain.personal_data import PersonalData
 from services.intake.domain.vocabulary import (
     PURPOSE_OF_PROCEDURE,
@@ -136,9 +137,7 @@ class NotifyDefect(ApplicationCommand):
     dated = ("notified_on",)
     notified_on: date
     remedy_by: date
-    missing: list[Annotated[str, Field(min_length=1, max_length=64)]] = Field(
-        min_length=1, description="Codes of what is missing."
-    )
+    missing: list[MissingItem] = Field(min_length=1, description="Codes of what is missing.")
 
 
 class RemedyDefect(ApplicationCommand):
@@ -154,7 +153,7 @@ class ClassifyApplication(ApplicationCommand):
     track: AsylumTrack | None = Field(
         default=None, description="Asylum only: dublin, safe_country, general."
     )
-    target_group: str | None = Field(default=None, max_length=64)
+    target_group: TargetGroup | None = None
     complexity: Complexity
 
 

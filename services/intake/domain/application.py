@@ -177,6 +177,7 @@ class Application(Aggregate):
             policy_version=clock.policy_version,
             legal_basis=clock.legal_basis,
             suspended_days=clock.suspended_days(today=cause.occurred_at.date()),
+            applicant_ref=self.applicant_ref,
         )
 
     def withdraw(self, *, withdrawn_on: date, cause: Cause) -> None:

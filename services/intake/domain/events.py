@@ -127,6 +127,7 @@ class ApplicationAccepted(CaseEvent):
     policy_version: str
     legal_basis: str
     suspended_days: int
+    applicant_ref: str
 
     def apply(self, aggregate: Application) -> None:
         aggregate.status = ApplicationStatus.ACCEPTED

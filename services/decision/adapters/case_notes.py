@@ -1,0 +1,113 @@
+"""Decision's note store: each note a caseworker writes, encrypted (AES-256-GCM) under a key of the
+applicant's own, in decision's own database beside its events. Forgetting the applicant destroys the
+key, and every note about them becomes unreadable, while the events (which hold codes, never the notes)
+still replay: the same crypto-shredding as intake's personal-data vault, with decision's own key table,
+so that no service reads another's store.
+
+A note is sealed here and written by the recorder in the transaction of the event it goes with
+(``backbone.recorders.SealedNote``); the key it needs is created first, in a transaction of its own: a
+key without a note is harmless, a note without its key would be lost.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+from uuid import UUID
+
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+from backbone.recorders import NOTES_TABLE, SealedNote
+from backbone.sql_dialect import SqlDialect
+from services.decision.domain.notes import CaseNote, NotesErased
+
+NONCE_BYTES = 12
+
+
+class CaseNotes:
+    def __init__(self, datastore: Any, *, dialect: SqlDialect, schema: str) -> None:
+        self._datastore = datastore
+        self._dialect = dialect
+        self._p = dialect.placeholder
+        self._keys = dialect.table(schema, "applicant_keys")
+        self._notes = dialect.table(schema, NOTES_TABLE)
+
+    def create_tables(self) -> None:
+        with self._datastore.transaction(commit=True) as cursor:
+            cursor.execute(
+                f"CREATE TABLE IF NOT EXISTS {self._keys} "
+                f"(applicant_ref TEXT PRIMARY KEY, key {self._dialect.blob} NOT NULL)"
+            )
+            cursor.execute(
+                f"CREATE TABLE IF NOT EXISTS {self._notes} "
+                "(case_id TEXT NOT NULL, version INTEGER NOT NULL, "
+                f"applicant_ref TEXT NOT NULL, ciphertext {self._dialect.blob} NOT NULL, "
+                "PRIMARY KEY (case_id, version))"
+            )
+
+    def seal(self, applicant_ref: str, case_id: UUID, version: int, text: str) -> SealedNote:
+        """The note encrypted under the applicant's key (made now if they have none), ready to record."""
+        key = self._key(applicant_ref)
+        nonce = os.urandom(NONCE_BYTES)
+        aad = _aad(applicant_ref, str(case_id), version)
+        sealed = nonce + AESGCM(key).encrypt(nonce, text.encode(), aad)
+        return SealedNote(str(case_id), version, applicant_ref, sealed)
+
+    def read(self, case_id: UUID) -> list[CaseNote]:
+        """The case's notes, oldest first; raises ``NotesErased`` once the applicant was forgotten."""
+        p = self._p
+        with self._datastore.transaction(commit=False) as cursor:
+            cursor.execute(
+                f"SELECT n.version, n.applicant_ref, n.ciphertext, k.key FROM {self._notes} n "
+                f"LEFT JOIN {self._keys} k ON k.applicant_ref = n.applicant_ref "
+                f"WHERE n.case_id = {p} ORDER BY n.version",
+                (str(case_id),),
+            )
+            rows = [_values(row) for row in cursor.fetchall()]
+        if rows and all(key is None for *_, key in rows):
+            raise NotesErased(f"the applicant of case {case_id} was forgotten: the case's notes are gone")
+        return [_opened(str(case_id), *row) for row in rows]
+
+    def forget(self, applicant_ref: str) -> bool:
+        """Destroy the applicant's key; returns whether there was one."""
+        with self._datastore.transaction(commit=True) as cursor:
+            if self._dialect.secure_delete:
+                cursor.execute(self._dialect.secure_delete)  # overwrite the key's bytes on disk
+            cursor.execute(f"SELECT 1 FROM {self._keys} WHERE applicant_ref = {self._p}", (applicant_ref,))
+            existed = cursor.fetchone() is not None
+            cursor.execute(f"DELETE FROM {self._keys} WHERE applicant_ref = {self._p}", (applicant_ref,))
+            return existed
+
+    def _key(self, applicant_ref: str) -> bytes:
+        p = self._p
+        with self._datastore.transaction(commit=True) as cursor:
+            cursor.execute(
+                f"INSERT INTO {self._keys} (applicant_ref, key) VALUES ({p}, {p}) "
+                "ON CONFLICT (applicant_ref) DO NOTHING",
+                (applicant_ref, AESGCM.generate_key(bit_length=256)),
+            )
+            cursor.execute(f"SELECT key FROM {self._keys} WHERE applicant_ref = {p}", (applicant_ref,))
+            return bytes(_values(cursor.fetchone())[0])
+
+
+def _opened(case_id: str, version: int, applicant_ref: str, sealed: Any, key: Any) -> CaseNote:
+    if key is None:
+        return CaseNote(version, None)
+    sealed = bytes(sealed)
+    try:
+        plain = AESGCM(bytes(key)).decrypt(
+            sealed[:NONCE_BYTES], sealed[NONCE_BYTES:], _aad(applicant_ref, case_id, version)
+        )
+    except InvalidTag:  # sealed under a key destroyed before the applicant's present one was made
+        return CaseNote(version, None)
+    return CaseNote(version, plain.decode())
+
+
+def _aad(applicant_ref: str, case_id: str, version: int) -> bytes:
+    """Binds a note to its case, version and applicant: a ciphertext moved to another row won't open."""
+    return f"{applicant_ref}|{case_id}|{version}".encode()
+
+
+def _values(row: Any) -> tuple[Any, ...]:
+    return tuple(row.values()) if isinstance(row, dict) else tuple(row)
