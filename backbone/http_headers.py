@@ -4,7 +4,7 @@ scripts, stylesheet and data from here and sets inline styles on its charts."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 
 from fastapi import FastAPI, Request
 from fastapi.responses import Response
@@ -20,7 +20,19 @@ DOCS_POLICY = (
 )
 
 
-def answer_with_headers(app: FastAPI, version: str, docs_path: str | None = None) -> None:
+def content_security_policy(connect_to: Sequence[str] = ()) -> str:
+    """The policy, letting pages also fetch from the origins ``connect_to``: the dashboard exchanges its
+    sign-in code at the identity provider's token endpoint."""
+    if not connect_to:
+        return CONTENT_SECURITY_POLICY
+    return CONTENT_SECURITY_POLICY.replace("connect-src 'self'", f"connect-src 'self' {' '.join(connect_to)}")
+
+
+def answer_with_headers(
+    app: FastAPI, version: str, docs_path: str | None = None, connect_to: Sequence[str] = ()
+) -> None:
+    policy = content_security_policy(connect_to)
+
     @app.middleware("http")
     async def _headed(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
         response = await call_next(request)
@@ -29,7 +41,7 @@ def answer_with_headers(app: FastAPI, version: str, docs_path: str | None = None
             {
                 "API-Version": version,
                 "X-Content-Type-Options": "nosniff",
-                "Content-Security-Policy": DOCS_POLICY if docs else CONTENT_SECURITY_POLICY,
+                "Content-Security-Policy": DOCS_POLICY if docs else policy,
                 "Referrer-Policy": "no-referrer",
                 "X-Frame-Options": "DENY",
             }
