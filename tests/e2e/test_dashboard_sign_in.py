@@ -10,8 +10,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
 from typing import Any
+from urllib.parse import urlsplit
 from uuid import UUID
 
+import httpx
 import pytest
 from fastapi import FastAPI
 from selenium.webdriver.common.by import By
@@ -102,6 +104,25 @@ def keycloak_tower(
     settings = embedded_settings(tmp_path_factory.mktemp("oidc"), oidc_issuer=keycloak_issuer)
     with serving(app_of(backbone, identity_of(settings))) as served:
         yield served
+
+
+@pytest.mark.keycloak
+def test_the_page_may_exchange_its_code_at_keycloak_from_its_own_origin(
+    keycloak_tower: Served, keycloak_issuer: str
+) -> None:
+    token_endpoint = f"{keycloak_issuer}/protocol/openid-connect/token"
+    page = httpx.get(f"{keycloak_tower.base}/tower", timeout=10)
+    keycloak = "{0.scheme}://{0.netloc}".format(urlsplit(keycloak_issuer))
+    assert f"connect-src 'self' {keycloak};" in page.headers["Content-Security-Policy"]
+    # CORS: Keycloak lets the page's origin, port and all, read the answer (the realm's web origins).
+    refused = httpx.post(
+        token_endpoint,
+        headers={"Origin": keycloak_tower.base},
+        data={"grant_type": "authorization_code", "client_id": "backbone-dashboard", "code": "x"},
+        timeout=10,
+    )
+    assert refused.status_code == 400
+    assert refused.headers.get("Access-Control-Allow-Origin") == keycloak_tower.base
 
 
 def log_in_on_keycloak(driver: WebDriver, served: Served, username: str) -> None:
