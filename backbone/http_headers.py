@@ -25,7 +25,9 @@ def content_security_policy(connect_to: Sequence[str] = ()) -> str:
     sign-in code at the identity provider's token endpoint."""
     if not connect_to:
         return CONTENT_SECURITY_POLICY
-    return CONTENT_SECURITY_POLICY.replace("connect-src 'self'", f"connect-src 'self' {' '.join(connect_to)}")
+    return CONTENT_SECURITY_POLICY.replace(
+        "connect-src 'self'", f"connect-src 'self' {' '.join(connect_to)}"
+    )
 
 
 def answer_with_headers(
