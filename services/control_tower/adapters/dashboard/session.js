@@ -68,7 +68,7 @@ function developmentSignIn(showSignIn) {
     text: "This backbone runs without an identity provider (development mode). Open the link `backbone demo` "
       + "printed, or run `backbone token --role operations` (or --role planner) and paste the token here.",
     paste: (token) => {
-      remember(token.trim(), null, current?.config);
+      remember(token.trim().replace(/^Bearer\s+/i, ""), null, current?.config);
       location.reload();
     },
   });
