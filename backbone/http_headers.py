@@ -5,7 +5,7 @@ and set inline styles (the dashboard's charts, Swagger UI)."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 
 from fastapi import FastAPI, Request
 from fastapi.responses import Response
@@ -16,11 +16,21 @@ CONTENT_SECURITY_POLICY = (
 )
 
 
-def answer_with_headers(app: FastAPI, version: str) -> None:
+def content_security_policy(connect_to: Sequence[str] = ()) -> str:
+    """The policy, letting pages also fetch from the origins ``connect_to``: the dashboard exchanges its
+    sign-in code at the identity provider's token endpoint."""
+    if not connect_to:
+        return CONTENT_SECURITY_POLICY
+    return CONTENT_SECURITY_POLICY.replace(
+        "connect-src 'self'", f"connect-src 'self' {' '.join(connect_to)}"
+    )
+
+
+def answer_with_headers(app: FastAPI, version: str, connect_to: Sequence[str] = ()) -> None:
     headers = {
         "API-Version": version,
         "X-Content-Type-Options": "nosniff",
-        "Content-Security-Policy": CONTENT_SECURITY_POLICY,
+        "Content-Security-Policy": content_security_policy(connect_to),
         "Referrer-Policy": "no-referrer",
         "X-Frame-Options": "DENY",
     }

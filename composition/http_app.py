@@ -60,7 +60,7 @@ def create_api(
     install_error_handlers(app)
     install_token_checks(app, identity.verifier)
     serve_docs(app, DOCS, "/v1/openapi.json")
-    answer_with_headers(app, app.version)
+    answer_with_headers(app, app.version, connect_to=identity.sign_in.origins())
     trace_requests(app)
     checks: dict[str, Check] = {
         "intake_store": intake.recorder.max_notification_id,

@@ -9,6 +9,7 @@ make; a deployment never falls back to a key anyone with the data directory coul
 from __future__ import annotations
 
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from backbone.errors import ConfigurationError
 from backbone.identity.dev_issuer import DevelopmentIssuer
@@ -40,6 +41,13 @@ class SignIn:
     @property
     def development(self) -> bool:
         return self.authorization_endpoint is None
+
+    def origins(self) -> tuple[str, ...]:
+        """The origins the dashboard's page fetches from besides its own: the token endpoint's."""
+        if self.token_endpoint is None:
+            return ()
+        url = urlsplit(self.token_endpoint)
+        return (f"{url.scheme}://{url.netloc}",)
 
     def as_json(self) -> dict[str, object]:
         if self.development:

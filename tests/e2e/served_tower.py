@@ -1,4 +1,7 @@
-"""The tower's API served over real HTTP for the browser tests, and what they wait for on its page."""
+"""The tower's API served over real HTTP for the browser tests, and what they wait for on its page.
+
+``serving(api_app(...))`` signs in with the tests' development issuer: ``Served.get`` sends a token
+with the tower's roles, and the page is opened with it in the fragment, as ``backbone demo``'s link does."""
 
 from __future__ import annotations
 
@@ -16,16 +19,36 @@ import uvicorn
 from fastapi import FastAPI
 from selenium.webdriver.remote.webdriver import WebDriver
 
+from backbone.identity.principal import Role
+from tests.api_access import shared_issuer
 from tests.browser import wait_until
+
+TOWER_ROLES = (Role.OPERATIONS, Role.PLANNER)
+
+
+def tower_token() -> str:
+    """A token of the tests' development issuer for someone who reads the tower and plans."""
+    return shared_issuer().issue("olivia.operations", [str(role) for role in TOWER_ROLES])
 
 
 class Served:
-    def __init__(self, base: str) -> None:
+    def __init__(self, base: str, token: str | None = None) -> None:
         self.base = base
+        self.token = token if token is not None else tower_token()
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.token}"} if self.token else {}
+
+    @property
+    def signed_in(self) -> str:
+        """The fragment that signs the page in (the development issuer's way)."""
+        return f"#access_token={self.token}" if self.token else ""
 
     def get(self, path: str, **query: str) -> Any:
         url = f"{self.base}{path}?{urllib.parse.urlencode(query)}"
-        with urllib.request.urlopen(url, timeout=10) as response:
+        request = urllib.request.Request(url, headers=self.headers)
+        with urllib.request.urlopen(request, timeout=10) as response:
             return json.loads(response.read())
 
 
@@ -65,8 +88,10 @@ def panels_settled(driver: WebDriver) -> bool:
 
 
 def open_page(driver: WebDriver, served: Served, query: str = "") -> None:
-    """The dashboard, without live polling (the simulation is over), once every panel has drawn."""
-    driver.get(f"{served.base}/tower?refresh=0{query}")
+    """The dashboard, signed in, without live polling (the simulation is over), once every panel has
+    drawn."""
+    driver.get("about:blank")  # a URL that differs in its fragment only would not load the page again
+    driver.get(f"{served.base}/tower?refresh=0{query}{served.signed_in}")
     wait_until(driver, lambda: panels_settled(driver))
 
 

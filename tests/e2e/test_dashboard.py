@@ -29,11 +29,12 @@ from selenium.webdriver.remote.webdriver import WebDriver
 from selenium.webdriver.support.ui import Select
 
 from backbone.clock import ManualClock
+from backbone.identity.principal import Role
 from composition.embedded import EmbeddedBackbone
-from composition.http_app import create_api
 from ind.planning import CapacityChange
 from simulation.plan import SimulationPlan
 from simulation.simulator import Simulator
+from tests.api_access import api_app, bearer
 from tests.browser import by_x, console_entries, marks, start_chromium, value, values, wait_until
 from tests.e2e.served_tower import Served, panels_settled, serving
 from tests.factories import an_application, embedded_settings, simulation_clock
@@ -78,7 +79,7 @@ class Tower(Served):
             f"{self.base}{path}",
             method="POST",
             data=json.dumps(body or {}, default=str).encode(),
-            headers={"Content-Type": "application/json"},
+            headers={"Content-Type": "application/json", **bearer(Role.INTAKE_OFFICER)},
         )
         with urllib.request.urlopen(request, timeout=10) as response:
             return json.loads(response.read())
@@ -90,7 +91,7 @@ def tower(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Tower]:
     clock = simulation_clock(plan)
     backbone = EmbeddedBackbone(embedded_settings(tmp_path_factory.mktemp("tower")), clock=clock)
     Simulator(backbone.intake, backbone.decision, clock, backbone.settle, plan).run()
-    app = create_api(backbone.intake, backbone.decision, backbone.tower)
+    app = api_app(backbone.intake, backbone.decision, backbone.tower)
     tower = Tower(backbone, clock)
 
     @app.middleware("http")
@@ -116,7 +117,8 @@ def browser() -> Iterator[WebDriver]:
 
 
 def open_dashboard(driver: WebDriver, tower: Tower, query: str = "") -> None:
-    driver.get(f"{tower.base}/tower?refresh=0.5{query}")
+    driver.get("about:blank")  # a URL that differs in its fragment only would not load the page again
+    driver.get(f"{tower.base}/tower?refresh=0.5{query}{tower.signed_in}")
     wait_until(driver, lambda: panels_settled(driver))
 
 

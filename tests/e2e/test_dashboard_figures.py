@@ -22,11 +22,11 @@ from selenium.webdriver.remote.webdriver import WebDriver
 from selenium.webdriver.support.ui import Select
 
 from backbone.clock import ManualClock
-from composition.http_app import create_api
 from composition.simulated import EmbeddedServices
 from ind.planning import CapacityChange
 from simulation.plan import SimulationPlan
 from simulation.simulator import Simulator
+from tests.api_access import api_app
 from tests.browser import by_x, marks, start_chromium, value, wait_until
 from tests.e2e.served_tower import Served, open_page, panels_settled, serving, text
 from tests.factories import embedded_settings
@@ -47,7 +47,7 @@ def tower(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     clock = ManualClock(datetime.combine(plan.first_monday, time(8), tzinfo=UTC))
     services = EmbeddedServices(embedded_settings(Path(tmp_path_factory.mktemp("ind"))), clock)
     Simulator(services.intake, services.decision, clock, services.settle, plan).run()
-    with serving(create_api(services.intake, services.decision, services.backbone.tower)) as served:
+    with serving(api_app(services.intake, services.decision, services.backbone.tower)) as served:
         yield served
     services.close()
 

@@ -23,6 +23,8 @@ SCRIPTS = [
     "panels_work.js",
     "panels_plan.js",
     "case_timeline.js",
+    "session.js",
+    "session_view.js",
 ]
 JAVASCRIPT, CSS = "text/javascript; charset=utf-8", "text/css; charset=utf-8"
 ASSETS = {"dashboard.css": CSS} | dict.fromkeys(SCRIPTS, JAVASCRIPT)

@@ -1,11 +1,28 @@
 // Reading the tower's JSON API. One refresh shares one cache, so two panels reading the same view make
-// one request; an error names the request and its status so the panel can say what is missing.
+// one request; an error names the request and its status so the panel can say what is missing. Every
+// request carries the signed-in user's token; a 401 (expired or refused) starts a new sign-in.
+
+import { accessToken } from "./session.js";
+
+let unauthorized = () => {};
+export function whenUnauthorized(handler) {
+  unauthorized = handler;
+}
+
+// A 403's problem detail names the roles that may read the view ("... one of the roles a, b").
+function needed(detail) {
+  const roles = /roles? (.+)$/.exec(detail || "")?.[1]?.split(/,\s*/) || [];
+  if (!roles.length) return "Needs a role this account does not have";
+  return roles.length === 1 ? `Needs the role ${roles[0]}` : `Needs one of the roles ${roles.join(", ")}`;
+}
 
 export class ApiError extends Error {
   constructor(url, status, detail) {
     const path = new URL(url, location.origin).pathname;
-    super(status ? `GET ${path} answered ${status}${detail ? `: ${detail}` : ""}` : `GET ${path} failed: ${detail}`);
+    super(status === 403 ? needed(detail)
+      : status ? `GET ${path} answered ${status}${detail ? `: ${detail}` : ""}` : `GET ${path} failed: ${detail}`);
     this.status = status;
+    this.detail = detail;
     this.path = path;
   }
 }
@@ -21,10 +38,13 @@ export function buildUrl(path, query = {}) {
 export async function getJson(url) {
   let response;
   try {
-    response = await fetch(url, { headers: { Accept: "application/json" }, cache: "no-store" });
+    const token = accessToken();
+    const headers = { Accept: "application/json", ...(token ? { Authorization: `Bearer ${token}` } : {}) };
+    response = await fetch(url, { headers, cache: "no-store" });
   } catch (error) {
     throw new ApiError(url, 0, error.message);
   }
+  if (response.status === 401) unauthorized();
   if (!response.ok) {
     let detail = response.statusText;
     try {

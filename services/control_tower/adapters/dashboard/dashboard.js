@@ -3,12 +3,14 @@
 // Query parameters: procedure, team (filters), refresh (seconds between freshness polls; 0 stops
 // them), case (open that case's timeline), numbers (nl or en: how numbers are written, numbers.js).
 
-import { getJson, sharedFetcher } from "./api.js";
+import { getJson, sharedFetcher, whenUnauthorized } from "./api.js";
 import { emptyState, h } from "./charts.js";
 import { showCase } from "./case_timeline.js";
 import { NUMBER_FORMATS, numbersAsked, rememberNumbers, useNumbers } from "./numbers.js";
 import { FLOW_PANELS } from "./panels_flow.js";
 import { PLAN_PANELS } from "./panels_plan.js";
+import { signInAgain, startSession } from "./session.js";
+import { showNoTower, showSignIn, showUser } from "./session_view.js";
 import { WORK_PANELS } from "./panels_work.js";
 import { procedureLabel, procedureOrder } from "./vocabulary.js";
 
@@ -89,8 +91,8 @@ async function refreshPanel(panel, api, generation, { force = false } = {}) {
   } catch (error) {
     if (generation !== state.generation) return;
     state.data.delete(panel.chart);
-    node.querySelector(".panel-body").replaceChildren(
-      h("p", { class: "panel-error", role: "status", text: `Not available: ${error.message}` }));
+    node.querySelector(".panel-body").replaceChildren(h("p", { class: "panel-error", role: "status",
+      "data-status": String(error.status ?? ""), text: error.status === 403 ? error.message : `Not available: ${error.message}` }));
     node.dataset.state = "error";
   }
 }
@@ -252,7 +254,24 @@ function numberChoice() {
   });
 }
 
+// Signed in, and may this account see the tower at all? (An intake officer may not: one notice, no panels.)
+async function signedIn() {
+  if (!(await startSession(showSignIn))) return false;
+  showUser();
+  whenUnauthorized(() => signInAgain(showSignIn));
+  try {
+    await getJson("/v1/tower/freshness");
+  } catch (error) {
+    if (error.status === 403) {
+      showNoTower();
+      return false;
+    }
+  }
+  return true;
+}
+
 async function start() {
+  if (!(await signedIn())) return;
   numberChoice();
   $("#filter-procedure").addEventListener("change", applyFilters);
   $("#filter-team").addEventListener("change", applyFilters);
