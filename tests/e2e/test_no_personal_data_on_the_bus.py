@@ -22,7 +22,9 @@ import random
 import signal
 import subprocess
 import sys
+import time
 import urllib.error
+import urllib.parse
 import urllib.request
 import uuid
 from collections.abc import Iterable, Iterator
@@ -38,13 +40,14 @@ from backbone.settings import Settings
 from backbone.topics import TopicSpec, ensure_topics
 from composition.parts import build_decision, build_intake
 from services.topics import PRODUCERS, topic_of
-from tests.conftest import topics_of_its_own
+from tests.conftest import KEYCLOAK_ISSUER, topics_of_its_own
 from tests.e2e.served_tower import free_port
 from tests.e2e.test_restore_while_running import until
 from tests.factories import codec
 from tests.kafka_reading import message_count, read_topic
+from tests.keycloak_tokens import user_token
 
-pytestmark = [pytest.mark.kafka, pytest.mark.postgres]
+pytestmark = [pytest.mark.kafka, pytest.mark.postgres, pytest.mark.keycloak]
 ROOT = Path(__file__).parents[2]
 PROCESSES = {"serve": None, "intake": "intake", "decision": "decision", "tower": "tower"}
 TODAY = date.today()
@@ -287,12 +290,40 @@ class Api:
         raise AssertionError(f"no operation for {route}")
 
 
+# Who calls which operation: Keycloak's test users, each with the one role it needs.
+CALLERS = [
+    ("/personal-data", "priya.privacy"),
+    ("/v1/applications", "ingrid.intake"),
+    ("/v1/cases", "diederik.decision"),
+    ("/v1/tower", "olivia.operations"),
+]
+ISSUER = os.environ.get("BACKBONE_OIDC_ISSUER", KEYCLOAK_ISSUER).rstrip("/")
+_tokens: dict[str, tuple[float, str]] = {}
+
+
+def authorization(url: str) -> dict[str, str]:
+    path = urllib.parse.urlsplit(url).path
+    user = next((user for part, user in CALLERS if part in path), None)
+    if user is None:  # health and the OpenAPI document are open
+        return {}
+    fetched_at, token = _tokens.get(user, (0.0, ""))
+    if time.monotonic() - fetched_at > 120:  # Keycloak's access tokens last 5 minutes
+        token = user_token(ISSUER, user)
+        _tokens[user] = (time.monotonic(), token)
+    return {"Authorization": f"Bearer {token}"}
+
+
 def call(
     method: str, url: str, payload: Any = None, headers: dict[str, str] | None = None
 ) -> tuple[int, Any]:
     data = json.dumps(payload).encode() if payload is not None else None
+    if url.endswith("/personal-data"):
+        url += "?purpose=identity-check"
     request = urllib.request.Request(
-        url, data=data, method=method, headers={"Content-Type": "application/json", **(headers or {})}
+        url,
+        data=data,
+        method=method,
+        headers={"Content-Type": "application/json", **authorization(url), **(headers or {})},
     )
     try:
         with urllib.request.urlopen(request, timeout=10) as response:
@@ -324,8 +355,11 @@ class Running:
 
 
 @pytest.fixture
-def running(postgres_settings: Settings, kafka_available: str, tmp_path: Path) -> Iterator[Running]:
-    with topics_of_its_own(postgres_settings.with_overrides(data_dir=tmp_path), 3, "planted") as settings:
+def running(
+    postgres_settings: Settings, kafka_available: str, keycloak_issuer: str, tmp_path: Path
+) -> Iterator[Running]:
+    own = postgres_settings.with_overrides(data_dir=tmp_path, oidc_issuer=keycloak_issuer)
+    with topics_of_its_own(own, 3, "planted") as settings:
         environment = {
             **settings.over_environment(os.environ),
             "BACKBONE_LOG_FORMAT": "json",
