@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 
 from composition.cli import main as cli
 from composition.embedded import EmbeddedBackbone
-from composition.http_app import create_api
+from tests.api_access import signed_in_api
 from tests.e2e.test_http_api import body
 from tests.factories import clock, embedded_settings
 
@@ -27,7 +27,7 @@ def backbone(tmp_path: Path) -> Any:
 
 @pytest.fixture
 def client(backbone: Any) -> TestClient:
-    return TestClient(create_api(backbone.intake, backbone.decision, lambda: backbone.tower))
+    return signed_in_api(backbone.intake, backbone.decision, lambda: backbone.tower)
 
 
 def a_case(client: TestClient, backbone: Any) -> str:
