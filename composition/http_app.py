@@ -73,7 +73,7 @@ def create_api(
         checks["tower_views"] = lambda: (tower() if callable(tower) else tower).positions()
     app.include_router(health_router(checks))
     app.include_router(intake_router(intake, access_log))
-    app.include_router(decision_router(decision))
+    app.include_router(decision_router(decision, access_log))
     app.include_router(audit_router(access_log, case_history))
     if tower is not None:
         views = tower if callable(tower) else (lambda: tower)

@@ -317,7 +317,7 @@ def call(
     method: str, url: str, payload: Any = None, headers: dict[str, str] | None = None
 ) -> tuple[int, Any]:
     data = json.dumps(payload).encode() if payload is not None else None
-    if url.endswith("/personal-data"):
+    if url.endswith(("/personal-data", "/notes")):
         url += "?purpose=identity-check"
     request = urllib.request.Request(
         url,

@@ -4,15 +4,18 @@ No ``from __future__ import annotations`` here: FastAPI reads the command models
 annotations at definition time.
 """
 
-from typing import Any
+from typing import Annotated, Any
 from uuid import UUID
 
 from fastapi import APIRouter
 
+from backbone.access_log import AccessLog
 from backbone.http import CorrelationId, IdempotencyKey
+from backbone.http_access import accessor_of, purpose_parameter
 from backbone.http_auth import requires
-from backbone.identity.principal import Role
+from backbone.identity.principal import Principal, Role
 from backbone.problems import problem_responses
+from ind.access_purposes import ACCESS_PURPOSES, ACCESS_PURPOSES_VERSION
 from services.decision.application.commands import COMMANDS, CaseCommand
 from services.decision.application.decision import Decision
 from services.decision.domain.case import Case
@@ -36,9 +39,10 @@ def case_state(case: Case) -> dict[str, Any]:
 # Decision officers work cases; intake officers follow what became of what they accepted; auditors look.
 READERS = (Role.DECISION_OFFICER, Role.INTAKE_OFFICER, Role.AUDITOR)
 WORKERS = (Role.DECISION_OFFICER,)
+Purpose = purpose_parameter(ACCESS_PURPOSES)
 
 
-def decision_router(decision: Decision) -> APIRouter:
+def decision_router(decision: Decision, access_log: AccessLog) -> APIRouter:
     router = APIRouter(prefix="/v1/cases", tags=["decision"])
 
     @router.get(
@@ -52,11 +56,20 @@ def decision_router(decision: Decision) -> APIRouter:
 
     @router.get(
         "/{case_id}/notes",
-        summary="The caseworkers' notes on a case (410 once its applicant was forgotten)",
+        summary="The caseworkers' notes on a case (410 once its applicant was forgotten); the read is "
+        "recorded, with who, which role and the stated purpose, in the access log",
         responses=problem_responses(404, 410),
-        dependencies=[requires(*WORKERS)],  # notes may say anything: only those who work cases
     )
-    def notes(case_id: UUID) -> list[dict[str, Any]]:
+    def notes(
+        case_id: UUID,
+        purpose: Purpose,  # type: ignore[valid-type]
+        correlation: CorrelationId,
+        caller: Annotated[Principal, requires(*WORKERS)],  # notes may say anything
+    ) -> list[dict[str, Any]]:
+        # A note may hold personal data: the read is recorded first, as a read of personal data is.
+        access_log.case_inspected(
+            accessor_of(caller, WORKERS), case_id, "notes", purpose, ACCESS_PURPOSES_VERSION, correlation
+        )
         return [
             {"version": note.version, "text": note.text, "erased": note.text is None}
             for note in decision.case_notes(case_id)
