@@ -34,7 +34,7 @@ Channel = Literal["api", "command_line"]
 class Accessor:
     """Who looked, and under which role: from a verified token, or a command line's OS user."""
 
-    subject: str
+    subject_id: str  # the token's sub, or os:<user>@<host>: an identifier, never free text
     username: str
     role: str
     channel: Channel
@@ -42,7 +42,7 @@ class Accessor:
 
     def as_record(self) -> dict[str, Any]:
         return {
-            "subject": self.subject,
+            "subject_id": self.subject_id,
             "username": self.username,
             "role": self.role,
             "client_id": self.client_id,
@@ -86,7 +86,7 @@ class AccessEntry:
     position: int
     kind: str  # personal_data_read | case_inspected
     occurred_at: datetime
-    subject_id: str  # the application or case looked at
+    case_id: str  # the application or case looked at (the same id)
     applicant_ref: str | None
     view: str
     accessor: dict[str, Any]
@@ -99,7 +99,7 @@ class AccessEntry:
             "position": self.position,
             "kind": self.kind,
             "occurred_at": self.occurred_at.isoformat(),
-            "case_id": self.subject_id,
+            "case_id": self.case_id,
             "applicant_ref": self.applicant_ref,
             "view": self.view,
             "accessor": self.accessor,
@@ -165,7 +165,7 @@ class AccessLog(Application[UUID]):
         found = [
             entry
             for entry in self._all()
-            if (case_id is None or entry.subject_id == str(case_id))
+            if (case_id is None or entry.case_id == str(case_id))
             and (applicant_ref is None or entry.applicant_ref == applicant_ref)
         ]
         return found[-limit:]
@@ -197,7 +197,7 @@ def _entry(position: int, event: Any) -> AccessEntry:
         position=position,
         kind="personal_data_read" if reads else "case_inspected",
         occurred_at=event.occurred_at,
-        subject_id=str(event.application_id if reads else event.case_id),
+        case_id=str(event.application_id if reads else event.case_id),
         applicant_ref=event.applicant_ref if reads else None,
         view="personal_data" if reads else event.view,
         accessor=dict(event.accessor),

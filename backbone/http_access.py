@@ -15,7 +15,7 @@ def accessor_of(caller: Principal, allowed: Sequence[Role]) -> Accessor:
     """``caller`` under the first of ``allowed`` it holds: the role that let it in."""
     role = next(role for role in allowed if caller.holds(role))
     return Accessor(
-        subject=caller.subject,
+        subject_id=caller.subject,
         username=caller.username,
         role=role.value,
         channel="api",

@@ -26,5 +26,5 @@ def command_line_accessor(role: str) -> Accessor:
     the channel says it was not checked against a token, but against access to the stores."""
     user = getpass.getuser()
     return Accessor(
-        subject=f"os:{user}@{socket.gethostname()}", username=user, role=role, channel="command_line"
+        subject_id=f"os:{user}@{socket.gethostname()}", username=user, role=role, channel="command_line"
     )

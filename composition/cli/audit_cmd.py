@@ -127,7 +127,7 @@ def _access_log(arguments: argparse.Namespace) -> int:
         return 0
     for e in entries:
         who = f"{e.accessor['username']} ({e.accessor['role']}, {e.accessor['channel']})"
-        print(f"{e.occurred_at.isoformat()}  {e.kind:<18} {e.subject_id}  {who}  purpose={e.purpose}")
+        print(f"{e.occurred_at.isoformat()}  {e.kind:<18} {e.case_id}  {who}  purpose={e.purpose}")
     print(f"{len(entries)} looks")
     return 0
 

@@ -193,7 +193,7 @@ SAMPLES: dict[str, dict[str, Any]] = {
 
 
 ACCESSOR = {
-    "subject": "5b0c6f5e-3d7a-4a51-9d4e-2f0e6f1d2a11",
+    "subject_id": "5b0c6f5e-3d7a-4a51-9d4e-2f0e6f1d2a11",
     "username": "priya.privacy",
     "role": "privacy-officer",
     "client_id": "backbone-dashboard",

@@ -135,7 +135,7 @@ def test_only_a_privacy_officer_reads_personal_data_and_each_read_is_recorded_wi
 
     (entry,) = backbone.system.access_log.entries()
     assert entry.kind == "personal_data_read"
-    assert entry.subject_id == application_id and entry.applicant_ref == APPLICANT
+    assert entry.case_id == application_id and entry.applicant_ref == APPLICANT
     assert entry.purpose == "subject-access-request" and entry.purpose_catalogue_version
     assert entry.accessor["username"] == "priya.privacy"
     assert entry.accessor["role"] == "privacy-officer" and entry.accessor["channel"] == "api"

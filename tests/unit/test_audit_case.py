@@ -90,7 +90,7 @@ def test_a_decided_case_replays_from_submission_to_decision(simulated_ind: Path,
         ("case_inspected", "replay", "internal-audit")
     ] * 2
     assert entries[0]["accessor"]["channel"] == "command_line"
-    assert entries[0]["accessor"]["subject"].startswith("os:")
+    assert entries[0]["accessor"]["subject_id"].startswith("os:")
 
 
 def test_a_changed_event_is_found_and_changes_the_chain(simulated_ind: Path, tmp_path: Path) -> None:
