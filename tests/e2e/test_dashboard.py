@@ -281,17 +281,23 @@ def test_choosing_a_procedure_and_a_team_redraws_every_chart_with_their_numbers(
         value(browser, '[data-chart="deadline-risk"] rect[data-series="later"]') == risk["buckets"]["later"]
     )
     assert f"team={teams[1]}" in browser.current_url
-    noted = {
-        mark["chart"]
-        for mark in marks(browser, "[data-chart]:has(> .panel-body > [data-note='team-filter'])")
-    }
     paths = tower.get("/v1/openapi.json")["paths"]
     without_team = {
         chart
         for chart, view in VIEWS.items()
         if not any(p["name"] == "team" for p in paths[f"/v1/tower/{view}"]["get"]["parameters"])
     }
-    assert noted == without_team and "workload" not in noted  # a view without a team filter says so
+
+    def noted() -> set[str]:
+        return {
+            mark["chart"]
+            for mark in marks(browser, "[data-chart]:has(> .panel-body > [data-note='team-filter'])")
+        }
+
+    # Each panel redraws on its own answer; wait until all have, then every one without a team filter
+    # says so (and only those).
+    wait_until(browser, lambda: panels_settled(browser) and noted() == without_team)
+    assert "workload" not in noted()
 
 
 def test_new_applications_appear_on_the_open_page_without_a_reload(

@@ -127,7 +127,13 @@ def test_the_page_may_exchange_its_code_at_keycloak_from_its_own_origin(
 
 def log_in_on_keycloak(driver: WebDriver, served: Served, username: str) -> None:
     driver.get(f"{served.base}/tower?refresh=0&procedure=")
-    wait_until(driver, lambda: LOGIN_PAGE in driver.current_url)
+    # The page sends the browser on by script, so the address changes before Keycloak's form has loaded;
+    # a freshly started Keycloak renders its first login page slowly.
+    wait_until(
+        driver,
+        lambda: LOGIN_PAGE in driver.current_url and driver.find_elements(By.ID, "kc-login"),
+        timeout=45,
+    )
     assert "Sign in to IND case backbone" in driver.title
     driver.find_element(By.ID, "username").send_keys(username)
     driver.find_element(By.ID, "password").send_keys(PASSWORD)
