@@ -29,6 +29,7 @@ from backbone.outbox import OutboxRelay
 from composition.cli.exit_codes import ExitCode
 from composition.cli.run_health import LoopHealth
 from composition.cli.run_refusal import Refusal
+from composition.identity import identity_of
 from composition.system import System
 
 log = structlog.get_logger("backbone.run")
@@ -62,7 +63,8 @@ def register(commands: Any) -> None:
         type=int,
         default=0,
         help="answer /health/live and /health/ready on this port of 127.0.0.1 (0: none); ready means "
-        "the store and the broker answer and the loop went round within 30 s",
+        "the store and the broker answer and the loop went round within 30 s; /metrics there needs a "
+        "token of BACKBONE_OIDC_ISSUER with the operations role",
     )
     parser.set_defaults(handler=_run)
 
@@ -72,6 +74,8 @@ def _run(arguments: argparse.Namespace) -> int:
     system = System.from_env(mode="distributed")
     settings = system.settings_for(service)
     configure_logging(settings.log_format, settings.log_level)
+    # The health port's /metrics checks tokens: without an issuer, this stops here, before any work.
+    verifier = identity_of(settings).verifier if arguments.health_port else None
     structlog.contextvars.bind_contextvars(service=service, instance=arguments.instance)
     stop = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
@@ -84,8 +88,8 @@ def _run(arguments: argparse.Namespace) -> int:
         "tower": _tower,
     }[arguments.service]
     health = LoopHealth()
-    if arguments.health_port:
-        health.serve("127.0.0.1", arguments.health_port)
+    if verifier is not None:
+        health.serve("127.0.0.1", arguments.health_port, verifier)
     try:
         loop(system, stop, arguments, health)
     except Exception:

@@ -1,5 +1,7 @@
 """A `backbone run` process's small HTTP port (``--health-port``): liveness; readiness, meaning its store
-and its broker answer and its loop is not stuck (it went round within the last 30 s); and its metrics."""
+and its broker answer and its loop is not stuck (it went round within the last 30 s); and its metrics,
+which, like the API's, need a bearer token with the operations role (Prometheus scrapes with a service
+account's)."""
 
 from __future__ import annotations
 
@@ -9,10 +11,11 @@ import time
 
 import uvicorn
 from fastapi import FastAPI
-from fastapi.responses import PlainTextResponse
-from prometheus_client import REGISTRY, generate_latest
 
 from backbone.health import Check, health_router
+from backbone.http_auth import install_token_checks
+from backbone.http_metrics import metrics_router
+from backbone.identity.verifier import TokenVerifier
 
 STUCK_AFTER_SECONDS = 30.0
 
@@ -49,14 +52,13 @@ class LoopHealth:
         if idle > STUCK_AFTER_SECONDS:
             raise RuntimeError(f"stuck: the loop last went round {idle:.0f} s ago")
 
-    def serve(self, host: str, port: int) -> None:
-        """Answer ``/health/live`` and ``/health/ready`` on ``host:port`` from a thread of its own."""
+    def serve(self, host: str, port: int, verifier: TokenVerifier) -> None:
+        """Answer ``/health/live`` and ``/health/ready`` on ``host:port`` from a thread of its own, and
+        ``/metrics`` to a caller whose token ``verifier`` accepts with the role that may read them."""
         app = FastAPI(title="backbone run: health", openapi_url=None, docs_url=None, redoc_url=None)
+        install_token_checks(app, verifier)
         app.include_router(health_router(self.checks))
-
-        @app.get("/metrics", response_class=PlainTextResponse)
-        def metrics() -> str:
-            return generate_latest(REGISTRY).decode()
+        app.include_router(metrics_router())
 
         config = uvicorn.Config(
             app, host=host, port=port, log_config=None, log_level=None, access_log=False

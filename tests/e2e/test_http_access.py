@@ -209,14 +209,19 @@ def test_the_docs_role_table_is_the_apis(api: TestClient) -> None:
     assert open_ones == {("GET", "/health/live"), ("GET", "/health/ready"), ("GET", "/tower")}
 
 
-def test_distributed_mode_refuses_to_serve_without_an_issuer(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    "command",
+    [["serve", "--port", "1"], ["run", "intake", "--health-port", "1"]],
+    ids=["serve", "run-with-health-port"],
+)
+def test_distributed_mode_refuses_to_serve_without_an_issuer(tmp_path: Path, command: list[str]) -> None:
     environment = {
         "PATH": "/usr/bin:/bin",
         "BACKBONE_MODE": "distributed",
         "BACKBONE_DATA_DIR": str(tmp_path),
     }
     refused = subprocess.run(
-        [sys.executable, "-m", "composition.cli.main", "serve", "--port", "1"],
+        [sys.executable, "-m", "composition.cli.main", *command],
         env=environment,
         capture_output=True,
         text=True,

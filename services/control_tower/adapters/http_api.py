@@ -10,13 +10,13 @@ from datetime import UTC, date, datetime
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, HTTPException, Query
-from fastapi.responses import PlainTextResponse
-from prometheus_client import REGISTRY, CollectorRegistry, generate_latest
+from prometheus_client import CollectorRegistry
 from pydantic import AfterValidator, BeforeValidator
 
 from backbone.clock import Clock
 from backbone.errors import FieldProblem, InvalidCommand, NotFound
 from backbone.http_auth import requires
+from backbone.http_metrics import metrics_router
 from backbone.identity.principal import Role
 from backbone.problems import problem_responses
 from backbone.validation import LAST_DAY, iso_day, within
@@ -30,8 +30,6 @@ from services.control_tower.application.whatif_view import ScenarioError
 # Operations watch the views; planners use them and alone run what-if scenarios on them.
 VIEWERS = (Role.OPERATIONS, Role.PLANNER)
 ROLES_OF_VIEW = {"whatif": (Role.PLANNER,)}
-# Prometheus scrapes with a service account's token (operations role: it sees what operations see).
-METRICS_READERS = (Role.OPERATIONS,)
 
 
 def tower_router(views: Callable[[], TowerStore], clock: Clock) -> APIRouter:
@@ -59,18 +57,7 @@ def tower_router(views: Callable[[], TowerStore], clock: Clock) -> APIRouter:
 
     tower = CollectorRegistry()
     tower.register(TowerViewsCollector(views, lambda: clock.now().date()))
-
-    @router.get(
-        "/metrics",
-        response_class=PlainTextResponse,
-        summary="Prometheus metrics",
-        dependencies=[requires(*METRICS_READERS)],
-    )
-    def metrics() -> str:
-        """This process's metrics (published, consumed, batches, requests, the process) and the tower's
-        views, read at each scrape."""
-        return (generate_latest(REGISTRY) + generate_latest(tower)).decode()
-
+    router.include_router(metrics_router(tower))
     return router
 
 
