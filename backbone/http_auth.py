@@ -14,12 +14,15 @@ and 403 responses; ``role_table`` lists the same for the docs.
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.dependencies.models import Dependant
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute, iter_route_contexts
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
@@ -96,7 +99,33 @@ def install_token_checks(app: FastAPI, verifier: TokenVerifier) -> None:
             503, str(error), code="identity_provider_unavailable", headers={"Retry-After": "30"}
         )
 
+    _check_tokens_before_bodies(app, [_refused, _forbidden, _no_keys])
     _describe_roles(app)
+
+
+def _check_tokens_before_bodies(app: FastAPI, refusals: list[Callable[..., Any]]) -> None:
+    """FastAPI reads a request's body before the operation's dependencies run, so a caller without a
+    token who sends a malformed body would learn the operation's fields from a 422 instead of getting
+    a 401. Wrap the app's answer to an invalid request (``install_error_handlers``, installed first):
+    a guarded operation checks the token first, and answers its refusal if it has one."""
+    invalid_request = app.exception_handlers.get(RequestValidationError)
+    if invalid_request is None:
+        return
+    answer = dict(zip((InvalidToken, MissingRole, IdentityProviderUnavailable), refusals, strict=True))
+
+    @app.exception_handler(RequestValidationError)
+    async def _token_before_body(request: Request, error: RequestValidationError) -> Any:
+        route = request.scope.get("route")
+        roles = _roles_of(route.dependant) if isinstance(route, APIRoute) else ()
+        if roles:
+            credentials = await _bearer(request)
+            try:
+                await run_in_threadpool(_Guard(roles), request, credentials)
+            except (InvalidToken, MissingRole, IdentityProviderUnavailable) as refused:
+                kind = next(kind for kind in answer if isinstance(refused, kind))
+                return await answer[kind](request, refused)
+        answered = invalid_request(request, error)
+        return await answered if inspect.isawaitable(answered) else answered
 
 
 @dataclass(frozen=True)

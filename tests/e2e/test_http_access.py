@@ -93,6 +93,23 @@ def test_no_token_a_bad_token_and_the_wrong_role_are_refused_as_problems_naming_
     assert api.get("/health/live").status_code == 200
 
 
+@pytest.mark.parametrize("sent", ["not json", '{"applicant": 7}', ""], ids=["not-json", "wrong", "empty"])
+def test_the_token_is_checked_before_the_body_so_a_stranger_learns_nothing_of_the_fields(
+    api: TestClient, sent: str
+) -> None:
+    def post(headers: dict[str, str]) -> Any:
+        headers = {"Content-Type": "application/json", **headers}
+        return api.post("/v1/applications", content=sent, headers=headers)
+
+    stranger = post({})
+    assert stranger.status_code == 401 and stranger.json()["code"] == "unauthenticated"
+    assert "errors" not in stranger.json()
+    wrong_role = post(as_role(Role.OPERATIONS))
+    assert wrong_role.status_code == 403 and wrong_role.json()["code"] == "missing_role"
+    officer = post(as_role(Role.INTAKE_OFFICER))
+    assert officer.status_code == 422 and officer.json()["errors"]  # now the fields are named
+
+
 def test_an_expired_token_and_another_audiences_token_are_refused(api: TestClient) -> None:
     issuer = shared_issuer()
     now = int(time.time())  # the verifier checks against the real clock
