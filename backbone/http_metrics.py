@@ -17,7 +17,7 @@ METRICS_READERS = (Role.OPERATIONS,)
 
 
 def metrics_router(*own: CollectorRegistry) -> APIRouter:
-    router = APIRouter(tags=["metrics"])
+    router = APIRouter()  # tagged by the router that includes it
 
     @router.get(
         "/metrics",

@@ -18,6 +18,7 @@ import pytest
 from fastapi import FastAPI
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
+from selenium.webdriver.support.ui import Select
 
 from backbone.identity.principal import Role
 from composition.embedded import EmbeddedBackbone
@@ -93,6 +94,11 @@ def stored_token(driver: WebDriver) -> Any:
     return driver.execute_script("return JSON.parse(sessionStorage.getItem('backbone.session') || 'null')")
 
 
+def session_module(driver: WebDriver, expression: str) -> Any:
+    """``expression`` on the page's own session module ``m`` (the same instance the page uses)."""
+    return driver.execute_script(f"return import('/tower/static/session.js').then((m) => {expression})")
+
+
 # --- Keycloak: its real login page --------------------------------------------------------------
 
 
@@ -154,6 +160,22 @@ def test_an_operations_user_logs_in_on_keycloaks_page_and_sees_the_tower(keycloa
         assert driver.find_elements(By.CSS_SELECTOR, '[data-chart="wip"] svg')
         assert text(driver, '#who [data-part="user"]') == "olivia.operations"
         assert stored_token(driver)["token"].count(".") == 2  # Keycloak's JWT, in this tab only
+        assert only_refusals(errors(driver), "/v1/tower/whatif")
+
+        # The page renews its token before it expires, with the refresh token, and stays where it is.
+        first = stored_token(driver)
+        assert first["refreshToken"]
+        due = session_module(driver, "m.renewalDueAt()")
+        now = driver.execute_script("return Date.now()")
+        assert now < due < first["expiresAt"]  # Keycloak's tokens live 5 minutes: renewed before
+        renewed = session_module(driver, "m.renewNow().then((s) => s.token)")
+        assert renewed != first["token"] and stored_token(driver)["token"] == renewed
+        assert stored_token(driver)["expiresAt"] >= first["expiresAt"]
+        # The panels read again, with the renewed token, without going back to Keycloak.
+        Select(driver.find_element(By.ID, "filter-procedure")).select_by_value("family")
+        wait_until(driver, lambda: "procedure=family" in driver.current_url and panels_settled(driver))
+        assert driver.current_url.startswith(keycloak_tower.base)
+        assert {c for c, s in panel_states(driver).items() if s not in DRAWN} == PLANNER_ONLY
         assert only_refusals(errors(driver), "/v1/tower/whatif")
 
         driver.find_element(By.CSS_SELECTOR, '[data-control="sign-out"]').click()

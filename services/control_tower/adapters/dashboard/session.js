@@ -2,12 +2,17 @@
 // PKCE, public client) or "development" (a token of the development issuer, from the link `backbone
 // demo` prints or from `backbone token`). The access token is kept in sessionStorage (this tab only) and
 // never put in a URL sent to a server: the demo's link carries it in the fragment, which is removed.
+// With Keycloak, the page renews its access token with the refresh token before it expires (at three
+// quarters of its life), so a tower left open on a wall screen keeps drawing without going back to the
+// login page; if renewal fails, the next 401 signs in again.
 
 const SESSION = "backbone.session";
 const PENDING = "backbone.sign-in"; // state, nonce and PKCE verifier of a sign-in under way
 const SKEW_MS = 10_000;
+const RENEW_AT = 0.75; // of the access token's life
 
-let current = null; // { token, idToken, expiresAt, user, config }
+let current = null; // { token, idToken, refreshToken, expiresAt, user, config }
+let renewal = null; // { timer, dueAt }
 
 const base64url = (bytes) => btoa(String.fromCharCode(...bytes)).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
 const randomText = () => base64url(crypto.getRandomValues(new Uint8Array(32)));
@@ -23,20 +28,59 @@ export function claims(token) {
   }
 }
 
-function remember(token, idToken, config) {
+function remember(token, idToken, config, refreshToken = null) {
   const payload = claims(token);
   const expiresAt = payload.exp ? payload.exp * 1000 : Date.now() + 5 * 60_000;
-  current = { token, idToken, expiresAt, user: payload.preferred_username || payload.sub || "unknown", config };
-  sessionStorage.setItem(SESSION, JSON.stringify({ token, idToken, expiresAt }));
+  current = { token, idToken, refreshToken, expiresAt, user: payload.preferred_username || payload.sub || "unknown", config };
+  sessionStorage.setItem(SESSION, JSON.stringify({ token, idToken, refreshToken, expiresAt }));
+  scheduleRenewal();
   return current;
 }
 
-function stored(config) {
+function scheduleRenewal() {
+  if (renewal) clearTimeout(renewal.timer);
+  renewal = null;
+  if (!current?.refreshToken || current.config?.mode !== "oidc") return;
+  const dueAt = Date.now() + Math.max(0, (current.expiresAt - Date.now()) * RENEW_AT);
+  renewal = { dueAt, timer: setTimeout(() => renewNow().catch(() => {}), dueAt - Date.now()) };
+}
+
+// A new access token for the refresh token (Keycloak rotates both); the session as it then is.
+export async function renewNow() {
+  const session = current;
+  if (!session?.refreshToken) throw new Error("no refresh token: sign in again");
+  const response = await fetch(session.config.token_endpoint, {
+    method: "POST",
+    headers: { "Content-Type": "application/x-www-form-urlencoded" },
+    body: new URLSearchParams({
+      grant_type: "refresh_token", refresh_token: session.refreshToken, client_id: session.config.client_id,
+    }),
+  });
+  const answer = await response.json().catch(() => ({}));
+  if (!response.ok) throw new Error(`the identity provider refused to renew the session: ${answer.error_description || response.status}`);
+  if (current !== session) return current; // signed out or in again meanwhile
+  return remember(answer.access_token, answer.id_token || session.idToken, session.config, answer.refresh_token || session.refreshToken);
+}
+
+export const renewalDueAt = () => renewal?.dueAt ?? null;
+
+async function stored(config) {
+  let kept = null;
   try {
-    const kept = JSON.parse(sessionStorage.getItem(SESSION) || "null");
-    if (kept && kept.token && kept.expiresAt - SKEW_MS > Date.now()) return remember(kept.token, kept.idToken, config);
+    kept = JSON.parse(sessionStorage.getItem(SESSION) || "null");
   } catch {
     // unreadable: sign in again
+  }
+  if (kept && kept.token && kept.expiresAt - SKEW_MS > Date.now()) {
+    return remember(kept.token, kept.idToken, config, kept.refreshToken || null);
+  }
+  if (kept && kept.refreshToken && config.mode === "oidc") { // the tab slept past the token's life
+    current = { ...kept, config };
+    try {
+      return await renewNow();
+    } catch {
+      current = null;
+    }
   }
   sessionStorage.removeItem(SESSION);
   return null;
@@ -109,7 +153,7 @@ async function codeReturned(config, query) {
   if (!response.ok) throw new Error(`the identity provider refused the sign-in: ${answer.error_description || response.status}`);
   if (answer.id_token && claims(answer.id_token).nonce !== pending.nonce) throw new Error("the sign-in's nonce does not match; sign in again");
   history.replaceState(null, "", withoutParameters(pending.returnTo, ["code", "state", "session_state", "iss"]));
-  return remember(answer.access_token, answer.id_token, config);
+  return remember(answer.access_token, answer.id_token, config, answer.refresh_token || null);
 }
 
 // The session, or null when the page is showing the sign-in screen or going to the login page.
@@ -124,7 +168,7 @@ export async function startSession(showSignIn) {
     return null;
   }
   if (config.mode === "development") {
-    const session = fromFragment(config) || stored(config);
+    const session = fromFragment(config) || (await stored(config));
     if (!session) developmentSignIn(showSignIn);
     return session;
   }
@@ -145,25 +189,30 @@ export async function startSession(showSignIn) {
       return null;
     }
   }
-  return stored(config) || redirectToLogin(config);
+  return (await stored(config)) || redirectToLogin(config);
 }
 
 // A 401: the token expired or was refused. Forget it and sign in again (once, however many panels saw it).
 export function signInAgain(showSignIn) {
   if (!current) return null;
   const config = current.config;
-  sessionStorage.removeItem(SESSION);
-  current = null;
+  forget();
   if (config?.mode === "oidc") return redirectToLogin(config);
   developmentSignIn(showSignIn);
   return null;
 }
 
+function forget() {
+  if (renewal) clearTimeout(renewal.timer);
+  renewal = null;
+  sessionStorage.removeItem(SESSION);
+  current = null;
+}
+
 export function signOut() {
   const session = current;
-  sessionStorage.removeItem(SESSION);
+  forget();
   sessionStorage.removeItem(PENDING);
-  current = null;
   const config = session?.config;
   if (config?.mode === "oidc" && config.end_session_endpoint) {
     const url = new URL(config.end_session_endpoint);
