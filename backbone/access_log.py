@@ -161,25 +161,27 @@ class AccessLog(Application[UUID]):
     def entries(
         self, *, case_id: UUID | None = None, applicant_ref: str | None = None, limit: int = 1000
     ) -> list[AccessEntry]:
-        """The latest ``limit`` looks, oldest first, at ``case_id`` or ``applicant_ref`` if given."""
-        found = [
-            entry
-            for entry in self._all()
-            if (case_id is None or entry.case_id == str(case_id))
-            and (applicant_ref is None or entry.applicant_ref == applicant_ref)
-        ]
-        return found[-limit:]
+        """The latest ``limit`` looks, oldest first, at ``case_id`` or ``applicant_ref`` if given. The
+        log is read from its newest end backwards, a page at a time, only as far as needed to find
+        ``limit`` of them; a look at a case seen rarely may take a read of the whole log."""
+        found: list[AccessEntry] = []
+        for entry in self._newest_first():
+            if (case_id is None or entry.case_id == str(case_id)) and (
+                applicant_ref is None or entry.applicant_ref == applicant_ref
+            ):
+                found.append(entry)
+                if len(found) == limit:
+                    break
+        return found[::-1]
 
-    def _all(self) -> Iterator[AccessEntry]:
-        start = 1
-        while True:
-            notifications = self.recorder.select_notifications(start=start, limit=500)
-            for notification in notifications:
-                event = self.mapper.to_domain_event(notification)
-                yield _entry(notification.id, event)
-            if len(notifications) < 500:
-                return
-            start = notifications[-1].id + 1
+    def _newest_first(self, page: int = 500) -> Iterator[AccessEntry]:
+        stop = self.recorder.max_notification_id() or 0
+        while stop >= 1:
+            start = max(1, stop - page + 1)
+            notifications = self.recorder.select_notifications(start=start, limit=page, stop=stop)
+            for notification in reversed(notifications):
+                yield _entry(notification.id, self.mapper.to_domain_event(notification))
+            stop = start - 1
 
     def _append(self, event_class: type[CaseCreated], correlation_id: str, **facts: Any) -> UUID:
         now = self.clock.now()
