@@ -50,6 +50,17 @@ class Accessor:
         }
 
 
+@dataclass(frozen=True)
+class Look:
+    """Who looks, why (a purpose code of a versioned catalogue), and in which request: what every
+    record of the log starts from."""
+
+    accessor: Accessor
+    purpose: str
+    purpose_catalogue_version: str
+    correlation_id: str
+
+
 class Access(Aggregate):
     """One look. Its one event says who looked at what, when, and why."""
 
@@ -120,43 +131,13 @@ class AccessLog(Application[UUID]):
     def construct_mapper(self) -> Mapper[UUID]:
         return AvroEventMapper(self.codec)
 
-    def personal_data_read(
-        self,
-        accessor: Accessor,
-        application_id: UUID,
-        applicant_ref: str | None,
-        purpose: str,
-        catalogue_version: str,
-        correlation_id: str,
-    ) -> UUID:
+    def personal_data_read(self, look: Look, application_id: UUID, applicant_ref: str | None) -> UUID:
         return self._append(
-            PersonalDataRead,
-            correlation_id,
-            application_id=application_id,
-            applicant_ref=applicant_ref,
-            accessor=accessor.as_record(),
-            purpose=purpose,
-            purpose_catalogue_version=catalogue_version,
+            PersonalDataRead, look, application_id=application_id, applicant_ref=applicant_ref
         )
 
-    def case_inspected(
-        self,
-        accessor: Accessor,
-        case_id: UUID,
-        view: str,
-        purpose: str,
-        catalogue_version: str,
-        correlation_id: str,
-    ) -> UUID:
-        return self._append(
-            CaseInspected,
-            correlation_id,
-            case_id=case_id,
-            view=view,
-            accessor=accessor.as_record(),
-            purpose=purpose,
-            purpose_catalogue_version=catalogue_version,
-        )
+    def case_inspected(self, look: Look, case_id: UUID, view: str) -> UUID:
+        return self._append(CaseInspected, look, case_id=case_id, view=view)
 
     def entries(
         self, *, case_id: UUID | None = None, applicant_ref: str | None = None, limit: int = 1000
@@ -183,11 +164,16 @@ class AccessLog(Application[UUID]):
                 yield _entry(notification.id, self.mapper.to_domain_event(notification))
             stop = start - 1
 
-    def _append(self, event_class: type[CaseCreated], correlation_id: str, **facts: Any) -> UUID:
-        now = self.clock.now()
-        cause = Cause(occurred_at=now, correlation_id=correlation_id)
+    def _append(self, event_class: type[CaseCreated], look: Look, **facts: Any) -> UUID:
+        cause = Cause(occurred_at=self.clock.now(), correlation_id=look.correlation_id)
         access = Access._create(  # one aggregate per look, created by its one event
-            event_class, id=uuid.uuid4(), **cause.event_metadata(), **facts
+            event_class,
+            id=uuid.uuid4(),
+            **cause.event_metadata(),
+            **facts,
+            accessor=look.accessor.as_record(),
+            purpose=look.purpose,
+            purpose_catalogue_version=look.purpose_catalogue_version,
         )
         self.save(access)
         return access.id

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import getpass
 import socket
+import uuid
 from typing import Any
 
-from backbone.access_log import Accessor
-from ind.access_purposes import ACCESS_PURPOSES
+from backbone.access_log import Accessor, Look
+from ind.access_purposes import ACCESS_PURPOSES, ACCESS_PURPOSES_VERSION
 
 PURPOSES_HELP = "why you look (required; recorded in the access log): " + "; ".join(
     f"{code}: {meaning}" for code, meaning in ACCESS_PURPOSES.items()
@@ -21,10 +22,12 @@ def add_purpose_argument(parser: Any) -> None:
     )
 
 
-def command_line_accessor(role: str) -> Accessor:
-    """The OS user of this command line. ``role``: what the command is for (e.g. privacy-officer);
-    the channel says it was not checked against a token, but against access to the stores."""
+def command_line_look(role: str, purpose: str) -> Look:
+    """A look by the OS user of this command line, for ``purpose``, in a request of its own. ``role``:
+    what the command is for (e.g. privacy-officer); the channel says it was not checked against a
+    token, but against access to the stores."""
     user = getpass.getuser()
-    return Accessor(
+    accessor = Accessor(
         subject_id=f"os:{user}@{socket.gethostname()}", username=user, role=role, channel="command_line"
     )
+    return Look(accessor, purpose, ACCESS_PURPOSES_VERSION, correlation_id=str(uuid.uuid4()))

@@ -22,7 +22,6 @@ import argparse
 import json
 import os
 import sys
-import uuid
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -31,12 +30,11 @@ from uuid import UUID
 from backbone.errors import NotFound
 from backbone.logs import configure_logging
 from backbone.settings import Settings
-from composition.cli.access_purpose import add_purpose_argument, command_line_accessor
+from composition.cli.access_purpose import add_purpose_argument, command_line_look
 from composition.cli.exit_codes import ExitCode
 from composition.cli.failures import UsageError
 from composition.cli.progress import ProgressBar
 from composition.system import System
-from ind.access_purposes import ACCESS_PURPOSES_VERSION
 from services.audit.export import export_event_log
 from services.audit.replay import CaseHistory, replay_case
 from services.audit.verify import VerifyReport, verify
@@ -103,12 +101,7 @@ def _case(arguments: argparse.Namespace) -> int:
     system = System(settings)
     # Recorded before the history is shown: if the look cannot be recorded, nothing is shown.
     system.access_log.case_inspected(
-        command_line_accessor("auditor"),
-        arguments.case_id,
-        "replay",
-        arguments.purpose,
-        ACCESS_PURPOSES_VERSION,
-        correlation_id=str(uuid.uuid4()),
+        command_line_look("auditor", arguments.purpose), arguments.case_id, "replay"
     )
     history = replay_case(settings, system.codec, arguments.case_id)
     if not history.events and history.verified:

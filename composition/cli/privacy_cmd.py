@@ -6,17 +6,15 @@ from __future__ import annotations
 
 import argparse
 import json
-import uuid
 from typing import Any
 from uuid import UUID
 
 from backbone.errors import NotFound
 from backbone.migrations import MigrationState
 from backbone.runtime import runtime_for
-from composition.cli.access_purpose import add_purpose_argument, command_line_accessor
+from composition.cli.access_purpose import add_purpose_argument, command_line_look
 from composition.parts import INTAKE, vault_migrations_of
 from composition.system import System
-from ind.access_purposes import ACCESS_PURPOSES_VERSION
 from services.intake.application.intake import Intake
 
 
@@ -86,12 +84,7 @@ def _show(arguments: argparse.Namespace) -> int:
         applicant_ref = None
     # Recorded before the data is shown: if the read cannot be recorded, nothing is shown.
     system.access_log.personal_data_read(
-        command_line_accessor("privacy-officer"),
-        arguments.application_id,
-        applicant_ref,
-        arguments.purpose,
-        ACCESS_PURPOSES_VERSION,
-        correlation_id=str(uuid.uuid4()),
+        command_line_look("privacy-officer", arguments.purpose), arguments.application_id, applicant_ref
     )
     data = intake.personal_data(arguments.application_id)
     if data is None:

@@ -11,12 +11,11 @@ from uuid import UUID
 
 from fastapi import APIRouter, Query
 
-from backbone.access_log import AccessLog
+from backbone.access_log import AccessLog, Look
 from backbone.errors import NotFound
-from backbone.http import CorrelationId
-from backbone.http_access import accessor_of, purpose_parameter
+from backbone.http_access import looking
 from backbone.http_auth import requires
-from backbone.identity.principal import Principal, Role
+from backbone.identity.principal import Role
 from backbone.problems import problem_responses
 from ind.access_purposes import ACCESS_PURPOSES, ACCESS_PURPOSES_VERSION
 from services.audit.replay import CaseHistory
@@ -25,7 +24,8 @@ AUDITORS = (Role.AUDITOR,)
 # Privacy officers answer an applicant's question "who has seen my data?" (AVG art. 15).
 ACCESS_LOG_READERS = (Role.AUDITOR, Role.PRIVACY_OFFICER)
 
-Purpose = purpose_parameter(ACCESS_PURPOSES)
+# An auditor's look at a case: recorded before anything is shown.
+AuditorsLook = Annotated[Look, looking(AUDITORS, ACCESS_PURPOSES, ACCESS_PURPOSES_VERSION)]
 
 
 def audit_router(access_log: AccessLog, case_history: Callable[[UUID], CaseHistory]) -> APIRouter:
@@ -38,18 +38,9 @@ def audit_router(access_log: AccessLog, case_history: Callable[[UUID], CaseHisto
     )
     def history(
         case_id: UUID,
-        purpose: Purpose,  # type: ignore[valid-type]
-        correlation: CorrelationId,
-        caller: Annotated[Principal, requires(*AUDITORS)],
+        look: AuditorsLook,
     ) -> dict[str, Any]:
-        access_log.case_inspected(
-            accessor_of(caller, AUDITORS),
-            case_id,
-            "history",
-            purpose,
-            ACCESS_PURPOSES_VERSION,
-            correlation,
-        )
+        access_log.case_inspected(look, case_id, "history")
         replayed = case_history(case_id)
         if not replayed.events and replayed.verified:
             raise NotFound("case", case_id)

@@ -5,11 +5,15 @@ from __future__ import annotations
 
 import uuid
 
-from backbone.access_log import AccessLog, Accessor
+from backbone.access_log import AccessLog, Accessor, Look
 from tests.factories import clock, codec
 
 AUDITOR = Accessor(subject_id="sub-1", username="anton.auditor", role="auditor", channel="api")
 PRIVACY = Accessor(subject_id="sub-2", username="priya.privacy", role="privacy-officer", channel="api")
+
+
+def by(accessor: Accessor, correlation_id: str, purpose: str = "objection") -> Look:
+    return Look(accessor, purpose, "2026.1", correlation_id)
 
 
 def a_log() -> AccessLog:
@@ -20,7 +24,7 @@ def test_the_latest_looks_come_oldest_first_across_pages_of_the_log() -> None:
     log = a_log()
     cases = [uuid.uuid4() for _ in range(3)]
     for n in range(1203):  # more than two pages of 500
-        log.case_inspected(AUDITOR, cases[n % 3], "history", "audit", "1", f"look-{n}")
+        log.case_inspected(by(AUDITOR, f"look-{n}"), cases[n % 3], "history")
 
     latest = log.entries(limit=4)
     assert [e.correlation_id for e in latest] == ["look-1199", "look-1200", "look-1201", "look-1202"]
@@ -35,9 +39,9 @@ def test_the_latest_looks_come_oldest_first_across_pages_of_the_log() -> None:
 def test_an_applicants_reads_are_found_by_their_reference() -> None:
     log = a_log()
     application = uuid.uuid4()
-    log.personal_data_read(PRIVACY, application, "P-00000000000000a1", "objection", "1", "read-1")
-    log.case_inspected(AUDITOR, application, "history", "audit", "1", "look-1")
-    log.personal_data_read(PRIVACY, uuid.uuid4(), "P-00000000000000b2", "objection", "1", "read-2")
+    log.personal_data_read(by(PRIVACY, "read-1"), application, "P-00000000000000a1")
+    log.case_inspected(by(AUDITOR, "look-1"), application, "history")
+    log.personal_data_read(by(PRIVACY, "read-2"), uuid.uuid4(), "P-00000000000000b2")
 
     (read,) = log.entries(applicant_ref="P-00000000000000a1")
     assert read.kind == "personal_data_read" and read.case_id == str(application)

@@ -9,11 +9,11 @@ from uuid import UUID
 
 from fastapi import APIRouter
 
-from backbone.access_log import AccessLog
+from backbone.access_log import AccessLog, Look
 from backbone.http import CorrelationId, IdempotencyKey
-from backbone.http_access import accessor_of, purpose_parameter
+from backbone.http_access import looking
 from backbone.http_auth import requires
-from backbone.identity.principal import Principal, Role
+from backbone.identity.principal import Role
 from backbone.problems import problem_responses
 from ind.access_purposes import ACCESS_PURPOSES, ACCESS_PURPOSES_VERSION
 from services.decision.application.commands import COMMANDS, CaseCommand
@@ -39,7 +39,8 @@ def case_state(case: Case) -> dict[str, Any]:
 # Decision officers work cases; intake officers follow what became of what they accepted; auditors look.
 READERS = (Role.DECISION_OFFICER, Role.INTAKE_OFFICER, Role.AUDITOR)
 WORKERS = (Role.DECISION_OFFICER,)
-Purpose = purpose_parameter(ACCESS_PURPOSES)
+# A read of a case's notes, which may hold personal data: recorded as such a read is.
+NotesLook = Annotated[Look, looking(WORKERS, ACCESS_PURPOSES, ACCESS_PURPOSES_VERSION)]
 
 
 def decision_router(decision: Decision, access_log: AccessLog) -> APIRouter:
@@ -61,15 +62,11 @@ def decision_router(decision: Decision, access_log: AccessLog) -> APIRouter:
         responses=problem_responses(404, 410),
     )
     def notes(
-        case_id: UUID,
-        purpose: Purpose,  # type: ignore[valid-type]
-        correlation: CorrelationId,
-        caller: Annotated[Principal, requires(*WORKERS)],  # notes may say anything
+        case_id: UUID,  # notes may say anything: only the caseworkers who write them read them
+        look: NotesLook,
     ) -> list[dict[str, Any]]:
         # A note may hold personal data: the read is recorded first, as a read of personal data is.
-        access_log.case_inspected(
-            accessor_of(caller, WORKERS), case_id, "notes", purpose, ACCESS_PURPOSES_VERSION, correlation
-        )
+        access_log.case_inspected(look, case_id, "notes")
         return [
             {"version": note.version, "text": note.text, "erased": note.text is None}
             for note in decision.case_notes(case_id)

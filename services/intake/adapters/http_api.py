@@ -9,12 +9,12 @@ from uuid import UUID
 
 from fastapi import APIRouter, HTTPException, Response
 
-from backbone.access_log import AccessLog
+from backbone.access_log import AccessLog, Look
 from backbone.errors import NotFound
 from backbone.http import CorrelationId, IdempotencyKey
-from backbone.http_access import accessor_of, purpose_parameter
+from backbone.http_access import looking
 from backbone.http_auth import requires
-from backbone.identity.principal import Principal, Role
+from backbone.identity.principal import Role
 from backbone.problems import problem_responses
 from ind.access_purposes import ACCESS_PURPOSES, ACCESS_PURPOSES_VERSION
 from services.intake.application import commands
@@ -40,7 +40,8 @@ CHANGES: dict[str, type[commands.ApplicationCommand]] = {
 WORKERS = (Role.INTAKE_OFFICER,)
 READERS = (Role.INTAKE_OFFICER, Role.DECISION_OFFICER, Role.PRIVACY_OFFICER, Role.AUDITOR)
 PERSONAL_DATA_READERS = (Role.PRIVACY_OFFICER,)
-Purpose = purpose_parameter(ACCESS_PURPOSES)
+# A read of personal data: by whom, under which role, and why (recorded before anything is shown).
+PersonalDataLook = Annotated[Look, looking(PERSONAL_DATA_READERS, ACCESS_PURPOSES, ACCESS_PURPOSES_VERSION)]
 
 
 def application_state(application: Application) -> dict[str, Any]:
@@ -108,19 +109,10 @@ def intake_router(intake: Intake, access_log: AccessLog) -> APIRouter:
     )
     def personal_data(
         application_id: UUID,
-        purpose: Purpose,  # type: ignore[valid-type]
-        correlation: CorrelationId,
-        caller: Annotated[Principal, requires(*PERSONAL_DATA_READERS)],
+        look: PersonalDataLook,
     ) -> dict[str, Any]:
         # Recorded first: if the look cannot be recorded, nothing is shown.
-        access_log.personal_data_read(
-            accessor_of(caller, PERSONAL_DATA_READERS),
-            application_id,
-            _applicant_ref(intake, application_id),
-            purpose,
-            ACCESS_PURPOSES_VERSION,
-            correlation,
-        )
+        access_log.personal_data_read(look, application_id, _applicant_ref(intake, application_id))
         data = intake.personal_data(application_id)
         if data is None:
             raise HTTPException(status_code=404, detail="no personal data was given with this application")
