@@ -37,6 +37,7 @@ LOGS="$CONNECT_STATE_DIR/logs"
 LOG="$LOGS/connect.log"
 PIDFILE="$CONNECT_STATE_DIR/connect.pid"
 LOCKFILE="$CONNECT_STATE_DIR/.lock"
+ENDPOINT_FILE="$CONNECT_STATE_DIR/connect.endpoint"
 DEP_PLUGIN="org.apache.maven.plugins:maven-dependency-plugin:3.8.1"
 MAIN_CLASS="org.apache.kafka.connect.cli.ConnectStandalone"
 URL="http://$CONNECT_HOST:$CONNECT_PORT"
@@ -196,6 +197,8 @@ rest.advertised.port=$CONNECT_PORT
 plugin.path=$PLUGINS
 offset.storage.file.filename=$OFFSETS
 offset.flush.interval.ms=1000
+# Every plugin here (Kafka's own, Debezium's bundle) has ServiceLoader manifests: no class scanning.
+plugin.discovery=service_load
 
 # JSON without embedded schemas: keys and values are plain JSON documents.
 key.converter=org.apache.kafka.connect.json.JsonConverter
@@ -218,7 +221,7 @@ cmd_start() {
   t0="$(now)"
   lock
   if pid="$(worker_pid)"; then
-    say "already running pid $pid on $URL"
+    say "already running pid $pid on $(cat "$ENDPOINT_FILE" 2>/dev/null || echo "$URL")"
     return 0
   fi
   rm -f "$PIDFILE"
@@ -244,6 +247,7 @@ cmd_start() {
   for _ in $(seq 50); do [ -s "$PIDFILE" ] && break; sleep 0.1; done
   pid="$(cat "$PIDFILE" 2>/dev/null || true)"
   [ -n "$pid" ] || die "worker did not start (no pid file)"
+  echo "$URL" >"$ENDPOINT_FILE"
   until rest_ready; do
     if ! is_our_worker "$pid"; then
       log_tail 60
@@ -289,7 +293,10 @@ cmd_stop() {
 
 cmd_status() {
   local pid
-  if pid="$(worker_pid)"; then echo "running pid $pid on $URL"; return 0; fi
+  if pid="$(worker_pid)"; then
+    echo "running pid $pid on $(cat "$ENDPOINT_FILE" 2>/dev/null || echo "$URL")"
+    return 0
+  fi
   echo "stopped"
   return 1
 }
