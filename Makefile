@@ -29,19 +29,22 @@ lint: $(STAMP) ## ruff, mypy --strict and the import contract (the layers)
 unit: $(STAMP) ## unit tests only (no Kafka, no PostgreSQL)
 	$(BIN)/python -m pytest tests/unit
 
-test: $(STAMP) lint browser ## every test: starts PostgreSQL, Kafka and Keycloak, runs pytest, stops them
-	infra/postgres/postgres.sh run infra/kafka/kafka.sh run infra/keycloak/keycloak.sh run $(BIN)/python -m pytest
+test: $(STAMP) lint browser ## every test: starts PostgreSQL, Kafka, Kafka Connect and Keycloak, runs pytest, stops them
+	infra/postgres/postgres.sh run infra/kafka/kafka.sh run infra/kafka-connect/connect.sh run \
+		infra/keycloak/keycloak.sh run $(BIN)/python -m pytest
 
 browser: ## Debian's chromium and chromedriver for the dashboard's browser tests (installed when missing)
 	infra/chromium/chromium.sh install
 
-infra-up: ## start PostgreSQL, Kafka and Keycloak in the background (distributed mode by hand)
+infra-up: ## start PostgreSQL, Kafka, Kafka Connect (Debezium) and Keycloak in the background (distributed mode by hand)
 	infra/postgres/postgres.sh start
 	infra/kafka/kafka.sh start
+	infra/kafka-connect/connect.sh start
 	infra/keycloak/keycloak.sh start
 
 infra-down: ## stop them
 	-infra/keycloak/keycloak.sh stop
+	-infra/kafka-connect/connect.sh stop
 	-infra/kafka/kafka.sh stop
 	-infra/postgres/postgres.sh stop
 

@@ -75,6 +75,13 @@ class Settings(BaseModel):
     oidc_leeway_seconds: int = Field(
         default=30, ge=0, le=300, description="clock skew allowed on a token's exp, iat and nbf"
     )
+    kafka_connect_url: str = Field(
+        default="http://127.0.0.1:8083",
+        description="Kafka Connect's REST API, where the legacy bridge registers its Debezium connector",
+    )
+    legacy_database: str = Field(
+        default="legacy", description="the legacy case system's database, on the same PostgreSQL server"
+    )
     log_format: Literal["auto", "json", "console"] = "auto"
     log_level: Literal["debug", "info", "warning", "error"] = "info"
 

@@ -19,6 +19,7 @@ from backbone.kafka_clients import make_admin
 from backbone.settings import Settings
 from backbone.stores import postgres_dsn
 from backbone.topics import ensure_topics
+from services.legacy_bridge.kafka_connect import KafkaConnect, KafkaConnectError
 from services.topics import declared_topics
 
 TEST_PARTITIONS = 3
@@ -75,6 +76,17 @@ def keycloak_issuer() -> str:
             "start it with infra/keycloak/keycloak.sh start (make test does)"
         )
     return issuer
+
+
+@pytest.fixture(scope="session")
+def kafka_connect_available(base_settings: Settings) -> KafkaConnect:
+    """Kafka Connect's REST API (``BACKBONE_KAFKA_CONNECT_URL``), once it answers."""
+    connect = KafkaConnect(base_settings.kafka_connect_url)
+    try:
+        connect.version()
+    except KafkaConnectError as error:
+        pytest.fail(f"{error}; start it with infra/kafka-connect/connect.sh start (make test does)")
+    return connect
 
 
 @pytest.fixture

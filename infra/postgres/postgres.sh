@@ -31,7 +31,7 @@ Commands:
                binaries match \$PG_BIN_GLOB; otherwise do nothing.
   start        install if needed, initdb on first use, start the server, wait
                until it accepts connections, then ensure role \$PG_USER
-               (LOGIN CREATEDB, password \$PG_PASSWORD) and database
+               (LOGIN CREATEDB REPLICATION, password \$PG_PASSWORD) and database
                \$PG_DATABASE owned by it. Idempotent; prints the time taken.
   stop         Fast shutdown (pg_ctl stop -m fast). Idempotent.
   status       Exit 0 and print the URL if running, exit 1 otherwise.
@@ -244,9 +244,9 @@ ensure_role_and_db() {
   as_pg "$PG_BINDIR/psql" -X -q -v ON_ERROR_STOP=1 -h "$STATE_DIR" -p "$PG_PORT" \
     -U "$(pg_os_user)" -d postgres \
     -v u="$PG_USER" -v pw="$PG_PASSWORD" -v db="$PG_DATABASE" <<'SQL' >/dev/null
-SELECT format('CREATE ROLE %I LOGIN CREATEDB', :'u')
+SELECT format('CREATE ROLE %I LOGIN CREATEDB REPLICATION', :'u')
  WHERE NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = :'u') \gexec
-SELECT format('ALTER ROLE %I LOGIN CREATEDB PASSWORD %L', :'u', :'pw') \gexec
+SELECT format('ALTER ROLE %I LOGIN CREATEDB REPLICATION PASSWORD %L', :'u', :'pw') \gexec
 SELECT format('CREATE DATABASE %I OWNER %I', :'db', :'u')
  WHERE NOT EXISTS (SELECT 1 FROM pg_database WHERE datname = :'db') \gexec
 SQL

@@ -1,0 +1,38 @@
+"""The Debezium connector's configuration, as the legacy bridge builds it from settings."""
+
+from __future__ import annotations
+
+import pytest
+
+from backbone.errors import ConfigurationError
+from backbone.settings import Settings
+from services.legacy_bridge.connector import LegacyCapture, connector_config
+
+
+def test_the_connector_snapshots_then_streams_both_legacy_tables_with_pgoutput() -> None:
+    settings = Settings.from_env(
+        "BACKBONE", {"BACKBONE_LEGACY_DATABASE": "oud", "BACKBONE_POSTGRES_PORT": "55442"}
+    )
+    config = connector_config(settings, LegacyCapture.from_settings(settings))
+    assert config["plugin.name"] == "pgoutput"
+    assert config["snapshot.mode"] == "initial"
+    assert config["database.dbname"] == "oud"
+    assert config["database.port"] == "55442"
+    assert config["table.include.list"] == "public.zaken,public.zaak_statussen"
+    assert config["publication.autocreate.mode"] == "filtered"
+    assert config["slot.name"] == config["publication.name"] == "backbone_legacy"
+    assert config["topic.creation.default.replication.factor"] == "1"
+    assert all(isinstance(value, str) for value in config.values())
+
+
+def test_the_change_topics_and_the_connector_carry_the_settings_topic_prefix() -> None:
+    settings = Settings().with_overrides(topic_prefix="test-1.", topic_partitions=3)
+    capture = LegacyCapture.from_settings(settings)
+    assert capture.name == "test-1.legacy-cases"
+    assert capture.topic_of("zaken") == "test-1.legacy.public.zaken"
+    assert connector_config(settings, capture)["topic.creation.default.partitions"] == "3"
+
+
+def test_a_slot_name_postgresql_would_refuse_is_refused_here() -> None:
+    with pytest.raises(ConfigurationError, match="slot name"):
+        LegacyCapture(name="x", topic_prefix="legacy", slot_name="Legacy-Slot", partitions=1)
