@@ -15,6 +15,19 @@ from backbone.settings import Settings
 
 CONNECTOR_CLASS = "io.debezium.connector.postgresql.PostgresConnector"
 CAPTURED_TABLES = ("public.zaken", "public.zaak_statussen")
+# A one-row table of the bridge's own in the legacy database, written by the connector's heartbeat.
+# A replication slot keeps the whole server's WAL until its connector confirms a position; while the
+# legacy tables are quiet and the server's other databases write, the connector only confirms one if
+# something of its own database streams. The heartbeat's write is that something (in the publication,
+# so that PostgreSQL sends it). A real legacy database needs its DBA to create the table once.
+HEARTBEAT_TABLE = "public.backbone_heartbeat"
+HEARTBEAT_DDL = (
+    "CREATE TABLE IF NOT EXISTS backbone_heartbeat (id int PRIMARY KEY, beat_at timestamptz NOT NULL)"
+)
+HEARTBEAT_QUERY = (
+    "INSERT INTO backbone_heartbeat (id, beat_at) VALUES (1, now()) "
+    "ON CONFLICT (id) DO UPDATE SET beat_at = EXCLUDED.beat_at"
+)
 JSON_CONVERTER = "org.apache.kafka.connect.json.JsonConverter"
 # PostgreSQL's rule for replication slot names.
 _SLOT_NAME = re.compile(r"^[a-z0-9_]{1,63}$")
@@ -33,6 +46,7 @@ class LegacyCapture:
     slot_name: str
     partitions: int
     replication_factor: int = 1
+    heartbeat_ms: int = 10_000
 
     def __post_init__(self) -> None:
         if not _SLOT_NAME.match(self.slot_name):
@@ -70,7 +84,10 @@ def connector_config(settings: Settings, capture: LegacyCapture) -> dict[str, st
         "publication.name": capture.slot_name,
         # Only the captured tables; the role must own them.
         "publication.autocreate.mode": "filtered",
-        "table.include.list": ",".join(CAPTURED_TABLES),
+        "table.include.list": ",".join((*CAPTURED_TABLES, HEARTBEAT_TABLE)),
+        # Confirm a position now and then however quiet the legacy tables are (see HEARTBEAT_TABLE).
+        "heartbeat.interval.ms": str(capture.heartbeat_ms),
+        "heartbeat.action.query": HEARTBEAT_QUERY,
         "topic.prefix": capture.topic_prefix,
         "snapshot.mode": "initial",
         # Both tables keyed by zaaknummer, so one case's rows share a partition and keep their order

@@ -11,12 +11,15 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+import psycopg
 import pytest
 from kafka import TopicPartition
 
 from backbone.kafka_clients import make_admin, make_reader
+from backbone.runtime import postgres_dsn
 from backbone.settings import Settings
 from services.legacy_bridge.connector import LegacyCapture, connector_config
+from services.legacy_bridge.heartbeat import ensure_heartbeat_table
 from services.legacy_bridge.kafka_connect import KafkaConnect
 from services.legacy_bridge.replication_slot import drop_replication_slot
 from simulation.legacy_system.caseworkers import LegacyCaseworkers
@@ -108,8 +111,10 @@ def legacy_capture(
         topic_prefix=capture.topic_prefix,
         slot_name=f"test_{run_id}",
         partitions=capture.partitions,
+        heartbeat_ms=500,
     )
     ensure_legacy_database(settings)
+    ensure_heartbeat_table(settings)
     caseworkers = LegacyCaseworkers.on_database(settings, seed=16, today=date(2026, 3, 2))
     try:
         yield LegacyCaptureRun(settings, capture, kafka_connect_available, caseworkers)
@@ -184,3 +189,44 @@ def test_legacy_rows_arrive_as_a_snapshot_then_as_inserts_updates_and_deletes(
     finally:
         zaken.close()
         statussen.close()
+
+
+def slot_lag_bytes(settings: Settings, slot_name: str) -> int:
+    """How much of the server's WAL the slot still keeps: from its confirmed position to now."""
+    with psycopg.connect(postgres_dsn(settings), autocommit=True) as connection:
+        row = connection.execute(
+            "SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), confirmed_flush_lsn)::bigint "
+            "FROM pg_replication_slots WHERE slot_name = %s",
+            (slot_name,),
+        ).fetchone()
+    assert row is not None, f"no slot {slot_name}"
+    return int(row[0])
+
+
+def test_a_quiet_legacy_database_does_not_make_its_slot_keep_the_servers_wal(
+    legacy_capture: LegacyCaptureRun,
+) -> None:
+    run = legacy_capture
+    run.caseworkers.register_case()
+    run.connect.put_config(run.capture.name, connector_config(run.settings, run.capture))
+    run.connect.wait_running(run.capture.name)
+    zaken = ChangeTopic(run.settings, run.capture.topic_of("zaken"))
+    try:
+        zaken.read_until(lambda cs: len(cs) >= 1)
+    finally:
+        zaken.close()
+    # The legacy tables stay quiet; another database of the same server writes 20 MB of WAL.
+    megabytes = 20
+    with psycopg.connect(postgres_dsn(run.settings), autocommit=True) as connection:
+        connection.execute("CREATE TEMPORARY TABLE wal_filler (payload text)")
+        for _ in range(megabytes):
+            connection.execute(
+                "INSERT INTO wal_filler SELECT repeat('x', 1000) FROM generate_series(1, 1000)"
+            )
+    assert slot_lag_bytes(run.settings, run.capture.slot_name) > 0
+    # The connector's heartbeat writes to its own table in the legacy database, so it confirms a
+    # position past the other database's writes and the server may recycle that WAL.
+    deadline = time.monotonic() + 60
+    while (lag := slot_lag_bytes(run.settings, run.capture.slot_name)) > 1_000_000:
+        assert time.monotonic() < deadline, f"the slot still keeps {lag / 1e6:.1f} MB of WAL"
+        time.sleep(0.5)
