@@ -11,18 +11,13 @@ key without a note is harmless, a note without its key would be lost.
 
 from __future__ import annotations
 
-import os
 from typing import Any
 from uuid import UUID
 
-from cryptography.exceptions import InvalidTag
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-
 from backbone.recorders import NOTES_TABLE, SealedNote
+from backbone.sealing import SealBroken, new_key, seal, unseal
 from backbone.sql_dialect import SqlDialect
 from services.decision.domain.notes import CaseNote, NotesErased
-
-NONCE_BYTES = 12
 
 
 class CaseNotes:
@@ -49,9 +44,7 @@ class CaseNotes:
     def seal(self, applicant_ref: str, case_id: UUID, version: int, text: str) -> SealedNote:
         """The note encrypted under the applicant's key (made now if they have none), ready to record."""
         key = self._key(applicant_ref)
-        nonce = os.urandom(NONCE_BYTES)
-        aad = _aad(applicant_ref, str(case_id), version)
-        sealed = nonce + AESGCM(key).encrypt(nonce, text.encode(), aad)
+        sealed = seal(key, text.encode(), _aad(applicant_ref, str(case_id), version))
         return SealedNote(str(case_id), version, applicant_ref, sealed)
 
     def read(self, case_id: UUID) -> list[CaseNote]:
@@ -85,7 +78,7 @@ class CaseNotes:
             cursor.execute(
                 f"INSERT INTO {self._keys} (applicant_ref, key) VALUES ({p}, {p}) "
                 "ON CONFLICT (applicant_ref) DO NOTHING",
-                (applicant_ref, AESGCM.generate_key(bit_length=256)),
+                (applicant_ref, new_key()),
             )
             cursor.execute(f"SELECT key FROM {self._keys} WHERE applicant_ref = {p}", (applicant_ref,))
             return bytes(_values(cursor.fetchone())[0])
@@ -94,12 +87,9 @@ class CaseNotes:
 def _opened(case_id: str, version: int, applicant_ref: str, sealed: Any, key: Any) -> CaseNote:
     if key is None:
         return CaseNote(version, None)
-    sealed = bytes(sealed)
     try:
-        plain = AESGCM(bytes(key)).decrypt(
-            sealed[:NONCE_BYTES], sealed[NONCE_BYTES:], _aad(applicant_ref, case_id, version)
-        )
-    except InvalidTag:  # sealed under a key destroyed before the applicant's present one was made
+        plain = unseal(bytes(key), bytes(sealed), _aad(applicant_ref, case_id, version))
+    except SealBroken:  # sealed under a key destroyed before the applicant's present one was made
         return CaseNote(version, None)
     return CaseNote(version, plain.decode())
 

@@ -12,19 +12,16 @@ Caveat: a deleted key row may linger in the database's free pages until overwrit
 
 from __future__ import annotations
 
-import os
 from typing import Any
 from uuid import UUID
 
-from cryptography.exceptions import InvalidTag
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from yoyo.connections import DatabaseURI
 
 from backbone.migrations import Migrations
+from backbone.sealing import SealBroken, new_key, seal, unseal
 from backbone.sql_dialect import SqlDialect
 from services.intake.domain.personal_data import PersonalData, PersonalDataErased
 
-NONCE_BYTES = 12
 MIGRATIONS_PACKAGE = "services.intake.adapters.vault_migrations"
 
 
@@ -47,15 +44,12 @@ class PersonalDataVault:
         with self._datastore.transaction(commit=True) as cursor:
             cursor.execute(f"SELECT key FROM {self._keys} WHERE applicant_ref = {p}", (applicant_ref,))
             row = cursor.fetchone()
-            key = bytes(_first(row)) if row else AESGCM.generate_key(bit_length=256)
+            key = bytes(_first(row)) if row else new_key()
             if not row:
                 cursor.execute(
                     f"INSERT INTO {self._keys} (applicant_ref, key) VALUES ({p}, {p})", (applicant_ref, key)
                 )
-            nonce = os.urandom(NONCE_BYTES)
-            sealed = nonce + AESGCM(key).encrypt(
-                nonce, data.model_dump_json().encode(), _aad(applicant_ref, application_id)
-            )
+            sealed = seal(key, data.model_dump_json().encode(), _aad(applicant_ref, application_id))
             cursor.execute(
                 f"INSERT INTO {self._records} (application_id, applicant_ref, ciphertext) "
                 f"VALUES ({p}, {p}, {p}) "
@@ -81,12 +75,9 @@ class PersonalDataVault:
             raise PersonalDataErased(
                 f"applicant {applicant_ref} was forgotten: their personal data is gone"
             )
-        sealed = bytes(sealed)
         try:
-            plain = AESGCM(bytes(key)).decrypt(
-                sealed[:NONCE_BYTES], sealed[NONCE_BYTES:], _aad(applicant_ref, application_id)
-            )
-        except InvalidTag as error:
+            plain = unseal(bytes(key), bytes(sealed), _aad(applicant_ref, application_id))
+        except SealBroken as error:
             raise PersonalDataErased(
                 f"the personal data of application {application_id} cannot be read"
             ) from error
