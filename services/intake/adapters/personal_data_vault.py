@@ -17,8 +17,9 @@ from uuid import UUID
 
 from yoyo.connections import DatabaseURI
 
+from backbone.applicant_keys import ApplicantKeys, row_values
 from backbone.migrations import Migrations
-from backbone.sealing import SealBroken, new_key, seal, unseal
+from backbone.sealing import SealBroken, seal, unseal
 from backbone.sql_dialect import SqlDialect
 from services.intake.domain.personal_data import PersonalData, PersonalDataErased
 
@@ -34,21 +35,14 @@ def vault_migrations(database: DatabaseURI, dialect: SqlDialect) -> Migrations:
 class PersonalDataVault:
     def __init__(self, datastore: Any, *, dialect: SqlDialect, schema: str) -> None:
         self._datastore = datastore
-        self._dialect = dialect
         self._p = dialect.placeholder
-        self._keys = dialect.table(schema, "applicant_keys")
+        self._keys = ApplicantKeys(dialect, schema)
         self._records = dialect.table(schema, "applicant_personal_data")
 
     def store(self, applicant_ref: str, application_id: UUID, data: PersonalData) -> None:
         p = self._p
         with self._datastore.transaction(commit=True) as cursor:
-            cursor.execute(f"SELECT key FROM {self._keys} WHERE applicant_ref = {p}", (applicant_ref,))
-            row = cursor.fetchone()
-            key = bytes(_first(row)) if row else new_key()
-            if not row:
-                cursor.execute(
-                    f"INSERT INTO {self._keys} (applicant_ref, key) VALUES ({p}, {p})", (applicant_ref, key)
-                )
+            key = self._keys.key(cursor, applicant_ref)
             sealed = seal(key, data.model_dump_json().encode(), _aad(applicant_ref, application_id))
             cursor.execute(
                 f"INSERT INTO {self._records} (application_id, applicant_ref, ciphertext) "
@@ -63,14 +57,14 @@ class PersonalDataVault:
         with self._datastore.transaction(commit=False) as cursor:
             cursor.execute(
                 f"SELECT r.applicant_ref, r.ciphertext, k.key FROM {self._records} r "
-                f"LEFT JOIN {self._keys} k ON k.applicant_ref = r.applicant_ref "
+                f"LEFT JOIN {self._keys.table} k ON k.applicant_ref = r.applicant_ref "
                 f"WHERE r.application_id = {p}",
                 (str(application_id),),
             )
             row = cursor.fetchone()
         if row is None:
             return None
-        applicant_ref, sealed, key = _values(row)
+        applicant_ref, sealed, key = row_values(row)
         if key is None:
             raise PersonalDataErased(
                 f"applicant {applicant_ref} was forgotten: their personal data is gone"
@@ -86,21 +80,8 @@ class PersonalDataVault:
     def forget(self, applicant_ref: str) -> bool:
         """Destroy the applicant's key; returns whether there was one."""
         with self._datastore.transaction(commit=True) as cursor:
-            if self._dialect.secure_delete:
-                cursor.execute(self._dialect.secure_delete)  # overwrite the key's bytes on disk
-            cursor.execute(f"SELECT 1 FROM {self._keys} WHERE applicant_ref = {self._p}", (applicant_ref,))
-            existed = cursor.fetchone() is not None
-            cursor.execute(f"DELETE FROM {self._keys} WHERE applicant_ref = {self._p}", (applicant_ref,))
-            return existed
+            return self._keys.destroy(cursor, applicant_ref)
 
 
 def _aad(applicant_ref: str, application_id: UUID) -> bytes:
     return f"{applicant_ref}|{application_id}".encode()
-
-
-def _values(row: Any) -> tuple[Any, ...]:
-    return tuple(row.values()) if isinstance(row, dict) else tuple(row)
-
-
-def _first(row: Any) -> Any:
-    return _values(row)[0]
