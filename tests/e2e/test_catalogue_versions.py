@@ -4,32 +4,16 @@ the catalogue does not hold is a 422 naming the field and the rule, and records 
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
-import pytest
 from fastapi.testclient import TestClient
 
-from composition.embedded import EmbeddedBackbone
 from ind.codes.applications import MISSING_ITEMS, TARGET_GROUPS
 from ind.codes.teams import TEAMS
-from tests.api_access import signed_in_api
 from tests.e2e.test_http_api import body
-from tests.factories import clock, codec, embedded_settings
+from tests.factories import codec
 
 OFFICER = "O-00000000000000a1"
-
-
-@pytest.fixture
-def backbone(tmp_path: Path) -> Any:
-    backbone = EmbeddedBackbone(embedded_settings(tmp_path), clock=clock())
-    yield backbone
-    backbone.close()
-
-
-@pytest.fixture
-def client(backbone: Any) -> TestClient:
-    return signed_in_api(backbone.intake, backbone.decision, lambda: backbone.tower)
 
 
 def last_recorded(service: Any) -> tuple[str, dict[str, Any]]:
