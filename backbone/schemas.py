@@ -4,6 +4,10 @@ The schema files are the source of truth for what goes on the wire. Files may re
 defined in other files (``nl.ind.shared.EventMetadata``); the catalogue resolves them in any order
 and fingerprints the *expanded* schema, which is what a Java or any other Avro reader would compute
 from the standalone document.
+
+A schema that gained a field (with a default) keeps its former version under ``schemas/superseded/``
+(``<Name>.<n>.avsc``, n counting from 1): events written before the change, on a topic or in an event
+store, name or fit that writer schema and are read into the current one, the default filling the new field.
 """
 
 from __future__ import annotations
@@ -27,6 +31,7 @@ from fastavro.schema import (
 from backbone.errors import SchemaError, UnknownSchemaError
 
 SCHEMAS_DIR_ENV = "BACKBONE_SCHEMAS_DIR"
+SUPERSEDED_DIR = "superseded"
 
 
 def default_schemas_dir() -> Path:
@@ -52,22 +57,42 @@ class Schema:
 
 
 class SchemaCatalog:
-    """All schemas, by full name and by fingerprint."""
+    """All schemas, by full name and by fingerprint, and the former versions events may be written in."""
 
-    def __init__(self, schemas: Iterable[Schema]) -> None:
+    def __init__(self, schemas: Iterable[Schema], superseded: Iterable[Schema] = ()) -> None:
         self._by_name: dict[str, Schema] = {}
         self._by_fingerprint: dict[bytes, Schema] = {}
+        self._superseded: dict[str, list[Schema]] = {}
         for schema in schemas:
             self._by_name[schema.name] = schema
             self._by_fingerprint[schema.fingerprint] = schema
+        for schema in superseded:
+            if schema.name not in self._by_name:
+                raise SchemaError(f"{schema.path}: supersedes {schema.name}, which no current schema is")
+            self._superseded.setdefault(schema.name, []).append(schema)
+            self._by_fingerprint.setdefault(schema.fingerprint, schema)
 
     @classmethod
     def load(cls, directory: Path | None = None) -> SchemaCatalog:
         directory = directory or default_schemas_dir()
-        documents = {path: _read_document(path) for path in sorted(directory.rglob("*.avsc"))}
+        paths = sorted(directory.rglob("*.avsc"))
+        former = directory / SUPERSEDED_DIR
+        documents = {path: _read_document(path) for path in paths if not path.is_relative_to(former)}
         if not documents:
             raise SchemaError(f"no .avsc files under {directory}")
-        return cls(_resolve(documents))
+        named: dict[str, Any] = {}
+        current = _resolve(documents, named)
+        superseded = [
+            schema
+            for path in sorted(paths, key=_newest_first)
+            if path.is_relative_to(former)
+            for schema in _resolve({path: _read_document(path)}, dict(named))
+        ]
+        return cls(current, superseded)
+
+    def superseded(self, name: str) -> list[Schema]:
+        """The former versions of the schema ``name``, newest first: writer schemas only."""
+        return self._superseded.get(name, [])
 
     def by_name(self, name: str) -> Schema:
         try:
@@ -107,9 +132,15 @@ def _full_name(document: Mapping[str, Any]) -> str:
     return name if "." in name or not namespace else f"{namespace}.{name}"
 
 
-def _resolve(documents: dict[Path, dict[str, Any]]) -> list[Schema]:
-    """Parse files whose references are known, repeatedly, until all are parsed."""
-    named: dict[str, Any] = {}
+def _newest_first(path: Path) -> tuple[str, int]:
+    """``Name.<n>.avsc`` sorts by name, then by n, highest first."""
+    stem, _, number = path.stem.rpartition(".")
+    return stem, -int(number) if number.isdigit() else 0
+
+
+def _resolve(documents: dict[Path, dict[str, Any]], named: dict[str, Any]) -> list[Schema]:
+    """Parse files whose references are known, repeatedly, until all are parsed; ``named`` gathers the
+    named types they define."""
     pending = dict(documents)
     schemas: list[Schema] = []
     while pending:

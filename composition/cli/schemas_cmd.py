@@ -22,20 +22,23 @@ def _list(arguments: argparse.Namespace) -> int:
     catalog = SchemaCatalog.load()
     rows = []
     for name in catalog.names():
-        schema = catalog.by_name(name)
-        rows.append(
-            {
-                "name": name,
-                "fingerprint": schema.fingerprint.hex(),
-                "event": schema.is_event,
-                "cloudevents_type": cloudevents_type(name) if schema.is_event else None,
-                "file": str(schema.path),
-            }
-        )
+        # the former versions too: a topic still holds messages written in them
+        for schema in (catalog.by_name(name), *catalog.superseded(name)):
+            rows.append(
+                {
+                    "name": name,
+                    "fingerprint": schema.fingerprint.hex(),
+                    "event": schema.is_event,
+                    "cloudevents_type": cloudevents_type(name) if schema.is_event else None,
+                    "file": str(schema.path),
+                    "superseded": schema is not catalog.by_name(name),
+                }
+            )
     if arguments.json:
         print(json.dumps(rows, indent=2))
     else:
         for row in rows:
             kind = f"event  {row['cloudevents_type']}" if row["event"] else "type"
-            print(f"{row['fingerprint']}  {row['name']}  ({kind})")
+            former = ", superseded" if row["superseded"] else ""
+            print(f"{row['fingerprint']}  {row['name']}  ({kind}{former})")
     return 0

@@ -65,6 +65,7 @@ SAMPLES: dict[str, dict[str, Any]] = {
         "missing": ["passport_copy", "income_proof"],
         "policy_version": "2025.1",
         "legal_basis": "Awb 4:5; Awb 4:15(1)(a)",
+        "catalogue_version": "2026.1",
     },
     "nl.ind.intake.DefectRemedied": {
         "meta": meta(5),
@@ -77,6 +78,7 @@ SAMPLES: dict[str, dict[str, Any]] = {
         "track": "general",
         "target_group": "project-syria",
         "complexity": "high",
+        "catalogue_version": "2026.1",
     },
     "nl.ind.intake.ApplicationAccepted": {
         "meta": meta(7),
@@ -97,6 +99,7 @@ SAMPLES: dict[str, dict[str, Any]] = {
         "meta": meta(2),
         "team": "asylum-3",
         "officer_ref": "O-00000000000000b7",
+        "catalogue_version": "2026.1",
     },
     "nl.ind.decision.HearingScheduled": {
         "meta": meta(3),
@@ -133,6 +136,7 @@ SAMPLES: dict[str, dict[str, Any]] = {
         "team": "knopendoorhakteam",
         "reason_code": "statutory_term_exceeded",
         "catalogue_version": "2026.1",
+        "team_catalogue_version": "2026.1",
     },
     "nl.ind.decision.EscalationResolved": {
         "meta": meta(9),

@@ -10,19 +10,10 @@ import pytest
 from fastapi.testclient import TestClient
 
 from composition.cli import main as cli
-from composition.embedded import EmbeddedBackbone
 from tests.api_access import api_app, bearer
 from tests.e2e.test_http_api import body
-from tests.factories import clock, embedded_settings
 
 NOTE = "Mw. Haddad belde: het familieboek komt via de ambassade in Beiroet"
-
-
-@pytest.fixture
-def backbone(tmp_path: Path) -> Any:
-    backbone = EmbeddedBackbone(embedded_settings(tmp_path), clock=clock())
-    yield backbone
-    backbone.close()
 
 
 @pytest.fixture

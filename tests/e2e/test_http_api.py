@@ -15,18 +15,10 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from composition.embedded import EmbeddedBackbone
 from tests.api_access import signed_in_api
-from tests.factories import an_application, clock, embedded_settings
+from tests.factories import an_application
 
 OPENAPI = Path(__file__).parents[2] / "docs" / "openapi.json"
-
-
-@pytest.fixture
-def backbone(tmp_path: Path) -> Any:
-    backbone = EmbeddedBackbone(embedded_settings(tmp_path), clock=clock())
-    yield backbone
-    backbone.close()
 
 
 @pytest.fixture

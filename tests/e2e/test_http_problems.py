@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 from uuid import UUID
 
@@ -12,24 +11,9 @@ from fastapi.testclient import TestClient
 
 from backbone.continuity import StoreBehindTopic, TopicTail
 from backbone.http import install_error_handlers
-from composition.embedded import EmbeddedBackbone
-from tests.api_access import signed_in_api
 from tests.e2e.test_http_api import body
-from tests.factories import clock, embedded_settings
 
 PROBLEM = "application/problem+json"
-
-
-@pytest.fixture
-def backbone(tmp_path: Path) -> Any:
-    backbone = EmbeddedBackbone(embedded_settings(tmp_path), clock=clock())
-    yield backbone
-    backbone.close()
-
-
-@pytest.fixture
-def client(backbone: Any) -> TestClient:
-    return signed_in_api(backbone.intake, backbone.decision, lambda: backbone.tower)
 
 
 def problem(response: Any, status: int, code: str) -> dict[str, Any]:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -12,9 +11,8 @@ import structlog
 from fastapi.testclient import TestClient
 
 from backbone.logs import configure_logging
-from composition.embedded import EmbeddedBackbone
 from tests.api_access import signed_in_api
-from tests.factories import an_application, clock, codec, embedded_settings
+from tests.factories import an_application, codec
 
 CORRELATION = "3f2504e0-4f89-41d3-9a0c-0305e82c3301"
 TRACEPARENT = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
@@ -26,13 +24,6 @@ PERSON = {
     "v_number": "1234567890",
     "email": "yara@example.org",
 }
-
-
-@pytest.fixture
-def backbone(tmp_path: Path) -> Iterator[Any]:
-    backbone = EmbeddedBackbone(embedded_settings(tmp_path), clock=clock())
-    yield backbone
-    backbone.close()
 
 
 @pytest.fixture

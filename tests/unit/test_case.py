@@ -8,11 +8,15 @@ from uuid import uuid4
 import pytest
 
 from backbone.events import Cause
+from ind.codes.grounds import ESCALATION_GROUNDS
+from ind.codes.teams import TEAMS
 from ind.procedures import Procedure
 from ind.statutory.clock import StatutoryClock
 from ind.statutory.periods import Period
 from services.decision.domain.case import Case, CaseRuleViolation
 from services.decision.domain.events import (
+    CaseAssigned,
+    CaseEscalated,
     DecisionTaken,
     InformationReceived,
     InformationRequested,
@@ -240,3 +244,13 @@ def test_what_a_procedure_requires_comes_from_the_catalogue() -> None:
     objection = decided(opened(Procedure.OBJECTION), Outcome.REJECTED)
     with pytest.raises(CaseRuleViolation, match="appealed in court"):
         objection.file_objection(filed_on=date(2026, 4, 2), objection_case_id=uuid4(), cause=CAUSE)
+
+
+def test_an_assignment_and_an_escalation_record_the_version_of_the_teams_list() -> None:
+    case = opened()
+    case.assign(team="family-1", officer_ref="O-00000000000000a1", cause=CAUSE)
+    case.escalate(escalated_on=STARTED, team="knopendoorhakteam", reason_code="complex_case", cause=CAUSE)
+    assigned, escalated = case.collect_events()
+    assert isinstance(assigned, CaseAssigned) and assigned.catalogue_version == TEAMS.version_id
+    assert isinstance(escalated, CaseEscalated) and escalated.team_catalogue_version == TEAMS.version_id
+    assert escalated.catalogue_version == ESCALATION_GROUNDS.version_id  # the reason's list

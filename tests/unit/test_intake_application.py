@@ -9,6 +9,7 @@ from uuid import uuid4
 import pytest
 
 from backbone.events import Cause
+from ind.codes.applications import MISSING_ITEMS, TARGET_GROUPS
 from ind.procedures import Procedure
 from services.intake.domain.application import Application, ApplicationRuleViolation
 from services.intake.domain.events import (
@@ -224,3 +225,16 @@ def test_defect_events_record_the_legal_basis_and_policy_version_of_the_clock() 
     notified, remedied = events_of(application)[-2:]
     for event in (notified, remedied):
         assert (event.policy_version, event.legal_basis) == ("2025.1", "Awb 4:5; Awb 4:15(1)(a)")
+
+
+def test_a_defect_notice_and_a_classification_record_the_version_of_their_code_list() -> None:
+    application = submitted()
+    application.notify_defect(
+        notified_on=date(2026, 10, 5), remedy_by=date(2026, 10, 19), missing=["signature"], cause=CAUSE
+    )
+    application.remedy_defect(remedied_on=date(2026, 10, 8), cause=CAUSE)
+    application.classify(track=None, target_group="project-yemen", complexity=Complexity.LOW, cause=CAUSE)
+    notified, _, classified = events_of(application)[-3:]
+    assert isinstance(notified, DefectNotified) and notified.catalogue_version == MISSING_ITEMS.version_id
+    assert isinstance(classified, ApplicationClassified)
+    assert classified.catalogue_version == TARGET_GROUPS.version_id

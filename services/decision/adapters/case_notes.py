@@ -11,18 +11,14 @@ key without a note is harmless, a note without its key would be lost.
 
 from __future__ import annotations
 
-import os
 from typing import Any
 from uuid import UUID
 
-from cryptography.exceptions import InvalidTag
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-
+from backbone.applicant_keys import ApplicantKeys, row_values
 from backbone.recorders import NOTES_TABLE, SealedNote
+from backbone.sealing import SealBroken, seal, unseal
 from backbone.sql_dialect import SqlDialect
 from services.decision.domain.notes import CaseNote, NotesErased
-
-NONCE_BYTES = 12
 
 
 class CaseNotes:
@@ -30,15 +26,12 @@ class CaseNotes:
         self._datastore = datastore
         self._dialect = dialect
         self._p = dialect.placeholder
-        self._keys = dialect.table(schema, "applicant_keys")
+        self._keys = ApplicantKeys(dialect, schema)
         self._notes = dialect.table(schema, NOTES_TABLE)
 
     def create_tables(self) -> None:
         with self._datastore.transaction(commit=True) as cursor:
-            cursor.execute(
-                f"CREATE TABLE IF NOT EXISTS {self._keys} "
-                f"(applicant_ref TEXT PRIMARY KEY, key {self._dialect.blob} NOT NULL)"
-            )
+            cursor.execute(self._keys.create_statement())
             cursor.execute(
                 f"CREATE TABLE IF NOT EXISTS {self._notes} "
                 "(case_id TEXT NOT NULL, version INTEGER NOT NULL, "
@@ -48,10 +41,9 @@ class CaseNotes:
 
     def seal(self, applicant_ref: str, case_id: UUID, version: int, text: str) -> SealedNote:
         """The note encrypted under the applicant's key (made now if they have none), ready to record."""
-        key = self._key(applicant_ref)
-        nonce = os.urandom(NONCE_BYTES)
-        aad = _aad(applicant_ref, str(case_id), version)
-        sealed = nonce + AESGCM(key).encrypt(nonce, text.encode(), aad)
+        with self._datastore.transaction(commit=True) as cursor:
+            key = self._keys.key(cursor, applicant_ref)
+        sealed = seal(key, text.encode(), _aad(applicant_ref, str(case_id), version))
         return SealedNote(str(case_id), version, applicant_ref, sealed)
 
     def read(self, case_id: UUID) -> list[CaseNote]:
@@ -60,11 +52,11 @@ class CaseNotes:
         with self._datastore.transaction(commit=False) as cursor:
             cursor.execute(
                 f"SELECT n.version, n.applicant_ref, n.ciphertext, k.key FROM {self._notes} n "
-                f"LEFT JOIN {self._keys} k ON k.applicant_ref = n.applicant_ref "
+                f"LEFT JOIN {self._keys.table} k ON k.applicant_ref = n.applicant_ref "
                 f"WHERE n.case_id = {p} ORDER BY n.version",
                 (str(case_id),),
             )
-            rows = [_values(row) for row in cursor.fetchall()]
+            rows = [row_values(row) for row in cursor.fetchall()]
         if rows and all(key is None for *_, key in rows):
             raise NotesErased(f"the applicant of case {case_id} was forgotten: the case's notes are gone")
         return [_opened(str(case_id), *row) for row in rows]
@@ -72,34 +64,15 @@ class CaseNotes:
     def forget(self, applicant_ref: str) -> bool:
         """Destroy the applicant's key; returns whether there was one."""
         with self._datastore.transaction(commit=True) as cursor:
-            if self._dialect.secure_delete:
-                cursor.execute(self._dialect.secure_delete)  # overwrite the key's bytes on disk
-            cursor.execute(f"SELECT 1 FROM {self._keys} WHERE applicant_ref = {self._p}", (applicant_ref,))
-            existed = cursor.fetchone() is not None
-            cursor.execute(f"DELETE FROM {self._keys} WHERE applicant_ref = {self._p}", (applicant_ref,))
-            return existed
-
-    def _key(self, applicant_ref: str) -> bytes:
-        p = self._p
-        with self._datastore.transaction(commit=True) as cursor:
-            cursor.execute(
-                f"INSERT INTO {self._keys} (applicant_ref, key) VALUES ({p}, {p}) "
-                "ON CONFLICT (applicant_ref) DO NOTHING",
-                (applicant_ref, AESGCM.generate_key(bit_length=256)),
-            )
-            cursor.execute(f"SELECT key FROM {self._keys} WHERE applicant_ref = {p}", (applicant_ref,))
-            return bytes(_values(cursor.fetchone())[0])
+            return self._keys.destroy(cursor, applicant_ref)
 
 
 def _opened(case_id: str, version: int, applicant_ref: str, sealed: Any, key: Any) -> CaseNote:
     if key is None:
         return CaseNote(version, None)
-    sealed = bytes(sealed)
     try:
-        plain = AESGCM(bytes(key)).decrypt(
-            sealed[:NONCE_BYTES], sealed[NONCE_BYTES:], _aad(applicant_ref, case_id, version)
-        )
-    except InvalidTag:  # sealed under a key destroyed before the applicant's present one was made
+        plain = unseal(bytes(key), bytes(sealed), _aad(applicant_ref, case_id, version))
+    except SealBroken:  # sealed under a key destroyed before the applicant's present one was made
         return CaseNote(version, None)
     return CaseNote(version, plain.decode())
 
@@ -107,7 +80,3 @@ def _opened(case_id: str, version: int, applicant_ref: str, sealed: Any, key: An
 def _aad(applicant_ref: str, case_id: str, version: int) -> bytes:
     """Binds a note to its case, version and applicant: a ciphertext moved to another row won't open."""
     return f"{applicant_ref}|{case_id}|{version}".encode()
-
-
-def _values(row: Any) -> tuple[Any, ...]:
-    return tuple(row.values()) if isinstance(row, dict) else tuple(row)

@@ -26,6 +26,7 @@ from ind.codes.grounds import (
 from ind.codes.information_subjects import INFORMATION_SUBJECTS
 from ind.codes.locations import ISSUE_LOCATIONS
 from ind.codes.resolutions import ESCALATION_RESOLUTIONS
+from ind.codes.teams import TEAMS
 from ind.procedures import Procedure
 from ind.statutory.catalogue import RequiredSteps, Review
 from ind.statutory.clock import ClockRuleViolation, StatutoryClock
@@ -150,7 +151,7 @@ class Case(Aggregate):
 
     def assign(self, *, team: str, officer_ref: str, cause: Cause) -> None:
         self._require_open()
-        self._record(CaseAssigned, cause, team=team, officer_ref=officer_ref)
+        self._record(CaseAssigned, cause, officer_ref=officer_ref, **_coded(TEAMS, team=team))
 
     def schedule_hearing(
         self, *, kind: HearingKind, scheduled_for: date, remote: bool, cause: Cause
@@ -216,6 +217,7 @@ class Case(Aggregate):
             cause,
             escalated_on=escalated_on,
             team=team,
+            team_catalogue_version=TEAMS.version_id,
             **_coded(ESCALATION_GROUNDS, reason_code=reason_code),
         )
 

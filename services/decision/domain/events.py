@@ -67,6 +67,7 @@ class CaseAssigned(CaseEvent):
     TOPIC = "nl.ind.decision.CaseAssigned"
     team: str
     officer_ref: str
+    catalogue_version: str  # of the teams
 
     def apply(self, aggregate: Case) -> None:
         aggregate.team, aggregate.officer_ref = self.team, self.officer_ref
@@ -131,7 +132,8 @@ class CaseEscalated(CaseEvent):
     escalated_on: date
     team: str
     reason_code: str
-    catalogue_version: str
+    catalogue_version: str  # of the escalation grounds
+    team_catalogue_version: str
 
     def apply(self, aggregate: Case) -> None:
         aggregate.escalated = True

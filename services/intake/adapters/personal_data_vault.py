@@ -12,19 +12,17 @@ Caveat: a deleted key row may linger in the database's free pages until overwrit
 
 from __future__ import annotations
 
-import os
 from typing import Any
 from uuid import UUID
 
-from cryptography.exceptions import InvalidTag
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from yoyo.connections import DatabaseURI
 
+from backbone.applicant_keys import ApplicantKeys, row_values
 from backbone.migrations import Migrations
+from backbone.sealing import SealBroken, seal, unseal
 from backbone.sql_dialect import SqlDialect
 from services.intake.domain.personal_data import PersonalData, PersonalDataErased
 
-NONCE_BYTES = 12
 MIGRATIONS_PACKAGE = "services.intake.adapters.vault_migrations"
 
 
@@ -37,25 +35,15 @@ def vault_migrations(database: DatabaseURI, dialect: SqlDialect) -> Migrations:
 class PersonalDataVault:
     def __init__(self, datastore: Any, *, dialect: SqlDialect, schema: str) -> None:
         self._datastore = datastore
-        self._dialect = dialect
         self._p = dialect.placeholder
-        self._keys = dialect.table(schema, "applicant_keys")
+        self._keys = ApplicantKeys(dialect, schema)
         self._records = dialect.table(schema, "applicant_personal_data")
 
     def store(self, applicant_ref: str, application_id: UUID, data: PersonalData) -> None:
         p = self._p
         with self._datastore.transaction(commit=True) as cursor:
-            cursor.execute(f"SELECT key FROM {self._keys} WHERE applicant_ref = {p}", (applicant_ref,))
-            row = cursor.fetchone()
-            key = bytes(_first(row)) if row else AESGCM.generate_key(bit_length=256)
-            if not row:
-                cursor.execute(
-                    f"INSERT INTO {self._keys} (applicant_ref, key) VALUES ({p}, {p})", (applicant_ref, key)
-                )
-            nonce = os.urandom(NONCE_BYTES)
-            sealed = nonce + AESGCM(key).encrypt(
-                nonce, data.model_dump_json().encode(), _aad(applicant_ref, application_id)
-            )
+            key = self._keys.key(cursor, applicant_ref)
+            sealed = seal(key, data.model_dump_json().encode(), _aad(applicant_ref, application_id))
             cursor.execute(
                 f"INSERT INTO {self._records} (application_id, applicant_ref, ciphertext) "
                 f"VALUES ({p}, {p}, {p}) "
@@ -69,24 +57,21 @@ class PersonalDataVault:
         with self._datastore.transaction(commit=False) as cursor:
             cursor.execute(
                 f"SELECT r.applicant_ref, r.ciphertext, k.key FROM {self._records} r "
-                f"LEFT JOIN {self._keys} k ON k.applicant_ref = r.applicant_ref "
+                f"LEFT JOIN {self._keys.table} k ON k.applicant_ref = r.applicant_ref "
                 f"WHERE r.application_id = {p}",
                 (str(application_id),),
             )
             row = cursor.fetchone()
         if row is None:
             return None
-        applicant_ref, sealed, key = _values(row)
+        applicant_ref, sealed, key = row_values(row)
         if key is None:
             raise PersonalDataErased(
                 f"applicant {applicant_ref} was forgotten: their personal data is gone"
             )
-        sealed = bytes(sealed)
         try:
-            plain = AESGCM(bytes(key)).decrypt(
-                sealed[:NONCE_BYTES], sealed[NONCE_BYTES:], _aad(applicant_ref, application_id)
-            )
-        except InvalidTag as error:
+            plain = unseal(bytes(key), bytes(sealed), _aad(applicant_ref, application_id))
+        except SealBroken as error:
             raise PersonalDataErased(
                 f"the personal data of application {application_id} cannot be read"
             ) from error
@@ -95,21 +80,8 @@ class PersonalDataVault:
     def forget(self, applicant_ref: str) -> bool:
         """Destroy the applicant's key; returns whether there was one."""
         with self._datastore.transaction(commit=True) as cursor:
-            if self._dialect.secure_delete:
-                cursor.execute(self._dialect.secure_delete)  # overwrite the key's bytes on disk
-            cursor.execute(f"SELECT 1 FROM {self._keys} WHERE applicant_ref = {self._p}", (applicant_ref,))
-            existed = cursor.fetchone() is not None
-            cursor.execute(f"DELETE FROM {self._keys} WHERE applicant_ref = {self._p}", (applicant_ref,))
-            return existed
+            return self._keys.destroy(cursor, applicant_ref)
 
 
 def _aad(applicant_ref: str, application_id: UUID) -> bytes:
     return f"{applicant_ref}|{application_id}".encode()
-
-
-def _values(row: Any) -> tuple[Any, ...]:
-    return tuple(row.values()) if isinstance(row, dict) else tuple(row)
-
-
-def _first(row: Any) -> Any:
-    return _values(row)[0]

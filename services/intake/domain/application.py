@@ -10,6 +10,7 @@ from eventsourcing.domain import Aggregate
 
 from backbone.errors import DomainRuleViolation
 from backbone.events import CaseEvent, Cause
+from ind.codes.applications import MISSING_ITEMS, TARGET_GROUPS
 from ind.procedures import Procedure
 from ind.statutory.catalogue import IND_CATALOGUE, ClockStart, RequiredSteps
 from ind.statutory.clock import StatutoryClock
@@ -126,6 +127,7 @@ class Application(Aggregate):
             notified_on=notified_on,
             remedy_by=remedy_by,
             missing=missing,
+            catalogue_version=MISSING_ITEMS.version_id,
             **self._clock_basis(),
         )
 
@@ -156,6 +158,7 @@ class Application(Aggregate):
             track=track,
             target_group=target_group,
             complexity=complexity,
+            catalogue_version=TARGET_GROUPS.version_id,
         )
 
     def accept(self, *, cause: Cause) -> None:

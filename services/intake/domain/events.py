@@ -86,6 +86,7 @@ class DefectNotified(CaseEvent):
     missing: list[str]
     policy_version: str
     legal_basis: str
+    catalogue_version: str  # of the missing items
 
     def apply(self, aggregate: Application) -> None:
         aggregate.open_defect = (self.notified_on, self.remedy_by)
@@ -111,6 +112,7 @@ class ApplicationClassified(CaseEvent):
     track: AsylumTrack | None
     target_group: str | None
     complexity: Complexity
+    catalogue_version: str  # of the target groups
 
     def apply(self, aggregate: Application) -> None:
         aggregate.track = self.track
