@@ -18,7 +18,10 @@ def test_the_connector_snapshots_then_streams_both_legacy_tables_with_pgoutput()
     assert config["snapshot.mode"] == "initial"
     assert config["database.dbname"] == "oud"
     assert config["database.port"] == "55442"
-    assert config["table.include.list"] == "public.zaken,public.zaak_statussen"
+    # The two legacy tables, and the bridge's heartbeat table, which keeps the slot moving.
+    assert config["table.include.list"] == "public.zaken,public.zaak_statussen,public.backbone_heartbeat"
+    assert config["heartbeat.interval.ms"] == "10000"
+    assert "backbone_heartbeat" in config["heartbeat.action.query"]
     assert config["publication.autocreate.mode"] == "filtered"
     assert config["slot.name"] == config["publication.name"] == "backbone_legacy"
     assert config["topic.creation.default.replication.factor"] == "1"
