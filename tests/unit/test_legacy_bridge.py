@@ -15,6 +15,7 @@ from backbone.codec import AvroCodec
 from backbone.schemas import SchemaCatalog
 from composition.legacy_parts import build_legacy_bridge
 from services.legacy_bridge.application.bridge import LegacyBridge
+from services.legacy_bridge.application.change_consumer import ChangeConsumer
 from services.legacy_bridge.application.change_items import ChangeItem
 from services.legacy_bridge.domain.legacy_case import legacy_case_id
 from tests.factories import embedded_settings
@@ -71,8 +72,6 @@ def test_a_case_observed_then_worked_carries_its_whole_state_each_time(bridge: L
 
 
 def test_a_redelivered_change_records_nothing(bridge: LegacyBridge) -> None:
-    from services.legacy_bridge.application.change_consumer import ChangeConsumer
-
     zaken = Stream()
     items = [zaken.item(change("zaken", "r", after=a_case_row()))]
 
