@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -13,6 +14,7 @@ from prometheus_client import REGISTRY
 from backbone.clock import ManualClock
 from backbone.codec import AvroCodec
 from backbone.schemas import SchemaCatalog
+from composition.cli.main import main
 from composition.legacy_parts import build_legacy_bridge
 from services.legacy_bridge.application.bridge import LegacyBridge
 from services.legacy_bridge.application.change_consumer import ChangeConsumer
@@ -199,3 +201,27 @@ def _values(record: object) -> list[object]:
     if isinstance(record, date):
         return [(record - date(1970, 1, 1)).days] if not isinstance(record, datetime) else []
     return [record]
+
+
+def test_the_command_line_lists_the_refused_changes(
+    bridge: LegacyBridge,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    apply(bridge, [Stream().item(change("zaken", "c", after=a_case_row(zaaktype="ARBEID")))])
+    bridge.close()
+    capsys.readouterr()  # the bridge's own log line of the refusal
+    monkeypatch.setenv("BACKBONE_DATA_DIR", str(tmp_path))
+    assert main(["legacy", "not-translated", "--json"]) == 0
+    out = capsys.readouterr().out
+    lines = out.splitlines()
+    assert len(lines) == 1, out
+    (line,) = lines
+    listed = json.loads(line)
+    assert (listed["zaaknummer"], listed["column"], listed["rule"], listed["code"]) == (
+        ZAAK,
+        "zaaktype",
+        "unknown_zaaktype",
+        "ARBEID",
+    )
