@@ -61,6 +61,8 @@ def test_a_bridge_killed_mid_stream_and_started_again_loses_and_duplicates_nothi
     legacy_world: LegacyWorld, tmp_path: Path
 ) -> None:
     world = legacy_world
+    # Small batches: the kill lands between many transactions, not after one that took everything.
+    world.settings = world.settings.with_overrides(consumer_batch_size=5)
     topic = topic_of("legacy_bridge", 3, world.settings.topic_prefix).name
     for _ in range(3):
         world.caseworkers.work_day(actions=8)
@@ -70,6 +72,13 @@ def test_a_bridge_killed_mid_stream_and_started_again_loses_and_duplicates_nothi
         wait_for(lambda: message_count(world.settings, topic) > 20, "the first events on the topic")
         first.send_signal(signal.SIGKILL)
         first.wait(timeout=10)
+    at_the_kill = legacy_rows(world.settings)
+    system = System(world.settings)
+    try:
+        killed_mid_stream = not translated_as_in(system.legacy_bridge, *at_the_kill)
+    finally:
+        system.close()
+    assert killed_mid_stream, "the bridge had caught up before it was killed: the test proves less"
     for _ in range(10):  # the legacy system goes on while the bridge is down
         world.caseworkers.work_day(actions=10)
     cases, history = legacy_rows(world.settings)
