@@ -50,7 +50,10 @@ class OutboxRelay:
         send_timeout: float = 60.0,
         after_publish: Callable[[Sequence[Notification]], None] | None = None,
         continuity: Continuity | None = None,
+        source: str | None = None,
     ) -> None:
+        """``source``: the CloudEvents source of the events, if not the service's own (a bridge says
+        where its events come from)."""
         self.service = service
         self.topic = topic
         self.tracking_name = relay_tracking_name(topic)
@@ -61,7 +64,7 @@ class OutboxRelay:
         self._codec = codec
         self._producer = producer
         self._send_timeout = send_timeout
-        self._source = service_source(service).encode()
+        self._source = (source or service_source(service)).encode()
         # A hook between "broker acknowledged" and "position recorded", where a crash hurts most.
         self._after_publish = after_publish
         # The store checked against its topic's tail before anything is sent (backbone.continuity).

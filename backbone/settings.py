@@ -82,6 +82,11 @@ class Settings(BaseModel):
     legacy_database: str = Field(
         default="legacy", description="the legacy case system's database, on the same PostgreSQL server"
     )
+    pseudonym_pepper: SecretStr = Field(
+        default=SecretStr(""),
+        description="the secret key of applicant references (backbone.pseudonyms); empty in embedded "
+        "mode: a key generated in the data directory",
+    )
     log_format: Literal["auto", "json", "console"] = "auto"
     log_level: Literal["debug", "info", "warning", "error"] = "info"
 

@@ -21,6 +21,7 @@ from backbone.outbox import OutboxRelay
 from backbone.runtime import Runtime, runtime_for
 from backbone.schemas import SchemaCatalog
 from backbone.settings import SHARED_PREFIX, Settings
+from composition.legacy_parts import LEGACY_BRIDGE, build_legacy_bridge, build_legacy_consumer
 from composition.parts import (
     DECISION,
     INTAKE,
@@ -37,6 +38,8 @@ from services.control_tower.adapters.live_views import LiveViews
 from services.control_tower.adapters.tower_store import TowerStore
 from services.decision.application.decision import Decision
 from services.intake.application.intake import Intake
+from services.legacy_bridge.application.bridge import LEGACY_SOURCE, LegacyBridge
+from services.legacy_bridge.application.change_consumer import ChangeConsumer
 
 
 class System:
@@ -92,6 +95,27 @@ class System:
         if self.runtime.publishes:
             guard_against_its_topic(DECISION, decision, self.settings_for(DECISION))
         return decision
+
+    @cached_property
+    def legacy_bridge(self) -> LegacyBridge:
+        bridge = build_legacy_bridge(self.settings_for(LEGACY_BRIDGE), codec=self.codec, clock=self.clock)
+        self._closers.append(bridge.close)
+        if self.runtime.publishes:
+            guard_against_its_topic(LEGACY_BRIDGE, bridge, self.settings_for(LEGACY_BRIDGE))
+        return bridge
+
+    def legacy_consumer(
+        self, *, group_id: str | None = None, instance_id: str | None = None
+    ) -> ChangeConsumer:
+        """The legacy bridge's consumer of the change topics (distributed mode; closed with the system)."""
+        consumer = build_legacy_consumer(
+            self.legacy_bridge,
+            self.settings_for(LEGACY_BRIDGE),
+            group_id=group_id,
+            instance_id=instance_id,
+        )
+        self._closers.insert(0, consumer.feed.close)
+        return consumer
 
     @cached_property
     def access_log(self) -> AccessLog:
@@ -159,8 +183,18 @@ class System:
 
     def relay(self, service: str, producer: Any, **options: Any) -> OutboxRelay:
         """``service``'s outbox relay through ``producer`` (``None``: positions only, nothing sent)."""
-        application = self.intake if service == INTAKE else self.decision
         settings = self.settings_for(service)
+        if service == LEGACY_BRIDGE:
+            return build_relay(
+                service,
+                self.legacy_bridge,
+                settings,
+                codec=self.codec,
+                producer=producer,
+                source=LEGACY_SOURCE,
+                **options,
+            )
+        application = self.intake if service == INTAKE else self.decision
         return build_relay(service, application, settings, codec=self.codec, producer=producer, **options)
 
     def close(self) -> None:

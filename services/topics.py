@@ -11,6 +11,8 @@ from backbone.topics import TopicSpec
 
 KEEP_FOREVER = -1
 # The services that own cases and publish every change: their stores hold the cases' histories.
+# (The legacy bridge publishes too, but owns no case: the legacy system does. Its topic is declared
+# below; the tower and the audit do not read it yet.)
 PRODUCERS = ("intake", "decision")
 
 
@@ -31,6 +33,15 @@ def declared_topics(partitions: int = 6, replication_factor: int = 1, prefix: st
             replication_factor=replication_factor,
             retention_ms=KEEP_FOREVER,
             description="Events of cases (zaken): opened, hearings, decisions, ...",
+        ),
+        TopicSpec(
+            name=f"{prefix}ind.legacy.cases.v1",
+            producer="legacy_bridge",
+            partitions=partitions,
+            replication_factor=replication_factor,
+            retention_ms=KEEP_FOREVER,
+            description="Cases of the legacy case system, translated by the legacy bridge: observed, "
+            "removed, and the changes it could not translate (docs/legacy.md)",
         ),
     ]
 

@@ -16,6 +16,7 @@ from composition.cli import (
     decision_cmd,
     demo,
     intake_cmd,
+    legacy_cmd,
     privacy_cmd,
     recover_cmd,
     run_cmd,
@@ -98,6 +99,7 @@ def build_parser() -> argparse.ArgumentParser:
         recover_cmd,
         topics_cmd,
         schemas_cmd,
+        legacy_cmd,
     ):
         module.register(commands)
     return parser

@@ -5,6 +5,8 @@ decision        consumes intake's topic, opens cases, and publishes its own log
 decision-relay  only publishes decision's log (a relay of its own, e.g. beside a distributed simulation,
                 whose decision consumer runs on the simulated clock)
 tower           consumes both topics into the control tower's views
+legacy-bridge   puts the Debezium connector's configuration to Kafka Connect, consumes the legacy
+                change topics, and publishes the legacy cases it translates (ind.legacy.cases.v1)
 
 Stops cleanly on SIGTERM or Ctrl-C, after the batch in hand.
 """
@@ -30,6 +32,7 @@ from composition.cli.exit_codes import ExitCode
 from composition.cli.run_health import LoopHealth
 from composition.cli.run_refusal import Refusal
 from composition.identity import identity_of
+from composition.legacy_parts import start_legacy_capture
 from composition.system import System
 
 log = structlog.get_logger("backbone.run")
@@ -38,6 +41,7 @@ SERVICES = {
     "decision": "decision",
     "decision-relay": "decision",
     "tower": "control_tower",
+    "legacy-bridge": "legacy_bridge",
 }
 
 
@@ -86,6 +90,7 @@ def _run(arguments: argparse.Namespace) -> int:
         "decision": _decision,
         "decision-relay": _decision_relay,
         "tower": _tower,
+        "legacy-bridge": _legacy_bridge,
     }[arguments.service]
     health = LoopHealth()
     if verifier is not None:
@@ -178,6 +183,33 @@ def _decision(system: System, stop: threading.Event, arguments: Any, health: Loo
                 refusal.wait(error, stop)
             if progress.maybe(consumer=consumer.stats, relay_position=relay.position()):
                 _measure_lag("decision", consumer.feed)
+
+
+def _legacy_bridge(system: System, stop: threading.Event, arguments: Any, health: LoopHealth) -> None:
+    """Capture the legacy database, translate its changes, publish the translation."""
+    settings = system.settings_for("legacy_bridge")
+    capture = start_legacy_capture(settings)
+    log.info("legacy_capture_running", connector=capture.name)
+    consumer = system.legacy_consumer(
+        group_id=arguments.group or f"{settings.topic_prefix}legacy_bridge",
+        instance_id=f"legacy_bridge-{arguments.instance}",  # a static member: a restart resumes at once
+    )
+    with make_producer(settings, client_id="legacy_bridge-relay") as producer:
+        relay = system.relay("legacy_bridge", producer)
+        health.add("legacy_bridge_store", system.legacy_bridge.recorder.max_notification_id)
+        health.broker(settings.kafka_bootstrap)
+        progress = ProgressLog()
+        refusal = Refusal(system.legacy_bridge.continuity, health)
+        _freeze_start_up_objects()
+        while not stop.is_set():
+            health.beat()
+            try:
+                refusal.learn_once()
+                consumer.step(timeout=0.1)
+                relay.publish_pending()
+            except StoreBehindTopic as error:
+                refusal.wait(error, stop)
+            progress.maybe(consumer=consumer.stats, relay_position=relay.position())
 
 
 def _tower(system: System, stop: threading.Event, arguments: Any, health: LoopHealth) -> None:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from backbone.errors import ConfigurationError
 from backbone.settings import Settings
+from backbone.topics import TopicSpec
 
 CONNECTOR_CLASS = "io.debezium.connector.postgresql.PostgresConnector"
 CAPTURED_TABLES = ("public.zaken", "public.zaak_statussen")
@@ -29,6 +30,9 @@ HEARTBEAT_QUERY = (
     "ON CONFLICT (id) DO UPDATE SET beat_at = EXCLUDED.beat_at"
 )
 JSON_CONVERTER = "org.apache.kafka.connect.json.JsonConverter"
+# The change topics hold the legacy rows, personal data included: kept a week, as Kafka does by default,
+# long enough for the bridge to be down over a weekend; after that a new snapshot is needed.
+CHANGE_RETENTION_MS = 7 * 24 * 3600 * 1000
 # PostgreSQL's rule for replication slot names.
 _SLOT_NAME = re.compile(r"^[a-z0-9_]{1,63}$")
 
@@ -66,6 +70,21 @@ class LegacyCapture:
     def topic_of(self, table: str) -> str:
         """The change topic of a captured table, e.g. ``zaken``."""
         return f"{self.topic_prefix}.public.{table}"
+
+    def topic_specs(self) -> list[TopicSpec]:
+        """The change topics, as the worker would create them; the bridge creates them first, so that
+        it can subscribe before the first change (a worker creates a topic with its first record)."""
+        return [
+            TopicSpec(
+                name=self.topic_of(table.rpartition(".")[2]),
+                producer="kafka-connect",
+                partitions=self.partitions,
+                replication_factor=self.replication_factor,
+                retention_ms=CHANGE_RETENTION_MS,
+                description=f"Debezium's changes of the legacy table {table} (internal: personal data)",
+            )
+            for table in CAPTURED_TABLES
+        ]
 
 
 def connector_config(settings: Settings, capture: LegacyCapture) -> dict[str, str]:

@@ -222,3 +222,50 @@ SAMPLES |= {
         "purpose_catalogue_version": "2026.1",
     },
 }
+
+LEGACY_HISTORY = [
+    {"entry_id": 11, "status": "ONTV", "on": date(2026, 2, 2)},
+    {"entry_id": 12, "status": "OPSC", "on": date(2026, 2, 9)},
+    {"entry_id": 13, "status": "INBH", "on": date(2026, 2, 23)},
+    {"entry_id": 14, "status": "VERL", "on": DAY},
+]
+# The legacy bridge's events (services/legacy_bridge): legacy cases, translated, on ind.legacy.cases.v1.
+SAMPLES |= {
+    "nl.ind.legacy.LegacyCaseObserved": {
+        "meta": meta(4),
+        "zaaknummer": "Z2026-0000042",
+        "procedure": "family",
+        "stage": "in_decision",
+        "legacy_status": "VERL",
+        "received_on": date(2026, 2, 2),
+        "policy_version": "2025.1",
+        "suspended_since": None,
+        "suspended_days": 14,
+        "extended": True,
+        "decided_on": None,
+        "ended_on": None,
+        "team_code": "Zwolle-A",
+        "applicant_ref": "P-0123456789abcdef",
+        "status_history": LEGACY_HISTORY,
+        "legacy_changed_on": DAY,
+        "changed": ["stage", "legacy_status", "extended", "status_history"],
+    },
+    "nl.ind.legacy.LegacyStatusHistoryObserved": {
+        "meta": meta(1),
+        "zaaknummer": "Z2026-0000042",
+        "status_history": LEGACY_HISTORY[:1],
+    },
+    "nl.ind.legacy.LegacyCaseRemoved": {
+        "meta": meta(5),
+        "zaaknummer": "Z2026-0000042",
+        "legacy_status": "ONTV",
+    },
+    "nl.ind.legacy.LegacyChangeNotTranslated": {
+        "meta": meta(6),
+        "zaaknummer": "Z2026-0000042",
+        "legacy_table": "zaken",
+        "column": "status",
+        "rule": "unknown_status",
+        "code": "XYZQ",
+    },
+}

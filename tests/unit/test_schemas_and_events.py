@@ -8,7 +8,8 @@ import pytest
 
 import backbone.access_log  # noqa: F401  (the event classes register themselves)
 import services.decision.domain.case
-import services.intake.domain.events  # noqa: F401
+import services.intake.domain.events
+import services.legacy_bridge.domain.events  # noqa: F401
 from backbone.errors import SchemaError
 from backbone.events import CaseEvent, cloudevents_type
 from backbone.schemas import SchemaCatalog
@@ -27,8 +28,8 @@ def event_classes() -> list[type[CaseEvent]]:
 EVENT_CLASSES = event_classes()
 
 
-def test_the_domain_has_the_events_of_intake_and_decision_and_the_access_log() -> None:
-    assert len(EVENT_CLASSES) == 29 + 2
+def test_the_domain_has_the_events_of_intake_decision_the_legacy_bridge_and_the_access_log() -> None:
+    assert len(EVENT_CLASSES) == 29 + 4 + 2
 
 
 def test_every_event_class_has_a_schema_of_the_same_name() -> None:

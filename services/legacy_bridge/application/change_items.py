@@ -1,0 +1,31 @@
+"""What a change feed hands the bridge: a legacy change and where it came from."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+from services.legacy_bridge.domain.changes import LegacyChange
+
+
+@dataclass(frozen=True)
+class ChangeItem:
+    """``stream``: ``<change topic>:p<partition>``; ``position``: the Kafka offset + 1, which is what the
+    bridge tracks; ``change``: None for a record that carries no change (a tombstone)."""
+
+    stream: str
+    position: int
+    change: LegacyChange | None
+
+
+class ChangeFeed(Protocol):
+    def poll(self, max_items: int, timeout: float) -> Sequence[ChangeItem]:
+        """The next items, in order per stream; empty when nothing arrived within ``timeout``."""
+        ...
+
+    def rewind(self) -> None:
+        """Forget what was read but not applied; the next poll starts from the tracked positions."""
+        ...
+
+    def close(self) -> None: ...
