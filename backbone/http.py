@@ -59,7 +59,9 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(DomainRuleViolation)
     async def _rule_violation(_: Request, error: DomainRuleViolation) -> JSONResponse:
-        return problem_response(getattr(error, "http_status", 409), str(error))
+        return problem_response(
+            getattr(error, "http_status", 409), str(error), code=getattr(error, "code", None)
+        )
 
     @app.exception_handler(StoreBehindTopic)
     async def _behind(_: Request, error: StoreBehindTopic) -> JSONResponse:

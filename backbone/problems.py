@@ -23,6 +23,7 @@ TITLES = {
     "bad_request": "The request cannot be read",
     "invalid_command": "The request breaks a rule of its fields; nothing was recorded",
     "rule_violation": "The case's state forbids this; nothing was recorded",
+    "routed_to_legacy": "The legacy case system handles this procedure; nothing was recorded",
     "unauthenticated": "No bearer token was sent",
     "invalid_token": "The bearer token is refused",
     "missing_role": "The caller holds none of the roles this needs",

@@ -87,6 +87,11 @@ class Settings(BaseModel):
         description="the secret key of applicant references (backbone.pseudonyms); empty in embedded "
         "mode: a key generated in the data directory",
     )
+    routing_file: Path | None = Field(
+        default=None,
+        description="the routing table of the renewal (ind.routing: which procedures the legacy case "
+        "system owns, until which cutover); none: the backbone owns every procedure",
+    )
     log_format: Literal["auto", "json", "console"] = "auto"
     log_level: Literal["debug", "info", "warning", "error"] = "info"
 

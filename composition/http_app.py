@@ -13,6 +13,7 @@ from backbone.http import install_error_handlers
 from backbone.http_auth import install_token_checks
 from backbone.http_docs import serve_docs
 from backbone.http_headers import answer_with_headers
+from backbone.http_query import KNOWN_QUERY_ONLY, declare_unknown_query_refusals
 from backbone.http_tracing import trace_requests
 from composition.identity import Identity
 from services.audit.http_api import audit_router
@@ -56,7 +57,9 @@ def create_api(
         redoc_url=None,
         contact={"name": "The IND case backbone team (README.md, section HTTP API)"},
         servers=[{"url": "/", "description": "This backbone (backbone serve)"}],
+        dependencies=[KNOWN_QUERY_ONLY],
     )
+    declare_unknown_query_refusals(app)
     install_error_handlers(app)
     install_token_checks(app, identity.verifier)
     serve_docs(app, DOCS, "/v1/openapi.json")

@@ -11,11 +11,13 @@ from backbone.clock import Clock, SystemClock
 from backbone.codec import AvroCodec
 from backbone.consumer import TrackedConsumer
 from backbone.continuity import Continuity
+from backbone.errors import ConfigurationError
 from backbone.feeds.kafka_tail import read_topic_tail
 from backbone.migrations import Migrations
 from backbone.outbox import OutboxRelay
 from backbone.runtime import LogOf, Reader, runtime_for
 from backbone.settings import Settings
+from ind.routing import GREENFIELD, RoutingTable, RoutingTableError
 from services.control_tower.adapters.tower_store import TowerStore
 from services.control_tower.projections.tower_projection import TowerProjection
 from services.decision.adapters.case_notes import CaseNotes
@@ -34,7 +36,18 @@ def build_intake(settings: Settings, *, codec: AvroCodec, clock: Clock | None = 
         datastore = intake.factory.datastore  # type: ignore[attr-defined]
         vault_migrations_of(settings).apply()  # under ``creating``, as the store's other tables
         intake.vault = PersonalDataVault(datastore, dialect=runtime.dialect, schema=INTAKE)
+    intake.routing = routing_of(settings)
     return intake
+
+
+def routing_of(settings: Settings) -> RoutingTable:
+    """The routing table the settings name (``BACKBONE_ROUTING_FILE``), or the greenfield one."""
+    if settings.routing_file is None:
+        return GREENFIELD
+    try:
+        return RoutingTable.read(settings.routing_file)
+    except RoutingTableError as error:
+        raise ConfigurationError(f"BACKBONE_ROUTING_FILE: {error}") from error
 
 
 def vault_migrations_of(settings: Settings) -> Migrations:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 from uuid import UUID
 
@@ -11,6 +12,8 @@ from fastapi.testclient import TestClient
 
 from backbone.continuity import StoreBehindTopic, TopicTail
 from backbone.http import install_error_handlers
+from ind.procedures import Procedure
+from ind.routing import Route, RoutingTable
 from tests.e2e.test_http_api import body
 
 PROBLEM = "application/problem+json"
@@ -122,3 +125,48 @@ def test_free_text_where_a_code_belongs_is_a_422_naming_the_field_and_records_no
     assert "Haddad" not in refused.text  # the refusal does not echo what was typed
     assert backbone.decision.recorder.max_notification_id() == before
     assert backbone.decision.case_notes(UUID(application_id)) == []
+
+
+def test_an_unknown_query_parameter_is_a_422_naming_it_and_the_ones_the_operation_takes(
+    client: TestClient,
+) -> None:
+    misspelt = problem(
+        client.get("/v1/tower/workload", params={"procdure": "family"}), 422, "invalid_command"
+    )
+    (error,) = misspelt["errors"]
+    assert (error["field"], error["rule"]) == ("procdure", "unknown_parameter")
+    assert "procedure" in error["message"] and "team" in error["message"]
+    # A parameter of a dependency counts as the operation's (the purpose of a recorded look).
+    case_id = "00000000-0000-4000-8000-000000000000"
+    history = f"/v1/audit/cases/{case_id}/history"
+    extra = problem(client.get(history, params={"purpose": "audit", "x": "1"}), 422, "invalid_command")
+    assert [(e["field"], e["rule"]) for e in extra["errors"]] == [("x", "unknown_parameter")]
+    assert "purpose" in extra["errors"][0]["message"]
+    assert client.get("/v1/tower/workload", params={"procedure": "family"}).status_code == 200
+    # The dashboard's page is no API operation: its own parameters are the page's to read.
+    assert client.get("/tower", params={"refresh": "0", "procedure": "family"}).status_code == 200
+
+
+def test_a_procedure_the_legacy_still_owns_is_refused_at_the_front_door_and_records_nothing(
+    client: TestClient, backbone: Any
+) -> None:
+    backbone.intake.routing = RoutingTable(
+        "2027.1", {Procedure.FAMILY: Route(Procedure.FAMILY, cutover_on=date(2026, 3, 1))}
+    )
+    refused = problem(
+        client.post("/v1/applications", json=body(procedure="family", received_on="2026-02-27")),
+        409,
+        "routed_to_legacy",
+    )
+    assert "family" in refused["detail"] and "2026-03-01" in refused["detail"]
+    assert "routing table 2027.1" in refused["detail"]
+    assert backbone.intake.recorder.max_notification_id() is None
+    # From the cutover on, and for every other procedure, the backbone takes it.
+    assert (
+        client.post("/v1/applications", json=body(procedure="family", received_on="2026-03-02")).status_code
+        == 201
+    )
+    assert (
+        client.post("/v1/applications", json=body(procedure="study", received_on="2026-02-27")).status_code
+        == 201
+    )

@@ -15,11 +15,13 @@ from backbone.events import Cause
 from backbone.logs import case_context
 from backbone.service import CaseService, id_for_key, request_fingerprint
 from backbone.validation import refuse_future_days
+from ind.routing import GREENFIELD, RoutingTable
 from services.intake.adapters.personal_data_vault import PersonalDataVault
 from services.intake.application.commands import ApplicationCommand, SubmitApplication
 from services.intake.application.handlers import COMMAND_HANDLERS
 from services.intake.domain.application import Application
 from services.intake.domain.personal_data import PersonalData
+from services.intake.domain.routing import refuse_unless_the_backbone_owns
 
 log = structlog.get_logger("intake")
 
@@ -28,6 +30,7 @@ class Intake(CaseService):
     name = "intake"
     aggregate_kind = "application"
     vault: PersonalDataVault | None = None  # set by the composition root
+    routing: RoutingTable = GREENFIELD  # which procedures are ours (from the settings' routing file)
 
     def personal_data(self, application_id: UUID) -> PersonalData | None:
         return self._vault().read(application_id)
@@ -54,6 +57,7 @@ class Intake(CaseService):
         refuse_future_days(command, now.date())
         if problems := command.problems():
             raise InvalidCommand("SubmitApplication", problems)
+        refuse_unless_the_backbone_owns(self.routing, command.procedure, command.received_on)
         fingerprint = request_fingerprint(command, "applications")
         if self.already_done(idempotency_key, fingerprint):
             return id_for_key(idempotency_key or "")

@@ -27,9 +27,18 @@ export class ApiError extends Error {
   }
 }
 
+// The query parameters each view takes (path -> Set of names), from the catalogue of views: the API
+// refuses a parameter a view does not take, so a filter goes only to the views that have it.
+const taken = new Map();
+export function knowParameters(catalogue) {
+  for (const view of catalogue) taken.set(view.path, new Set(view.parameters.map((p) => p.name)));
+}
+
 export function buildUrl(path, query = {}) {
   const url = new URL(path, location.origin);
+  const known = taken.get(url.pathname);
   for (const [key, value] of Object.entries(query)) {
+    if (known && !known.has(key)) continue;
     if (value !== undefined && value !== null && value !== "") url.searchParams.set(key, value);
   }
   return url.pathname + url.search;

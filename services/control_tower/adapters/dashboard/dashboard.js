@@ -3,7 +3,7 @@
 // Query parameters: procedure, team (filters), refresh (seconds between freshness polls; 0 stops
 // them), case (open that case's timeline), numbers (nl or en: how numbers are written, numbers.js).
 
-import { getJson, sharedFetcher, whenUnauthorized } from "./api.js";
+import { getJson, knowParameters, sharedFetcher, whenUnauthorized } from "./api.js";
 import { emptyState, h } from "./charts.js";
 import { showCase } from "./case_timeline.js";
 import { NUMBER_FORMATS, numbersAsked, rememberNumbers, useNumbers } from "./numbers.js";
@@ -235,6 +235,7 @@ function showTooltip(event) {
 async function readTeamFilters() {
   try {
     const catalogue = await getJson("/v1/tower/views");
+    knowParameters(catalogue);
     state.teamFilters = new Set(catalogue
       .filter((view) => view.parameters.some((p) => p.name === "team")).map((view) => view.path));
   } catch {
