@@ -143,6 +143,8 @@ class Settings(BaseModel):
         """These settings as ``BACKBONE_*`` variables, for a child process that must use exactly them."""
         environment = {}
         for field, value in self.model_dump().items():
+            if value is None:  # unset: the child's default is the same None
+                continue
             if isinstance(value, SecretStr):
                 value = value.get_secret_value()
             environment[f"{SHARED_PREFIX}_{field.upper()}"] = str(value)

@@ -16,6 +16,7 @@ from services.legacy_bridge.application.bridge import LegacyBridge
 from services.legacy_bridge.application.change_consumer import ChangeConsumer
 from services.legacy_bridge.connector import LegacyCapture, connector_config
 from services.legacy_bridge.domain.legacy_codes import CASES, STATUS_HISTORY
+from services.legacy_bridge.heartbeat import ensure_heartbeat_table
 from services.legacy_bridge.kafka_connect import KafkaConnect
 
 LEGACY_BRIDGE = "legacy_bridge"
@@ -71,6 +72,7 @@ def start_legacy_capture(settings: Settings, capture: LegacyCapture | None = Non
         ensure_topics(admin, capture.topic_specs())
     finally:
         admin.close()
+    ensure_heartbeat_table(settings)  # the connector's heartbeat writes there (connector.HEARTBEAT_TABLE)
     connect = KafkaConnect(settings.kafka_connect_url)
     connect.put_config(capture.name, connector_config(settings, capture))
     connect.wait_running(capture.name)
