@@ -99,19 +99,19 @@ def install_token_checks(app: FastAPI, verifier: TokenVerifier) -> None:
             503, str(error), code="identity_provider_unavailable", headers={"Retry-After": "30"}
         )
 
-    _check_tokens_before_bodies(app, [_refused, _forbidden, _no_keys])
+    _check_tokens_before_bodies(app)
     _describe_roles(app)
 
 
-def _check_tokens_before_bodies(app: FastAPI, refusals: list[Callable[..., Any]]) -> None:
+def _check_tokens_before_bodies(app: FastAPI) -> None:
     """FastAPI reads a request's body before the operation's dependencies run, so a caller without a
     token who sends a malformed body would learn the operation's fields from a 422 instead of getting
     a 401. Wrap the app's answer to an invalid request (``install_error_handlers``, installed first):
-    a guarded operation checks the token first, and answers its refusal if it has one."""
+    a guarded operation checks the token first, and answers its refusal (with the app's own handler
+    of that refusal) if it has one."""
     invalid_request = app.exception_handlers.get(RequestValidationError)
     if invalid_request is None:
         return
-    answer = dict(zip((InvalidToken, MissingRole, IdentityProviderUnavailable), refusals, strict=True))
 
     @app.exception_handler(RequestValidationError)
     async def _token_before_body(request: Request, error: RequestValidationError) -> Any:
@@ -122,10 +122,15 @@ def _check_tokens_before_bodies(app: FastAPI, refusals: list[Callable[..., Any]]
             try:
                 await run_in_threadpool(_Guard(roles), request, credentials)
             except (InvalidToken, MissingRole, IdentityProviderUnavailable) as refused:
-                kind = next(kind for kind in answer if isinstance(refused, kind))
-                return await answer[kind](request, refused)
-        answered = invalid_request(request, error)
-        return await answered if inspect.isawaitable(answered) else answered
+                handlers = app.exception_handlers
+                kind = next(kind for kind in type(refused).__mro__ if kind in handlers)
+                return await _answered(handlers[kind](request, refused))
+        return await _answered(invalid_request(request, error))
+
+
+async def _answered(answer: Any) -> Any:
+    """An exception handler's answer, whether it was a coroutine's or a plain function's."""
+    return await answer if inspect.isawaitable(answer) else answer
 
 
 @dataclass(frozen=True)
