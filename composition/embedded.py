@@ -9,7 +9,7 @@ from backbone.runtime import runtime_for
 from backbone.settings import Settings
 from composition.system import System
 from services.control_tower.adapters.tower_store import TowerStore
-from services.topics import PRODUCERS
+from services.topics import TOWER_SOURCES
 
 
 class EmbeddedBackbone:
@@ -59,7 +59,7 @@ class EmbeddedBackbone:
                     (self.system.log_of(stream).max_notification_id() or 0)
                     - (tower.max_tracking_id(stream) or 0),
                 )
-                for stream in PRODUCERS
+                for stream in TOWER_SOURCES
             }
         )
 

@@ -24,7 +24,7 @@ from services.decision.adapters.case_notes import CaseNotes
 from services.decision.application.decision import APPLICATION_ACCEPTED, Decision
 from services.intake.adapters.personal_data_vault import PersonalDataVault, vault_migrations
 from services.intake.application.intake import Intake
-from services.topics import PRODUCERS, topic_of
+from services.topics import TOWER_SOURCES, topic_of
 
 INTAKE, DECISION, TOWER = "intake", "decision", "control_tower"
 
@@ -146,10 +146,10 @@ def build_tower_consumers(
     client_id: str = TOWER,
     instance_id: str | None = None,
 ) -> list[TrackedConsumer]:
-    """The consumers that fill the tower's views from every producing service."""
+    """The consumers that fill the tower's views from every producing service and the legacy bridge."""
     projection = TowerProjection(store)
     reader = Reader(
-        {service: topic_name(service, settings) for service in PRODUCERS},
+        {service: topic_name(service, settings) for service in TOWER_SOURCES},
         codec=codec,
         tracking=store,
         logs=logs if callable(logs) else _given_logs(logs or {}),

@@ -124,7 +124,10 @@ class System:
         return access_log
 
     def log_of(self, service: str) -> ApplicationRecorder:
-        """A producing service's notification log, as this process's service holds it."""
+        """A producing service's (or the legacy bridge's) notification log, as this process's service
+        holds it."""
+        if service == LEGACY_BRIDGE:
+            return self.legacy_bridge.recorder
         application: Intake | Decision = self.intake if service == INTAKE else self.decision
         return application.recorder
 

@@ -12,8 +12,10 @@ from backbone.topics import TopicSpec
 KEEP_FOREVER = -1
 # The services that own cases and publish every change: their stores hold the cases' histories.
 # (The legacy bridge publishes too, but owns no case: the legacy system does. Its topic is declared
-# below; the tower and the audit do not read it yet.)
+# below; the audit does not read it yet.)
 PRODUCERS = ("intake", "decision")
+# What the control tower reads: the producers' cases and the legacy system's, as the bridge sees them.
+TOWER_SOURCES = (*PRODUCERS, "legacy_bridge")
 
 
 def declared_topics(partitions: int = 6, replication_factor: int = 1, prefix: str = "") -> list[TopicSpec]:

@@ -1,13 +1,13 @@
 """A full rebuild of the tower's views from the beginning of the streams, into a new generation, while
 the live generation keeps serving; the rebuilt views are swapped in once they are written.
 
-The rebuild reads each stream up to its head as it was when the rebuild started: intake's and
-decision's notification logs in embedded mode, every partition of their Kafka topics in distributed
-mode (fixed offset ranges, no consumer group). It folds them in memory (``ViewFold``) and writes every
-table of the new generation once, in one transaction with the streams' positions (``BulkLoad``). With
-``workers`` > 1 this process and worker processes take the partition numbers one at a time (each one
-folded and loaded in a transaction of its own) until none is left; a case's events are all in one
-partition number of both topics (the key is the case id), so they write disjoint rows.
+The rebuild reads each stream up to its head as it was when the rebuild started: intake's, decision's
+and the legacy bridge's notification logs in embedded mode, every partition of their Kafka topics in
+distributed mode (fixed offset ranges, no consumer group). It folds them in memory (``ViewFold``) and
+writes every table of the new generation once, in one transaction with the streams' positions
+(``BulkLoad``). With ``workers`` > 1 this process and worker processes take the partition numbers one
+at a time (each one folded and loaded in a transaction of its own) until none is left; a case's events
+are all in one partition number of every topic (the key is the case id), so they write disjoint rows.
 
 The live processes follow the swap within about a second (see ``LiveViews``) and carry on from the new
 generation's positions: what arrived after the rebuild started is applied by them, once.
@@ -31,7 +31,7 @@ from services.control_tower.adapters.generations import ViewGenerations
 from services.control_tower.adapters.live_views import SERVICE, build_tower_store
 from services.control_tower.adapters.rebuild_workers import share_among_workers
 from services.control_tower.rebuild_share import Progress, ShareReport, fold_and_load
-from services.topics import PRODUCERS, topic_of
+from services.topics import TOWER_SOURCES, topic_of
 
 LOG_PAGE = 5_000  # notifications read from a log at a time
 
@@ -100,8 +100,8 @@ def rebuild_views(
 def load_logs(
     settings: Settings, codec: AvroCodec, generation: int, progress: Progress | None
 ) -> ShareReport:
-    """Embedded mode: both notification logs up to their heads now, into ``generation``."""
-    logs = {upstream: upstream_recorder(upstream, settings) for upstream in PRODUCERS}
+    """Embedded mode: every notification log the tower reads, up to its head now, into ``generation``."""
+    logs = {upstream: upstream_recorder(upstream, settings) for upstream in TOWER_SOURCES}
     heads = {upstream: recorder.max_notification_id() or 0 for upstream, recorder in logs.items()}
     total = sum(heads.values())
 
@@ -117,14 +117,14 @@ def load_logs(
                 if len(fresh) < len(items):
                     break
 
-    streams = [log_stream(upstream) for upstream in PRODUCERS]
+    streams = [log_stream(upstream) for upstream in TOWER_SOURCES]
     return fold_and_load(settings, generation, streams, batches(), total, progress)
 
 
 def _load_partitions(
     settings: Settings, codec: AvroCodec, generation: int, workers: int, progress: Progress | None
 ) -> list[ShareReport]:
-    topics = {topic_of(u, settings.topic_partitions, settings.topic_prefix).name: u for u in PRODUCERS}
+    topics = {topic_of(u, settings.topic_partitions, settings.topic_prefix).name: u for u in TOWER_SOURCES}
     ranges = partition_ranges(settings, topics)
     if workers == 1:
         streams = [r.stream for r in ranges]

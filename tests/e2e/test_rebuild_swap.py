@@ -69,7 +69,11 @@ def test_a_rebuild_is_swapped_in_while_the_views_keep_serving(tmp_path: Path) ->
     assert ViewGenerations(settings).states() == {1: "retired", 2: "live"}
 
     # The swapped-in generation holds every event exactly once: as many as the logs hold, per type.
-    logs = {"intake": live.intake.recorder, "decision": live.decision.recorder}
+    logs = {
+        "intake": live.intake.recorder,
+        "decision": live.decision.recorder,
+        "legacy_bridge": live.system.legacy_bridge.recorder,
+    }
     stored = _events_per_type(logs)
     assert live.tower.event_counts() == stored
     # And its views are exactly those of the generation that was built live, once that catches up.

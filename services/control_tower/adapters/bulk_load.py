@@ -98,6 +98,12 @@ class BulkLoad:
         totals = sorted((p, s, v, n) for (p, s), (v, n) in rows.stage_time.items())
         if totals:  # shared with the other workers: added, in key order (no deadlock between them)
             self.cursor.executemany(t.stage_time_sql, totals)
+        if rows.removed:  # removed legacy cases: their timeline rows up to the removal
+            self.cursor.executemany(
+                f"DELETE FROM {t.timeline_table} WHERE case_id = {t.placeholder} "
+                f"AND event_rank <= {t.placeholder}",
+                sorted(rows.removed.items()),
+            )
         for stream, position in sorted(rows.positions.items()):
             t.insert_position(self.cursor, Tracking(stream, position))
         for stream, offset in sorted(rows.offsets.items()):

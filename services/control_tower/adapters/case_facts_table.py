@@ -32,6 +32,7 @@ SCHEMA = (
     ("intake_stage_since", "TEXT", "datetime"),
     ("decision_stage", "TEXT", "text"),
     ("decision_stage_since", "TEXT", "datetime"),
+    ("system", "TEXT NOT NULL", "text"),
 )
 COLUMNS = tuple(column for column, _, _ in SCHEMA)
 
@@ -92,10 +93,14 @@ class CaseFactsTable:
         return self.read(cursor, [case_id]).get(case_id)
 
     def work_in_progress(
-        self, cursor: Any, week_ends: list[date], team: str | None = None
+        self,
+        cursor: Any,
+        week_ends: list[date],
+        team: str | None = None,
+        system: str | None = None,
     ) -> list[tuple[str, list[int]]]:
         """Per procedure, the cases received and not yet decided (nor ended) at the end of each day in
-        ``week_ends`` (of ``team`` only, if given): one scan, one column per day."""
+        ``week_ends`` (of ``team`` and of ``system`` only, if given): one scan, one column per day."""
         if not week_ends:
             return []
         ends = "COALESCE(decided_on, ended_on, '9999-12-31')"
@@ -104,15 +109,16 @@ class CaseFactsTable:
             for i in range(len(week_ends))
         )
         params = [d.isoformat() for d in week_ends for _ in range(2)]
-        of_team = "" if team is None else f" AND team = {self.p}"
+        filters = {"team": team, "system": system}
+        of_filters = "".join(f" AND {c} = {self.p}" for c, value in filters.items() if value is not None)
         cursor.execute(
             f"SELECT COALESCE(procedure, 'unknown'), {columns} FROM {self.table} "
-            f"WHERE received_on <= {self.p} AND {ends} > {self.p}{of_team} GROUP BY 1 ORDER BY 1",
+            f"WHERE received_on <= {self.p} AND {ends} > {self.p}{of_filters} GROUP BY 1 ORDER BY 1",
             [
                 *params,
                 week_ends[-1].isoformat(),
                 week_ends[0].isoformat(),
-                *([team] if team is not None else []),
+                *(value for value in filters.values() if value is not None),
             ],
         )
         return [

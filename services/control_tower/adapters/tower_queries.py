@@ -25,17 +25,17 @@ class TowerQueries(TowerTables):
             cursor.execute(WORKLOAD.format(cases=self.cases_table))
             return workload_rows([row_values(r) for r in cursor.fetchall()])
 
-    def workload_detail(self) -> list[tuple[str, str, str | None, str | None, int]]:
-        """Open cases by procedure, stage, team and target group, in stage order."""
+    def workload_detail(self) -> list[tuple[str, str, str | None, str | None, str, int]]:
+        """Open cases by procedure, stage, team, target group and owning system, in stage order."""
         sql = WORKLOAD_DETAIL.format(cases=self.cases_table, facts=self.facts.table)
         with self.datastore.transaction(commit=False) as cursor:
             cursor.execute(sql)
             rows = [row_values(r) for r in cursor.fetchall()]
         result = [
-            (str(p), str(s), None if t is None else str(t), None if g is None else str(g), int(n))
-            for p, s, t, g, n in rows
+            (str(p), str(s), None if t is None else str(t), None if g is None else str(g), str(o), int(n))
+            for p, s, t, g, o, n in rows
         ]
-        return sorted(result, key=lambda r: (r[0], STAGE_ORDER.index(r[1]), r[2] or "", r[3] or ""))
+        return sorted(result, key=lambda r: (r[0], STAGE_ORDER.index(r[1]), r[2] or "", r[3] or "", r[4]))
 
     def daily_counts(self, column: str) -> list[tuple[str, date, int]]:
         """Cases per procedure and day of ``column`` (accepted_on or decided_on)."""
@@ -50,10 +50,10 @@ class TowerQueries(TowerTables):
         return sorted((str(p), str(s), int(v), int(t)) for p, s, v, t in rows)
 
     def work_in_progress(
-        self, week_ends: list[date], team: str | None = None
+        self, week_ends: list[date], team: str | None = None, system: str | None = None
     ) -> list[tuple[str, list[int]]]:
         with self.datastore.transaction(commit=False) as cursor:
-            return self.facts.work_in_progress(cursor, week_ends, team)
+            return self.facts.work_in_progress(cursor, week_ends, team, system)
 
     def case(self, case_id: str) -> tuple[CaseFacts, str | None, bool, list[tuple[Any, ...]]] | None:
         """A case's facts, stage, whether open, and its timeline (occurred_at, event, detail JSON)."""

@@ -29,11 +29,11 @@ COUNT_EVENT = (
     "ON CONFLICT (stream, event_type) DO UPDATE SET events = {counts}.events + excluded.events"
 )
 WORKLOAD = "SELECT procedure, stage, COUNT(*) FROM {cases} WHERE is_open GROUP BY procedure, stage"
-# Open cases by procedure, stage, team and target group (the latter two are facts of the case).
+# Open cases by procedure, stage, team, target group and owning system (facts of the case).
 WORKLOAD_DETAIL = (
-    "SELECT c.procedure, c.stage, k.team, k.target_group, COUNT(*) FROM {cases} c "
-    "LEFT JOIN {facts} k ON k.case_id = c.case_id WHERE c.is_open "
-    "GROUP BY c.procedure, c.stage, k.team, k.target_group"
+    "SELECT c.procedure, c.stage, k.team, k.target_group, COALESCE(k.system, 'backbone'), COUNT(*) "
+    "FROM {cases} c LEFT JOIN {facts} k ON k.case_id = c.case_id WHERE c.is_open "
+    "GROUP BY c.procedure, c.stage, k.team, k.target_group, COALESCE(k.system, 'backbone')"
 )
 ADD_STAGE_TIME = (
     "INSERT INTO {table} (procedure, stage, visits, seconds) VALUES ({p}, {p}, {p}, {p}) "

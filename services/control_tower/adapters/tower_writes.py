@@ -3,7 +3,7 @@ rebuild's bulk load, and the backlog a reader measured."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
@@ -32,9 +32,11 @@ class TowerWrites(TowerTables):
         last_recorded_at: datetime | None = None,
         first_position: int | None = None,
         events: Sequence[Envelope] = (),
+        removals: Mapping[str, int] | None = None,
     ) -> None:
         """The view rows, the case facts and stage times, the case timelines (``events``), the freshness
-        and the tracking row, in one transaction.
+        and the tracking row, in one transaction. ``removals`` (case id -> rank of its removal): cases
+        whose rows go first, their timelines up to that rank.
 
         ``first_position`` is the upstream position of the first event in the batch: if the stream has
         already been applied that far (another instance, e.g. one still holding a partition during a
@@ -49,6 +51,8 @@ class TowerWrites(TowerTables):
         with self.datastore.transaction(commit=True) as cursor:
             if first_position is not None:
                 self._claim(cursor, stream, first_position)
+            if removals:
+                self._remove_cases(cursor, removals)
             if changes:
                 ordered = sorted(changes, key=lambda c: c.case_id)  # stable: a case's changes keep order
                 cursor.executemany(self._upsert, [change_params(c) for c in ordered])
@@ -73,6 +77,17 @@ class TowerWrites(TowerTables):
 
     def insert_position(self, cursor: Any, tracking: Tracking) -> None:
         self._insert_tracking(cursor, tracking)
+
+    def _remove_cases(self, cursor: Any, removals: Mapping[str, int]) -> None:
+        """Take cases out of every view: their stage and facts, and their timeline up to the removal (a
+        case registered again later keeps what came after)."""
+        p, ids = self.placeholder, [(case_id,) for case_id in sorted(removals)]
+        cursor.executemany(f"DELETE FROM {self.cases_table} WHERE case_id = {p}", ids)
+        cursor.executemany(f"DELETE FROM {self.facts_table} WHERE case_id = {p}", ids)
+        cursor.executemany(
+            f"DELETE FROM {self.timeline_table} WHERE case_id = {p} AND event_rank <= {p}",
+            sorted(removals.items()),
+        )
 
     def _claim(self, cursor: Any, stream: str, first_position: int) -> None:
         lock = self.dialect.lock_for_update

@@ -13,10 +13,16 @@ from services.control_tower.application import flow_views, views
 from services.control_tower.application.view_spec import Document, Parameter, View, ViewRequest
 from services.control_tower.application.view_store import ViewStore
 from services.control_tower.application.whatif_view import parse_scenario, whatif_view
+from services.control_tower.projections.legacy_cases import SYSTEMS
 
 PROCEDURE = Parameter("procedure", str, "Only this procedure, e.g. asylum")
 TEAM = Parameter("team", str, "Only the cases assigned to this team")
 TODAY = Parameter("today", date, "Read the clocks on this day (default: today)")
+# The system that owns the case: the views of cases take it; those of totals (time in stage, the
+# forecast and what-if, made from every case's flow) and of one case do not.
+SYSTEM = Parameter(
+    "system", str, "Only the cases this system owns: backbone or legacy (default: both)", choices=SYSTEMS
+)
 
 
 def _weeks(default: int, maximum: int = 520, description: str = "how many weeks back") -> Parameter:
@@ -40,20 +46,26 @@ def _whatif(store: ViewStore, r: ViewRequest) -> Document:
 CATALOGUE: tuple[View, ...] = (
     View(
         "workload",
-        "Open cases by procedure and stage (and team or target group)",
+        "Open cases by procedure and stage (and team, target group or owning system)",
         (
             PROCEDURE,
             TEAM,
             Parameter("target_group", str, "Only this target group (doelgroep)"),
+            SYSTEM,
             Parameter(
                 "group_by",
                 str,
-                "Also break the counts down by team or by target group",
-                choices=("team", "target_group"),
+                "Also break the counts down by team, by target group or by the owning system",
+                choices=views.WORKLOAD_GROUPS,
             ),
         ),
         lambda s, r: views.workload_view(
-            s, r["procedure"], team=r["team"], target_group=r["target_group"], group_by=r["group_by"]
+            s,
+            r["procedure"],
+            team=r["team"],
+            target_group=r["target_group"],
+            system=r["system"],
+            group_by=r["group_by"],
         ),
         document=list[dict[str, Any]],
         aliases={"teams": {"group_by": "team"}},
@@ -61,14 +73,18 @@ CATALOGUE: tuple[View, ...] = (
     View(
         "wip",
         "Work in progress at the end of each ISO week, per procedure",
-        (_weeks(26), PROCEDURE, TEAM, TODAY),
-        lambda s, r: flow_views.wip_view(s, r.today, r["weeks"], r["procedure"], team=r["team"]),
+        (_weeks(26), PROCEDURE, TEAM, SYSTEM, TODAY),
+        lambda s, r: flow_views.wip_view(
+            s, r.today, r["weeks"], r["procedure"], team=r["team"], system=r["system"]
+        ),
     ),
     View(
         "deadline-risk",
         "Deadline buckets, notices of default, penalty exposure",
-        (PROCEDURE, TEAM, TODAY),
-        lambda s, r: views.deadline_risk_view(s, r.today, r["procedure"], team=r["team"]),
+        (PROCEDURE, TEAM, SYSTEM, TODAY),
+        lambda s, r: views.deadline_risk_view(
+            s, r.today, r["procedure"], team=r["team"], system=r["system"]
+        ),
         operation="deadline_risk",
         aliases={"risk": {}},
         description=(
@@ -85,19 +101,31 @@ CATALOGUE: tuple[View, ...] = (
             _weeks(12),
             PROCEDURE,
             TEAM,
+            SYSTEM,
             TODAY,
             Parameter("granularity", str, "per ISO week or per day", "week", choices=("week", "day")),
         ),
         lambda s, r: flow_views.throughput_view(
-            s, r.today, r["weeks"], r["procedure"], team=r["team"], granularity=r["granularity"]
+            s,
+            r.today,
+            r["weeks"],
+            r["procedure"],
+            team=r["team"],
+            system=r["system"],
+            granularity=r["granularity"],
         ),
     ),
     View(
         "lead-times",
         "Received to decided, in days: p50, p90, p95",
-        (PROCEDURE, TEAM, Parameter("decided_since", date, "Only cases decided since this day")),
+        (
+            PROCEDURE,
+            TEAM,
+            SYSTEM,
+            Parameter("decided_since", date, "Only cases decided since this day"),
+        ),
         lambda s, r: flow_views.lead_times_view(
-            s, r["procedure"], team=r["team"], decided_since=r["decided_since"]
+            s, r["procedure"], team=r["team"], system=r["system"], decided_since=r["decided_since"]
         ),
         document=list[dict[str, Any]],
         operation="lead_time_view",
@@ -113,14 +141,14 @@ CATALOGUE: tuple[View, ...] = (
     View(
         "aging",
         "Open cases by age band; the longest waiting; waiting on the applicant",
-        (PROCEDURE, TEAM, TODAY),
-        lambda s, r: views.aging_view(s, r.today, r["procedure"], team=r["team"]),
+        (PROCEDURE, TEAM, SYSTEM, TODAY),
+        lambda s, r: views.aging_view(s, r.today, r["procedure"], team=r["team"], system=r["system"]),
     ),
     View(
         "issuance",
         "Residence documents ready and waiting, by desk, expat centre or courier",
-        (PROCEDURE, TEAM, TODAY),
-        lambda s, r: views.issuance_view(s, r.today, r["procedure"], team=r["team"]),
+        (PROCEDURE, TEAM, SYSTEM, TODAY),
+        lambda s, r: views.issuance_view(s, r.today, r["procedure"], team=r["team"], system=r["system"]),
         document=list[dict[str, Any]],
     ),
     View(

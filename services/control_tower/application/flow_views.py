@@ -34,10 +34,12 @@ def throughput_view(
     procedure: str | None = None,
     *,
     team: str | None = None,
+    system: str | None = None,
     granularity: str = "week",
 ) -> dict[str, Any]:
     """Inflow (accepted) and outflow (decided) per ISO week, or per day over the same ``weeks``."""
-    facts = [f for f in store.flow_facts(today - timedelta(weeks=weeks)) if matches(f, procedure, team)]
+    since = today - timedelta(weeks=weeks)
+    facts = [f for f in store.flow_facts(since) if matches(f, procedure, team, system)]
     flows = weekly_flow(facts, today, weeks)
     if granularity == "day":
         days = daily_flow(facts, today, weeks * 7)
@@ -78,12 +80,13 @@ def lead_times_view(
     procedure: str | None = None,
     *,
     team: str | None = None,
+    system: str | None = None,
     decided_since: date | None = None,
 ) -> list[dict[str, Any]]:
     facts = [
         f
         for f in store.decided_facts()
-        if matches(f, procedure, team)
+        if matches(f, procedure, team, system)
         and (decided_since is None or (f.decided_on is not None and f.decided_on >= decided_since))
     ]
     return [
@@ -113,7 +116,13 @@ def week_start(day: date) -> date:
 
 
 def wip_view(
-    store: ViewStore, today: date, weeks: int, procedure: str | None = None, *, team: str | None = None
+    store: ViewStore,
+    today: date,
+    weeks: int,
+    procedure: str | None = None,
+    *,
+    team: str | None = None,
+    system: str | None = None,
 ) -> dict[str, Any]:
     """Work in progress over time: the cases received and not yet decided (nor withdrawn or closed) at
     the end of each of the last ``weeks`` ISO weeks (the current week: today), per procedure."""
@@ -121,7 +130,7 @@ def wip_view(
     starts = [this_week - timedelta(weeks=back) for back in range(weeks - 1, -1, -1)]
     ends = [min(start + timedelta(days=6), today) for start in starts]
     rows: list[dict[str, Any]] = []
-    for proc, counts in store.work_in_progress(ends, team):
+    for proc, counts in store.work_in_progress(ends, team, system):
         if procedure not in (None, proc):
             continue
         rows.extend(

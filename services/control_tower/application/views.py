@@ -14,7 +14,7 @@ from services.control_tower.domain.deadline_risk import bucket
 from services.control_tower.domain.freshness import last_latency
 from services.control_tower.projections.case_facts import case_clock, risk_summary
 
-WORKLOAD_GROUPS = ("team", "target_group")
+WORKLOAD_GROUPS = ("team", "target_group", "system")
 
 
 def workload_view(
@@ -23,11 +23,13 @@ def workload_view(
     *,
     team: str | None = None,
     target_group: str | None = None,
+    system: str | None = None,
     group_by: str | None = None,
 ) -> list[dict[str, Any]]:
-    """Open cases by procedure and stage; with ``group_by`` (team or target_group) also by that. The
-    team and target-group filters keep the cases of that team or target group only."""
-    if group_by is None and team is None and target_group is None:
+    """Open cases by procedure and stage; with ``group_by`` (team, target_group or system) also by
+    that. The team, target-group and system filters keep the cases of that team, target group or
+    owning system only."""
+    if group_by is None and team is None and target_group is None and system is None:
         return [
             {"procedure": r.procedure, "stage": r.stage, "open_cases": r.open_cases}
             for r in store.workload()
@@ -36,9 +38,16 @@ def workload_view(
     if group_by not in (None, *WORKLOAD_GROUPS):
         raise ValueError(f"group_by must be one of {', '.join(WORKLOAD_GROUPS)}, not {group_by!r}")
     counts: dict[tuple[str, str, str | None], int] = defaultdict(int)
-    for proc, stage, case_team, case_group, open_cases in store.workload_detail():
-        if procedure in (None, proc) and team in (None, case_team) and target_group in (None, case_group):
-            value = {"team": case_team, "target_group": case_group}.get(group_by or "")
+    for proc, stage, case_team, case_group, case_system, open_cases in store.workload_detail():
+        if (
+            procedure in (None, proc)
+            and team in (None, case_team)
+            and target_group in (None, case_group)
+            and system in (None, case_system)
+        ):
+            value = {"team": case_team, "target_group": case_group, "system": case_system}.get(
+                group_by or ""
+            )
             counts[(proc, stage, value)] += open_cases
     rows = []
     for (proc, stage, value), open_cases in counts.items():  # already in the store's order
@@ -50,9 +59,15 @@ def workload_view(
 
 
 def deadline_risk_view(
-    store: ViewStore, today: date, procedure: str | None = None, *, team: str | None = None
+    store: ViewStore,
+    today: date,
+    procedure: str | None = None,
+    *,
+    team: str | None = None,
+    system: str | None = None,
 ) -> dict[str, Any]:
-    summary = risk_summary([f for f in store.open_case_facts() if matches(f, procedure, team)], today)
+    open_cases = store.open_case_facts()
+    summary = risk_summary([f for f in open_cases if matches(f, procedure, team, system)], today)
     return {
         "today": str(summary.today),
         "buckets": summary.buckets,
@@ -66,9 +81,14 @@ def deadline_risk_view(
 
 
 def aging_view(
-    store: ViewStore, today: date, procedure: str | None = None, *, team: str | None = None
+    store: ViewStore,
+    today: date,
+    procedure: str | None = None,
+    *,
+    team: str | None = None,
+    system: str | None = None,
 ) -> dict[str, Any]:
-    result = aging([f for f in store.open_facts() if matches(f, procedure, team)], today)
+    result = aging([f for f in store.open_facts() if matches(f, procedure, team, system)], today)
     return {
         "today": str(today),
         "age_bands": result.bands,
@@ -81,9 +101,14 @@ def aging_view(
 
 
 def issuance_view(
-    store: ViewStore, today: date, procedure: str | None = None, *, team: str | None = None
+    store: ViewStore,
+    today: date,
+    procedure: str | None = None,
+    *,
+    team: str | None = None,
+    system: str | None = None,
 ) -> list[dict[str, Any]]:
-    waiting = [f for f in store.waiting_documents() if matches(f, procedure, team)]
+    waiting = [f for f in store.waiting_documents() if matches(f, procedure, team, system)]
     return [
         {"channel": w.channel, "waiting": w.waiting, "oldest_days": w.oldest_days, "mean_days": w.mean_days}
         for w in waiting_documents(waiting, today)
@@ -103,6 +128,7 @@ def case_view(store: ViewStore, case_id: str, today: date) -> dict[str, Any] | N
     return {
         "case_id": case_id,
         "procedure": facts.procedure,
+        "system": facts.system,
         "stage": stage,
         "is_open": is_open,
         "team": facts.team,

@@ -2,7 +2,8 @@
 throughput and lead times, and its statutory clock for deadline risk.
 
 Deadlines come from intake (ApplicationAccepted) and then from decision (CaseOpened, information
-requests, extensions); like stages they only move forward by (service, aggregate version).
+requests, extensions); like stages they only move forward by (service, aggregate version). A legacy
+case's facts all come from its latest LegacyCaseObserved (legacy_cases.py).
 """
 
 from __future__ import annotations
@@ -15,6 +16,11 @@ from backbone.envelope import Envelope
 from ind.procedures import Procedure
 from ind.statutory.catalogue import IND_CATALOGUE
 from services.control_tower.domain.deadline_risk import CaseClock, RiskSummary, summarise
+from services.control_tower.projections.legacy_cases import (
+    BACKBONE,
+    LEGACY_CASE_OBSERVED,
+    observe_legacy_case,
+)
 from services.control_tower.projections.workload import STAGES, event_rank
 
 DEADLINE_EVENTS = {
@@ -52,6 +58,7 @@ class CaseFacts:
     intake_stage_since: datetime | None = None
     decision_stage: str | None = None
     decision_stage_since: datetime | None = None
+    system: str = BACKBONE  # the system that owns the case: backbone or legacy
 
 
 @dataclass(frozen=True)
@@ -77,6 +84,9 @@ Fields = dict[str, Any]
 def apply_fact_event(row: Fields, envelope: Envelope) -> None:
     """The facts after one event; an older deadline fact than the one known is ignored."""
     data = envelope.data
+    if envelope.schema == LEGACY_CASE_OBSERVED:
+        observe_legacy_case(row, data, event_rank(envelope), EMPTY_FACTS)
+        return
     kind = envelope.schema.rpartition(".")[2]
     if kind == "ApplicationSubmitted":
         row["received_on"] = data["received_on"]
@@ -146,6 +156,9 @@ def _apply_clock_fact(row: Fields, envelope: Envelope) -> None:
     elif envelope.schema.endswith("NoticeOfDefaultReceived"):
         row["notice_of_default_on"] = data["received_on"]
         row["penalty_applies"] = data["penalty_applies"]
+
+
+EMPTY_FACTS: Fields = dict(vars(CaseFacts("")))  # the facts of a case nothing is known of yet
 
 
 def merge_fact_events(rows: dict[str, CaseFacts], events: list[Envelope]) -> FactChanges:

@@ -8,6 +8,9 @@ projection's own (``STAGES`` ranked by ``event_rank`` as the case upsert does, `
 rows; ``tests/e2e/test_rebuild.py`` and ``tests/unit/test_view_fold.py`` check that it equals the live
 views.
 
+A removed legacy case leaves the folded rows at once; its timeline rows up to the removal, some perhaps
+written already, are deleted when the load finishes (``FoldedRows.removed``).
+
 Duplicates on a stream (a relay that republished after a crash) carry a notification id at or below the
 last one folded from that stream, and are skipped, as the tracked consumer skips them.
 """
@@ -21,15 +24,14 @@ from typing import Any
 
 from backbone.feeds.base import FeedItem
 from services.control_tower.projections.case_facts import (
-    CaseFacts,
+    EMPTY_FACTS,
     Fields,
     advance_stage,
     apply_fact_event,
 )
+from services.control_tower.projections.legacy_cases import COUNTED_ONLY, LEGACY_CASE_REMOVED
 from services.control_tower.projections.timeline import timeline_row
-from services.control_tower.projections.workload import FACT_EVENTS, STAGES, event_rank
-
-_EMPTY_FACTS = dict(vars(CaseFacts("")))
+from services.control_tower.projections.workload import FACT_EVENTS, event_rank, stage_of
 
 
 @dataclass
@@ -43,6 +45,7 @@ class FoldedRows:
     freshness: dict[str, tuple[int, datetime]]  # stream -> (position, recorded_at of its last event)
     positions: dict[str, int]  # stream -> the last upstream notification id folded
     offsets: dict[str, int]  # stream -> the last Kafka offset read (distributed mode)
+    removed: dict[str, int] = field(default_factory=dict)  # case id -> the rank of its last removal
 
 
 @dataclass
@@ -68,7 +71,15 @@ class ViewFold:
             key = (item.stream, envelope.schema)
             rows.counts[key] = rows.counts.get(key, 0) + 1
             rows.freshness[item.stream] = (item.position, envelope.recorded_at)
-            stage = STAGES.get(envelope.schema)
+            self.folded += 1
+            if envelope.schema in COUNTED_ONLY:
+                continue
+            if envelope.schema == LEGACY_CASE_REMOVED:
+                cases.pop(envelope.subject, None)
+                facts.pop(envelope.subject, None)
+                rows.removed[envelope.subject] = event_rank(envelope)
+                continue
+            stage = stage_of(envelope)
             if stage is not None:  # as stage_change and UPSERT_CASE: only a higher rank moves the case
                 rank, procedure = event_rank(envelope), envelope.data.get("procedure")
                 known = cases.get(envelope.subject)
@@ -80,7 +91,7 @@ class ViewFold:
             if envelope.schema in FACT_EVENTS:
                 fact_row = facts.get(envelope.subject)
                 if fact_row is None:
-                    fact_row = facts[envelope.subject] = {**_EMPTY_FACTS, "case_id": envelope.subject}
+                    fact_row = facts[envelope.subject] = {**EMPTY_FACTS, "case_id": envelope.subject}
                 apply_fact_event(fact_row, envelope)
                 visit = advance_stage(fact_row, envelope)
                 if visit is not None:
@@ -88,7 +99,6 @@ class ViewFold:
                     total[0] += 1
                     total[1] += visit.seconds
             timeline.append(timeline_row(envelope))
-            self.folded += 1
 
     @property
     def timeline_pending(self) -> int:

@@ -1,6 +1,7 @@
 """The workload view of the verkeerstoren: open cases by procedure and stage.
 
-Fed by intake's and decision's streams. Within one service a case's events arrive in order; across
+Fed by intake's, decision's and the legacy bridge's streams (a legacy case's stage is in its
+``LegacyCaseObserved``, see legacy_cases.py). Within one service a case's events arrive in order; across
 services they need not. So a case's row only moves forward by (service, aggregate version): intake's
 events rank below decision's, and within a service the later version wins. A late intake event never
 pulls a case back from ``in_decision``. Every applied event is also counted per type, which makes a
@@ -14,6 +15,7 @@ from datetime import datetime
 from functools import cache
 
 from backbone.envelope import Envelope
+from services.control_tower.projections.legacy_cases import LEGACY_CASE_OBSERVED, legacy_stage
 
 # Event type -> (stage the case is in afterwards, whether it is still open). Others leave the stage.
 STAGES: dict[str, tuple[str, bool]] = {
@@ -51,6 +53,7 @@ FACT_EVENTS = set(STAGES) | {
     "nl.ind.decision.DecisionTaken",
     "nl.ind.decision.DocumentReadyForIssue",
     "nl.ind.decision.DocumentIssued",
+    LEGACY_CASE_OBSERVED,
 }
 STAGE_ORDER = [
     "in_intake",
@@ -62,7 +65,8 @@ STAGE_ORDER = [
     "decided",
     "awaiting_issue",
 ]
-SERVICE_RANK = {"nl.ind.intake": 1, "nl.ind.decision": 2}
+# A legacy case has only the legacy bridge's events, so its rank orders nothing across services.
+SERVICE_RANK = {"nl.ind.intake": 1, "nl.ind.decision": 2, "nl.ind.legacy": 3}
 VERSIONS_PER_SERVICE = 1_000_000_000
 
 
@@ -94,9 +98,17 @@ def event_rank(envelope: Envelope) -> int:
     return rank_base(envelope.schema) + envelope.sequence
 
 
+def stage_of(envelope: Envelope) -> tuple[str, bool] | None:
+    """The stage a case is in after ``envelope``, and whether it is open; None if the event leaves it."""
+    if envelope.schema == LEGACY_CASE_OBSERVED:
+        return legacy_stage(envelope.data)
+    return STAGES.get(envelope.schema)
+
+
 def stage_change(envelope: Envelope) -> StageChange | None:
-    if envelope.schema not in STAGES:
+    stage_and_open = stage_of(envelope)
+    if stage_and_open is None:
         return None
-    stage, is_open = STAGES[envelope.schema]
+    stage, is_open = stage_and_open
     procedure = envelope.data.get("procedure")
     return StageChange(envelope.subject, procedure, stage, is_open, event_rank(envelope), envelope.time)
