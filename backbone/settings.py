@@ -82,6 +82,13 @@ class Settings(BaseModel):
     legacy_database: str = Field(
         default="legacy", description="the legacy case system's database, on the same PostgreSQL server"
     )
+    legacy_connect_password: str = Field(
+        default="${env:LEGACY_DATABASE_PASSWORD}",
+        pattern=r"^\$\{[a-z][a-z0-9_]*:[^{}]+\}$",
+        description="what the Debezium connector's configuration says for the legacy database's "
+        "password: a reference the Kafka Connect worker resolves with one of its config providers "
+        "(${env:NAME}, ${file:PATH:KEY}), never the password itself, which Connect's REST API would show",
+    )
     pseudonym_pepper: SecretStr = Field(
         default=SecretStr(""),
         description="the secret key of applicant references (backbone.pseudonyms); empty in embedded "

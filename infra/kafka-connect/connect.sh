@@ -90,6 +90,9 @@ Environment (defaults in brackets):
   CONNECT_STOP_TIMEOUT   seconds to wait after SIGTERM before SIGKILL [60]
   CONNECT_OPTS           extra JVM options []
   CONNECT_EXTRA_CONFIG   extra worker.properties lines, appended last []
+  LEGACY_DATABASE_PASSWORD  the legacy database's password, which the
+                         connector names as \${env:LEGACY_DATABASE_PASSWORD}
+                         [\$PG_PASSWORD, else backbone: infra/postgres's]
   JAVA_HOME              Java 17+ to use [java on PATH]
   MVN                    Maven executable [mvn]
 EOF
@@ -206,6 +209,12 @@ value.converter=org.apache.kafka.connect.json.JsonConverter
 key.converter.schemas.enable=false
 value.converter.schemas.enable=false
 
+# Secrets stay out of connector configurations (which the REST API shows):
+# a connector names them as \${env:NAME} or \${file:PATH:KEY}, resolved here.
+config.providers=env,file
+config.providers.env.class=org.apache.kafka.common.config.provider.EnvVarConfigProvider
+config.providers.file.class=org.apache.kafka.common.config.provider.FileConfigProvider
+
 # The broker does not auto-create topics: connectors declare theirs
 # (topic.creation.default.* in the connector's config).
 topic.creation.enable=true
@@ -238,6 +247,7 @@ cmd_start() {
   # shellcheck disable=SC2086
   (
     cd "$CONNECT_STATE_DIR"
+    export LEGACY_DATABASE_PASSWORD="${LEGACY_DATABASE_PASSWORD:-${PG_PASSWORD:-backbone}}"
     setsid bash -c 'echo $$ >"$0"; exec "$@"' "$PIDFILE" \
       nohup "$JAVA" $CONNECT_HEAP_OPTS -XX:+UseG1GC -Djava.awt.headless=true \
         -Dlog4j.configuration="file:$HERE/log4j.properties" \

@@ -96,7 +96,9 @@ def connector_config(settings: Settings, capture: LegacyCapture) -> dict[str, st
         "database.hostname": settings.postgres_host,
         "database.port": str(settings.postgres_port),
         "database.user": settings.postgres_user,
-        "database.password": settings.postgres_password.get_secret_value(),
+        # A reference the worker resolves (infra/kafka-connect/connect.sh enables the providers):
+        # GET /connectors/<name>/config shows the reference, never the password.
+        "database.password": settings.legacy_connect_password,
         "database.dbname": settings.legacy_database,
         "plugin.name": "pgoutput",
         "slot.name": capture.slot_name,

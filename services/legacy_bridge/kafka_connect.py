@@ -58,6 +58,11 @@ class KafkaConnect:
         """Create the connector, or change its configuration (the worker restarts it)."""
         self._request("PUT", f"/connectors/{name}/config", json=dict(config))
 
+    def config(self, name: str) -> dict[str, str] | None:
+        """The connector's configuration as the worker shows it to anyone who asks, or None."""
+        response = self._request("GET", f"/connectors/{name}/config")
+        return None if response.status_code == 404 else dict(response.json())
+
     def state(self, name: str) -> ConnectorState | None:
         """The connector's state, or None when there is no such connector."""
         response = self._request("GET", f"/connectors/{name}/status")

@@ -191,6 +191,26 @@ def test_legacy_rows_arrive_as_a_snapshot_then_as_inserts_updates_and_deletes(
         statussen.close()
 
 
+def test_the_connector_names_the_password_and_never_shows_it(legacy_capture: LegacyCaptureRun) -> None:
+    """Kafka Connect's REST API shows a connector's configuration to anyone who reaches it: it holds a
+    reference the worker resolves (connect.sh's config providers), and the connector still logs in."""
+    run = legacy_capture
+    run.caseworkers.register_case()
+    run.connect.put_config(run.capture.name, connector_config(run.settings, run.capture))
+    run.connect.wait_running(run.capture.name)
+    shown = run.connect.config(run.capture.name)
+    assert shown is not None
+    assert shown["database.password"] == "${env:LEGACY_DATABASE_PASSWORD}"
+    # What the worker shows is what was sent, with the reference unresolved (the infra's password is
+    # also the user's name, so a search for it in every value would prove nothing).
+    assert shown == {**connector_config(run.settings, run.capture), "name": run.capture.name}
+    zaken = ChangeTopic(run.settings, run.capture.topic_of("zaken"))
+    try:  # resolved by the worker: the snapshot was read with it
+        assert len(zaken.read_until(lambda cs: len(cs) >= 1)) == 1
+    finally:
+        zaken.close()
+
+
 def slot_lag_bytes(settings: Settings, slot_name: str) -> int:
     """How much of the server's WAL the slot still keeps: from its confirmed position to now."""
     with psycopg.connect(postgres_dsn(settings), autocommit=True) as connection:

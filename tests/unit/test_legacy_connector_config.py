@@ -39,3 +39,22 @@ def test_the_change_topics_and_the_connector_carry_the_settings_topic_prefix() -
 def test_a_slot_name_postgresql_would_refuse_is_refused_here() -> None:
     with pytest.raises(ConfigurationError, match="slot name"):
         LegacyCapture(name="x", topic_prefix="legacy", slot_name="Legacy-Slot", partitions=1)
+
+
+def test_the_connector_names_the_password_by_a_reference_the_worker_resolves() -> None:
+    settings = Settings.from_env("BACKBONE", {"BACKBONE_POSTGRES_PASSWORD": "s3cr3t-of-the-db"})
+    config = connector_config(settings, LegacyCapture.from_settings(settings))
+    assert config["database.password"] == "${env:LEGACY_DATABASE_PASSWORD}"
+    assert all("s3cr3t-of-the-db" not in value for value in config.values())
+    mounted = Settings.from_env(
+        "BACKBONE", {"BACKBONE_LEGACY_CONNECT_PASSWORD": "${file:/run/secrets/legacy.properties:password}"}
+    )
+    assert connector_config(mounted, LegacyCapture.from_settings(mounted))["database.password"] == (
+        "${file:/run/secrets/legacy.properties:password}"
+    )
+
+
+@pytest.mark.parametrize("value", ["backbone", "${env:}", "password=${env:X}"])
+def test_a_password_in_clear_is_refused_naming_the_setting(value: str) -> None:
+    with pytest.raises(ConfigurationError, match="BACKBONE_LEGACY_CONNECT_PASSWORD"):
+        Settings.from_env("BACKBONE", {"BACKBONE_LEGACY_CONNECT_PASSWORD": value})
