@@ -11,11 +11,20 @@ newline, as Docker and Kubernetes mount secrets. Setting both variables is an er
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SecretStr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from backbone.errors import ConfigurationError
 
@@ -84,7 +93,6 @@ class Settings(BaseModel):
     )
     legacy_connect_password: str = Field(
         default="${env:LEGACY_DATABASE_PASSWORD}",
-        pattern=r"^\$\{[a-z][a-z0-9_]*:[^{}]+\}$",
         description="what the Debezium connector's configuration says for the legacy database's "
         "password: a reference the Kafka Connect worker resolves with one of its config providers "
         "(${env:NAME}, ${file:PATH:KEY}), never the password itself, which Connect's REST API would show",
@@ -101,6 +109,16 @@ class Settings(BaseModel):
     )
     log_format: Literal["auto", "json", "console"] = "auto"
     log_level: Literal["debug", "info", "warning", "error"] = "info"
+
+    @field_validator("legacy_connect_password")
+    @classmethod
+    def _a_reference_not_a_password(cls, value: str) -> str:
+        if not re.fullmatch(r"\$\{[a-z][a-z0-9_]*:[^{}]+\}", value):
+            raise ValueError(
+                "must be a reference the Kafka Connect worker resolves, such as ${env:NAME} or "
+                "${file:PATH:KEY}, not the password itself (Connect's REST API shows it to anyone)"
+            )
+        return value
 
     @model_validator(mode="after")
     def _sasl_has_a_login(self) -> Settings:
