@@ -6,6 +6,8 @@ set -euo pipefail
 
 HERE="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")" && pwd)"
 PROG="$(basename "${BASH_SOURCE[0]}")"
+# shellcheck source=../lib/daemon.sh
+source "$HERE/../lib/daemon.sh"
 
 CONNECT_HOST="${CONNECT_HOST:-127.0.0.1}"
 CONNECT_PORT="${CONNECT_PORT:-8083}"
@@ -21,9 +23,6 @@ CONNECT_EXTRA_CONFIG="${CONNECT_EXTRA_CONFIG:-}"
 MVN="${MVN:-mvn}"
 JAVA="${JAVA_HOME:+$JAVA_HOME/bin/}java"
 
-# Absolute, canonical paths: nothing depends on the caller's cwd, and the
-# config path identifies our JVM in `ps`.
-abspath() { realpath -m -- "$1"; }
 CONNECT_STATE_DIR="$(abspath "$CONNECT_STATE_DIR")"
 CONNECT_LIBS_DIR="$(abspath "$CONNECT_LIBS_DIR")"
 
@@ -37,16 +36,16 @@ LOGS="$CONNECT_STATE_DIR/logs"
 LOG="$LOGS/connect.log"
 PIDFILE="$CONNECT_STATE_DIR/connect.pid"
 LOCKFILE="$CONNECT_STATE_DIR/.lock"
+DAEMON_NAME="kafka connect"
+DAEMON_STATE_DIR="$CONNECT_STATE_DIR"
+DAEMON_START_TIMEOUT="$CONNECT_START_TIMEOUT"
+DAEMON_STOP_TIMEOUT="$CONNECT_STOP_TIMEOUT"
 ENDPOINT_FILE="$CONNECT_STATE_DIR/connect.endpoint"
 DEP_PLUGIN="org.apache.maven.plugins:maven-dependency-plugin:3.8.1"
 MAIN_CLASS="org.apache.kafka.connect.cli.ConnectStandalone"
+DAEMON_SIGNATURE=" $MAIN_CLASS $CONF"
 URL="http://$CONNECT_HOST:$CONNECT_PORT"
-
-say() { printf '%s: %s\n' "$PROG" "$*"; }
-err() { printf '%s: %s\n' "$PROG" "$*" >&2; }
-die() { err "$*"; exit 1; }
-now() { date +%s.%N; }
-elapsed() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }'; }
+DAEMON_ENDPOINT="$URL"
 
 usage() {
   cat <<EOF
@@ -99,46 +98,6 @@ EOF
 }
 
 # ---------------------------------------------------------------- helpers
-
-lock() {
-  mkdir -p "$CONNECT_STATE_DIR"
-  exec 9>"$LOCKFILE"
-  flock -w "$((CONNECT_START_TIMEOUT + CONNECT_STOP_TIMEOUT + 30))" 9 \
-    || die "could not lock $LOCKFILE (another $PROG running?)"
-}
-
-# True if $1 is a live (non-zombie) Connect JVM for our config file.
-is_our_worker() {
-  local pid="$1" state cmdline
-  [[ "$pid" =~ ^[0-9]+$ ]] || return 1
-  [ -r "/proc/$pid/stat" ] || return 1
-  state="$(awk '{ sub(/^.*\) /, ""); print $1 }' "/proc/$pid/stat" 2>/dev/null)" || return 1
-  [ "$state" != "Z" ] || return 1
-  cmdline="$(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null)" || return 1
-  [[ "$cmdline" == *" $MAIN_CLASS $CONF"* ]]
-}
-
-worker_pid() {
-  local pid=""
-  if [ -f "$PIDFILE" ]; then
-    pid="$(cat "$PIDFILE" 2>/dev/null || true)"
-    if is_our_worker "$pid"; then echo "$pid"; return 0; fi
-  fi
-  for pid in $(pgrep -f -- " $MAIN_CLASS $CONF" 2>/dev/null || true); do
-    if is_our_worker "$pid"; then echo "$pid"; return 0; fi
-  done
-  return 1
-}
-
-port_open() { timeout 1 bash -c "exec 3<>/dev/tcp/$1/$2" >/dev/null 2>&1; }
-
-log_tail() {
-  if [ -f "$LOG" ]; then
-    err "---- last ${1:-40} lines of $LOG ----"
-    tail -n "${1:-40}" "$LOG" >&2
-    err "----"
-  fi
-}
 
 # Ready means: the REST API answers and the herder has loaded the Debezium
 # plugin (the API answers 503 or lists no plugin while the worker starts).
@@ -229,7 +188,7 @@ cmd_start() {
   local pid t0 waited host port
   t0="$(now)"
   lock
-  if pid="$(worker_pid)"; then
+  if pid="$(daemon_pid)"; then
     say "already running pid $pid on $(cat "$ENDPOINT_FILE" 2>/dev/null || echo "$URL")"
     return 0
   fi
@@ -259,7 +218,7 @@ cmd_start() {
   [ -n "$pid" ] || die "worker did not start (no pid file)"
   echo "$URL" >"$ENDPOINT_FILE"
   until rest_ready; do
-    if ! is_our_worker "$pid"; then
+    if ! is_our_daemon "$pid"; then
       log_tail 60
       rm -f "$PIDFILE"
       die "worker process $pid died during startup (see $LOG)"
@@ -274,74 +233,6 @@ cmd_start() {
     sleep 0.5
   done
   say "kafka connect started in $(elapsed "$t0") s: pid $pid, REST on $URL, broker $KAFKA_BOOTSTRAP (log: $LOG)"
-}
-
-stop_pid() {
-  local pid="$1" t0
-  t0="$(now)"
-  kill -TERM "$pid" 2>/dev/null || true
-  while is_our_worker "$pid"; do
-    if awk -v w="$(elapsed "$t0")" -v t="$CONNECT_STOP_TIMEOUT" 'BEGIN { exit !(w >= t) }'; then
-      err "pid $pid still alive after ${CONNECT_STOP_TIMEOUT} s; sending SIGKILL"
-      kill -KILL "$pid" 2>/dev/null || true
-      for _ in $(seq 50); do is_our_worker "$pid" || break; sleep 0.1; done
-      break
-    fi
-    sleep 0.2
-  done
-  is_our_worker "$pid" && die "could not stop pid $pid"
-  say "kafka connect stopped (pid $pid) in $(elapsed "$t0") s"
-}
-
-cmd_stop() {
-  local pid
-  [ -d "$CONNECT_STATE_DIR" ] || { say "not running"; return 0; }
-  lock
-  if pid="$(worker_pid)"; then stop_pid "$pid"; else say "not running"; fi
-  rm -f "$PIDFILE"
-}
-
-cmd_status() {
-  local pid
-  if pid="$(worker_pid)"; then
-    echo "running pid $pid on $(cat "$ENDPOINT_FILE" 2>/dev/null || echo "$URL")"
-    return 0
-  fi
-  echo "stopped"
-  return 1
-}
-
-cmd_reset() {
-  cmd_stop
-  rm -rf "$CONNECT_STATE_DIR"
-  say "deleted $CONNECT_STATE_DIR"
-}
-
-cmd_logs() {
-  [ -f "$LOG" ] || die "no log yet ($LOG)"
-  case "${1:-}" in
-    -f) tail -n 100 -F "$LOG" ;;
-    "") tail -n 100 "$LOG" ;;
-    *[!0-9]*) die "usage: $PROG logs [-f|N]" ;;
-    *) tail -n "$1" "$LOG" ;;
-  esac
-}
-
-cmd_run() {
-  [ $# -gt 0 ] || die "usage: $PROG run CMD [ARGS...]"
-  local rc=0
-  if worker_pid >/dev/null; then
-    say "worker already running; it will be left running after the command"
-  else
-    trap 'cmd_stop || true' EXIT
-    trap 'exit 130' INT
-    trap 'exit 143' TERM
-    trap 'exit 129' HUP
-  fi
-  cmd_start
-  exec 9>&-
-  "$@" || rc=$?
-  exit "$rc"
 }
 
 main() {

@@ -6,6 +6,8 @@ set -euo pipefail
 
 HERE="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")" && pwd)"
 PROG="$(basename "${BASH_SOURCE[0]}")"
+# shellcheck source=../lib/daemon.sh
+source "$HERE/../lib/daemon.sh"
 
 KAFKA_HOST="${KAFKA_HOST:-127.0.0.1}"
 KAFKA_PORT="${KAFKA_PORT:-9092}"
@@ -25,10 +27,6 @@ KAFKA_SASL_PASSWORD="${KAFKA_SASL_PASSWORD:-}"
 MVN="${MVN:-mvn}"
 JAVA="${JAVA_HOME:+$JAVA_HOME/bin/}java"
 
-# Relative directories are taken relative to the caller's cwd; make them
-# absolute and canonical so nothing depends on where the script is run from
-# (the config path also identifies our JVM in `ps`).
-abspath() { realpath -m -- "$1"; }
 KAFKA_STATE_DIR="$(abspath "$KAFKA_STATE_DIR")"
 KAFKA_LIBS_DIR="$(abspath "$KAFKA_LIBS_DIR")"
 
@@ -41,16 +39,16 @@ LOG="$LOGS/server.log"
 PIDFILE="$KAFKA_STATE_DIR/kafka.pid"
 ENDPOINT_FILE="$KAFKA_STATE_DIR/kafka.endpoint"
 LOCKFILE="$KAFKA_STATE_DIR/.lock"
+DAEMON_NAME="kafka"
+DAEMON_STATE_DIR="$KAFKA_STATE_DIR"
+DAEMON_SIGNATURE=" kafka.Kafka $CONF"
+DAEMON_START_TIMEOUT="$KAFKA_START_TIMEOUT"
+DAEMON_STOP_TIMEOUT="$KAFKA_STOP_TIMEOUT"
+DAEMON_ENDPOINT="$KAFKA_HOST:$KAFKA_PORT"
 TLS="$KAFKA_STATE_DIR/tls"
 CA_FILE="$TLS/ca.crt"
 PASSWORD_FILE="$TLS/sasl.password"
 DEP_PLUGIN="org.apache.maven.plugins:maven-dependency-plugin:3.8.1"
-
-say() { printf '%s: %s\n' "$PROG" "$*"; }
-err() { printf '%s: %s\n' "$PROG" "$*" >&2; }
-die() { err "$*"; exit 1; }
-now() { date +%s.%N; }
-elapsed() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }'; }
 
 usage() {
   cat <<EOF
@@ -117,57 +115,6 @@ EOF
 }
 
 # ---------------------------------------------------------------- helpers
-
-# Take an exclusive lock for commands that change broker state, so that two
-# concurrent `start`s cannot launch two JVMs on the same state dir.
-lock() {
-  mkdir -p "$KAFKA_STATE_DIR"
-  exec 9>"$LOCKFILE"
-  if command -v flock >/dev/null 2>&1; then
-    flock -w "$((KAFKA_START_TIMEOUT + KAFKA_STOP_TIMEOUT + 30))" 9 \
-      || die "could not lock $LOCKFILE (another $PROG running?)"
-  fi
-}
-
-# True if $1 is a live (non-zombie) kafka.Kafka JVM for our config file.
-is_our_broker() {
-  local pid="$1" state cmdline
-  [[ "$pid" =~ ^[0-9]+$ ]] || return 1
-  [ -r "/proc/$pid/stat" ] || return 1
-  state="$(awk '{ sub(/^.*\) /, ""); print $1 }' "/proc/$pid/stat" 2>/dev/null)" || return 1
-  [ "$state" != "Z" ] || return 1
-  cmdline="$(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null)" || return 1
-  [[ "$cmdline" == *" kafka.Kafka $CONF"* ]]
-}
-
-# Print the broker pid if running. Falls back to looking for a JVM started
-# with exactly our config file, in case the pid file was lost.
-broker_pid() {
-  local pid=""
-  if [ -f "$PIDFILE" ]; then
-    pid="$(cat "$PIDFILE" 2>/dev/null || true)"
-    if is_our_broker "$pid"; then echo "$pid"; return 0; fi
-  fi
-  if command -v pgrep >/dev/null 2>&1; then
-    for pid in $(pgrep -f -- " kafka.Kafka $CONF" 2>/dev/null || true); do
-      if is_our_broker "$pid"; then echo "$pid"; return 0; fi
-    done
-  fi
-  return 1
-}
-
-port_open() {
-  timeout 1 bash -c "exec 3<>/dev/tcp/$1/$2" >/dev/null 2>&1
-}
-
-log_tail() {
-  local n="${1:-40}"
-  if [ -f "$LOG" ]; then
-    err "---- last $n lines of $LOG ----"
-    tail -n "$n" "$LOG" >&2
-    err "----"
-  fi
-}
 
 require_java() {
   command -v "$JAVA" >/dev/null 2>&1 || die "java not found (need Java 17+; set JAVA_HOME)"
@@ -343,7 +290,7 @@ cmd_start() {
   local pid t0 waited
   t0="$(now)"
   lock
-  if pid="$(broker_pid)"; then
+  if pid="$(daemon_pid)"; then
     say "already running pid $pid on $(cat "$ENDPOINT_FILE" 2>/dev/null || echo "$KAFKA_HOST:$KAFKA_PORT")"
     return 0
   fi
@@ -390,7 +337,7 @@ cmd_start() {
   echo "$KAFKA_HOST:$KAFKA_PORT" >"$ENDPOINT_FILE"
 
   while :; do
-    if ! is_our_broker "$pid"; then
+    if ! is_our_daemon "$pid"; then
       log_tail 60
       rm -f "$PIDFILE"
       die "broker process $pid died during startup (see $LOG)"
@@ -411,65 +358,6 @@ cmd_start() {
   say "kafka started in $(elapsed "$t0") s: pid $pid on $KAFKA_HOST:$KAFKA_PORT${KAFKA_SASL_SSL_PORT:+, SASL_SSL on $KAFKA_HOST:$KAFKA_SASL_SSL_PORT} (log: $LOG)"
 }
 
-# SIGTERM, wait up to KAFKA_STOP_TIMEOUT, then SIGKILL.
-stop_pid() {
-  local pid="$1" t0
-  t0="$(now)"
-  kill -TERM "$pid" 2>/dev/null || true
-  while is_our_broker "$pid"; do
-    if awk -v w="$(elapsed "$t0")" -v t="$KAFKA_STOP_TIMEOUT" 'BEGIN { exit !(w >= t) }'; then
-      err "pid $pid still alive after ${KAFKA_STOP_TIMEOUT} s; sending SIGKILL"
-      kill -KILL "$pid" 2>/dev/null || true
-      for _ in $(seq 50); do is_our_broker "$pid" || break; sleep 0.1; done
-      break
-    fi
-    sleep 0.2
-  done
-  is_our_broker "$pid" && die "could not stop pid $pid"
-  say "kafka stopped (pid $pid) in $(elapsed "$t0") s"
-}
-
-cmd_stop() {
-  local pid
-  if [ ! -d "$KAFKA_STATE_DIR" ]; then
-    say "not running"
-    return 0
-  fi
-  lock
-  if pid="$(broker_pid)"; then
-    stop_pid "$pid"
-  else
-    say "not running"
-  fi
-  rm -f "$PIDFILE"
-}
-
-cmd_status() {
-  local pid
-  if pid="$(broker_pid)"; then
-    echo "running pid $pid on $(cat "$ENDPOINT_FILE" 2>/dev/null || echo "$KAFKA_HOST:$KAFKA_PORT")"
-    return 0
-  fi
-  echo "stopped"
-  return 1
-}
-
-cmd_reset() {
-  cmd_stop
-  rm -rf "$KAFKA_STATE_DIR"
-  say "deleted $KAFKA_STATE_DIR"
-}
-
-cmd_logs() {
-  [ -f "$LOG" ] || die "no log yet ($LOG)"
-  case "${1:-}" in
-    -f) tail -n 100 -F "$LOG" ;;
-    "") tail -n 100 "$LOG" ;;
-    *[!0-9]*) die "usage: $PROG logs [-f|N]" ;;
-    *) tail -n "$1" "$LOG" ;;
-  esac
-}
-
 cmd_ca_file() {
   [ -f "$CA_FILE" ] || die "no CA yet ($CA_FILE): start with KAFKA_SASL_SSL_PORT set"
   echo "$CA_FILE"
@@ -478,24 +366,6 @@ cmd_ca_file() {
 cmd_password_file() {
   [ -f "$PASSWORD_FILE" ] || die "no SCRAM user yet ($PASSWORD_FILE): start with KAFKA_SASL_SSL_PORT set"
   echo "$PASSWORD_FILE"
-}
-
-cmd_run() {
-  [ $# -gt 0 ] || die "usage: $PROG run CMD [ARGS...]"
-  local rc=0
-  if broker_pid >/dev/null; then
-    say "broker already running; it will be left running after the command"
-  else
-    trap 'cmd_stop || true' EXIT
-    trap 'exit 130' INT
-    trap 'exit 143' TERM
-    trap 'exit 129' HUP
-  fi
-  cmd_start
-  # Release the lock so that CMD may itself call kafka.sh.
-  exec 9>&-
-  "$@" || rc=$?
-  exit "$rc"
 }
 
 main() {

@@ -6,6 +6,8 @@ set -euo pipefail
 
 HERE="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")" && pwd)"
 PROG="$(basename "${BASH_SOURCE[0]}")"
+# shellcheck source=../lib/daemon.sh
+source "$HERE/../lib/daemon.sh"
 
 KEYCLOAK_VERSION="${KEYCLOAK_VERSION:-26.4.0}"
 KEYCLOAK_HOST="${KEYCLOAK_HOST:-127.0.0.1}"
@@ -22,7 +24,6 @@ KEYCLOAK_STOP_TIMEOUT="${KEYCLOAK_STOP_TIMEOUT:-60}"
 KEYCLOAK_OPTS="${KEYCLOAK_OPTS:-}"
 MVN="${MVN:-mvn}"
 
-abspath() { realpath -m -- "$1"; }
 KEYCLOAK_STATE_DIR="$(abspath "$KEYCLOAK_STATE_DIR")"
 KEYCLOAK_DIST_DIR="$(abspath "$KEYCLOAK_DIST_DIR")"
 KEYCLOAK_REALM_FILE="$(abspath "$KEYCLOAK_REALM_FILE")"
@@ -40,17 +41,20 @@ LOG="$LOGS/keycloak.log"
 PIDFILE="$KEYCLOAK_STATE_DIR/keycloak.pid"
 ENDPOINT_FILE="$KEYCLOAK_STATE_DIR/keycloak.endpoint"
 LOCKFILE="$KEYCLOAK_STATE_DIR/.lock"
+DAEMON_NAME="keycloak"
+DAEMON_STATE_DIR="$KEYCLOAK_STATE_DIR"
+DAEMON_SIGNATURE="--db-url-path=$DB_URL_PATH "
+DAEMON_START_TIMEOUT="$KEYCLOAK_START_TIMEOUT"
+DAEMON_STOP_TIMEOUT="$KEYCLOAK_STOP_TIMEOUT"
+# kc.sh runs the JVM as its child (and execs a second one after a rebuild): the pid file holds
+# the session leader, and stop signals the whole session.
+DAEMON_KILL_GROUP=1
 REALM_STAMP="$KEYCLOAK_STATE_DIR/realm.sha256"
 ARTIFACT="org.keycloak:keycloak-quarkus-dist:$KEYCLOAK_VERSION:zip"
 DEP_PLUGIN="org.apache.maven.plugins:maven-dependency-plugin:3.8.1"
 BASE_URL="http://$KEYCLOAK_HOST:$KEYCLOAK_PORT"
 READY_URL="$BASE_URL/realms/$KEYCLOAK_REALM/.well-known/openid-configuration"
-
-say() { printf '%s: %s\n' "$PROG" "$*"; }
-err() { printf '%s: %s\n' "$PROG" "$*" >&2; }
-die() { err "$*"; exit 1; }
-now() { date +%s.%N; }
-elapsed() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }'; }
+DAEMON_ENDPOINT="$BASE_URL"
 
 usage() {
   cat <<EOF
@@ -106,64 +110,8 @@ EOF
 
 # ---------------------------------------------------------------- helpers
 
-# Commands that change state take an exclusive lock, so two concurrent starts
-# cannot launch two servers on one state dir.
-lock() {
-  mkdir -p "$KEYCLOAK_STATE_DIR"
-  exec 9>"$LOCKFILE"
-  if command -v flock >/dev/null 2>&1; then
-    flock -w "$((KEYCLOAK_START_TIMEOUT + KEYCLOAK_STOP_TIMEOUT + 30))" 9 \
-      || die "could not lock $LOCKFILE (another $PROG running?)"
-  fi
-}
-
-# True if $1 is a live (non-zombie) kc.sh or Keycloak JVM of our state dir.
-# kc.sh runs the JVM as its child, and after a rebuild (exit code 10) execs a
-# second one in its place, so the pid file holds the session leader: either.
-is_our_server() {
-  local pid="$1" state cmdline
-  [[ "$pid" =~ ^[0-9]+$ ]] || return 1
-  [ -r "/proc/$pid/stat" ] || return 1
-  state="$(awk '{ sub(/^.*\) /, ""); print $1 }' "/proc/$pid/stat" 2>/dev/null)" || return 1
-  [ "$state" != "Z" ] || return 1
-  cmdline="$(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null)" || return 1
-  [[ "$cmdline" == *"--db-url-path=$DB_URL_PATH "* ]]
-}
-
-server_pid() {
-  local pid=""
-  if [ -f "$PIDFILE" ]; then
-    pid="$(cat "$PIDFILE" 2>/dev/null || true)"
-    if is_our_server "$pid"; then echo "$pid"; return 0; fi
-  fi
-  if command -v pgrep >/dev/null 2>&1; then
-    for pid in $(pgrep -f -- "--db-url-path=$DB_URL_PATH " 2>/dev/null || true); do
-      if is_our_server "$pid"; then echo "$pid"; return 0; fi
-    done
-  fi
-  return 1
-}
-
-# Any process of the server's session still alive (kc.sh, either JVM).
-session_alive() {
-  pgrep -s "$1" >/dev/null 2>&1
-}
-
-port_open() {
-  timeout 1 bash -c "exec 3<>/dev/tcp/$1/$2" >/dev/null 2>&1
-}
-
 answers() {
   curl -fsS -o /dev/null --max-time 2 "$1" 2>/dev/null
-}
-
-log_tail() {
-  local n="${1:-40}"
-  if [ -f "$LOG" ]; then
-    err "---- last $n lines of $LOG ----"
-    tail -n "$n" "$LOG" >&2
-    err "----"
-  fi
 }
 
 require_tools() {
@@ -224,7 +172,7 @@ cmd_start() {
   local pid t0 waited
   t0="$(now)"
   lock
-  if pid="$(server_pid)"; then
+  if pid="$(daemon_pid)"; then
     say "already running pid $pid on $(cat "$ENDPOINT_FILE" 2>/dev/null || echo "$BASE_URL")"
     return 0
   fi
@@ -266,7 +214,7 @@ cmd_start() {
   echo "$BASE_URL" >"$ENDPOINT_FILE"
 
   while :; do
-    if ! is_our_server "$pid"; then
+    if ! is_our_daemon "$pid"; then
       log_tail 60
       rm -f "$PIDFILE"
       die "keycloak process $pid died during startup (see $LOG)"
@@ -285,84 +233,6 @@ cmd_start() {
     sleep 0.5
   done
   say "keycloak started in $(elapsed "$t0") s: pid $pid, issuer $BASE_URL/realms/$KEYCLOAK_REALM (log: $LOG)"
-}
-
-# SIGTERM the session (kc.sh and its JVM), wait up to KEYCLOAK_STOP_TIMEOUT,
-# then SIGKILL.
-stop_pid() {
-  local pid="$1" t0
-  t0="$(now)"
-  kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true
-  while session_alive "$pid" || is_our_server "$pid"; do
-    if awk -v w="$(elapsed "$t0")" -v t="$KEYCLOAK_STOP_TIMEOUT" 'BEGIN { exit !(w >= t) }'; then
-      err "pid $pid still alive after ${KEYCLOAK_STOP_TIMEOUT} s; sending SIGKILL"
-      kill -KILL -- "-$pid" 2>/dev/null || kill -KILL "$pid" 2>/dev/null || true
-      for _ in $(seq 50); do session_alive "$pid" || break; sleep 0.1; done
-      break
-    fi
-    sleep 0.2
-  done
-  is_our_server "$pid" && die "could not stop pid $pid"
-  say "keycloak stopped (pid $pid) in $(elapsed "$t0") s"
-}
-
-cmd_stop() {
-  local pid
-  if [ ! -d "$KEYCLOAK_STATE_DIR" ]; then
-    say "not running"
-    return 0
-  fi
-  lock
-  if pid="$(server_pid)"; then
-    stop_pid "$pid"
-  else
-    say "not running"
-  fi
-  rm -f "$PIDFILE"
-}
-
-cmd_status() {
-  local pid
-  if pid="$(server_pid)"; then
-    echo "running pid $pid on $(cat "$ENDPOINT_FILE" 2>/dev/null || echo "$BASE_URL")"
-    return 0
-  fi
-  echo "stopped"
-  return 1
-}
-
-cmd_reset() {
-  cmd_stop
-  rm -rf "$KEYCLOAK_STATE_DIR"
-  say "deleted $KEYCLOAK_STATE_DIR"
-}
-
-cmd_logs() {
-  [ -f "$LOG" ] || die "no log yet ($LOG)"
-  case "${1:-}" in
-    -f) tail -n 100 -F "$LOG" ;;
-    "") tail -n 100 "$LOG" ;;
-    *[!0-9]*) die "usage: $PROG logs [-f|N]" ;;
-    *) tail -n "$1" "$LOG" ;;
-  esac
-}
-
-cmd_run() {
-  [ $# -gt 0 ] || die "usage: $PROG run CMD [ARGS...]"
-  local rc=0
-  if server_pid >/dev/null; then
-    say "keycloak already running; it will be left running after the command"
-  else
-    trap 'cmd_stop || true' EXIT
-    trap 'exit 130' INT
-    trap 'exit 143' TERM
-    trap 'exit 129' HUP
-  fi
-  cmd_start
-  # Release the lock so that CMD may itself call keycloak.sh.
-  exec 9>&-
-  "$@" || rc=$?
-  exit "$rc"
 }
 
 main() {
