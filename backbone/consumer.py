@@ -11,12 +11,12 @@ from __future__ import annotations
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Generic, Protocol, TypeVar
 
 import structlog
 from eventsourcing.persistence import IntegrityError, OperationalError, Tracking
 
-from backbone.feeds.base import Feed, FeedItem
+from backbone.feeds.base import FeedItem, ItemFeed, ItemT, Tracked
 from backbone.metrics import BATCH_SECONDS, EVENTS_CONSUMED, EVENTS_SKIPPED
 
 log = structlog.get_logger("backbone.consumer")
@@ -24,16 +24,23 @@ log = structlog.get_logger("backbone.consumer")
 MAX_CONFLICT_RETRIES = 5
 
 
-class Processor(Protocol):
+ItemT_contra = TypeVar("ItemT_contra", bound=Tracked, contravariant=True)
+
+
+class ItemProcessor(Protocol[ItemT_contra]):
     name: str
 
     def max_position(self, stream: str) -> int | None:
         """The last upstream notification id applied from ``stream``."""
         ...
 
-    def process(self, items: Sequence[FeedItem], tracking: Tracking) -> None:
+    def process(self, items: Sequence[ItemT_contra], tracking: Tracking) -> None:
         """Apply ``items`` (all of one stream) and record ``tracking``, in one transaction."""
         ...
+
+
+# A processor of the backbone's own events.
+Processor = ItemProcessor[FeedItem]
 
 
 @dataclass
@@ -43,8 +50,10 @@ class ConsumerStats:
     batches: int = 0
 
 
-class TrackedConsumer:
-    def __init__(self, feed: Feed, processor: Processor, *, batch_size: int = 500) -> None:
+class TrackedConsumer(Generic[ItemT]):
+    def __init__(
+        self, feed: ItemFeed[ItemT], processor: ItemProcessor[ItemT], *, batch_size: int = 500
+    ) -> None:
         self.feed = feed
         self.processor = processor
         self.batch_size = batch_size
@@ -75,7 +84,7 @@ class TrackedConsumer:
         while not stop.is_set():
             self.step(poll_timeout)
 
-    def _apply(self, items: Sequence[FeedItem]) -> None:
+    def _apply(self, items: Sequence[ItemT]) -> None:
         stream = items[0].stream
         for attempt in range(MAX_CONFLICT_RETRIES + 1):
             fresh = _unseen(items, self.processor.max_position(stream))
@@ -106,14 +115,14 @@ class TrackedConsumer:
             return
 
 
-def _by_stream(items: Sequence[FeedItem]) -> list[list[FeedItem]]:
-    groups: dict[str, list[FeedItem]] = {}
+def _by_stream(items: Sequence[ItemT]) -> list[list[ItemT]]:
+    groups: dict[str, list[ItemT]] = {}
     for item in items:
         groups.setdefault(item.stream, []).append(item)
     return list(groups.values())
 
 
-def _unseen(items: Sequence[FeedItem], applied_up_to: int | None) -> list[FeedItem]:
+def _unseen(items: Sequence[ItemT], applied_up_to: int | None) -> list[ItemT]:
     """Items past the tracked position, each upstream notification once, in order."""
     high = applied_up_to if applied_up_to is not None else 0
     fresh = []

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from backbone.clock import Clock
 from backbone.consumer import TrackedConsumer
+from backbone.feeds.base import FeedItem
 from backbone.runtime import runtime_for
 from backbone.settings import Settings
 from composition.system import System
@@ -31,11 +32,11 @@ class EmbeddedBackbone:
         return self.live_views.current()
 
     @property
-    def tower_consumers(self) -> list[TrackedConsumer]:
+    def tower_consumers(self) -> list[TrackedConsumer[FeedItem]]:
         return self.live_views.consumers
 
     @property
-    def consumers(self) -> list[TrackedConsumer]:
+    def consumers(self) -> list[TrackedConsumer[FeedItem]]:
         return [self.decision_consumer, *self.tower_consumers]
 
     def settle(self) -> None:

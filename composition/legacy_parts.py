@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from backbone.clock import Clock, SystemClock
 from backbone.codec import AvroCodec
+from backbone.consumer import TrackedConsumer
 from backbone.errors import ConfigurationError
 from backbone.kafka_clients import make_admin, make_consumer
 from backbone.pseudonyms import pepper_in
@@ -13,7 +14,7 @@ from backbone.settings import Settings
 from backbone.topics import ensure_topics
 from services.legacy_bridge.adapters.change_feed import DebeziumChangeFeed
 from services.legacy_bridge.application.bridge import LegacyBridge
-from services.legacy_bridge.application.change_consumer import ChangeConsumer
+from services.legacy_bridge.application.change_items import ChangeItem
 from services.legacy_bridge.connector import LegacyCapture, connector_config
 from services.legacy_bridge.domain.legacy_codes import CASES, STATUS_HISTORY
 from services.legacy_bridge.heartbeat import ensure_heartbeat_table
@@ -50,7 +51,7 @@ def build_legacy_bridge(
 
 def build_legacy_consumer(
     bridge: LegacyBridge, settings: Settings, *, group_id: str | None = None, instance_id: str | None = None
-) -> ChangeConsumer:
+) -> TrackedConsumer[ChangeItem]:
     """The bridge's consumer of both change topics, in its consumer group, seeking from its own store."""
     capture = LegacyCapture.from_settings(settings)
     topics = [capture.topic_of(CASES), capture.topic_of(STATUS_HISTORY)]
@@ -60,7 +61,7 @@ def build_legacy_consumer(
         return make_consumer(settings, group_id=group, client_id=LEGACY_BRIDGE, instance_id=instance_id)
 
     feed = DebeziumChangeFeed(topics=topics, consumer_factory=consumer, positions=bridge.max_position)
-    return ChangeConsumer(feed, bridge, batch_size=settings.consumer_batch_size)
+    return TrackedConsumer(feed, bridge, batch_size=settings.consumer_batch_size)
 
 
 def start_legacy_capture(settings: Settings, capture: LegacyCapture | None = None) -> LegacyCapture:

@@ -12,6 +12,7 @@ from backbone.codec import AvroCodec
 from backbone.consumer import TrackedConsumer
 from backbone.continuity import Continuity
 from backbone.errors import ConfigurationError
+from backbone.feeds.base import FeedItem
 from backbone.feeds.kafka_tail import read_topic_tail
 from backbone.migrations import Migrations
 from backbone.outbox import OutboxRelay
@@ -120,7 +121,7 @@ def build_decision_consumer(
     logs: LogOf | None = None,
     group_id: str | None = None,
     instance_id: str | None = None,
-) -> TrackedConsumer:
+) -> TrackedConsumer[FeedItem]:
     """Decision reads intake's accepted applications (its log, or its topic) and opens their cases."""
     reader = Reader(
         {INTAKE: topic_name(INTAKE, settings)},
@@ -145,7 +146,7 @@ def build_tower_consumers(
     group_id: str | None = None,
     client_id: str = TOWER,
     instance_id: str | None = None,
-) -> list[TrackedConsumer]:
+) -> list[TrackedConsumer[FeedItem]]:
     """The consumers that fill the tower's views from every producing service and the legacy bridge."""
     projection = TowerProjection(store)
     reader = Reader(

@@ -16,6 +16,7 @@ from backbone.access_log import AccessLog
 from backbone.clock import Clock, SystemClock
 from backbone.codec import AvroCodec
 from backbone.consumer import TrackedConsumer
+from backbone.feeds.base import FeedItem
 from backbone.logs import configure_logging
 from backbone.outbox import OutboxRelay
 from backbone.runtime import Runtime, runtime_for
@@ -39,7 +40,7 @@ from services.control_tower.adapters.tower_store import TowerStore
 from services.decision.application.decision import Decision
 from services.intake.application.intake import Intake
 from services.legacy_bridge.application.bridge import LEGACY_SOURCE, LegacyBridge
-from services.legacy_bridge.application.change_consumer import ChangeConsumer
+from services.legacy_bridge.application.change_items import ChangeItem
 
 
 class System:
@@ -106,7 +107,7 @@ class System:
 
     def legacy_consumer(
         self, *, group_id: str | None = None, instance_id: str | None = None
-    ) -> ChangeConsumer:
+    ) -> TrackedConsumer[ChangeItem]:
         """The legacy bridge's consumer of the change topics (distributed mode; closed with the system)."""
         consumer = build_legacy_consumer(
             self.legacy_bridge,
@@ -133,7 +134,7 @@ class System:
 
     def decision_consumer(
         self, *, group_id: str | None = None, instance_id: str | None = None
-    ) -> TrackedConsumer:
+    ) -> TrackedConsumer[FeedItem]:
         """Decision's consumer of intake's accepted applications (closed with the system)."""
         consumer = build_decision_consumer(
             self.decision,
@@ -153,7 +154,7 @@ class System:
         group_id: str | None = None,
         client_id: str = TOWER,
         instance_id: str | None = None,
-    ) -> list[TrackedConsumer]:
+    ) -> list[TrackedConsumer[FeedItem]]:
         return build_tower_consumers(
             store,
             self.settings_for(TOWER),
@@ -175,7 +176,7 @@ class System:
         """The tower's live views; ``consuming``: with the consumers that fill them (closed with the
         system)."""
 
-        def consumers(store: TowerStore) -> list[TrackedConsumer]:
+        def consumers(store: TowerStore) -> list[TrackedConsumer[FeedItem]]:
             return self.tower_consumers(
                 store, group_id=group_id, client_id=client_id, instance_id=instance_id
             )

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 from backbone.envelope import Envelope
 
@@ -26,6 +26,19 @@ def partition_stream(upstream: str, partition: int) -> str:
     return f"{upstream}:p{partition}"
 
 
+class Tracked(Protocol):
+    """What a tracked consumer needs of an item: its stream and its position in it (increasing)."""
+
+    @property
+    def stream(self) -> str: ...
+
+    @property
+    def position(self) -> int: ...
+
+
+ItemT = TypeVar("ItemT", bound=Tracked)
+
+
 @dataclass(frozen=True, slots=True)
 class FeedItem:
     stream: str
@@ -34,12 +47,14 @@ class FeedItem:
     offset: int | None = None  # the Kafka offset, in distributed mode
 
 
-class Feed(Protocol):
-    def poll(self, max_items: int, timeout: float) -> Sequence[FeedItem]:
+class ItemFeed(Protocol[ItemT]):
+    """A feed of any tracked items: the backbone's events (``Feed``), a legacy system's changes, ..."""
+
+    def poll(self, max_items: int, timeout: float) -> Sequence[ItemT]:
         """The next items, in order per stream; empty when nothing arrived within ``timeout``."""
         ...
 
-    def acknowledge(self, items: Sequence[FeedItem]) -> None:
+    def acknowledge(self, items: Sequence[ItemT]) -> None:
         """The consumer has committed the effects of these items (or found them already applied)."""
         ...
 
@@ -48,3 +63,7 @@ class Feed(Protocol):
         ...
 
     def close(self) -> None: ...
+
+
+# A feed of the backbone's own events (envelopes).
+Feed = ItemFeed[FeedItem]

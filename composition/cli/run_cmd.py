@@ -22,12 +22,14 @@ from typing import Any
 
 import structlog
 
+from backbone.consumer import TrackedConsumer
 from backbone.continuity import StoreBehindTopic
 from backbone.feeds.kafka_topics import KafkaTopicsFeed
 from backbone.kafka_clients import make_producer
 from backbone.logs import configure_logging
 from backbone.metrics import CONSUMER_LAG
 from backbone.outbox import OutboxRelay
+from backbone.service import CaseService
 from composition.cli.exit_codes import ExitCode
 from composition.cli.run_health import LoopHealth
 from composition.cli.run_refusal import Refusal
@@ -161,28 +163,13 @@ def _relay_loop(relay: OutboxRelay, stop: threading.Event, health: LoopHealth) -
 
 
 def _decision(system: System, stop: threading.Event, arguments: Any, health: LoopHealth) -> None:
+    """Open and run cases from intake's events; publish the cases' events."""
     settings = system.settings_for("decision")
     consumer = system.decision_consumer(
         group_id=arguments.group or f"{settings.topic_prefix}decision",
         instance_id=f"decision-{arguments.instance}",  # a static member: a restart resumes at once
     )
-    with make_producer(settings, client_id="decision-relay") as producer:
-        relay = system.relay("decision", producer)
-        health.add("decision_store", system.decision.recorder.max_notification_id)
-        health.broker(system.settings_for("decision").kafka_bootstrap)
-        progress = ProgressLog()
-        refusal = Refusal(system.decision.continuity, health)
-        _freeze_start_up_objects()
-        while not stop.is_set():
-            health.beat()
-            try:
-                refusal.learn_once()
-                consumer.step(timeout=0.1)
-                relay.publish_pending()
-            except StoreBehindTopic as error:
-                refusal.wait(error, stop)
-            if progress.maybe(consumer=consumer.stats, relay_position=relay.position()):
-                _measure_lag("decision", consumer.feed)
+    _consume_and_relay("decision", system, system.decision, consumer, stop, health)
 
 
 def _legacy_bridge(system: System, stop: threading.Event, arguments: Any, health: LoopHealth) -> None:
@@ -194,12 +181,25 @@ def _legacy_bridge(system: System, stop: threading.Event, arguments: Any, health
         group_id=arguments.group or f"{settings.topic_prefix}legacy_bridge",
         instance_id=f"legacy_bridge-{arguments.instance}",  # a static member: a restart resumes at once
     )
-    with make_producer(settings, client_id="legacy_bridge-relay") as producer:
-        relay = system.relay("legacy_bridge", producer)
-        health.add("legacy_bridge_store", system.legacy_bridge.recorder.max_notification_id)
+    _consume_and_relay("legacy_bridge", system, system.legacy_bridge, consumer, stop, health)
+
+
+def _consume_and_relay(
+    service: str,
+    system: System,
+    application: CaseService,
+    consumer: TrackedConsumer[Any],
+    stop: threading.Event,
+    health: LoopHealth,
+) -> None:
+    """The loop of a service that consumes upstream items and publishes what it records."""
+    settings = system.settings_for(service)
+    with make_producer(settings, client_id=f"{service}-relay") as producer:
+        relay = system.relay(service, producer)
+        health.add(f"{service}_store", application.recorder.max_notification_id)
         health.broker(settings.kafka_bootstrap)
         progress = ProgressLog()
-        refusal = Refusal(system.legacy_bridge.continuity, health)
+        refusal = Refusal(application.continuity, health)
         _freeze_start_up_objects()
         while not stop.is_set():
             health.beat()
@@ -209,7 +209,8 @@ def _legacy_bridge(system: System, stop: threading.Event, arguments: Any, health
                 relay.publish_pending()
             except StoreBehindTopic as error:
                 refusal.wait(error, stop)
-            progress.maybe(consumer=consumer.stats, relay_position=relay.position())
+            if progress.maybe(consumer=consumer.stats, relay_position=relay.position()):
+                _measure_lag(service, consumer.feed)
 
 
 def _tower(system: System, stop: threading.Event, arguments: Any, health: LoopHealth) -> None:

@@ -41,7 +41,7 @@ def test_legacy_and_new_cases_show_together_and_apart_in_the_api_and_the_termina
             for n in (1, 2)
         ]
         items = [zaken.item(change("zaken", "r", after=row)) for row in rows]
-        backbone.system.legacy_bridge.apply_changes(items, Tracking(items[-1].stream, items[-1].position))
+        backbone.system.legacy_bridge.process(items, Tracking(items[-1].stream, items[-1].position))
         backbone.intake.submit_application(a_submission())
         backbone.settle()
         api = signed_in_api(backbone.intake, backbone.decision, lambda: backbone.tower)

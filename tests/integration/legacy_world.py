@@ -15,13 +15,14 @@ import psycopg
 import pytest
 from kafka import TopicPartition
 
+from backbone.consumer import TrackedConsumer
 from backbone.errors import NotFound
 from backbone.kafka_clients import make_admin, make_producer, make_reader
 from backbone.settings import Settings
 from backbone.topics import ensure_topics
 from composition.system import System
 from services.legacy_bridge.application.bridge import LEGACY_SOURCE, LegacyBridge
-from services.legacy_bridge.application.change_consumer import ChangeConsumer
+from services.legacy_bridge.application.change_items import ChangeItem
 from services.legacy_bridge.connector import LegacyCapture
 from services.legacy_bridge.domain.legacy_case import legacy_case_id
 from services.legacy_bridge.kafka_connect import KafkaConnect
@@ -136,7 +137,9 @@ def matches(
     )
 
 
-def run_bridge_until(system: System, consumer: ChangeConsumer, done: Callable[[], bool]) -> None:
+def run_bridge_until(
+    system: System, consumer: TrackedConsumer[ChangeItem], done: Callable[[], bool]
+) -> None:
     """Consume, translate and publish until ``done``."""
     deadline = time.monotonic() + WAIT_SECONDS
     with make_producer(system.settings_for("legacy_bridge"), client_id="test-legacy-relay") as producer:

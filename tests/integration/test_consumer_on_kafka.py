@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from backbone.consumer import TrackedConsumer
+from backbone.feeds.base import FeedItem
 from backbone.feeds.kafka_topics import KafkaTopicsFeed
 from backbone.feeds.offset_hints import OffsetHints
 from backbone.kafka_clients import make_consumer, make_producer
@@ -59,7 +60,7 @@ def publish(settings: Settings, *, crash_after_first_batch: bool = False) -> Non
         build_intake_relay(intake, settings, codec=codec(), producer=producer).publish_pending()
 
 
-def tower_consumer(settings: Settings, group: str, batch: int = 500) -> TrackedConsumer:
+def tower_consumer(settings: Settings, group: str, batch: int = 500) -> TrackedConsumer[FeedItem]:
     store = build_view(
         "control_tower",
         settings.with_overrides(mode="embedded"),
@@ -75,7 +76,7 @@ def tower_consumer(settings: Settings, group: str, batch: int = 500) -> TrackedC
     return TrackedConsumer(feed, TowerProjection(store), batch_size=batch)
 
 
-def consume_until(consumer: TrackedConsumer, read: int, timeout: float = 60.0) -> None:
+def consume_until(consumer: TrackedConsumer[FeedItem], read: int, timeout: float = 60.0) -> None:
     deadline = time.monotonic() + timeout
     while consumer.stats.applied + consumer.stats.skipped < read:
         assert time.monotonic() < deadline, f"stuck at {consumer.stats}"

@@ -8,11 +8,11 @@ from typing import Any
 
 import pytest
 
+from backbone.consumer import TrackedConsumer
 from backbone.kafka_clients import make_consumer
 from composition.legacy_parts import start_legacy_capture
 from composition.system import System
 from services.legacy_bridge.adapters.change_feed import DebeziumChangeFeed
-from services.legacy_bridge.application.change_consumer import ChangeConsumer
 from services.topics import topic_of
 from tests.integration.legacy_world import (
     LegacyWorld,
@@ -70,7 +70,7 @@ def test_weeks_of_legacy_work_arrive_translated_complete_and_without_personal_da
 
         # Restarted on the same store and reading every change again from the start: nothing added.
         recorded = bridge.recorder.max_notification_id()
-        replay = ChangeConsumer(
+        replay = TrackedConsumer(
             DebeziumChangeFeed(
                 topics=consumer.feed.topics,  # type: ignore[attr-defined]
                 consumer_factory=lambda: make_consumer(

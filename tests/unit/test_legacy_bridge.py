@@ -13,11 +13,11 @@ from prometheus_client import REGISTRY
 
 from backbone.clock import ManualClock
 from backbone.codec import AvroCodec
+from backbone.consumer import TrackedConsumer
 from backbone.schemas import SchemaCatalog
 from composition.cli.main import main
 from composition.legacy_parts import build_legacy_bridge
 from services.legacy_bridge.application.bridge import LegacyBridge
-from services.legacy_bridge.application.change_consumer import ChangeConsumer
 from services.legacy_bridge.application.change_items import ChangeItem
 from services.legacy_bridge.domain.legacy_case import legacy_case_id
 from tests.factories import embedded_settings
@@ -36,7 +36,7 @@ def bridge(tmp_path: Path) -> Iterator[LegacyBridge]:
 
 
 def apply(bridge: LegacyBridge, items: list[ChangeItem]) -> None:
-    bridge.apply_changes(items, Tracking(items[-1].stream, items[-1].position))
+    bridge.process(items, Tracking(items[-1].stream, items[-1].position))
 
 
 def events_of(bridge: LegacyBridge) -> list[tuple[str, dict[str, object]]]:
@@ -85,11 +85,13 @@ def test_a_redelivered_change_records_nothing(bridge: LegacyBridge) -> None:
             self.polls += 1
             return items if self.polls <= 2 else []
 
+        def acknowledge(self, items: object) -> None: ...
+
         def rewind(self) -> None: ...
 
         def close(self) -> None: ...
 
-    consumer = ChangeConsumer(Redelivering(), bridge)
+    consumer = TrackedConsumer(Redelivering(), bridge)
     consumer.run_until_caught_up(idle_timeout=0)
     assert (consumer.stats.applied, consumer.stats.skipped) == (1, 1)
     assert len(events_of(bridge)) == 1

@@ -54,7 +54,7 @@ def tower(tmp_path: Path) -> Iterator[SQLiteTowerStore]:
 
 
 def apply(bridge: LegacyBridge, *items: ChangeItem) -> None:
-    bridge.apply_changes(list(items), Tracking(items[-1].stream, items[-1].position))
+    bridge.process(list(items), Tracking(items[-1].stream, items[-1].position))
 
 
 def catch_up(bridge: LegacyBridge, tower: SQLiteTowerStore, batch_size: int = 100) -> None:

@@ -66,7 +66,9 @@ def intake(tmp_path: Path):
     return intake
 
 
-def tower(tmp_path: Path, store_class: type[SQLiteTowerStore], intake: Any, batch: int) -> TrackedConsumer:
+def tower(
+    tmp_path: Path, store_class: type[SQLiteTowerStore], intake: Any, batch: int
+) -> TrackedConsumer[FeedItem]:
     store = build_view("control_tower", embedded_settings(tmp_path), store_class, PostgresTowerStore)
     feed = NotificationLogFeed(
         upstream="intake", recorder=intake.recorder, codec=codec(), positions=store.max_tracking_id

@@ -9,6 +9,7 @@ from collections.abc import Callable
 import structlog
 
 from backbone.consumer import TrackedConsumer
+from backbone.feeds.base import FeedItem
 from backbone.settings import Settings
 from backbone.stores import build_view
 from services.control_tower.adapters.generations import ViewGenerations, generation_place
@@ -45,7 +46,7 @@ class LiveViews:
     def __init__(
         self,
         settings: Settings,
-        consumers: Callable[[TowerStore], list[TrackedConsumer]] | None = None,
+        consumers: Callable[[TowerStore], list[TrackedConsumer[FeedItem]]] | None = None,
         *,
         follow_every: float = FOLLOW_SWAP_EVERY_SECONDS,
     ) -> None:

@@ -70,6 +70,9 @@ class DebeziumChangeFeed:
                 items.append(ChangeItem(stream, record.offset + 1, change))
         return items
 
+    def acknowledge(self, items: Sequence[ChangeItem]) -> None:
+        """Nothing to do: the bridge's positions are in its store, recorded with the effects."""
+
     def rewind(self) -> None:
         if self._consumer is not None:
             self.seek(sorted(self._consumer.assignment()))

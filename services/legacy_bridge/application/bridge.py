@@ -63,7 +63,7 @@ class LegacyBridge(CaseService):
         """The next offset to read from ``stream`` (the last applied one + 1), None if none was."""
         return self.process_recorder.max_tracking_id(stream)
 
-    def apply_changes(self, items: Sequence[ChangeItem], tracking: Tracking) -> None:
+    def process(self, items: Sequence[ChangeItem], tracking: Tracking) -> None:
         """Apply ``items`` (all of one stream, new ones) and record ``tracking``, in one transaction."""
         processing = ProcessingEvent[UUID](tracking)
         cases: dict[UUID, LegacyCase] = {}

@@ -1,10 +1,9 @@
-"""What a change feed hands the bridge: a legacy change and where it came from."""
+"""What a change feed hands the bridge: a legacy change and where it came from. The bridge reads them
+with the backbone's TrackedConsumer, as the other services read events (an ``ItemFeed[ChangeItem]``)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Protocol
 
 from services.legacy_bridge.domain.changes import LegacyChange
 
@@ -17,15 +16,3 @@ class ChangeItem:
     stream: str
     position: int
     change: LegacyChange | None
-
-
-class ChangeFeed(Protocol):
-    def poll(self, max_items: int, timeout: float) -> Sequence[ChangeItem]:
-        """The next items, in order per stream; empty when nothing arrived within ``timeout``."""
-        ...
-
-    def rewind(self) -> None:
-        """Forget what was read but not applied; the next poll starts from the tracked positions."""
-        ...
-
-    def close(self) -> None: ...
