@@ -21,7 +21,12 @@ from backbone.errors import DomainRuleViolation
 from composition.system import System
 from ind.procedures import Procedure
 from ind.routing import RoutingTable
-from services.decision.application.legacy_takeover import first_decided, give_back, take_over
+from services.decision.application.legacy_takeover import (
+    first_decided,
+    give_back,
+    is_taken_over,
+    take_over,
+)
 from services.decision.domain.legacy_takeover import LegacyCaseState
 from services.legacy_bridge.application.cutover_ledger import CutoverLedger
 from services.legacy_bridge.application.handover import cases_of, hand_over, take_back, unmovable
@@ -53,7 +58,7 @@ class CutoverPlan:
     cutover_id: UUID
     cases: list[tuple[UUID, LegacyCaseState]] = field(default_factory=list)
     refused: list[Refusal] = field(default_factory=list)
-    already_handed_over: int = 0  # by an earlier run of this cutover
+    already_moved: int = 0  # by an earlier run of this cutover
 
     def per_stage(self) -> dict[str, int]:
         return dict(sorted(Counter(state.stage for _, state in self.cases).items()))
@@ -61,11 +66,13 @@ class CutoverPlan:
 
 def plan(system: System, procedure: Procedure, on: date) -> CutoverPlan:
     """What a cutover of ``procedure`` on ``on`` moves: every legacy case of it in flight, and the cases
-    an earlier run of the same cutover handed over; and what it cannot move, and why."""
+    an earlier run of the same cutover handed over but did not open; what it cannot move, and why."""
     the_plan = CutoverPlan(procedure, on, cutover_id(procedure, on))
     for case in cases_of(system.legacy_bridge, procedure):
         if case.handed_over_in == the_plan.cutover_id:
-            the_plan.already_handed_over += 1
+            if is_taken_over(system.decision, case.id):
+                the_plan.already_moved += 1
+                continue
         elif not case.in_flight:
             continue
         elif (reason := unmovable(case)) is not None:

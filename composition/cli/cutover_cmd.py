@@ -112,7 +112,7 @@ def _plan_document(plan: legacy_cutover.CutoverPlan) -> dict[str, Any]:
         "cutover_id": str(plan.cutover_id),
         "in_flight": len(plan.cases),
         "per_stage": plan.per_stage(),
-        "already_handed_over": plan.already_handed_over,
+        "already_moved": plan.already_moved,
         "refused": [_refusal(r) for r in plan.refused],
     }
 

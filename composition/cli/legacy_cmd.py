@@ -12,7 +12,9 @@ from composition.system import System
 
 
 def register(commands: Any) -> None:
-    parser = commands.add_parser("legacy", help="the legacy bridge: what it could not translate, cutovers, conflicts")
+    parser = commands.add_parser(
+        "legacy", help="the legacy bridge: what it could not translate, cutovers, conflicts"
+    )
     actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
     listing = actions.add_parser(
         "not-translated",

@@ -130,9 +130,7 @@ def _record_freshness(sql: str, cursor: Any, tracking: Tracking, recorded_at: da
     )
 
 
-def _merge_facts(
-    table: CaseFactsTable, cursor: Any, events: Sequence[Envelope]
-) -> FactChanges | None:
+def _merge_facts(table: CaseFactsTable, cursor: Any, events: Sequence[Envelope]) -> FactChanges | None:
     if not events:
         return None
     return merge_fact_events(table.read(cursor, (e.subject for e in events)), list(events))

@@ -25,6 +25,10 @@ def _case_or_none(decision: Decision, case_id: UUID) -> Case | None:
     return case
 
 
+def is_taken_over(decision: Decision, case_id: UUID) -> bool:
+    return _case_or_none(decision, case_id) is not None
+
+
 def take_over(decision: Decision, cases: Sequence[tuple[UUID, LegacyCaseState]]) -> int:
     """Open the cases not opened yet, in one transaction; returns how many were opened now."""
     cause = Cause(decision.clock.now(), f"cutover:{cases[0][1].cutover_id}" if cases else "cutover")
@@ -38,9 +42,7 @@ def take_over(decision: Decision, cases: Sequence[tuple[UUID, LegacyCaseState]])
     return len(opened)
 
 
-def give_back(
-    decision: Decision, cases: Sequence[tuple[UUID, str]], cutover_id: UUID, on: date
-) -> int:
+def give_back(decision: Decision, cases: Sequence[tuple[UUID, str]], cutover_id: UUID, on: date) -> int:
     """Record CaseReturnedToLegacy on the cases not returned yet, in one transaction."""
     cause = Cause(decision.clock.now(), f"cutover-rollback:{cutover_id}")
     returned = []
