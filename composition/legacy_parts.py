@@ -15,6 +15,7 @@ from backbone.topics import ensure_topics
 from services.legacy_bridge.adapters.change_feed import DebeziumChangeFeed
 from services.legacy_bridge.application.bridge import LegacyBridge
 from services.legacy_bridge.application.change_items import ChangeItem
+from services.legacy_bridge.application.cutover_ledger import CutoverLedger
 from services.legacy_bridge.connector import LegacyCapture, connector_config
 from services.legacy_bridge.domain.legacy_codes import CASES, STATUS_HISTORY
 from services.legacy_bridge.heartbeat import ensure_heartbeat_table
@@ -47,6 +48,13 @@ def build_legacy_bridge(
             clock=clock or SystemClock(),
             pepper=pepper_of(settings),
         )
+
+
+def build_cutover_ledger(settings: Settings) -> CutoverLedger:
+    """The cutovers' own store (``legacy_cutover``), beside the bridge's."""
+    runtime = runtime_for(settings)
+    with runtime.creating():
+        return CutoverLedger(env=runtime.store_env(CutoverLedger.name))
 
 
 def build_legacy_consumer(

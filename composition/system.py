@@ -22,7 +22,12 @@ from backbone.outbox import OutboxRelay
 from backbone.runtime import Runtime, runtime_for
 from backbone.schemas import SchemaCatalog
 from backbone.settings import SHARED_PREFIX, Settings
-from composition.legacy_parts import LEGACY_BRIDGE, build_legacy_bridge, build_legacy_consumer
+from composition.legacy_parts import (
+    LEGACY_BRIDGE,
+    build_cutover_ledger,
+    build_legacy_bridge,
+    build_legacy_consumer,
+)
 from composition.parts import (
     DECISION,
     INTAKE,
@@ -41,6 +46,7 @@ from services.decision.application.decision import Decision
 from services.intake.application.intake import Intake
 from services.legacy_bridge.application.bridge import LEGACY_SOURCE, LegacyBridge
 from services.legacy_bridge.application.change_items import ChangeItem
+from services.legacy_bridge.application.cutover_ledger import CutoverLedger
 
 
 class System:
@@ -104,6 +110,12 @@ class System:
         if self.runtime.publishes:
             guard_against_its_topic(LEGACY_BRIDGE, bridge, self.settings_for(LEGACY_BRIDGE))
         return bridge
+
+    @cached_property
+    def cutover_ledger(self) -> CutoverLedger:
+        ledger = build_cutover_ledger(self.settings_for(LEGACY_BRIDGE))
+        self._closers.append(ledger.close)
+        return ledger
 
     def legacy_consumer(
         self, *, group_id: str | None = None, instance_id: str | None = None

@@ -9,6 +9,7 @@ from uuid import UUID
 CASE = UUID("00000000-0000-4000-8000-00000000c0de")
 AT = datetime(2026, 3, 2, 9, 15, 30, 123456, tzinfo=UTC)
 DAY = date(2026, 3, 2)
+CUTOVER = UUID("00000000-0000-4000-8000-0000000c0700")
 
 
 def meta(version: int, causation: str | None = None) -> dict[str, Any]:
@@ -254,6 +255,49 @@ SAMPLES |= {
         "meta": meta(1),
         "zaaknummer": "Z2026-0000042",
         "status_history": LEGACY_HISTORY[:1],
+    },
+    "nl.ind.legacy.LegacyCaseHandedOver": {
+        "meta": meta(7),
+        "zaaknummer": "Z2026-0000042",
+        "cutover_id": CUTOVER,
+        "handed_over_on": DAY,
+    },
+    "nl.ind.legacy.LegacyCaseReturned": {
+        "meta": meta(8),
+        "zaaknummer": "Z2026-0000042",
+        "cutover_id": CUTOVER,
+        "returned_on": DAY,
+    },
+    "nl.ind.legacy.LegacyWriteToMigratedCase": {
+        "meta": meta(8),
+        "zaaknummer": "Z2026-0000042",
+        "cutover_id": CUTOVER,
+        "legacy_table": "zaken",
+        "legacy_status": "BESL",
+        "changed": ["stage", "legacy_status", "decided_on"],
+    },
+    "nl.ind.decision.CaseTakenOverFromLegacy": {
+        "meta": meta(1),
+        "zaaknummer": "Z2026-0000042",
+        "cutover_id": CUTOVER,
+        "procedure": "family",
+        "received_on": DAY,
+        "policy_version": "2025.1",
+        "legal_basis": "Vw 2000 art. 25(1)",
+        "statutory_deadline": date(2026, 6, 8),
+        "stage": "waiting_on_applicant",
+        "suspended_days": 7,
+        "suspended_since": date(2026, 3, 20),
+        "extended": False,
+        "days_used": 11,
+        "team_code": "family-1",
+        "applicant_ref": "P-0123456789abcdef",
+    },
+    "nl.ind.decision.CaseReturnedToLegacy": {
+        "meta": meta(2),
+        "zaaknummer": "Z2026-0000042",
+        "cutover_id": CUTOVER,
+        "returned_on": DAY,
     },
     "nl.ind.legacy.LegacyCaseRemoved": {
         "meta": meta(5),

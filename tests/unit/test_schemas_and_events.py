@@ -29,7 +29,7 @@ EVENT_CLASSES = event_classes()
 
 
 def test_the_domain_has_the_events_of_intake_decision_the_legacy_bridge_and_the_access_log() -> None:
-    assert len(EVENT_CLASSES) == 29 + 4 + 2
+    assert len(EVENT_CLASSES) == 31 + 7 + 2
 
 
 def test_every_event_class_has_a_schema_of_the_same_name() -> None:

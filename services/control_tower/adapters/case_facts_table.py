@@ -33,6 +33,9 @@ SCHEMA = (
     ("decision_stage", "TEXT", "text"),
     ("decision_stage_since", "TEXT", "datetime"),
     ("system", "TEXT NOT NULL", "text"),
+    ("taken_over", "BOOLEAN NOT NULL", "bool"),
+    ("returned", "BOOLEAN NOT NULL", "bool"),
+    ("legacy_returned", "BOOLEAN NOT NULL", "bool"),
 )
 COLUMNS = tuple(column for column, _, _ in SCHEMA)
 

@@ -19,7 +19,7 @@ from services.control_tower.adapters.tower_writes import TowerWrites
 
 # Bump when the tower's tables change: a store finding another version drops its tables and its
 # positions, and the consumers rebuild every view from the beginning of the streams.
-VIEW_SCHEMA_VERSION = 8  # 8: the system that owns each case (backbone or legacy)
+VIEW_SCHEMA_VERSION = 9  # 9: which system owns a case a cutover moved (projections/ownership.py)
 
 
 def _reset_if_outdated(cursor: Any, tables: list[str], p: str, tracking: str) -> bool:

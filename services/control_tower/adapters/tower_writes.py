@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -15,7 +16,7 @@ from services.control_tower.adapters.bulk_load import BulkLoad
 from services.control_tower.adapters.case_facts_table import CaseFactsTable
 from services.control_tower.adapters.tower_sql import change_params, row_values
 from services.control_tower.adapters.tower_tables import TowerTables
-from services.control_tower.projections.case_facts import merge_fact_events
+from services.control_tower.projections.case_facts import FactChanges, merge_fact_events
 from services.control_tower.projections.timeline import timeline_row
 from services.control_tower.projections.workload import StageChange
 
@@ -53,12 +54,16 @@ class TowerWrites(TowerTables):
                 self._claim(cursor, stream, first_position)
             if removals:
                 self._remove_cases(cursor, removals)
+            facts = _merge_facts(self.facts, cursor, fact_events)
+            if facts is not None:
+                changes = owned_changes(changes, facts.ranks)
             if changes:
                 ordered = sorted(changes, key=lambda c: c.case_id)  # stable: a case's changes keep order
                 cursor.executemany(self._upsert, [change_params(c) for c in ordered])
             if counts:
                 cursor.executemany(self._count, [(stream, t, n) for t, n in sorted(counts.items())])
-            _apply_fact_events(self.facts, cursor, fact_events, self.stage_time_sql)
+            if facts is not None:
+                _write_facts(self.facts, cursor, facts, self.stage_time_sql)
             if events:
                 rows = sorted(timeline_row(e) for e in events)  # by case and rank: key order
                 cursor.executemany(self._timeline_sql, rows)
@@ -125,12 +130,25 @@ def _record_freshness(sql: str, cursor: Any, tracking: Tracking, recorded_at: da
     )
 
 
-def _apply_fact_events(
-    table: CaseFactsTable, cursor: Any, events: Sequence[Envelope], stage_time_sql: str
-) -> None:
+def _merge_facts(table: CaseFactsTable, cursor: Any, events: Sequence[Envelope]) -> FactChanges | None:
     if not events:
-        return
-    changes = merge_fact_events(table.read(cursor, (e.subject for e in events)), list(events))
+        return None
+    return merge_fact_events(table.read(cursor, (e.subject for e in events)), list(events))
+
+
+def owned_changes(
+    changes: Sequence[StageChange], ranks: Mapping[tuple[str, int], int | None]
+) -> list[StageChange]:
+    """The stage changes of the events whose system owns their case, at the rank they count with."""
+    owned = []
+    for change in changes:
+        rank = ranks.get((change.case_id, change.rank), change.rank)
+        if rank is not None:
+            owned.append(change if rank == change.rank else replace(change, rank=rank))
+    return owned
+
+
+def _write_facts(table: CaseFactsTable, cursor: Any, changes: FactChanges, stage_time_sql: str) -> None:
     table.write(cursor, [changes.rows[case_id] for case_id in sorted(changes.rows)])  # key order
     totals: dict[tuple[str, str], tuple[int, int]] = {}
     for visit in changes.visits:

@@ -21,7 +21,8 @@ from services.control_tower.projections.legacy_cases import (
     LEGACY_CASE_OBSERVED,
     observe_legacy_case,
 )
-from services.control_tower.projections.workload import STAGES, event_rank
+from services.control_tower.projections.ownership import owned_rank
+from services.control_tower.projections.workload import STAGES, TAKEN_OVER, event_rank, stage_of
 
 DEADLINE_EVENTS = {
     "nl.ind.intake.ApplicationAccepted",
@@ -29,6 +30,7 @@ DEADLINE_EVENTS = {
     "nl.ind.decision.InformationRequested",
     "nl.ind.decision.InformationReceived",
     "nl.ind.decision.DeadlineExtended",
+    TAKEN_OVER,
 }
 
 
@@ -59,6 +61,10 @@ class CaseFacts:
     decision_stage: str | None = None
     decision_stage_since: datetime | None = None
     system: str = BACKBONE  # the system that owns the case: backbone or legacy
+    # A cutover's marks (ownership.py): a takeover seen, a return seen, the bridge's return seen
+    taken_over: bool = False
+    returned: bool = False
+    legacy_returned: bool = False
 
 
 @dataclass(frozen=True)
@@ -74,6 +80,8 @@ class StageVisit:
 class FactChanges:
     rows: dict[str, CaseFacts]
     visits: list[StageVisit] = field(default_factory=list)
+    # (case id, event_rank) -> the rank the event counts with, None: ignored (ownership.py)
+    ranks: dict[tuple[str, int], int | None] = field(default_factory=dict)
 
 
 # A case's facts while a batch is merged: the CaseFacts fields as a dict, changed in place (building a
@@ -81,13 +89,19 @@ class FactChanges:
 Fields = dict[str, Any]
 
 
-def apply_fact_event(row: Fields, envelope: Envelope) -> None:
-    """The facts after one event; an older deadline fact than the one known is ignored."""
+def apply_fact_event(row: Fields, envelope: Envelope, rank: int | None = None) -> None:
+    """The facts after one event, ranked ``rank`` (ownership.owned_rank; by default its event_rank); an
+    older deadline fact than the one known is ignored."""
     data = envelope.data
+    rank = event_rank(envelope) if rank is None else rank
     if envelope.schema == LEGACY_CASE_OBSERVED:
-        observe_legacy_case(row, data, event_rank(envelope), EMPTY_FACTS)
+        observe_legacy_case(row, data, rank, EMPTY_FACTS)
         return
     kind = envelope.schema.rpartition(".")[2]
+    if kind == "CaseTakenOverFromLegacy":
+        row["received_on"] = row["accepted_on"] = data["received_on"]
+        row["team"], row["decided_on"], row["ended_on"] = data["team_code"], None, None
+        row["suspended_since"] = data["suspended_since"]
     if kind == "ApplicationSubmitted":
         row["received_on"] = data["received_on"]
         row["procedure"] = row["procedure"] or data["procedure"]
@@ -112,14 +126,14 @@ def apply_fact_event(row: Fields, envelope: Envelope) -> None:
         row["ended_on"] = data["decided_on"]
     elif kind == "CaseClosed":
         row["ended_on"] = data["closed_on"]
-    _apply_clock_fact(row, envelope)
+    _apply_clock_fact(row, envelope, rank)
 
 
 def advance_stage(row: Fields, envelope: Envelope) -> StageVisit | None:
     """Move the service's stage clock of the case; the stage it leaves becomes a visit."""
     if envelope.schema not in STAGES:
         return None
-    stage, is_open = STAGES[envelope.schema]
+    stage, is_open = stage_of(envelope) or STAGES[envelope.schema]
     stage_key, since_key = _STAGE_KEYS[envelope.schema.startswith("nl.ind.intake.")]
     previous, since = row[stage_key], row[since_key]
     if previous == stage:
@@ -140,9 +154,8 @@ _STAGE_KEYS = {
 }
 
 
-def _apply_clock_fact(row: Fields, envelope: Envelope) -> None:
+def _apply_clock_fact(row: Fields, envelope: Envelope, rank: int) -> None:
     data = envelope.data
-    rank = event_rank(envelope)
     if envelope.schema in DEADLINE_EVENTS and rank > row["deadline_rank"]:
         row["statutory_deadline"], row["deadline_rank"] = data["statutory_deadline"], rank
         if "procedure" in data:
@@ -165,18 +178,23 @@ def merge_fact_events(rows: dict[str, CaseFacts], events: list[Envelope]) -> Fac
     """The rows after ``events`` (in their order), and the stage visits they completed."""
     merging: dict[str, Fields] = {}
     visits = []
+    ranks: dict[tuple[str, int], int | None] = {}
     for envelope in events:
         row = merging.get(envelope.subject)
         if row is None:
             known = rows.get(envelope.subject)
             row = dict(vars(known)) if known is not None else dict(vars(CaseFacts(envelope.subject)))
             merging[envelope.subject] = row
-        apply_fact_event(row, envelope)
+        rank = owned_rank(row, envelope)
+        ranks[(envelope.subject, event_rank(envelope))] = rank
+        if rank is None:
+            continue
+        apply_fact_event(row, envelope, rank)
         visit = advance_stage(row, envelope)
         if visit is not None:
             visits.append(visit)
     rows.update({case_id: CaseFacts(**fields) for case_id, fields in merging.items()})
-    return FactChanges(rows, visits)
+    return FactChanges(rows, visits, ranks)
 
 
 def case_clock(row: CaseFacts) -> CaseClock:

@@ -47,10 +47,10 @@ def observe_legacy_case(
     clock = legacy_clock(
         procedure, received_on, data["policy_version"], data["suspended_days"], data["extended"]
     )
-    case_id = row["case_id"]
+    kept = {name: row[name] for name in ("case_id", "taken_over", "returned", "legacy_returned")}
     row.update(empty)
     row.update(
-        case_id=case_id,
+        **kept,
         system=LEGACY,
         procedure=procedure.value,
         received_on=received_on,

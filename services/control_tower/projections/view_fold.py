@@ -30,6 +30,7 @@ from services.control_tower.projections.case_facts import (
     apply_fact_event,
 )
 from services.control_tower.projections.legacy_cases import COUNTED_ONLY, LEGACY_CASE_REMOVED
+from services.control_tower.projections.ownership import owned_rank
 from services.control_tower.projections.timeline import timeline_row
 from services.control_tower.projections.workload import FACT_EVENTS, event_rank, stage_of
 
@@ -79,20 +80,27 @@ class ViewFold:
                 facts.pop(envelope.subject, None)
                 rows.removed[envelope.subject] = event_rank(envelope)
                 continue
+            fact_row, rank = None, event_rank(envelope)
+            if envelope.schema in FACT_EVENTS:
+                fact_row = facts.get(envelope.subject)
+                if fact_row is None:
+                    fact_row = facts[envelope.subject] = {**EMPTY_FACTS, "case_id": envelope.subject}
+                owned = owned_rank(fact_row, envelope)  # as merge_fact_events
+                if owned is None:
+                    timeline.append(timeline_row(envelope))
+                    continue
+                rank = owned
             stage = stage_of(envelope)
             if stage is not None:  # as stage_change and UPSERT_CASE: only a higher rank moves the case
-                rank, procedure = event_rank(envelope), envelope.data.get("procedure")
+                procedure = envelope.data.get("procedure")
                 known = cases.get(envelope.subject)
                 if known is None:
                     cases[envelope.subject] = [procedure, stage[0], stage[1], rank, envelope.time]
                 elif rank > known[3]:
                     procedure = procedure if procedure is not None else known[0]
                     known[:] = [procedure, stage[0], stage[1], rank, envelope.time]
-            if envelope.schema in FACT_EVENTS:
-                fact_row = facts.get(envelope.subject)
-                if fact_row is None:
-                    fact_row = facts[envelope.subject] = {**EMPTY_FACTS, "case_id": envelope.subject}
-                apply_fact_event(fact_row, envelope)
+            if fact_row is not None:
+                apply_fact_event(fact_row, envelope, rank)
                 visit = advance_stage(fact_row, envelope)
                 if visit is not None:
                     total = rows.stage_time.setdefault((visit.procedure, visit.stage), [0, 0])

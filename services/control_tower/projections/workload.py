@@ -37,7 +37,10 @@ STAGES: dict[str, tuple[str, bool]] = {
     "nl.ind.decision.DocumentReadyForIssue": ("awaiting_issue", True),
     "nl.ind.decision.DocumentIssued": ("decided", True),
     "nl.ind.decision.CaseClosed": ("closed", False),
+    # Its stage is the one the legacy system left the case in (stage_of)
+    "nl.ind.decision.CaseTakenOverFromLegacy": ("in_decision", True),
 }
+TAKEN_OVER = "nl.ind.decision.CaseTakenOverFromLegacy"
 # The events that carry facts about a case: dates, track, team, outcome, its clock, its stage clocks
 # (see case_facts.py).
 FACT_EVENTS = set(STAGES) | {
@@ -54,6 +57,10 @@ FACT_EVENTS = set(STAGES) | {
     "nl.ind.decision.DocumentReadyForIssue",
     "nl.ind.decision.DocumentIssued",
     LEGACY_CASE_OBSERVED,
+    # A cutover's: which system owns the case (ownership.py)
+    "nl.ind.decision.CaseReturnedToLegacy",
+    "nl.ind.legacy.LegacyCaseHandedOver",
+    "nl.ind.legacy.LegacyCaseReturned",
 }
 STAGE_ORDER = [
     "in_intake",
@@ -65,8 +72,9 @@ STAGE_ORDER = [
     "decided",
     "awaiting_issue",
 ]
-# A legacy case has only the legacy bridge's events, so its rank orders nothing across services.
-SERVICE_RANK = {"nl.ind.intake": 1, "nl.ind.decision": 2, "nl.ind.legacy": 3}
+# The legacy bridge's events rank below decision's, so that a case taken over at a cutover moves to
+# the backbone's stage; after a rollback its observations rank above (ownership.py).
+SERVICE_RANK = {"nl.ind.legacy": 0, "nl.ind.intake": 1, "nl.ind.decision": 2}
 VERSIONS_PER_SERVICE = 1_000_000_000
 
 
@@ -102,6 +110,8 @@ def stage_of(envelope: Envelope) -> tuple[str, bool] | None:
     """The stage a case is in after ``envelope``, and whether it is open; None if the event leaves it."""
     if envelope.schema == LEGACY_CASE_OBSERVED:
         return legacy_stage(envelope.data)
+    if envelope.schema == TAKEN_OVER:
+        return str(envelope.data["stage"]), True
     return STAGES.get(envelope.schema)
 
 

@@ -39,6 +39,8 @@ from services.decision.domain.events import (
     CaseEscalated,
     CaseOpened,
     CaseReferredToProlongedProcedure,
+    CaseReturnedToLegacy,
+    CaseTakenOverFromLegacy,
     DeadlineExtended,
     DecisionTaken,
     DocumentIssued,
@@ -53,6 +55,7 @@ from services.decision.domain.events import (
     ObjectionFiled,
     ResponseReceived,
 )
+from services.decision.domain.legacy_takeover import LegacyCaseState
 from services.decision.domain.vocabulary import (
     OBJECTION_PERIOD_DAYS,
     HearingKind,
@@ -93,6 +96,7 @@ class Case(Aggregate):
     document_channel: IssueChannel | None
     document_issued: bool
     closed: bool
+    returned_to_legacy: bool  # a cutover's rollback gave the case back to the legacy case system
 
     def __init__(self) -> None:
         """Every attribute is set by the events' ``apply``; nothing is passed in."""
@@ -145,6 +149,20 @@ class Case(Aggregate):
             applicant_ref=against.applicant_ref,
             cause=cause,
             objected_case_id=against.id,
+        )
+
+    @classmethod
+    def take_over_from_legacy(cls, *, case_id: UUID, state: LegacyCaseState, cause: Cause) -> Case:
+        """A case in flight in the legacy case system, opened here at a cutover with its clock."""
+        return cls._create(
+            CaseTakenOverFromLegacy, id=case_id, **cause.event_metadata(), **state.event_fields()
+        )
+
+    def return_to_legacy(self, *, zaaknummer: str, cutover_id: UUID, on: date, cause: Cause) -> None:
+        """A cutover's rollback; refused once the backbone decided the case (the point of no return)."""
+        self._require_undecided("return to the legacy system")
+        self._record(
+            CaseReturnedToLegacy, cause, zaaknummer=zaaknummer, cutover_id=cutover_id, returned_on=on
         )
 
     # -- work on the case ---------------------------------------------------------------------
@@ -375,6 +393,10 @@ class Case(Aggregate):
     def _require_open(self) -> None:
         if self.closed:
             raise CaseRuleViolation(f"case {self.id} is closed")
+        if self.returned_to_legacy:
+            raise CaseRuleViolation(
+                f"case {self.id} was returned to the legacy case system: it is worked there"
+            )
 
     def _require_undecided(self, action: str) -> None:
         self._require_open()

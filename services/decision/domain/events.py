@@ -11,6 +11,7 @@ from uuid import UUID
 from backbone.events import CaseCreated, CaseEvent
 from ind.procedures import Procedure
 from ind.statutory.clock import StatutoryClock
+from ind.statutory.legacy_state import legacy_statutory_clock
 from ind.statutory.periods import Period
 from services.decision.domain.vocabulary import HearingKind, IssueChannel, Outcome
 
@@ -53,8 +54,68 @@ class CaseOpened(CaseCreated):
         a.response_received = False
         a.outcome = a.decided_on = a.notice_of_default_on = None
         a.document_channel = None
-        a.document_issued = a.closed = False
+        a.document_issued = a.closed = a.returned_to_legacy = False
         a.objection_case_id = None
+
+
+class CaseTakenOverFromLegacy(CaseCreated):
+    """A case in flight in the legacy case system became a backbone case at a cutover, keeping its id
+    (``legacy_case_id(zaaknummer)``) and its statutory clock: received on, policy version, the days of
+    its ended suspensions, an open suspension, an extension (docs/legacy.md, "Cutover")."""
+
+    TOPIC = "nl.ind.decision.CaseTakenOverFromLegacy"
+    AGGREGATE_TOPIC = "nl.ind.decision.Case"
+
+    zaaknummer: str
+    cutover_id: UUID
+    procedure: Procedure
+    received_on: date
+    policy_version: str
+    legal_basis: str
+    statutory_deadline: date
+    stage: str  # the legacy case's stage at the cutover, in the tower's words
+    suspended_days: int
+    suspended_since: date | None
+    extended: bool
+    days_used: int
+    team_code: str | None
+    applicant_ref: str
+
+    def apply(self, aggregate: Case) -> None:
+        a = aggregate
+        a.procedure, a.received_on, a.applicant_ref = self.procedure, self.received_on, self.applicant_ref
+        a.objected_case_id = None
+        a.clock = legacy_statutory_clock(
+            self.procedure,
+            self.received_on,
+            self.policy_version,
+            self.suspended_days,
+            self.extended,
+            self.suspended_since,
+        )
+        a.statutory_deadline = self.statutory_deadline
+        a.team, a.officer_ref = self.team_code, None
+        a.scheduled, a.held = set(), set()
+        a.escalated = a.prolonged = False
+        a.intended_decision_due = None
+        a.response_received = False
+        a.outcome = a.decided_on = a.notice_of_default_on = None
+        a.document_channel = None
+        a.document_issued = a.closed = a.returned_to_legacy = False
+        a.objection_case_id = None
+
+
+class CaseReturnedToLegacy(CaseEvent):
+    """A cutover was rolled back: the legacy case system owns the case again; the backbone takes no
+    more commands for it (events cannot be deleted, so this one says so)."""
+
+    TOPIC = "nl.ind.decision.CaseReturnedToLegacy"
+    zaaknummer: str
+    cutover_id: UUID
+    returned_on: date
+
+    def apply(self, aggregate: Case) -> None:
+        aggregate.returned_to_legacy = True
 
 
 class ClockEvent(CaseEvent):

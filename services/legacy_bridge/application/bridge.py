@@ -97,6 +97,10 @@ class LegacyBridge(CaseService):
                     code=event.code,
                 )
 
+    def record_processing(self, processing: ProcessingEvent[UUID]) -> None:
+        """Record the events a cutover collected on legacy cases, in one transaction."""
+        self._notify(self._record(processing))
+
     def _case_or_blank(self, case_id: UUID, at: datetime) -> LegacyCase:
         try:
             case: LegacyCase = self.repository.get(case_id)

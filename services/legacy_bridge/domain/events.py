@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import date
 from typing import TYPE_CHECKING, Any
+from uuid import UUID
 
 from backbone.events import CaseEvent
 from ind.procedures import Procedure
@@ -57,6 +58,7 @@ class LegacyCaseObserved(LegacyCaseEvent):
     changed: list[str]
 
     def apply(self, aggregate: LegacyCase) -> None:
+        aggregate.last_refused = False
         history = history_of(self.status_history)
         aggregate.history = history
         aggregate.removed = False
@@ -120,3 +122,45 @@ class LegacyChangeNotTranslated(LegacyCaseEvent):
     column: str
     rule: str
     code: str | None
+
+    def apply(self, aggregate: LegacyCase) -> None:
+        aggregate.last_refused = True  # the legacy row now says something the backbone cannot read
+
+
+class LegacyCaseHandedOver(LegacyCaseEvent):
+    """Handed over to the backbone at a cutover: from now on the bridge observes the case no more."""
+
+    TOPIC = "nl.ind.legacy.LegacyCaseHandedOver"
+
+    zaaknummer: str
+    cutover_id: UUID
+    handed_over_on: date
+
+    def apply(self, aggregate: LegacyCase) -> None:
+        aggregate.handed_over_in = self.cutover_id
+
+
+class LegacyCaseReturned(LegacyCaseEvent):
+    """A cutover was rolled back: the bridge observes the case again (a LegacyCaseObserved follows)."""
+
+    TOPIC = "nl.ind.legacy.LegacyCaseReturned"
+
+    zaaknummer: str
+    cutover_id: UUID
+    returned_on: date
+
+    def apply(self, aggregate: LegacyCase) -> None:
+        aggregate.handed_over_in = None
+        aggregate.returned_from = self.cutover_id
+
+
+class LegacyWriteToMigratedCase(LegacyCaseEvent):
+    """The legacy database changed a case the backbone owns: a conflict, not an observation."""
+
+    TOPIC = "nl.ind.legacy.LegacyWriteToMigratedCase"
+
+    zaaknummer: str
+    cutover_id: UUID
+    legacy_table: str
+    legacy_status: str | None
+    changed: list[str]
