@@ -7,11 +7,14 @@ import argparse
 import json
 from typing import Any
 
+from composition.cli import reconcile_cmd
 from composition.system import System
 
 
 def register(commands: Any) -> None:
-    parser = commands.add_parser("legacy", help="the legacy bridge: what it could not translate")
+    parser = commands.add_parser(
+        "legacy", help="the legacy bridge: what it could not translate; reconciliation with the tower"
+    )
     actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
     listing = actions.add_parser(
         "not-translated",
@@ -21,6 +24,7 @@ def register(commands: Any) -> None:
     listing.add_argument("--limit", type=int, default=100, help="at most this many (default 100)")
     listing.add_argument("--json", action="store_true", help="one JSON object per line")
     listing.set_defaults(handler=_not_translated)
+    reconcile_cmd.register(actions)
 
 
 def _not_translated(arguments: argparse.Namespace) -> int:
