@@ -82,6 +82,12 @@ class Settings(BaseModel):
     legacy_database: str = Field(
         default="legacy", description="the legacy case system's database, on the same PostgreSQL server"
     )
+    legacy_reconcile_interval: float = Field(
+        default=0.0,
+        ge=0,
+        description="seconds between reconciliations of the legacy database with the tower's views in "
+        "backbone serve (backbone_legacy_reconcile_differences, /v1/legacy/reconciliation); 0: none",
+    )
     pseudonym_pepper: SecretStr = Field(
         default=SecretStr(""),
         description="the secret key of applicant references (backbone.pseudonyms); empty in embedded "

@@ -16,14 +16,17 @@ from typing import Any
 import psycopg
 import pytest
 
+from backbone.identity.principal import Role
 from backbone.settings import Settings
 from composition.legacy_parts import start_legacy_capture
 from composition.legacy_reconcile import reconcile_legacy, tower_behind
+from composition.reconcile_loop import PeriodicReconciliation
 from composition.system import System
 from services.control_tower.adapters.live_views import LiveViews
 from services.control_tower.domain.reconciliation import Reconciliation
 from services.legacy_bridge.domain.legacy_case import legacy_case_id
 from simulation.legacy_system.schema import legacy_dsn
+from tests.api_access import signed_in_api
 from tests.integration.legacy_world import (
     WAIT_SECONDS,
     LegacyWorld,
@@ -94,6 +97,7 @@ def test_the_legacy_database_and_the_tower_reconcile_and_each_difference_is_name
         code, document = _cli(settings)
         assert code == 1 and document["unexplained_total"] == 4
         assert document["by_reason"]["stage_differs"] == 1 and document["caught_up"]
+        _served_as_the_gauge_and_the_operations_view(system, live)
 
         # Once the bridge and the tower have carried the changes through, only the planted one is left.
         ends = end_offsets(settings, bridge_consumer.feed.topics)  # type: ignore[attr-defined]
@@ -107,6 +111,30 @@ def test_the_legacy_database_and_the_tower_reconcile_and_each_difference_is_name
         assert [(d.zaaknummer, d.reason) for d in after.unexplained] == [(planted, "deadline_differs")]
     finally:
         system.close()
+
+
+def _served_as_the_gauge_and_the_operations_view(system: System, live: LiveViews) -> None:
+    """``backbone serve``'s periodic reconciliation, read on /metrics and by the dashboard's view."""
+    periodic = PeriodicReconciliation(system.settings_for("control_tower"), live.current, system.clock)
+    api = signed_in_api(system.intake, system.decision, live.current, last_reconciliation=periodic.last)
+    assert api.get("/v1/legacy/reconciliation").status_code == 404  # none has run yet
+    assert periodic.run_once() is not None
+    metrics = api.get("/metrics").text
+    assert (
+        'backbone_legacy_reconcile_differences{procedure="family",reason="missing_in_tower"} 1.0' in metrics
+    )
+    assert "backbone_legacy_reconcile_caught_up 1.0" in metrics
+    view = api.get("/v1/legacy/reconciliation", params={"limit": 2})
+    assert view.status_code == 200 and view.json()["unexplained_total"] == 4
+    assert len(view.json()["differences"]) == 2
+    planner = signed_in_api(
+        system.intake,
+        system.decision,
+        live.current,
+        roles=(Role.PLANNER,),
+        last_reconciliation=periodic.last,
+    )
+    assert planner.get("/v1/legacy/reconciliation").status_code == 403
 
 
 def _reconciled(system: System, live: LiveViews) -> Reconciliation:

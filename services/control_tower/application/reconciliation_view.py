@@ -1,5 +1,5 @@
 """The last reconciliation of the legacy tables with the tower, as a JSON document: for the terminal
-(``backbone legacy reconcile --json``), the dashboard and ``/v1/tower/legacy-reconciliation``."""
+(``backbone legacy reconcile --json``), the dashboard and ``/v1/legacy/reconciliation``."""
 
 from __future__ import annotations
 
