@@ -26,6 +26,7 @@ log = structlog.get_logger("backbone.legacy_reconcile")
 class PeriodicReconciliation:
     def __init__(self, settings: Settings, tower: Callable[[], TowerStore], clock: Clock) -> None:
         self.settings, self.tower, self.clock = settings, tower, clock
+        self.interval = settings.legacy_reconcile_interval  # seconds; 0: not run
         self._last: Reconciliation | None = None
         self._lock = threading.Lock()
 
@@ -51,13 +52,13 @@ class PeriodicReconciliation:
         )
         return result
 
-    def start(self, interval: float, stop: threading.Event) -> threading.Thread:
+    def start(self, stop: threading.Event) -> threading.Thread:
         """Reconcile at once and then every ``interval`` seconds until ``stop``."""
 
         def loop() -> None:
             while True:
                 self.run_once()
-                if stop.wait(interval):
+                if stop.wait(self.interval):
                     return
 
         thread = threading.Thread(target=loop, name="legacy-reconcile", daemon=True)

@@ -74,7 +74,7 @@ def serve(
             if service.continuity is not None:
                 service.continuity.learn_in_background(stop)
     system = backbone.system
-    reconciliation = PeriodicReconciliation(settings, lambda: backbone.tower, system.clock)
+    reconciliations = PeriodicReconciliation(settings, lambda: backbone.tower, system.clock)
     app = create_api(
         backbone.intake,
         backbone.decision,
@@ -82,7 +82,7 @@ def serve(
         identity=identity,
         access_log=system.access_log,
         case_history=lambda case_id: replay_case(system.settings, system.codec, case_id),
-        last_reconciliation=reconciliation.last,
+        reconciliations=reconciliations,
     )
     if print_openapi:
         print(json.dumps(app.openapi(), indent=2, sort_keys=True))
@@ -90,8 +90,8 @@ def serve(
     if print_roles:
         print(role_table_markdown(app), end="")
         return 0
-    if settings.legacy_reconcile_interval > 0:
-        reconciliation.start(settings.legacy_reconcile_interval, stop)
+    if reconciliations.interval > 0:
+        reconciliations.start(stop)
     try:
         # Our logging, not uvicorn's: its lines in our format, and our access log (``http_request``).
         uvicorn.run(app, host=host, port=port, log_config=None, log_level=None, access_log=False)

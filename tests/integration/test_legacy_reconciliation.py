@@ -115,9 +115,10 @@ def test_the_legacy_database_and_the_tower_reconcile_and_each_difference_is_name
 
 def _served_as_the_gauge_and_the_operations_view(system: System, live: LiveViews) -> None:
     """``backbone serve``'s periodic reconciliation, read on /metrics and by the dashboard's view."""
-    periodic = PeriodicReconciliation(system.settings_for("control_tower"), live.current, system.clock)
-    api = signed_in_api(system.intake, system.decision, live.current, last_reconciliation=periodic.last)
-    assert api.get("/v1/legacy/reconciliation").status_code == 404  # none has run yet
+    settings = system.settings_for("control_tower").with_overrides(legacy_reconcile_interval=60)
+    periodic = PeriodicReconciliation(settings, live.current, system.clock)
+    api = signed_in_api(system.intake, system.decision, live.current, reconciliations=periodic)
+    assert api.get("/v1/legacy/reconciliation").json() == {"interval_seconds": 60, "last": None}
     assert periodic.run_once() is not None
     metrics = api.get("/metrics").text
     assert (
@@ -125,14 +126,14 @@ def _served_as_the_gauge_and_the_operations_view(system: System, live: LiveViews
     )
     assert "backbone_legacy_reconcile_caught_up 1.0" in metrics
     view = api.get("/v1/legacy/reconciliation", params={"limit": 2})
-    assert view.status_code == 200 and view.json()["unexplained_total"] == 4
-    assert len(view.json()["differences"]) == 2
+    assert view.status_code == 200 and view.json()["last"]["unexplained_total"] == 4
+    assert len(view.json()["last"]["differences"]) == 2
     planner = signed_in_api(
         system.intake,
         system.decision,
         live.current,
         roles=(Role.PLANNER,),
-        last_reconciliation=periodic.last,
+        reconciliations=periodic,
     )
     assert planner.get("/v1/legacy/reconciliation").status_code == 403
 

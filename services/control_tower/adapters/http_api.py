@@ -23,8 +23,8 @@ from backbone.validation import LAST_DAY, iso_day, within
 from ind.statutory.catalogue import IND_CATALOGUE
 from services.control_tower.adapters.metrics import TowerViewsCollector
 from services.control_tower.adapters.reconciliation_metrics import (
-    LastReconciliation,
     ReconciliationCollector,
+    Reconciliations,
 )
 from services.control_tower.adapters.tower_store import TowerStore
 from services.control_tower.application.catalogue import CATALOGUE
@@ -37,20 +37,16 @@ VIEWERS = (Role.OPERATIONS, Role.PLANNER)
 ROLES_OF_VIEW = {"whatif": (Role.PLANNER,)}
 # Reconciliation names legacy case numbers and is about the pipeline's health: operations' business.
 RECONCILIATION_READERS = (Role.OPERATIONS,)
-NO_RECONCILIATION = (
-    "no reconciliation of the legacy database has run in this process yet "
-    "(BACKBONE_LEGACY_RECONCILE_INTERVAL is 0, or the first run has not finished)"
-)
 
 
 def tower_router(
     views: Callable[[], TowerStore],
     clock: Clock,
-    last_reconciliation: LastReconciliation | None = None,
+    reconciliations: Reconciliations | None = None,
 ) -> APIRouter:
     """Every view of the catalogue at its path; ``views()`` is the live generation (a rebuild may swap
-    in another). ``last_reconciliation``: the last reconciliation of the legacy database with the
-    views, if this process runs them (``composition/reconcile_loop.py``)."""
+    in another). ``reconciliations``: of the legacy database with the views, if this process runs
+    them (``composition/reconcile_loop.py``)."""
     router = APIRouter(tags=["control tower"])
     for view in CATALOGUE:
         router.add_api_route(
@@ -75,22 +71,24 @@ def tower_router(
         "/v1/legacy/reconciliation",
         summary="The last reconciliation of the legacy database with the views",
         dependencies=[requires(*RECONCILIATION_READERS)],
-        responses=problem_responses(404),
     )
     def legacy_reconciliation(
         limit: Annotated[int, Query(ge=0, le=10_000, description="differences listed, at most")] = 100,
     ) -> dict[str, Any]:
-        """Counts per procedure and stage on both sides, differences by reason and the first ``limit``
-        of them, as ``backbone legacy reconcile --json``; 404 if none has run in this process."""
-        result = last_reconciliation() if last_reconciliation is not None else None
-        if result is None:
-            raise HTTPException(status_code=404, detail=NO_RECONCILIATION)
-        return reconciliation_document(result, limit)
+        """How often this process reconciles (``interval_seconds``, 0: never) and the last result
+        (``last``: counts per procedure and stage on both sides, differences by reason and the first
+        ``limit`` of them, as ``backbone legacy reconcile --json``; null until one has run)."""
+        interval = reconciliations.interval if reconciliations is not None else 0.0
+        result = reconciliations.last() if reconciliations is not None else None
+        return {
+            "interval_seconds": interval,
+            "last": None if result is None else reconciliation_document(result, limit),
+        }
 
     tower = CollectorRegistry()
     tower.register(TowerViewsCollector(views, lambda: clock.now().date()))
-    if last_reconciliation is not None:
-        tower.register(ReconciliationCollector(last_reconciliation))
+    if reconciliations is not None:
+        tower.register(ReconciliationCollector(reconciliations.last))
     router.include_router(metrics_router(tower))
     return router
 

@@ -6,6 +6,7 @@ end by then (if not, some differences may be lag)."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from typing import Protocol
 
 from prometheus_client.core import GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector
@@ -13,6 +14,14 @@ from prometheus_client.registry import Collector
 from services.control_tower.domain.reconciliation import Reconciliation
 
 LastReconciliation = Callable[[], Reconciliation | None]
+
+
+class Reconciliations(Protocol):
+    """Where a process keeps its reconciliations: how often it runs them (0: never) and the last."""
+
+    interval: float
+
+    def last(self) -> Reconciliation | None: ...
 
 
 class ReconciliationCollector(Collector):
