@@ -97,6 +97,12 @@ class Settings(BaseModel):
         "password: a reference the Kafka Connect worker resolves with one of its config providers "
         "(${env:NAME}, ${file:PATH:KEY}), never the password itself, which Connect's REST API would show",
     )
+    legacy_reconcile_interval: float = Field(
+        default=0.0,
+        ge=0,
+        description="seconds between reconciliations of the legacy database with the tower's views in "
+        "backbone serve (backbone_legacy_reconcile_differences, /v1/legacy/reconciliation); 0: none",
+    )
     pseudonym_pepper: SecretStr = Field(
         default=SecretStr(""),
         description="the secret key of applicant references (backbone.pseudonyms); empty in embedded "

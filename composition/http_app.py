@@ -20,6 +20,7 @@ from services.audit.http_api import audit_router
 from services.audit.replay import CaseHistory
 from services.control_tower.adapters.dashboard_page import dashboard_router
 from services.control_tower.adapters.http_api import tower_router
+from services.control_tower.adapters.reconciliation_metrics import Reconciliations
 from services.control_tower.adapters.tower_store import TowerStore
 from services.decision.adapters.http_api import decision_router
 from services.decision.application.decision import Decision
@@ -42,12 +43,14 @@ def create_api(
     identity: Identity,
     access_log: AccessLog,
     case_history: Callable[[UUID], CaseHistory],
+    reconciliations: Reconciliations | None = None,
 ) -> FastAPI:
     """``tower``: the views, or a callable giving the live generation of them (it follows a rebuild).
     ``identity``: whose tokens are accepted; every operation but health, the docs and the dashboard's
     page (which hold no case data) needs one with a role the operation names. ``access_log``: where
     reads of personal data and auditors' looks are recorded; ``case_history``: a case replayed from
-    the stores, for the auditor."""
+    the stores, for the auditor; ``reconciliations``: of the legacy database with the views, if this
+    process runs them."""
     app = FastAPI(
         title="IND case backbone",
         version="1.0.0",
@@ -80,6 +83,6 @@ def create_api(
     app.include_router(audit_router(access_log, case_history))
     if tower is not None:
         views = tower if callable(tower) else (lambda: tower)
-        app.include_router(tower_router(views, intake.clock))
+        app.include_router(tower_router(views, intake.clock, reconciliations))
         app.include_router(dashboard_router(identity.sign_in.as_json()))
     return app

@@ -58,6 +58,7 @@ def api_app(
     *,
     access_log: AccessLog | None = None,
     case_history: Callable[[UUID], CaseHistory] | None = None,
+    reconciliations: Any = None,
 ) -> FastAPI:
     """``create_api`` accepting the tests' issuer's tokens; by default its access log is in memory, and
     it has no case history for the auditor (give ``case_history`` to test that)."""
@@ -72,11 +73,18 @@ def api_app(
         identity=identity_of_issuer(shared_issuer()),
         access_log=access_log or in_memory_access_log(),
         case_history=case_history or no_history,
+        reconciliations=reconciliations,
     )
 
 
 def signed_in_api(
-    intake: Any, decision: Any, tower: Any = None, *, roles: tuple[Role, ...] = EVERY_ROLE
+    intake: Any,
+    decision: Any,
+    tower: Any = None,
+    *,
+    roles: tuple[Role, ...] = EVERY_ROLE,
+    reconciliations: Any = None,
 ) -> TestClient:
     """A client of ``create_api`` whose every request carries a token with ``roles``."""
-    return TestClient(api_app(intake, decision, tower), headers=bearer(*roles))
+    app = api_app(intake, decision, tower, reconciliations=reconciliations)
+    return TestClient(app, headers=bearer(*roles))

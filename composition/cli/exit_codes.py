@@ -21,7 +21,8 @@ class ExitCode(IntEnum):
 
 MEANINGS: dict[ExitCode, str] = {
     ExitCode.OK: "success",
-    ExitCode.PROBLEMS_FOUND: "a check found problems (audit verify, audit case; topics create: a mismatch)",
+    ExitCode.PROBLEMS_FOUND: "a check found problems (audit verify, audit case; topics create: a "
+    "mismatch; legacy reconcile: differences)",
     ExitCode.USAGE: "usage error: an unknown option, a missing argument, a value that does not parse",
     ExitCode.STOPPED: "simulate stopped before its last week (SIGTERM, Ctrl-C); --resume goes on",
     ExitCode.INVALID_COMMAND: "the input broke a rule: each field and rule is named; nothing recorded",

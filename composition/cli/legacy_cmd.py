@@ -1,5 +1,6 @@
 """``backbone legacy``: the legacy bridge's view of the legacy case system. ``not-translated`` lists the
-legacy row changes it refused (zaaknummer, table, column, rule, code: never a personal value)."""
+legacy row changes it refused (zaaknummer, table, column, rule, code: never a personal value);
+``cutover`` and ``conflicts`` move a procedure to the backbone; ``reconcile`` compares with the tower."""
 
 from __future__ import annotations
 
@@ -7,13 +8,15 @@ import argparse
 import json
 from typing import Any
 
-from composition.cli import cutover_cmd
+from composition.cli import cutover_cmd, reconcile_cmd
 from composition.system import System
 
 
 def register(commands: Any) -> None:
     parser = commands.add_parser(
-        "legacy", help="the legacy bridge: what it could not translate, cutovers, conflicts"
+        "legacy",
+        help="the legacy bridge: what it could not translate, cutovers, conflicts, "
+        "reconciliation with the tower",
     )
     actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
     listing = actions.add_parser(
@@ -25,6 +28,7 @@ def register(commands: Any) -> None:
     listing.add_argument("--json", action="store_true", help="one JSON object per line")
     listing.set_defaults(handler=_not_translated)
     cutover_cmd.register_actions(actions)
+    reconcile_cmd.register(actions)
 
 
 def _not_translated(arguments: argparse.Namespace) -> int:

@@ -20,6 +20,7 @@ from backbone.settings import Settings
 from composition.http_app import create_api
 from composition.identity import identity_of
 from composition.opened import Backbone, open_backbone
+from composition.reconcile_loop import PeriodicReconciliation
 from composition.system import System
 from services.audit.replay import replay_case
 
@@ -73,6 +74,7 @@ def serve(
             if service.continuity is not None:
                 service.continuity.learn_in_background(stop)
     system = backbone.system
+    reconciliations = PeriodicReconciliation(settings, lambda: backbone.tower, system.clock)
     app = create_api(
         backbone.intake,
         backbone.decision,
@@ -80,6 +82,7 @@ def serve(
         identity=identity,
         access_log=system.access_log,
         case_history=lambda case_id: replay_case(system.settings, system.codec, case_id),
+        reconciliations=reconciliations,
     )
     if print_openapi:
         print(json.dumps(app.openapi(), indent=2, sort_keys=True))
@@ -87,6 +90,8 @@ def serve(
     if print_roles:
         print(role_table_markdown(app), end="")
         return 0
+    if reconciliations.interval > 0:
+        reconciliations.start(stop)
     try:
         # Our logging, not uvicorn's: its lines in our format, and our access log (``http_request``).
         uvicorn.run(app, host=host, port=port, log_config=None, log_level=None, access_log=False)

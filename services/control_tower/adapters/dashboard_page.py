@@ -22,6 +22,7 @@ SCRIPTS = [
     "panels_flow.js",
     "panels_work.js",
     "panels_plan.js",
+    "panels_legacy.js",
     "case_timeline.js",
     "session.js",
     "session_view.js",

@@ -22,19 +22,31 @@ from backbone.problems import problem_responses
 from backbone.validation import LAST_DAY, iso_day, within
 from ind.statutory.catalogue import IND_CATALOGUE
 from services.control_tower.adapters.metrics import TowerViewsCollector
+from services.control_tower.adapters.reconciliation_metrics import (
+    ReconciliationCollector,
+    Reconciliations,
+)
 from services.control_tower.adapters.tower_store import TowerStore
 from services.control_tower.application.catalogue import CATALOGUE
+from services.control_tower.application.reconciliation_view import reconciliation_document
 from services.control_tower.application.view_spec import Parameter, View, ViewRequest
 from services.control_tower.application.whatif_view import ScenarioError
 
 # Operations watch the views; planners use them and alone run what-if scenarios on them.
 VIEWERS = (Role.OPERATIONS, Role.PLANNER)
 ROLES_OF_VIEW = {"whatif": (Role.PLANNER,)}
+# Reconciliation names legacy case numbers and is about the pipeline's health: operations' business.
+RECONCILIATION_READERS = (Role.OPERATIONS,)
 
 
-def tower_router(views: Callable[[], TowerStore], clock: Clock) -> APIRouter:
+def tower_router(
+    views: Callable[[], TowerStore],
+    clock: Clock,
+    reconciliations: Reconciliations | None = None,
+) -> APIRouter:
     """Every view of the catalogue at its path; ``views()`` is the live generation (a rebuild may swap
-    in another)."""
+    in another). ``reconciliations``: of the legacy database with the views, if this process runs
+    them (``composition/reconcile_loop.py``)."""
     router = APIRouter(tags=["control tower"])
     for view in CATALOGUE:
         router.add_api_route(
@@ -55,8 +67,28 @@ def tower_router(views: Callable[[], TowerStore], clock: Clock) -> APIRouter:
     def catalogue() -> list[dict[str, Any]]:
         return [view.as_json() for view in CATALOGUE]
 
+    @router.get(
+        "/v1/legacy/reconciliation",
+        summary="The last reconciliation of the legacy database with the views",
+        dependencies=[requires(*RECONCILIATION_READERS)],
+    )
+    def legacy_reconciliation(
+        limit: Annotated[int, Query(ge=0, le=10_000, description="differences listed, at most")] = 100,
+    ) -> dict[str, Any]:
+        """How often this process reconciles (``interval_seconds``, 0: never) and the last result
+        (``last``: counts per procedure and stage on both sides, differences by reason and the first
+        ``limit`` of them, as ``backbone legacy reconcile --json``; null until one has run)."""
+        interval = reconciliations.interval if reconciliations is not None else 0.0
+        result = reconciliations.last() if reconciliations is not None else None
+        return {
+            "interval_seconds": interval,
+            "last": None if result is None else reconciliation_document(result, limit),
+        }
+
     tower = CollectorRegistry()
     tower.register(TowerViewsCollector(views, lambda: clock.now().date()))
+    if reconciliations is not None:
+        tower.register(ReconciliationCollector(reconciliations.last))
     router.include_router(metrics_router(tower))
     return router
 

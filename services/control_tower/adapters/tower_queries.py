@@ -13,7 +13,9 @@ from services.control_tower.adapters.tower_sql import (
     workload_rows,
 )
 from services.control_tower.adapters.tower_tables import TowerTables
+from services.control_tower.domain.reconciliation import ShownCase
 from services.control_tower.projections.case_facts import CaseFacts
+from services.control_tower.projections.legacy_cases import BACKBONE
 from services.control_tower.projections.workload import STAGE_ORDER, WorkloadRow
 
 
@@ -73,6 +75,22 @@ class TowerQueries(TowerTables):
         stage, is_open = row_values(stage_row) if stage_row is not None else (None, False)
         return facts or CaseFacts(case_id), stage, bool(is_open), timeline
 
+    def shown_cases(self) -> list[ShownCase]:
+        """Every case with its owning system, procedure, stage, statutory deadline and open suspension
+        (for reconciliation with the legacy tables)."""
+        sql = (
+            "SELECT c.case_id, f.system, COALESCE(f.procedure, c.procedure), c.stage, "
+            f"f.statutory_deadline, f.suspended_since FROM {self.cases_table} c "
+            f"LEFT JOIN {self.facts.table} f ON f.case_id = c.case_id"
+        )
+        with self.datastore.transaction(commit=False) as cursor:
+            cursor.execute(sql)
+            rows = [row_values(r) for r in cursor.fetchall()]
+        return [
+            ShownCase(str(c), str(o or BACKBONE), str(p or ""), str(s), _day(d), _day(u))
+            for c, o, p, s, d, u in rows
+        ]
+
     def event_counts(self) -> dict[str, int]:
         with self.datastore.transaction(commit=False) as cursor:
             cursor.execute(COUNTS.format(counts=self.counts_table))
@@ -124,3 +142,7 @@ class TowerQueries(TowerTables):
             cursor.execute(f"SELECT application_name, notification_id FROM {self.positions_table}")
             rows = [row_values(r) for r in cursor.fetchall()]
         return {str(name): int(position) for name, position in rows}
+
+
+def _day(value: Any) -> date | None:
+    return None if value is None else date.fromisoformat(str(value))

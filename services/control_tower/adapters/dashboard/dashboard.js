@@ -1,6 +1,6 @@
 // The control tower's dashboard: filters, live refresh, one panel per view, the case drill-down.
 //
-// Query parameters: procedure, team (filters), refresh (seconds between freshness polls; 0 stops
+// Query parameters: procedure, team, system (filters), refresh (seconds between freshness polls; 0 stops
 // them), case (open that case's timeline), numbers (nl or en: how numbers are written, numbers.js).
 
 import { getJson, knowParameters, sharedFetcher, whenUnauthorized } from "./api.js";
@@ -12,15 +12,16 @@ import { PLAN_PANELS } from "./panels_plan.js";
 import { signInAgain, startSession } from "./session.js";
 import { showNoTower, showSignIn, showUser } from "./session_view.js";
 import { WORK_PANELS } from "./panels_work.js";
+import { LEGACY_PANELS } from "./panels_legacy.js";
 import { procedureLabel, procedureOrder } from "./vocabulary.js";
 
-const PANELS = [...FLOW_PANELS, ...PLAN_PANELS, ...WORK_PANELS];
+const PANELS = [...FLOW_PANELS, ...PLAN_PANELS, ...WORK_PANELS, ...LEGACY_PANELS];
 const FRESHNESS = PANELS.find((p) => p.chart === "freshness");
 const query = new URLSearchParams(location.search);
 const refreshSeconds = Number(query.get("refresh") ?? 2);
 
 const state = {
-  filters: { procedure: query.get("procedure") || "", team: query.get("team") || "" },
+  filters: { procedure: query.get("procedure") || "", team: query.get("team") || "", system: query.get("system") || "" },
   local: Object.fromEntries(PANELS.map((p) => [p.chart, {}])),
   data: new Map(),
   generation: 0,
@@ -29,6 +30,7 @@ const state = {
   busy: false,
   failedRetriedAt: Date.now(),
   teamFilters: null, // the views that take a team filter, from the API's catalogue of views
+  systemFilters: null, // and those that take a system filter
 };
 
 const $ = (selector) => document.querySelector(selector);
@@ -57,6 +59,10 @@ function drawPanel(panel, data) {
     body.prepend(h("p", { class: "filter-note", "data-note": "team-filter", text: `Not by team: this view covers every team${
       state.filters.procedure ? ` of ${procedureLabel(state.filters.procedure)}` : ""}.` }));
   }
+  if (state.filters.system && panel.endpoint && state.systemFilters && !state.systemFilters.has(panel.endpoint)) {
+    body.prepend(h("p", { class: "filter-note", "data-note": "system-filter",
+      text: "Not by system: this view covers the cases of every system." }));
+  }
   node.dataset.state = drawn === false ? "empty" : "ready";
 }
 
@@ -84,7 +90,8 @@ async function refreshPanel(panel, api, generation, { force = false } = {}) {
   if (!node) return;
   if (!state.data.has(panel.chart)) node.dataset.state = "loading";
   try {
-    const data = await panel.load(api, { procedure: state.filters.procedure, team: state.filters.team },
+    const { procedure, team, system } = state.filters;
+    const data = await panel.load(api, { procedure, team, system },
       state.local[panel.chart]);
     if (generation !== state.generation) return;
     update(panel, data, { force });
@@ -147,6 +154,7 @@ async function refreshFilterOptions(api) {
 function applyFilters() {
   state.filters.procedure = $("#filter-procedure").value;
   state.filters.team = $("#filter-team").value;
+  state.filters.system = $("#filter-system").value;
   const url = new URL(location.href);
   for (const [key, value] of Object.entries(state.filters)) {
     if (value) url.searchParams.set(key, value);
@@ -231,15 +239,17 @@ function showTooltip(event) {
   tip.style.transform = `translate(${x}px, ${y}px)`;
 }
 
-// The catalogue of views (/v1/tower/views) says which of them take a team filter.
+// The catalogue of views (/v1/tower/views) says which of them take a team filter, and a system filter.
 async function readTeamFilters() {
   try {
     const catalogue = await getJson("/v1/tower/views");
     knowParameters(catalogue);
-    state.teamFilters = new Set(catalogue
-      .filter((view) => view.parameters.some((p) => p.name === "team")).map((view) => view.path));
+    const taking = (name) => new Set(catalogue
+      .filter((view) => view.parameters.some((p) => p.name === name)).map((view) => view.path));
+    state.teamFilters = taking("team");
+    state.systemFilters = taking("system");
   } catch {
-    state.teamFilters = null; // no notes then; the panels still draw
+    state.teamFilters = state.systemFilters = null; // no notes then; the panels still draw
   }
 }
 
@@ -276,6 +286,8 @@ async function start() {
   numberChoice();
   $("#filter-procedure").addEventListener("change", applyFilters);
   $("#filter-team").addEventListener("change", applyFilters);
+  $("#filter-system").value = state.filters.system;
+  $("#filter-system").addEventListener("change", applyFilters);
   $("#case-search").addEventListener("submit", (event) => {
     event.preventDefault();
     openCase($("#case-id").value);

@@ -86,7 +86,7 @@ const longestOverdue = {
   empty: "No case is past its statutory deadline.",
 };
 
-function workloadTable(body, rows, key, corner, rowLabel) {
+export function workloadTable(body, rows, key, corner, rowLabel) {
   const groups = unique(rows.map((r) => r[key] ?? "")).sort(key === "procedure" ? procedureOrder : undefined);
   const stages = unique(rows.map((r) => r.stage)).sort(stageOrder);
   if (!groups.length) return false;

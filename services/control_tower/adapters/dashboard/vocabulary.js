@@ -42,6 +42,18 @@ export const AGE_BANDS = {
   a_year_or_more: "≥ 1 year",
 };
 
+export const SYSTEMS = { backbone: "Backbone", legacy: "Legacy case system" };
+
+// Why a legacy case differs from the tower's (services/control_tower/domain/reconciliation.py).
+export const REASONS = {
+  missing_in_tower: "Missing in the tower",
+  missing_in_legacy: "Missing in the legacy database",
+  procedure_differs: "Procedure differs",
+  stage_differs: "Stage differs",
+  deadline_differs: "Deadline differs",
+  not_translated: "Not translated (explained)",
+};
+
 export const CHANNELS = { desk: "Desk", expat_centre: "Expat centre", courier: "Courier" };
 
 export const COLOURS = {
@@ -56,6 +68,7 @@ const words = (id) => String(id).replace(/_/g, " ").replace(/^./, (c) => c.toUpp
 
 export const procedureLabel = (p) => (PROCEDURES[p] ? PROCEDURES[p][0] : words(p));
 export const procedureColour = (p) => (PROCEDURES[p] ? PROCEDURES[p][1] : "#555555");
+export const systemLabel = (s) => SYSTEMS[s] || words(s);
 export const stageLabel = (s) => (STAGES[s] ? STAGES[s][0] : words(s));
 export const trackLabel = (t) => words(t);
 export const stageColour = (s) => (STAGES[s] ? STAGES[s][1] : "#555555");
