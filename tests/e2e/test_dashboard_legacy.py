@@ -46,7 +46,7 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Served, E
     zaken = Stream()
     rows = [a_case_row(zaaknummer=z, gewijzigd_op=datetime(2026, 3, 2, 9, n)) for n, z in enumerate(ZAKEN)]
     items = [zaken.item(change("zaken", "r", after=row)) for row in rows]
-    backbone.system.legacy_bridge.apply_changes(items, Tracking(items[-1].stream, items[-1].position))
+    backbone.system.legacy_bridge.process(items, Tracking(items[-1].stream, items[-1].position))
     backbone.intake.submit_application(a_submission())
     backbone.settle()
     reconciliations = Reconciliations()
