@@ -17,6 +17,8 @@ import signal
 import subprocess
 import sys
 import time
+from datetime import date
+from pathlib import Path
 from typing import Any, Protocol
 
 from backbone.clock import ManualClock
@@ -25,9 +27,15 @@ from backbone.outbox import OutboxRelay
 from backbone.runtime import runtime_for
 from backbone.settings import Settings
 from composition.embedded import EmbeddedBackbone
+from composition.legacy_extract import import_legacy_extract
 from composition.system import System
+from simulation.legacy_share import CaseworkersDesk, LedgerDesk, LegacyDesk
+from simulation.legacy_system.caseworkers import LegacyCaseworkers
+from simulation.legacy_system.schema import ensure_legacy_database
 
 CATCH_UP_SECONDS = 120.0
+# In the data directory: the legacy system's nightly extracts as the embedded simulation writes them.
+LEGACY_EXTRACTS_WRITTEN = "legacy_extracts_written"
 PR_SET_PDEATHSIG = 1  # linux/prctl.h
 
 
@@ -39,6 +47,10 @@ class SimulatedServices(Protocol):
 
     def settle(self, *, published: bool = False) -> None: ...
 
+    def legacy_desk(self, seed: int, today: date) -> LegacyDesk:
+        """Where the simulation's legacy share is worked (see ``simulation/legacy_share.py``)."""
+        ...
+
     def close(self) -> None: ...
 
 
@@ -49,6 +61,16 @@ class EmbeddedServices:
 
     def settle(self, *, published: bool = False) -> None:
         self.backbone.settle()
+
+    def legacy_desk(self, seed: int, today: date) -> LegacyDesk:
+        """The legacy tables in memory, written out each night and imported as an extract."""
+        system = self.backbone.system
+
+        def import_night(folder: Path) -> None:
+            import_legacy_extract(system, folder)
+
+        extracts = system.settings.data_dir / LEGACY_EXTRACTS_WRITTEN
+        return LedgerDesk(seed=seed, extracts=extracts, import_night=import_night)
 
     def close(self) -> None:
         self.backbone.close()
@@ -65,6 +87,7 @@ class DistributedServices:
         self.consumer = self.system.decision_consumer()
         self.probe = make_consumer(settings, group_id=None, client_id="simulator-offsets")
         self.partitions = settings.topic_partitions
+        self.desks: list[CaseworkersDesk] = []
 
     def settle(self, *, published: bool = False) -> None:
         """Wait until intake's relay has published every event, let decision apply every one of them,
@@ -85,6 +108,15 @@ class DistributedServices:
         if published:
             self._published(self.decision_relay)
 
+    def legacy_desk(self, seed: int, today: date) -> LegacyDesk:
+        """Caseworkers on the real legacy database; ``backbone run legacy-bridge`` (not started here:
+        it needs Kafka Connect) brings what they do to the backbone."""
+        settings = self.system.settings
+        ensure_legacy_database(settings)
+        desk = CaseworkersDesk(LegacyCaseworkers.on_database(settings, seed=seed, today=today))
+        self.desks.append(desk)
+        return desk
+
     def _published(self, relay: OutboxRelay) -> None:
         deadline = time.monotonic() + CATCH_UP_SECONDS
         while relay.backlog():
@@ -101,6 +133,8 @@ class DistributedServices:
         for process in self.relays:
             process.wait(timeout=60)
         self.probe.close()
+        for desk in self.desks:
+            desk.close()
         self.system.close()
 
 

@@ -27,6 +27,8 @@ import structlog
 
 from backbone.clock import ManualClock
 from backbone.errors import DomainRuleViolation, NotFound
+from ind.procedures import Procedure
+from ind.routing import OwningSystem
 from services.decision.application.commands import parse_case_command
 from services.decision.application.decision import Decision
 from services.intake.application.commands import (
@@ -45,6 +47,7 @@ from services.intake.domain.vocabulary import AsylumTrack, Complexity
 from simulation.casework import SimCase, WeekBudget, week_of_work
 from simulation.checkpoint import case_from_json, case_to_json, write_checkpoint
 from simulation.inflow import InflowModel
+from simulation.legacy_share import LegacyDesk
 from simulation.plan import PROCEDURES, SimulationPlan, plan_to_json
 from simulation.samples import NATURALISATION_FEE_CENTS, TARGET_GROUPS, sample_application
 
@@ -73,6 +76,7 @@ class SimulationStats:
     commands: int = 0
     refused: int = 0  # commands the services refused (each one a simulator/domain disagreement)
     open_cases: int = 0
+    legacy_registered: int = 0  # applications of procedures the legacy owns, registered there
     per_procedure: dict[str, ProcedureFigures] = field(default_factory=dict)
 
     def as_json(self) -> dict[str, Any]:
@@ -102,7 +106,10 @@ class Simulator:
         plan: SimulationPlan,
         *,
         one_command_per_transaction: bool = False,
+        legacy: LegacyDesk | None = None,
     ) -> None:
+        """``legacy``: where the applications of procedures the routing table (intake's) gives the
+        legacy case system are registered and worked; required when it gives it any."""
         self.intake, self.decision, self.clock, self.settle, self.plan = (
             intake,
             decision,
@@ -111,6 +118,12 @@ class Simulator:
             plan,
         )
         self.one_command_per_transaction = one_command_per_transaction
+        self.routing, self.legacy = intake.routing, legacy
+        if self.routing.legacy_routes and legacy is None:
+            raise ValueError(
+                f"routing table {self.routing.version} gives procedures to the legacy case system: "
+                "the simulator needs a legacy desk to work them"
+            )
         # Its keys are numbered by this simulator alone, so they are new, except in the week a resumed
         # simulation does again: that week's are asked about (the services answer the recorded ones).
         self.keys_checked_before_week = 0
@@ -198,7 +211,23 @@ class Simulator:
             with self._transaction(self.intake):
                 self._intake_follow_ups(today)
                 for procedure in procedures:
-                    self._submit(procedure, today)
+                    if self._legacy_owns(procedure, today):
+                        self._register_in_legacy(procedure, today)
+                    else:
+                        self._submit(procedure, today)
+            if self.legacy is not None:
+                self.legacy.close_day(today)
+
+    def _legacy_owns(self, procedure: str, today: date) -> bool:
+        route = self.routing.route_of(Procedure(procedure))
+        return route is not None and route.owner(today) is OwningSystem.LEGACY
+
+    def _register_in_legacy(self, procedure: str, today: date) -> None:
+        assert self.legacy is not None  # checked when built
+        self.legacy.register(procedure, today)
+        self._count(procedure, "inflow")
+        self.stats.applications += 1
+        self.stats.legacy_registered += 1
 
     def _submit(self, procedure: str, today: date) -> None:
         parameters = self.plan.parameters

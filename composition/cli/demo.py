@@ -3,11 +3,18 @@
 Runs ``backbone simulate`` for the last 52 weeks up to this week at a small scale (so that it takes
 under a minute here) in embedded mode, then serves the dashboard at http://HOST:PORT/tower, or with
 --no-serve prints the tower's table of open cases by procedure and stage.
+
+Study and highly skilled migrant applications are still the legacy case system's in the demo (its
+routing table, written to the data directory): the simulator registers and works them in a stand-in of
+the legacy tables and writes them out each night as an extract, which the legacy bridge imports as
+``backbone legacy import-extract`` does; so the tower shows legacy and new cases together
+(--no-legacy: the backbone owns every procedure).
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import shutil
 import tempfile
@@ -27,9 +34,11 @@ from composition.cli.simulate_cmd import (
     summary_table,
 )
 from composition.identity import development_issuer
+from composition.legacy_extract import legacy_open_cases
 from composition.simulated import EmbeddedServices
 from services.control_tower.adapters.terminal.workload_table import workload_json, workload_table
 
+DEMO_LEGACY_PROCEDURES = ("study", "highly_skilled_migrant")
 DEMO_SCALE = 0.012  # about 2,300 applications a year: under a minute on 2 cores
 
 
@@ -48,9 +57,32 @@ def register(commands: Any) -> None:
         "--no-serve", action="store_true", help="print the tower's table instead of serving the dashboard"
     )
     parser.add_argument("--json", action="store_true", help="with --no-serve: print JSON")
+    parser.add_argument(
+        "--no-legacy",
+        action="store_true",
+        help="no legacy share: the backbone owns every procedure (no routing table, no extracts)",
+    )
     parser.add_argument("--host", default="127.0.0.1", help="dashboard address (127.0.0.1)")
     parser.add_argument("--port", type=int, default=8080, help="dashboard port (8080)")
     parser.set_defaults(handler=run)
+
+
+def write_demo_routing(data_dir: Path) -> Path:
+    """The demo's routing table: the legacy case system still owns these procedures."""
+    path = data_dir / "routing.json"
+    routes = [{"procedure": p, "system": "legacy", "cutover_on": None} for p in DEMO_LEGACY_PROCEDURES]
+    path.write_text(json.dumps({"version": "demo.1", "routes": routes}, indent=2))
+    return path
+
+
+def legacy_line(legacy_cases: int) -> str:
+    return (
+        f"\nThe control tower shows {legacy_cases:,} open legacy cases "
+        f"({', '.join(DEMO_LEGACY_PROCEDURES)}: worked in the legacy case system, imported from its "
+        "nightly extracts; `backbone tower workload --group-by system` splits them)"
+        if legacy_cases
+        else "\nThe control tower shows no legacy cases."
+    )
 
 
 def sign_in_help(settings: Settings, address: str) -> str:
@@ -75,22 +107,27 @@ def run(arguments: argparse.Namespace) -> int:
     configure_logging(settings.log_format, level)
     data_dir = arguments.data_dir or Path(tempfile.mkdtemp(prefix="backbone-demo-"))
     settings = settings.with_overrides(mode="embedded", data_dir=data_dir)
+    if not arguments.no_legacy:
+        settings = settings.with_overrides(routing_file=write_demo_routing(data_dir))
     this_week = datetime.now(UTC).date()
     plan = plan_from(arguments, this_week - timedelta(weeks=planned_weeks(arguments) - 1))
     try:
         services, simulated = run_simulation(settings, plan, label="simulating a year of IND work")
         assert isinstance(services, EmbeddedServices)  # the demo runs embedded
         rows = services.backbone.tower.workload()
+        legacy_cases = legacy_open_cases(services.backbone.tower)
         services.close()
         if arguments.no_serve:
             if arguments.json:
-                print(workload_json(rows, **simulated.as_json()))
+                print(workload_json(rows, **simulated.as_json(), legacy_open_cases=legacy_cases))
             else:
                 print(summary_table(simulated, plan) + "\n")
                 print("Control tower: open cases by procedure and stage\n")
                 print(workload_table(rows))
+                print(legacy_line(legacy_cases))
             return 0
         print(summary_table(simulated, plan))
+        print(legacy_line(legacy_cases))
         print(sign_in_help(settings, f"http://{arguments.host}:{arguments.port}"))
         return serve(settings, arguments.host, arguments.port)
     finally:

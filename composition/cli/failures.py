@@ -24,6 +24,8 @@ from backbone.errors import (
     NotFound,
 )
 from composition.cli.exit_codes import ExitCode
+from services.legacy_bridge.adapters.extract_files import ExtractFileError
+from services.legacy_bridge.application.extract_import import ExtractRefused
 
 # The libraries' ways of saying that a store or the broker cannot be reached or used.
 UNAVAILABLE = (
@@ -77,6 +79,10 @@ def failure_of(error: BaseException) -> Failure:
         library = type(error).__module__.split(".")[0]
         named = type(error).__name__ if library == "builtins" else f"{library}.{type(error).__name__}"
         return Failure(ExitCode.UNAVAILABLE, "unavailable", f"{named}: {first_line}")
+    if isinstance(error, ExtractFileError):
+        return Failure(ExitCode.INVALID_COMMAND, "invalid_extract", f"{error}; nothing imported")
+    if isinstance(error, ExtractRefused):
+        return Failure(ExitCode.REFUSED, "extract_refused", f"{error}; nothing imported")
     if isinstance(error, BackboneError):
         return Failure(ExitCode.UNAVAILABLE, "failed", str(error))
     shown = "".join(traceback.format_exception(error))

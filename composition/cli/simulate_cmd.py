@@ -37,7 +37,7 @@ from pathlib import Path
 from typing import Any
 
 from backbone.clock import ManualClock
-from backbone.errors import BackboneError
+from backbone.errors import BackboneError, ConfigurationError
 from backbone.logs import configure_logging
 from backbone.runtime import runtime_for
 from backbone.settings import Settings
@@ -176,15 +176,24 @@ def run_simulation(
     state (``resume_from``); the services are left open."""
     clock = ManualClock(datetime.combine(plan.first_monday, time_of_day(8), tzinfo=UTC))
     services = simulated_services(settings, clock)
-    simulator = Simulator(
-        services.intake,
-        services.decision,
-        clock,
-        services.settle,
-        plan,
-        one_command_per_transaction=one_command_per_transaction,
-    )
     try:
+        legacy = None
+        if services.intake.routing.legacy_routes:
+            if resume_from is not None:
+                raise ConfigurationError(
+                    "a simulation with a legacy share cannot be resumed yet (the legacy desk's state "
+                    "is not in the checkpoint): start it again"
+                )
+            legacy = services.legacy_desk(plan.seed, plan.first_monday)
+        simulator = Simulator(
+            services.intake,
+            services.decision,
+            clock,
+            services.settle,
+            plan,
+            one_command_per_transaction=one_command_per_transaction,
+            legacy=legacy,
+        )
         if resume_from is None:
             _require_empty(services, settings)
         else:
@@ -247,6 +256,11 @@ def summary_table(run: SimulationRun, plan: SimulationPlan) -> str:
         f"open at the end: {stats.open_cases:,}; withdrawn {stats.withdrawn:,}, not processed "
         f"{stats.not_processed:,}; commands refused by the services: {stats.refused:,}",
     ]
+    if stats.legacy_registered:
+        lines.append(
+            f"registered in the legacy case system (procedures it owns by the routing table): "
+            f"{stats.legacy_registered:,}"
+        )
     return "\n".join(lines)
 
 

@@ -169,7 +169,7 @@ class LegacyCaseworkers:
     def work_day(self, actions: int) -> None:
         """A day's mix: new cases, status changes, corrections, now and then a deletion."""
         for _ in range(actions):
-            open_cases = self._open_cases()
+            open_cases = self.open_cases()
             roll = self._rng.random()
             if not open_cases or roll < 0.35:
                 self.register_case()
@@ -182,7 +182,22 @@ class LegacyCaseworkers:
         self.nightly_batch()
         self.next_day()
 
-    def _open_cases(self) -> list[str]:
+    def work_cases(self, actions: int) -> None:
+        """A day's work on the open cases only (new cases come from elsewhere: the simulator's
+        inflow): status changes, corrections, now and then a deletion."""
+        for _ in range(actions):
+            open_cases = self.open_cases()
+            if not open_cases:
+                return
+            roll, zaaknummer = self._rng.random(), self._rng.choice(open_cases)
+            if roll < 0.8:
+                self.advance(zaaknummer)
+            elif roll < 0.97:
+                self.correct(zaaknummer)
+            else:
+                self.delete_case(zaaknummer)
+
+    def open_cases(self) -> list[str]:
         with self._connect() as connection:
             rows = connection.execute(
                 "SELECT zaaknummer FROM zaken WHERE status NOT IN ('BESL', 'AFGH', 'INTR')"

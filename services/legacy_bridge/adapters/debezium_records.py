@@ -14,14 +14,13 @@ from typing import Any
 
 from backbone.errors import BackboneError
 from services.legacy_bridge.domain.changes import LegacyChange, Row
-from services.legacy_bridge.domain.legacy_codes import PERSONAL_COLUMNS
+from services.legacy_bridge.domain.legacy_codes import without_personal_data
 
 EPOCH_DAY = date(1970, 1, 1)
 EPOCH = datetime(1970, 1, 1)
 DATE_COLUMNS = frozenset({"datum_ontvangst", "datum_besluit", "datum_status"})
 TIMESTAMP_COLUMNS = frozenset({"gewijzigd_op", "geregistreerd_op"})
 OPERATIONS = frozenset({"r", "c", "u", "d"})
-KEPT_PERSONAL = frozenset({"bsn"})
 
 
 class ChangeRecordError(BackboneError):
@@ -59,12 +58,7 @@ def _row(raw: Any, where: str) -> Row | None:
         return None
     if not isinstance(raw, dict):
         raise ChangeRecordError(f"{where}: not an object")
-    row: Row = {}
-    for column, value in raw.items():
-        if column in PERSONAL_COLUMNS and column not in KEPT_PERSONAL:
-            continue
-        row[column] = _decoded(column, value, where)
-    return row
+    return {column: _decoded(column, value, where) for column, value in without_personal_data(raw).items()}
 
 
 def _decoded(column: str, value: Any, where: str) -> Any:

@@ -7,6 +7,8 @@ skipped, a crash loses nothing. Its notification log is the outbox of ``ind.lega
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -59,6 +61,11 @@ class LegacyBridge(CaseService):
     def pseudonymise(self, bsn: str) -> str:
         return applicant_ref(self._pepper, bsn)
 
+    def keyed_digest(self, data: bytes) -> str:
+        """A digest of ``data`` that only holders of the pepper can make (HMAC-SHA256): to know a
+        legacy row again without keeping its BSN, which a plain hash of nine digits would give away."""
+        return hmac.new(self._pepper, data, hashlib.sha256).hexdigest()
+
     def max_position(self, stream: str) -> int | None:
         """The next offset to read from ``stream`` (the last applied one + 1), None if none was."""
         return self.process_recorder.max_tracking_id(stream)
@@ -78,7 +85,7 @@ class LegacyBridge(CaseService):
             meta: dict[str, Any] = {
                 "timestamp": now,
                 "occurred_at": change.committed_at,
-                "correlation_id": f"{item.stream}@{item.position - 1}",
+                "correlation_id": item.correlation_id,
                 "causation_id": None,
             }
             cases[case_id].observe(change, self.pseudonymise, meta)
