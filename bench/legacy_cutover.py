@@ -17,7 +17,7 @@ import os
 import subprocess
 import sys
 import time
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from tempfile import mkdtemp
 
@@ -26,33 +26,45 @@ from eventsourcing.persistence import Tracking
 from backbone.settings import Settings
 from bench.scratch import scratch
 from composition.system import System
-from tests.legacy_changes import Stream, a_case_row, change
+from services.legacy_bridge.application.change_items import ChangeItem
+from services.legacy_bridge.domain.changes import LegacyChange
 
 ON = "2026-04-01"
 STATUSES = ("ONTV", "INBH", "OPSC", "VERL")
+STREAM = "legacy.public.zaken:p0"
+
+
+def in_flight_row(n: int) -> dict[str, object]:
+    """The n-th family case in flight, as a change record's row holds it (the personal columns
+    included: the bridge drops them as it would a captured row's)."""
+    return {
+        "zaaknummer": f"Z2026-{n:07d}",
+        "zaaktype": "GEZIN",
+        "status": STATUSES[n % len(STATUSES)],
+        "datum_ontvangst": date(2026, 3, 2),
+        "datum_besluit": None,
+        "behandelaar": "jdevries",
+        "team": "Zwolle-A",
+        "naam": f"Aanvrager {n}",
+        "geboortedatum": date(1990, 5, 17),
+        "bsn": f"{100000000 + n}",
+        "nationaliteit": "SYR",
+        "adres": "Dorpsstraat 12, Zwolle",
+        "opmerkingen": None,
+        "gewijzigd_op": datetime(2026, 3, 20, 9, 0),
+    }
 
 
 def fill(settings: Settings, cases: int) -> None:
     system = System(settings)
+    committed = datetime(2026, 3, 20, 10, 0, tzinfo=UTC)
     try:
-        stream = Stream()
         for start in range(0, cases, 500):
             items = [
-                stream.item(
-                    change(
-                        "zaken",
-                        "r",
-                        after=a_case_row(
-                            zaaknummer=f"Z2026-{n:07d}",
-                            status=STATUSES[n % len(STATUSES)],
-                            bsn=f"{100000000 + n}",
-                            gewijzigd_op=datetime(2026, 3, 20, 9, 0),
-                        ),
-                    )
-                )
+                ChangeItem(STREAM, n + 1, LegacyChange("zaken", "r", None, in_flight_row(n), committed))
                 for n in range(start, min(cases, start + 500))
             ]
-            system.legacy_bridge.process(items, Tracking(stream.name, items[-1].position))
+            system.legacy_bridge.process(items, Tracking(STREAM, items[-1].position))
     finally:
         system.close()
 
