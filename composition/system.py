@@ -24,9 +24,11 @@ from backbone.schemas import SchemaCatalog
 from backbone.settings import SHARED_PREFIX, Settings
 from composition.legacy_parts import (
     LEGACY_BRIDGE,
+    LEGACY_MIMIC,
     build_cutover_ledger,
     build_legacy_bridge,
     build_legacy_consumer,
+    build_legacy_mimic,
 )
 from composition.parts import (
     DECISION,
@@ -39,6 +41,7 @@ from composition.parts import (
     build_relay,
     build_tower_consumers,
     guard_against_its_topic,
+    topic_name,
 )
 from services.control_tower.adapters.live_views import LiveViews
 from services.control_tower.adapters.tower_store import TowerStore
@@ -127,6 +130,23 @@ class System:
             group_id=group_id,
             instance_id=instance_id,
         )
+        self._closers.insert(0, consumer.feed.close)
+        return consumer
+
+    def legacy_mimic_consumer(
+        self, *, group_id: str | None = None, instance_id: str | None = None
+    ) -> TrackedConsumer[FeedItem]:
+        """The legacy mimic: decision's events written back to the moved cases' legacy rows (closed with
+        the system)."""
+        consumer = build_legacy_mimic(
+            self.settings_for(LEGACY_MIMIC),
+            codec=self.codec,
+            decision_topic=topic_name(DECISION, self.settings_for(DECISION)),
+            logs=self.log_of,
+            group_id=group_id,
+            instance_id=instance_id,
+        )
+        self._closers.insert(0, consumer.processor.store.close)  # type: ignore[attr-defined]
         self._closers.insert(0, consumer.feed.close)
         return consumer
 

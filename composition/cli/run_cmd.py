@@ -7,6 +7,9 @@ decision-relay  only publishes decision's log (a relay of its own, e.g. beside a
 tower           consumes both topics into the control tower's views
 legacy-bridge   puts the Debezium connector's configuration to Kafka Connect, consumes the legacy
                 change topics, and publishes the legacy cases it translates (ind.legacy.cases.v1)
+legacy-mimic    consumes decision's topic and keeps the legacy rows of the cases moved at a cutover
+                current (zaken.status, datum_besluit, a zaak_statussen row), marked as its writes;
+                its positions are kept in the legacy database, written with the rows
 
 Stops cleanly on SIGTERM or Ctrl-C, after the batch in hand.
 """
@@ -44,6 +47,7 @@ SERVICES = {
     "decision-relay": "decision",
     "tower": "control_tower",
     "legacy-bridge": "legacy_bridge",
+    "legacy-mimic": "legacy_mimic",
 }
 
 
@@ -93,6 +97,7 @@ def _run(arguments: argparse.Namespace) -> int:
         "decision-relay": _decision_relay,
         "tower": _tower,
         "legacy-bridge": _legacy_bridge,
+        "legacy-mimic": _legacy_mimic,
     }[arguments.service]
     health = LoopHealth()
     if verifier is not None:
@@ -182,6 +187,25 @@ def _legacy_bridge(system: System, stop: threading.Event, arguments: Any, health
         instance_id=f"legacy_bridge-{arguments.instance}",  # a static member: a restart resumes at once
     )
     _consume_and_relay("legacy_bridge", system, system.legacy_bridge, consumer, stop, health)
+
+
+def _legacy_mimic(system: System, stop: threading.Event, arguments: Any, health: LoopHealth) -> None:
+    """Write decision's events of the moved cases back to the legacy rows; nothing to publish."""
+    settings = system.settings_for("legacy_mimic")
+    consumer = system.legacy_mimic_consumer(
+        group_id=arguments.group or f"{settings.topic_prefix}legacy_mimic",
+        instance_id=f"legacy_mimic-{arguments.instance}",  # a static member: a restart resumes at once
+    )
+    store = consumer.processor.store  # type: ignore[attr-defined]
+    health.add("legacy_database", lambda: store.max_tracking_id("decision"))
+    health.broker(settings.kafka_bootstrap)
+    progress = ProgressLog()
+    _freeze_start_up_objects()
+    while not stop.is_set():
+        health.beat()
+        consumer.step(timeout=0.2)
+        if progress.maybe(consumer=consumer.stats):
+            _measure_lag("legacy_mimic", consumer.feed)
 
 
 def _consume_and_relay(

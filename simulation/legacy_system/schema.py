@@ -3,6 +3,12 @@
 ``REPLICA IDENTITY FULL`` makes PostgreSQL log a whole old row with every update and delete, so the
 change records carry a complete ``before`` (the real system's DBA would be asked for the same).
 The tables have no foreign key between them, as in the original: the application kept them apart.
+
+The marker columns ``gewijzigd_door`` and ``geregistreerd_door`` say who wrote a row last: the legacy
+mimic (``backbone-mimic``) or the legacy application (NULL). Triggers set them from the writing
+transaction's setting ``backbone.written_by`` (the mimic sets it ``LOCAL``), so a caseworker's write
+clears the marker even though the legacy application knows nothing of the columns; a real legacy
+system would get the same columns and triggers from its DBA. They are not personal data.
 """
 
 from __future__ import annotations
@@ -42,6 +48,22 @@ CREATE INDEX IF NOT EXISTS zaak_statussen_zaaknummer ON zaak_statussen (zaaknumm
 CREATE SEQUENCE IF NOT EXISTS zaaknummer_reeks;
 ALTER TABLE zaken REPLICA IDENTITY FULL;
 ALTER TABLE zaak_statussen REPLICA IDENTITY FULL;
+ALTER TABLE zaken ADD COLUMN IF NOT EXISTS gewijzigd_door text;
+ALTER TABLE zaak_statussen ADD COLUMN IF NOT EXISTS geregistreerd_door text;
+CREATE OR REPLACE FUNCTION zaken_marks_its_writer() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    NEW.gewijzigd_door := NULLIF(current_setting('backbone.written_by', true), '');
+    RETURN NEW;
+END $$;
+CREATE OR REPLACE FUNCTION zaak_statussen_marks_its_writer() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    NEW.geregistreerd_door := NULLIF(current_setting('backbone.written_by', true), '');
+    RETURN NEW;
+END $$;
+CREATE OR REPLACE TRIGGER zaken_writer BEFORE INSERT OR UPDATE ON zaken
+    FOR EACH ROW EXECUTE FUNCTION zaken_marks_its_writer();
+CREATE OR REPLACE TRIGGER zaak_statussen_writer BEFORE INSERT OR UPDATE ON zaak_statussen
+    FOR EACH ROW EXECUTE FUNCTION zaak_statussen_marks_its_writer();
 """
 
 
