@@ -163,10 +163,11 @@ def run(
         ledger.save(cutover)
         if progress is not None:
             progress(done, total)
-    cutover.finish()
+    in_the_backbone = the_plan.already_moved + moved  # counted on the cases, not on the progress
+    cutover.finish(in_the_backbone)
     ledger.save(cutover)
     return CutoverResult(
-        cutover.id, moved, marked, cutover.cases_done, the_plan.refused, cutover.point_of_no_return
+        cutover.id, moved, marked, in_the_backbone, the_plan.refused, cutover.point_of_no_return
     )
 
 

@@ -25,6 +25,7 @@ from services.control_tower.projections.tower_projection import TowerProjection
 from services.decision.application.commands import TakeDecision
 from services.decision.domain.vocabulary import Outcome
 from services.legacy_bridge.application.handover import conflicts
+from services.legacy_bridge.domain.cutover import Cutover
 from services.legacy_bridge.domain.legacy_case import legacy_case_id
 from tests.factories import codec, embedded_settings
 from tests.legacy_changes import Stream, a_case_row, change
@@ -239,3 +240,21 @@ def test_after_a_rollback_the_tower_shows_the_cases_in_legacy_again_in_any_order
     first, second = (legacy, decision) if order == "legacy first" else (decision, legacy)
     project(tower, [("a", first), ("b", second)])
     assert by_system(tower) == {**IN_LEGACY, **FINISHED}
+
+
+def test_the_count_at_the_end_is_taken_from_the_cases_not_from_the_progress() -> None:
+    """A run killed after a batch was moved but before its progress was saved: the next run's count,
+    taken from the cases, corrects the progress."""
+    cutover = Cutover.start(
+        Procedure.FAMILY,
+        date(2026, 4, 1),
+        point_of_no_return=date(2026, 4, 15),
+        routing_version="2026.3",
+        in_flight=3,
+    )
+    cutover.record_cases_done(2)  # the third case was moved, its progress never saved
+    cutover.finish(3)
+    assert (cutover.finished, cutover.cases_done) == (True, 3)
+    events = len(cutover.collect_events())
+    cutover.finish(3)  # a re-run that finds it all done records nothing more
+    assert len(cutover.collect_events()) == 0 and events == 3

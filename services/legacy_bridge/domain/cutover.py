@@ -50,7 +50,7 @@ class Cutover(Aggregate):
         cases: int
 
         def apply(self, aggregate: Cutover) -> None:
-            aggregate.finished = True
+            aggregate.finished, aggregate.cases_done = True, self.cases
 
     class RolledBack(Aggregate.Event):
         cases: int
@@ -105,10 +105,13 @@ class Cutover(Aggregate):
         if cases > 0:
             self.trigger_event(self.CasesDone, cases=cases)
 
-    def finish(self) -> None:
+    def finish(self, cases: int) -> None:
+        """``cases``: the cutover's cases in the backbone, counted on the cases themselves. The progress
+        of CasesDone is recorded after each batch, in the ledger's own transaction: a run killed between
+        a batch and its progress leaves it one batch behind, which the count at the end corrects."""
         self._require_not_rolled_back("finish")
-        if not self.finished:
-            self.trigger_event(self.Finished, cases=self.cases_done)
+        if not self.finished or cases != self.cases_done:
+            self.trigger_event(self.Finished, cases=cases)
 
     def roll_back(self, cases: int) -> None:
         self._require_not_rolled_back("roll back")
