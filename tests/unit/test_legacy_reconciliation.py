@@ -98,6 +98,18 @@ def test_a_case_taken_over_by_the_backbone_is_compared_with_the_backbone_case_of
     assert reasons([legacy("a")], [], [moved_on]) == [("a", "stage_differs")]
 
 
+def test_a_moved_case_in_a_stage_the_legacy_has_no_code_for_is_compared_as_the_legacy_can_say_it() -> None:
+    """The mimic writes no code for a hearing, an intended decision or a document awaiting issue: the
+    row keeps the one before, which is no difference; another one is."""
+    at_hearing = shown("a", system="backbone", stage="hearing")
+    assert reasons([legacy("a", stage="in_decision")], [], [at_hearing]) == []
+    assert reasons([legacy("a", stage="decided")], [], [at_hearing]) == [("a", "stage_differs")]
+    awaiting = shown("a", system="backbone", stage="awaiting_issue")
+    assert reasons([legacy("a", stage="decided")], [], [awaiting]) == []
+    # a legacy case the tower shows at a hearing is a difference: the legacy system has no hearings
+    assert reasons([legacy("a")], [], [shown("a", stage="hearing")]) == [("a", "stage_differs")]
+
+
 def test_a_refused_case_row_is_an_explained_difference_and_not_also_missing() -> None:
     result = reconcile([], [refused("a")], [shown("a")], at=AT, today=TODAY)
     (difference,) = result.differences
