@@ -48,14 +48,19 @@ class CaseOpened(CaseCreated):
         )
         a.statutory_deadline = self.statutory_deadline
         a.team = a.officer_ref = None
-        a.scheduled, a.held = set(), set()
-        a.escalated = a.prolonged = False
-        a.intended_decision_due = None
-        a.response_received = False
-        a.outcome = a.decided_on = a.notice_of_default_on = None
-        a.document_channel = None
-        a.document_issued = a.closed = a.returned_to_legacy = False
-        a.objection_case_id = None
+        _no_work_done_yet(a)
+
+
+def _no_work_done_yet(a: Case) -> None:
+    """A case as it starts in the backbone: no hearing, decision, document or objection yet."""
+    a.scheduled, a.held = set(), set()
+    a.escalated = a.prolonged = False
+    a.intended_decision_due = None
+    a.response_received = False
+    a.outcome = a.decided_on = a.notice_of_default_on = None
+    a.document_channel = None
+    a.document_issued = a.closed = a.returned_to_legacy = False
+    a.objection_case_id = None
 
 
 class CaseTakenOverFromLegacy(CaseCreated):
@@ -95,14 +100,7 @@ class CaseTakenOverFromLegacy(CaseCreated):
         )
         a.statutory_deadline = self.statutory_deadline
         a.team, a.officer_ref = self.team_code, None
-        a.scheduled, a.held = set(), set()
-        a.escalated = a.prolonged = False
-        a.intended_decision_due = None
-        a.response_received = False
-        a.outcome = a.decided_on = a.notice_of_default_on = None
-        a.document_channel = None
-        a.document_issued = a.closed = a.returned_to_legacy = False
-        a.objection_case_id = None
+        _no_work_done_yet(a)
 
 
 class CaseReturnedToLegacy(CaseEvent):
